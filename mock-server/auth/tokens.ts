@@ -1,0 +1,110 @@
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../http/errors.js';
+import type { IdentityStore } from '../identity/identityStore.js';
+
+/** The scopes a user access token may carry, as ACS names them. */
+export const TOKEN_SCOPES = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export const MIN_EXPIRY_MINUTES = 60;
+export const MAX_EXPIRY_MINUTES = 1440;
+export const DEFAULT_EXPIRY_MINUTES = 1440;
+
+const ISSUER = 'open-communication';
+
+export function isTokenScope(value: string): value is TokenScope {
+  return (TOKEN_SCOPES as readonly string[]).includes(value);
+}
+
+/** A verified token: whose it is and what it allows. */
+export interface VerifiedToken {
+  userId: string;
+  scopes: TokenScope[];
+  expiresOn: Date;
+}
+
+/**
+ * Issues and verifies user access tokens: HS256 JWTs carrying the user id, the scopes and the
+ * user's token generation. Every route and channel that takes a user token verifies it here.
+ */
+export class TokenService {
+  readonly #key: Uint8Array;
+  readonly #identities: IdentityStore;
+
+  constructor(signingSecret: string, identities: IdentityStore) {
+    this.#key = Buffer.from(signingSecret, 'base64');
+    this.#identities = identities;
+  }
+
+  /** Issues a token for an existing user; validation of scopes and expiry is the caller's. */
+  async issue(
+    userId: string,
+    scopes: TokenScope[],
+    expiresInMinutes = DEFAULT_EXPIRY_MINUTES,
+  ): Promise<{ token: string; expiresOn: Date }> {
+    const user = this.#identities.getUser(userId);
+    if (!user) throw ServiceError.notFound(`The identity ${userId} does not exist.`, 'IdentityNotFound');
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + expiresInMinutes * 60;
+    const token = await new SignJWT({
+      skypeid: userId.replace(/^8:/, ''),
+      acsScope: scopes.join(','),
+      gen: user.tokenGeneration,
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setSubject(userId)
+      .setJti(randomUUID())
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.#key);
+    return { token, expiresOn: new Date(expiresAt * 1000) };
+  }
+
+  /**
+   * Verifies a token: signature, expiry, revocation, that the user still exists, and (when given)
+   * that it carries one of `anyOfScopes`. 401 for a token that is no good, 403 for a good token
+   * without the scope.
+   */
+  async verify(token: string, anyOfScopes?: readonly TokenScope[]): Promise<VerifiedToken> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw ServiceError.unauthorized('The access token has expired.', 'TokenExpired');
+      }
+      throw ServiceError.unauthorized('The access token is not valid.', 'InvalidToken');
+    }
+    const { sub, acsScope, gen, exp } = payload;
+    if (typeof sub !== 'string' || typeof acsScope !== 'string' || typeof gen !== 'number') {
+      throw ServiceError.unauthorized('The access token is not valid.', 'InvalidToken');
+    }
+    const user = this.#identities.getUser(sub);
+    if (!user) throw ServiceError.unauthorized('The identity of this token was deleted.', 'IdentityDeleted');
+    if (gen !== user.tokenGeneration) {
+      throw ServiceError.unauthorized('The access token has been revoked.', 'TokenRevoked');
+    }
+    const scopes = acsScope.split(',').filter(isTokenScope);
+    if (anyOfScopes && !anyOfScopes.some((scope) => scopes.includes(scope))) {
+      throw ServiceError.forbidden(
+        `The access token lacks the scope this needs (${anyOfScopes.join(' or ')}).`,
+        'InsufficientScope',
+      );
+    }
+    return { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000) };
+  }
+
+  /** Reads `Authorization: Bearer <token>` and verifies it. */
+  async verifyBearer(
+    authorization: string | undefined,
+    anyOfScopes?: readonly TokenScope[],
+  ): Promise<VerifiedToken> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) {
+      throw ServiceError.unauthorized('A user access token is required (Authorization: Bearer).', 'MissingToken');
+    }
+    return this.verify(match[1]!, anyOfScopes);
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../storage/database.js';
+
+export interface UserRecord {
+  id: string;
+  createdAt: number;
+  /** Bumped by every revoke: tokens carry the generation they were issued in. */
+  tokenGeneration: number;
+}
+
+/** Removes everything one kind of content keeps for a user; runs inside the deletion transaction. */
+export type UserContentDeleter = (userId: string) => void;
+
+/**
+ * Users of the service. Deletion is the one path that removes a user's content: chat, calling and
+ * any later area register a deleter here, and all of them run in one transaction with the user row,
+ * so a failure leaves the user and every piece of content as they were.
+ */
+export class IdentityStore {
+  readonly #db: Db;
+  readonly #resourceId: string;
+  readonly #deleters = new Map<string, UserContentDeleter>();
+  readonly #statements;
+
+  constructor(db: Db, resourceId: string) {
+    this.#db = db;
+    this.#resourceId = resourceId;
+    this.#statements = {
+      insert: db.prepare('INSERT INTO users (id, created_at) VALUES (?, ?)'),
+      get: db.prepare('SELECT id, created_at, token_generation FROM users WHERE id = ?'),
+      revoke: db.prepare('UPDATE users SET token_generation = token_generation + 1 WHERE id = ?'),
+      delete: db.prepare('DELETE FROM users WHERE id = ?'),
+    };
+  }
+
+  /** Registers what must go with a user. `name` keeps one deleter per area. */
+  onUserDeleted(name: string, deleter: UserContentDeleter): void {
+    this.#deleters.set(name, deleter);
+  }
+
+  createUser(): UserRecord {
+    const id = `8:acs:${this.#resourceId}_${randomUUID()}`;
+    const createdAt = Date.now();
+    this.#statements.insert.run(id, createdAt);
+    return { id, createdAt, tokenGeneration: 0 };
+  }
+
+  getUser(id: string): UserRecord | undefined {
+    const row = this.#statements.get.get(id) as
+      | { id: string; created_at: number; token_generation: number }
+      | undefined;
+    return row && { id: row.id, createdAt: row.created_at, tokenGeneration: row.token_generation };
+  }
+
+  /** Invalidates every token issued so far; returns false for an unknown user. */
+  revokeTokens(id: string): boolean {
+    return this.#statements.revoke.run(id).changes > 0;
+  }
+
+  /** Deletes the user and all its content atomically; returns false for an unknown user. */
+  deleteUser(id: string): boolean {
+    return this.#db.transaction(() => {
+      if (!this.getUser(id)) return false;
+      for (const deleter of this.#deleters.values()) deleter(id);
+      this.#statements.delete.run(id);
+      return true;
+    })();
+  }
+}

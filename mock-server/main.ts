@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startService } from './service.js';
+
+const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | --memory] [--demo]
+
+  --port N      port to listen on (default 8080; 0 picks a free one)
+  --host ADDR   interface to bind (default 127.0.0.1)
+  --data DIR    data folder for the database and generated secrets (default .data)
+  --memory      keep everything in memory; nothing is written to disk
+  --demo        also serve the demo page (Vite) and its token route`;
+
+function parseCli() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        data: { type: 'string' },
+        memory: { type: 'boolean', default: false },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not "${values.port}"`);
+    if (values.memory && values.data) throw new Error('--memory and --data exclude each other');
+    return { ...values, port };
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const args = parseCli();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
+const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
+
+const service = await startService({
+  port: args.port,
+  host: args.host,
+  dataDir,
+  demo: args.demo,
+  fallback: args.demo
+    ? (req, res) => {
+        if (!viteMiddleware) {
+          res.writeHead(503, { 'content-type': 'text/plain' }).end('The demo page is starting; reload in a moment.');
+          return;
+        }
+        viteMiddleware(req, res, () => res.writeHead(404).end());
+      }
+    : undefined,
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') {
+    console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);
+    process.exit(1);
+  }
+  throw error;
+});
+
+if (args.demo) {
+  const { createServer } = await import('vite');
+  const vite = await createServer({
+    server: { middlewareMode: true, hmr: { server: service.httpServer } },
+    appType: 'spa',
+  });
+  viteMiddleware = vite.middlewares;
+  service.httpServer.once('close', () => void vite.close());
+}
+
+console.log(`Communication service listening on ${service.endpoint}`);
+console.log(dataDir ? `Data folder: ${dataDir}${service.secretsCreated ? ' (new: secrets generated)' : ''}` : 'In-memory mode: nothing is kept after exit.');
+console.log(`Connection string:\n  ${service.connectionString}`);
+if (args.demo) console.log(`Demo page: ${service.endpoint}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void service.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,138 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyHmacRequest } from './auth/hmac.js';
+import { TokenService } from './auth/tokens.js';
+import { registerDemoRoutes } from './demo/demoRoutes.js';
+import { readBody } from './http/body.js';
+import { ServiceError } from './http/errors.js';
+import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
+import { type RequestContext, Router } from './http/router.js';
+import { registerIdentityRoutes } from './identity/identityRoutes.js';
+import { IdentityStore } from './identity/identityStore.js';
+import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
+import { type Db, openDatabase } from './storage/database.js';
+
+export interface ServiceOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; loopback by default. */
+  host?: string;
+  /** Data folder for the database and secrets; omit for an in-memory service. */
+  dataDir?: string;
+  /** Secrets for an in-memory service (a data folder keeps its own). */
+  secrets?: ServiceSecrets;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+  /** Enables the demo page's token route. */
+  demo?: boolean;
+  /** Requests no route matches go here (the Vite dev server in `npm start`). */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** The parts of a running service, for the entry point and tests. */
+export interface RunningService {
+  /** `http://127.0.0.1:PORT/` */
+  endpoint: string;
+  port: number;
+  connectionString: string;
+  secrets: ServiceSecrets;
+  /** True when this start generated the secrets (a new data folder). */
+  secretsCreated: boolean;
+  httpServer: Server;
+  db: Db;
+  identities: IdentityStore;
+  tokens: TokenService;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Routes of the ACS REST API: these need `api-version`. */
+const ACS_ROUTE = /^\/(identities|chat)(\/|$)/;
+
+export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
+  const { secrets, created } = options.dataDir
+    ? loadOrCreateSecrets(options.dataDir)
+    : { secrets: options.secrets ?? generateSecrets(), created: options.secrets === undefined };
+  const db = openDatabase(options.dataDir);
+  const identities = new IdentityStore(db, secrets.resourceId);
+  const tokens = new TokenService(secrets.tokenSigningSecret, identities);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  const adminRouter = new Router();
+  registerIdentityRoutes(adminRouter, identities, tokens);
+  const openRouter = new Router();
+  if (options.demo) registerDemoRoutes(openRouter, identities, tokens);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://service.invalid');
+    const method = req.method ?? 'GET';
+    const admin = adminRouter.match(method, url.pathname);
+    const open = admin ? undefined : openRouter.match(method, url.pathname);
+    const route = admin ?? open;
+    if (!route) {
+      if (ACS_ROUTE.test(url.pathname) || !options.fallback) {
+        throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
+      }
+      options.fallback(req, res);
+      return;
+    }
+    if (ACS_ROUTE.test(url.pathname) && !url.searchParams.get('api-version')) {
+      throw ServiceError.badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
+    }
+    const rawBody = await readBody(req, maxBodyBytes);
+    if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
+    const context: RequestContext = { req, res, url, params: route.params, rawBody };
+    const result = await route.handler(context);
+    sendJson(res, result.status, result.body, result.headers);
+  }
+
+  const httpServer = createServer((req, res) => {
+    setCorsHeaders(req, res);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof ServiceError && error.status === 413) {
+        // The refused body may still be arriving: answer, then close rather than read it all.
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+      }
+      sendError(res, error);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    connectionString: `endpoint=${endpoint};accesskey=${secrets.accessKey}`,
+    secrets,
+    secretsCreated: created,
+    httpServer,
+    db,
+    identities,
+    tokens,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        httpServer.close(() => {
+          db.close();
+          resolve();
+        });
+        httpServer.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

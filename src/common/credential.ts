@@ -1,0 +1,172 @@
+import { decodeJwt } from 'jose';
+import { TokenCredentialError, throwIfAborted } from './errors.js';
+
+/** A user access token and when it expires (ms since the epoch). */
+export interface AccessToken {
+  token: string;
+  expiresOnTimestamp: number;
+}
+
+export interface CommunicationGetTokenOptions {
+  abortSignal?: AbortSignal;
+}
+
+/** What every client takes to authenticate a user. */
+export interface CommunicationTokenCredential {
+  getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken>;
+  dispose(): void;
+}
+
+export interface CommunicationTokenRefreshOptions {
+  /** Fetches a fresh token string from the application's trusted server. */
+  tokenRefresher: (abortSignal?: AbortSignal) => Promise<string>;
+  /** A token to start with, so the first `getToken` needs no refresh. */
+  token?: string;
+  /** Refresh in the background before the token expires, not only when asked. */
+  refreshProactively?: boolean;
+  /**
+   * How long before expiry a token counts as due for refresh. Defaults to 10 minutes, or half the
+   * token's lifetime for short-lived tokens.
+   */
+  refreshTimeBeforeTokenExpiryInMs?: number;
+}
+
+/** Reads `exp` from a JWT. Throws `TokenCredentialError` when the token is no JWT with an expiry. */
+export function parseToken(token: string): AccessToken {
+  return parseTokenClaims(token);
+}
+
+function parseTokenClaims(token: string): AccessToken & { issuedAtTimestamp?: number } {
+  try {
+    const { exp, iat } = decodeJwt(token);
+    if (typeof exp !== 'number') throw new Error('no exp claim');
+    const parsed: AccessToken & { issuedAtTimestamp?: number } = { token, expiresOnTimestamp: exp * 1000 };
+    if (typeof iat === 'number') parsed.issuedAtTimestamp = iat * 1000;
+    return parsed;
+  } catch (cause) {
+    throw TokenCredentialError.malformed(cause);
+  }
+}
+
+const DEFAULT_REFRESH_BEFORE_EXPIRY_MS = 10 * 60_000;
+/** Whatever the settings, a token this close to expiry is never handed out. */
+const MINIMUM_VALIDITY_MS = 60_000;
+/** After a failed background refresh, try again this much later. */
+const PROACTIVE_RETRY_MS = 30_000;
+
+/**
+ * `AzureCommunicationTokenCredential`: a static token, or a refresher that keeps the token fresh.
+ * Concurrent `getToken` callers share one refresh; a token the refresher returns already expired is
+ * an error, never a refresh loop.
+ */
+export class AzureCommunicationTokenCredential implements CommunicationTokenCredential {
+  #current: AccessToken | undefined;
+  /** When the current token becomes due for refresh, fixed when it arrives. */
+  #refreshAt = 0;
+  readonly #refresher: CommunicationTokenRefreshOptions['tokenRefresher'] | undefined;
+  readonly #proactive: boolean;
+  readonly #refreshBeforeMs: number | undefined;
+  #pending: Promise<AccessToken> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  constructor(tokenOrOptions: string | CommunicationTokenRefreshOptions) {
+    if (typeof tokenOrOptions === 'string') {
+      this.#current = parseToken(tokenOrOptions);
+      this.#proactive = false;
+      return;
+    }
+    if (typeof tokenOrOptions?.tokenRefresher !== 'function') {
+      throw new TypeError('Pass a token string or options with a tokenRefresher function.');
+    }
+    const before = tokenOrOptions.refreshTimeBeforeTokenExpiryInMs;
+    if (before !== undefined && !(Number.isFinite(before) && before >= 0)) {
+      throw new RangeError('refreshTimeBeforeTokenExpiryInMs must be a non-negative number.');
+    }
+    this.#refresher = tokenOrOptions.tokenRefresher;
+    this.#proactive = tokenOrOptions.refreshProactively ?? false;
+    this.#refreshBeforeMs = before;
+    if (tokenOrOptions.token) this.#accept(tokenOrOptions.token);
+    if (this.#proactive) {
+      if (this.#current) this.#schedule(this.#current);
+      else void this.#refresh().catch(() => undefined);
+    }
+  }
+
+  async getToken(options: CommunicationGetTokenOptions = {}): Promise<AccessToken> {
+    if (this.#disposed) throw TokenCredentialError.disposed();
+    throwIfAborted(options.abortSignal);
+    const current = this.#current;
+    if (!this.#refresher) return current!;
+    if (current && !this.#isDue(current)) return current;
+    return this.#refresh(options.abortSignal);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Takes a token as current and fixes its refresh time: 10 minutes (or half its life) before expiry. */
+  #accept(token: string): AccessToken {
+    const parsed = parseTokenClaims(token);
+    const now = Date.now();
+    const lifetime = parsed.expiresOnTimestamp - Math.min(parsed.issuedAtTimestamp ?? now, now);
+    const window =
+      this.#refreshBeforeMs ?? Math.min(DEFAULT_REFRESH_BEFORE_EXPIRY_MS, Math.max(0, lifetime / 2));
+    this.#current = { token: parsed.token, expiresOnTimestamp: parsed.expiresOnTimestamp };
+    this.#refreshAt = parsed.expiresOnTimestamp - window;
+    return this.#current;
+  }
+
+  #isDue(token: AccessToken): boolean {
+    const now = Date.now();
+    return now >= this.#refreshAt || token.expiresOnTimestamp - now <= MINIMUM_VALIDITY_MS;
+  }
+
+  /** One refresh at a time: every caller meanwhile awaits the same promise. */
+  #refresh(abortSignal?: AbortSignal): Promise<AccessToken> {
+    if (!this.#pending) {
+      const refresher = this.#refresher!;
+      this.#pending = (async () => {
+        try {
+          const token = await refresher(abortSignal);
+          if (parseToken(token).expiresOnTimestamp <= Date.now()) {
+            throw TokenCredentialError.expiredFromRefresher();
+          }
+          if (this.#disposed) throw TokenCredentialError.disposed();
+          const fresh = this.#accept(token);
+          if (this.#proactive) this.#schedule(fresh);
+          return fresh;
+        } finally {
+          this.#pending = undefined;
+        }
+      })();
+    }
+    return this.#pending;
+  }
+
+  #schedule(token: AccessToken): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const delay = Math.max(0, this.#refreshAt - Date.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#disposed) return;
+      this.#refresh().catch(() => {
+        if (!this.#disposed && token.expiresOnTimestamp > Date.now()) {
+          this.#timer = setTimeout(() => void this.#refresh().catch(() => undefined), PROACTIVE_RETRY_MS);
+        }
+      });
+    }, delay);
+  }
+}
+
+/** Accepts what the concept-page samples pass: a credential or a plain token string. */
+export function toCredential(
+  credential: CommunicationTokenCredential | string,
+): CommunicationTokenCredential {
+  if (typeof credential === 'string') return new AzureCommunicationTokenCredential(credential);
+  if (credential && typeof credential.getToken === 'function') return credential;
+  throw new TypeError('Expected a CommunicationTokenCredential or a token string.');
+}

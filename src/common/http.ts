@@ -1,0 +1,172 @@
+import { AbortError, RestError, throwIfAborted } from './errors.js';
+
+/** Adds authentication headers to one attempt of a request (re-run on every retry). */
+export type AuthPolicy = (request: {
+  method: string;
+  url: string;
+  body: string | undefined;
+  abortSignal?: AbortSignal;
+}) => Promise<Record<string, string>>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
+  maxRetries?: number;
+  /** First backoff delay, doubled on each retry (with jitter). Default 800 ms. */
+  retryDelayInMs?: number;
+  /** Upper bound for one delay, `Retry-After` included. Default 60 s. */
+  maxRetryDelayInMs?: number;
+}
+
+export interface PipelineOptions {
+  retryOptions?: RetryOptions;
+  /** Replaces the global `fetch`, for tests and custom transports. */
+  fetch?: typeof fetch;
+}
+
+export interface PipelineRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the endpoint, without a leading slash: `identities/{id}/:issueAccessToken`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  abortSignal?: AbortSignal;
+}
+
+export interface PipelineResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * Sends JSON requests to the service: authentication per attempt, retries with backoff that honour
+ * `Retry-After`, cancellation through `AbortSignal`, and typed `RestError`s for every failure.
+ */
+export class HttpPipeline {
+  readonly endpoint: string;
+  readonly #auth: AuthPolicy;
+  readonly #apiVersion: string;
+  readonly #fetch: typeof fetch;
+  readonly #maxRetries: number;
+  readonly #retryDelayMs: number;
+  readonly #maxRetryDelayMs: number;
+
+  constructor(endpoint: string, apiVersion: string, auth: AuthPolicy, options: PipelineOptions = {}) {
+    this.endpoint = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
+    this.#apiVersion = apiVersion;
+    this.#auth = auth;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#maxRetries = options.retryOptions?.maxRetries ?? 3;
+    this.#retryDelayMs = options.retryOptions?.retryDelayInMs ?? 800;
+    this.#maxRetryDelayMs = options.retryOptions?.maxRetryDelayInMs ?? 60_000;
+  }
+
+  async send<T = unknown>(request: PipelineRequest): Promise<PipelineResponse<T>> {
+    const url = new URL(request.path, this.endpoint);
+    url.searchParams.set('api-version', this.#apiVersion);
+    for (const [name, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    for (let attempt = 0; ; attempt++) {
+      throwIfAborted(request.abortSignal);
+      let response: Response;
+      try {
+        const headers: Record<string, string> = {
+          accept: 'application/json',
+          ...request.headers,
+          ...(await this.#auth({ method: request.method, url: url.href, body, abortSignal: request.abortSignal })),
+        };
+        if (body !== undefined) headers['content-type'] = 'application/json';
+        response = await this.#fetch(url.href, {
+          method: request.method,
+          headers,
+          body,
+          signal: request.abortSignal,
+        });
+      } catch (error) {
+        if (request.abortSignal?.aborted) throw new AbortError(undefined, { cause: error });
+        if (!(error instanceof TypeError) || attempt >= this.#maxRetries) {
+          throw error instanceof TypeError ? RestError.network(error) : error;
+        }
+        await this.#sleep(this.#backoff(attempt), request.abortSignal);
+        continue;
+      }
+      if (response.ok) {
+        return { status: response.status, headers: response.headers, body: (await readJson(response)) as T };
+      }
+      if (RETRIABLE_STATUS.has(response.status) && attempt < this.#maxRetries) {
+        const delay = retryAfterMs(response.headers) ?? this.#backoff(attempt);
+        await response.body?.cancel();
+        await this.#sleep(Math.min(delay, this.#maxRetryDelayMs), request.abortSignal);
+        continue;
+      }
+      throw await toRestError(response);
+    }
+  }
+
+  #backoff(attempt: number): number {
+    const exponential = this.#retryDelayMs * 2 ** attempt;
+    return Math.min(this.#maxRetryDelayMs, exponential * (0.8 + Math.random() * 0.4));
+  }
+
+  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new AbortError(undefined, { cause: signal?.reason }));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new RestError('InvalidResponse', 'The service answered with a body that is not JSON.', {
+      statusCode: response.status,
+      cause,
+    });
+  }
+}
+
+/** `retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After` in seconds or as an HTTP date. */
+export function retryAfterMs(headers: Headers): number | undefined {
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(headers.get(name));
+    if (headers.has(name) && Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter === null) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function toRestError(response: Response): Promise<RestError> {
+  let details: unknown;
+  try {
+    details = await readJson(response);
+  } catch {
+    details = undefined;
+  }
+  const error = (details as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `Http${response.status}`;
+  const message =
+    typeof error?.message === 'string'
+      ? error.message
+      : `The service answered ${response.status} ${response.statusText}.`;
+  return new RestError(code, message, { statusCode: response.status, details });
+}
