@@ -149,7 +149,10 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
 
   #schedule(token: AccessToken): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    const delay = Math.max(0, this.#refreshAt - Date.now());
+    // A token that arrives already due (a refresher handing out short-lived tokens) is refreshed
+    // again only after a pause, never in a tight loop.
+    const due = this.#refreshAt - Date.now();
+    const delay = due > 0 ? due : PROACTIVE_RETRY_MS;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#disposed) return;

@@ -41,11 +41,11 @@ export function stringToSign(
   return `${method.toUpperCase()}\n${pathAndQuery}\n${date};${host};${contentHash}`;
 }
 
-export interface SignedHeaders {
+export type SignedHeaders = {
   'x-ms-date': string;
   'x-ms-content-sha256': string;
   Authorization: string;
-}
+};
 
 /** Signs one request; returns the headers to send with it. */
 export async function signRequest(request: {

@@ -1,0 +1,180 @@
+import { type KeyCredential, normaliseEndpoint, parseConnectionString } from '../common/connectionString.js';
+import { throwIfAborted } from '../common/errors.js';
+import { signRequest } from '../common/hmac.js';
+import { HttpPipeline, type PipelineOptions } from '../common/http.js';
+import {
+  type CommunicationUserIdentifier,
+  isCommunicationUserIdentifier,
+  isCommunicationUserRawId,
+} from '../common/identifiers.js';
+
+/** The scopes a user access token can carry. */
+export type TokenScope = 'chat' | 'voip' | 'chat.join' | 'chat.join.limited' | 'voip.join';
+const TOKEN_SCOPES: readonly TokenScope[] = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'];
+
+export const IDENTITY_API_VERSION = '2023-10-01';
+
+export interface OperationOptions {
+  abortSignal?: AbortSignal;
+}
+
+export interface GetTokenOptions extends OperationOptions {
+  /** Token lifetime, 60 to 1440 minutes; the service's default is 1440 (24 h). */
+  tokenExpiresInMinutes?: number;
+}
+
+export type CreateUserAndTokenOptions = GetTokenOptions;
+
+export interface CommunicationAccessToken {
+  token: string;
+  expiresOn: Date;
+}
+
+export interface CommunicationUserToken extends CommunicationAccessToken {
+  user: CommunicationUserIdentifier;
+}
+
+export type CommunicationIdentityClientOptions = PipelineOptions;
+
+interface AccessTokenModel {
+  token: string;
+  expiresOn: string;
+}
+
+/**
+ * Creates and deletes users and issues and revokes their access tokens. Requests are signed with the
+ * resource's access key, so this belongs on a trusted server (or a test), never in a user's page.
+ */
+export class CommunicationIdentityClient {
+  readonly #pipeline: HttpPipeline;
+
+  constructor(connectionString: string, options?: CommunicationIdentityClientOptions);
+  constructor(endpoint: string, credential: KeyCredential, options?: CommunicationIdentityClientOptions);
+  constructor(
+    connectionStringOrEndpoint: string,
+    credentialOrOptions?: KeyCredential | CommunicationIdentityClientOptions,
+    maybeOptions?: CommunicationIdentityClientOptions,
+  ) {
+    let endpoint: string;
+    let key: string;
+    let options: CommunicationIdentityClientOptions | undefined;
+    if (credentialOrOptions && typeof (credentialOrOptions as KeyCredential).key === 'string') {
+      endpoint = normaliseEndpoint(new URL(connectionStringOrEndpoint).href);
+      key = (credentialOrOptions as KeyCredential).key;
+      options = maybeOptions;
+    } else {
+      const parsed = parseConnectionString(connectionStringOrEndpoint);
+      endpoint = parsed.endpoint;
+      key = parsed.credential.key;
+      options = credentialOrOptions as CommunicationIdentityClientOptions | undefined;
+    }
+    this.#pipeline = new HttpPipeline(
+      endpoint,
+      IDENTITY_API_VERSION,
+      ({ method, url, body }) => signRequest({ method, url, body, accessKey: key }),
+      options,
+    );
+  }
+
+  /** Creates a user with no token. */
+  async createUser(options: OperationOptions = {}): Promise<CommunicationUserIdentifier> {
+    const { body } = await this.#pipeline.send<{ identity: { id: string } }>({
+      method: 'POST',
+      path: 'identities',
+      body: {},
+      abortSignal: options.abortSignal,
+    });
+    return { communicationUserId: body.identity.id };
+  }
+
+  /** Creates a user and issues its first token in one request. */
+  async createUserAndToken(
+    scopes: TokenScope[],
+    options: CreateUserAndTokenOptions = {},
+  ): Promise<CommunicationUserToken> {
+    const request = { createTokenWithScopes: checkScopes(scopes), ...expiry(options) };
+    const { body } = await this.#pipeline.send<{ identity: { id: string }; accessToken: AccessTokenModel }>({
+      method: 'POST',
+      path: 'identities',
+      body: request,
+      abortSignal: options.abortSignal,
+    });
+    return { user: { communicationUserId: body.identity.id }, ...toAccessToken(body.accessToken) };
+  }
+
+  /** Issues a token for `user` with `scopes`. */
+  async getToken(
+    user: CommunicationUserIdentifier,
+    scopes: TokenScope[],
+    options: GetTokenOptions = {},
+  ): Promise<CommunicationAccessToken> {
+    const id = userId(user);
+    const request = { scopes: checkScopes(scopes), ...expiry(options) };
+    throwIfAborted(options.abortSignal);
+    const { body } = await this.#pipeline.send<AccessTokenModel>({
+      method: 'POST',
+      path: `identities/${encodeURIComponent(id)}/:issueAccessToken`,
+      body: request,
+      abortSignal: options.abortSignal,
+    });
+    return toAccessToken(body);
+  }
+
+  /** Concept-page name of {@link getToken}. */
+  issueToken(
+    user: CommunicationUserIdentifier,
+    scopes: TokenScope[],
+    options: GetTokenOptions = {},
+  ): Promise<CommunicationAccessToken> {
+    return this.getToken(user, scopes, options);
+  }
+
+  /** Invalidates every token issued to `user` so far. */
+  async revokeTokens(user: CommunicationUserIdentifier, options: OperationOptions = {}): Promise<void> {
+    await this.#pipeline.send({
+      method: 'POST',
+      path: `identities/${encodeURIComponent(userId(user))}/:revokeAccessTokens`,
+      abortSignal: options.abortSignal,
+    });
+  }
+
+  /** Deletes `user` and everything stored for it: tokens, chat messages, call history. */
+  async deleteUser(user: CommunicationUserIdentifier, options: OperationOptions = {}): Promise<void> {
+    await this.#pipeline.send({
+      method: 'DELETE',
+      path: `identities/${encodeURIComponent(userId(user))}`,
+      abortSignal: options.abortSignal,
+    });
+  }
+}
+
+function userId(user: CommunicationUserIdentifier): string {
+  if (!isCommunicationUserIdentifier(user) || !isCommunicationUserRawId(user.communicationUserId)) {
+    throw new TypeError('Expected a communication user identifier ({ communicationUserId: "8:acs:..." }).');
+  }
+  return user.communicationUserId;
+}
+
+function checkScopes(scopes: TokenScope[]): TokenScope[] {
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    throw new TypeError('Pass at least one scope, e.g. ["chat", "voip"].');
+  }
+  const unknown = scopes.filter((scope) => !TOKEN_SCOPES.includes(scope));
+  if (unknown.length > 0) {
+    throw new TypeError(`Unknown scope(s): ${unknown.join(', ')}. Known: ${TOKEN_SCOPES.join(', ')}.`);
+  }
+  return scopes;
+}
+
+function expiry(options: GetTokenOptions): { expiresInMinutes?: number } {
+  const minutes = options.tokenExpiresInMinutes;
+  if (minutes === undefined) return {};
+  if (!Number.isInteger(minutes) || minutes < 60 || minutes > 1440) {
+    throw new RangeError('tokenExpiresInMinutes must be a whole number from 60 to 1440.');
+  }
+  return { expiresInMinutes: minutes };
+}
+
+function toAccessToken(model: AccessTokenModel): CommunicationAccessToken {
+  return { token: model.token, expiresOn: new Date(model.expiresOn) };
+}

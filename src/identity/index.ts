@@ -1,0 +1,2 @@
+export * from './communicationIdentityClient.js';
+export * from './tokenStore.js';

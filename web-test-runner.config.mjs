@@ -1,0 +1,50 @@
+// Browser tests in headless Chromium. Run through `npm run test:browser`, which loads tsx so this
+// config can start the TypeScript service in-process for the tests to talk to.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, HOW_TO_GET_A_BROWSER, findBrowser } from './scripts/find-browser.mjs';
+import { startService } from './mock-server/service.ts';
+
+const executablePath = findBrowser();
+if (!executablePath) {
+  console.error(HOW_TO_GET_A_BROWSER);
+  process.exit(1);
+}
+
+let service;
+
+/** Starts an in-memory service for the run and tells the tests where it is (GET /__service.json). */
+function servicePlugin() {
+  return {
+    name: 'communication-service',
+    async serverStart() {
+      service = await startService({ demo: true });
+    },
+    async serverStop() {
+      await service?.close();
+    },
+    serve(context) {
+      if (context.path === '/__service.json') {
+        return {
+          body: JSON.stringify({ endpoint: service.endpoint, connectionString: service.connectionString }),
+          type: 'application/json',
+        };
+      }
+      return undefined;
+    },
+  };
+}
+
+export default {
+  files: ['test/browser/**/*.test.ts', 'src/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS } })],
+  plugins: [
+    servicePlugin(),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+  ],
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 300000,
+};
