@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startDemoServer } from './demoServer.js';
 import { startService } from './service.js';
 
 const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | --memory] [--demo]
@@ -40,40 +40,17 @@ if (args.help) {
   process.exit(0);
 }
 
-let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
-
-const service = await startService({
-  port: args.port,
-  host: args.host,
-  dataDir,
-  demo: args.demo,
-  fallback: args.demo
-    ? (req, res) => {
-        if (!viteMiddleware) {
-          res.writeHead(503, { 'content-type': 'text/plain' }).end('The demo page is starting; reload in a moment.');
-          return;
-        }
-        viteMiddleware(req, res, () => res.writeHead(404).end());
-      }
-    : undefined,
-}).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'EADDRINUSE') {
-    console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);
-    process.exit(1);
-  }
-  throw error;
-});
-
-if (args.demo) {
-  const { createServer } = await import('vite');
-  const vite = await createServer({
-    server: { middlewareMode: true, hmr: { server: service.httpServer } },
-    appType: 'spa',
-  });
-  viteMiddleware = vite.middlewares;
-  service.httpServer.once('close', () => void vite.close());
-}
+const serviceOptions = { port: args.port, host: args.host, dataDir };
+const service = await (args.demo ? startDemoServer(serviceOptions) : startService(serviceOptions)).catch(
+  (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);
+      process.exit(1);
+    }
+    throw error;
+  },
+);
 
 console.log(`Communication service listening on ${service.endpoint}`);
 console.log(dataDir ? `Data folder: ${dataDir}${service.secretsCreated ? ' (new: secrets generated)' : ''}` : 'In-memory mode: nothing is kept after exit.');

@@ -75,7 +75,6 @@ export class TokenStore {
       throw new CommunicationError('IndexedDBUnavailable', 'TokenStore needs IndexedDB (a browser).');
     }
     const name = options.databaseName ?? DEFAULT_DATABASE;
-    let store: TokenStore | undefined;
     const db = await openDB<TokenStoreSchema>(name, DATABASE_VERSION, {
       upgrade(database) {
         if (!database.objectStoreNames.contains('tokens')) {
@@ -84,11 +83,10 @@ export class TokenStore {
       },
       // Another tab wants a newer schema: step aside instead of blocking it.
       blocking() {
-        store?.close();
+        db.close();
       },
     });
-    store = new TokenStore(db, name);
-    return store;
+    return new TokenStore(db, name);
   }
 
   get(userId: string): Promise<StoredToken | undefined> {

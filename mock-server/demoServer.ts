@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type RunningService, type ServiceOptions, startService } from './service.js';
+
+/**
+ * The service plus the demo page: Vite runs as middleware on the service's own HTTP server, so the
+ * page, the API, the real-time channel and signalling share one origin and one port.
+ */
+export async function startDemoServer(
+  options: Omit<ServiceOptions, 'demo' | 'fallback'> = {},
+): Promise<RunningService> {
+  let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
+  const service = await startService({
+    ...options,
+    demo: true,
+    fallback(req, res) {
+      if (!viteMiddleware) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('The demo page is starting; reload in a moment.');
+        return;
+      }
+      viteMiddleware(req, res, () => res.writeHead(404).end());
+    },
+  });
+  const { createServer } = await import('vite');
+  const vite = await createServer({
+    configFile: new URL('../vite.config.ts', import.meta.url).pathname,
+    root: new URL('..', import.meta.url).pathname,
+    server: { middlewareMode: true, hmr: { server: service.httpServer } },
+    appType: 'spa',
+    logLevel: 'warn',
+  });
+  viteMiddleware = vite.middlewares;
+  const closeService = service.close;
+  return {
+    ...service,
+    async close() {
+      await vite.close();
+      await closeService();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vite';
+
+// The demo page (index.html) and the library's entry points. In `npm start` Vite runs as middleware
+// inside the service's HTTP server, so the page and the API share one origin and one port.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    rollupOptions: {
+      input: { demo: 'index.html' },
+    },
+  },
+  esbuild: { target: 'es2022' },
+});
