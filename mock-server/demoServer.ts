@@ -8,7 +8,8 @@ import { type RunningService, type ServiceOptions, startService } from './servic
 export async function startDemoServer(
   options: Omit<ServiceOptions, 'demo' | 'fallback'> = {},
 ): Promise<RunningService> {
-  let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined;
+  let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined =
+    undefined;
   const service = await startService({
     ...options,
     demo: true,

@@ -49,8 +49,9 @@ export async function verifyHmacRequest(
     accessKey,
     stringToSign(req.method ?? '', signedPathAndQuery(url), date, host, contentHash),
   );
-  const given = Buffer.from(match[2]!, 'base64');
-  const wanted = Buffer.from(expected, 'base64');
+  // Compare the text as sent: decoding first would let trailing junk after the padding through.
+  const given = Buffer.from(match[2]!);
+  const wanted = Buffer.from(expected);
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
     throw ServiceError.unauthorized('The request signature is not valid.', 'InvalidSignature');
   }

@@ -9,7 +9,8 @@ const DEMO_SCOPES = ['chat', 'voip'] as const;
 /**
  * The demo page's token route: the part a real application runs on its own trusted server. It
  * creates a user and hands out a `chat`+`voip` token, so the access key never reaches the browser.
- * A refresh needs the caller's current, still valid token: nobody can mint tokens for someone else.
+ * A refresh needs the caller's current, still valid token and keeps its scopes: nobody can mint
+ * tokens for someone else, or widen their own.
  */
 export function registerDemoRoutes(router: Router, identities: IdentityStore, tokens: TokenService): void {
   router.add('POST', '/demo/token', async ({ rawBody }) => {
@@ -24,8 +25,9 @@ export function registerDemoRoutes(router: Router, identities: IdentityStore, to
 
   router.add('POST', '/demo/token/refresh', async ({ req, rawBody }) => {
     new BodyReader(parseJsonObject(rawBody)).allowOnly();
-    const { userId } = await tokens.verifyBearer(req.headers.authorization);
-    const accessToken = await tokens.issue(userId, [...DEMO_SCOPES]);
+    // The new token carries the presented token's scopes, never more.
+    const { userId, scopes } = await tokens.verifyBearer(req.headers.authorization);
+    const accessToken = await tokens.issue(userId, scopes);
     return { status: 200, body: { user: { communicationUserId: userId }, ...serializeToken(accessToken) } };
   });
 }

@@ -1,0 +1,365 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type RunningService, startService } from '../../mock-server/service.js';
+import {
+  type AccessTokenBody,
+  type CreateUserBody,
+  adminRequest,
+  assertError,
+  assertServiceError,
+  claimsOf,
+  countUsers,
+  createUser,
+  issueToken,
+  userIdPattern,
+  usersSnapshot,
+} from './helpers.js';
+
+const issuePath = (id: string) => `/identities/${encodeURIComponent(id)}/:issueAccessToken`;
+const revokePath = (id: string) => `/identities/${encodeURIComponent(id)}/:revokeAccessTokens`;
+const userPath = (id: string) => `/identities/${encodeURIComponent(id)}`;
+
+/** Checks an access token body: exactly `{token, expiresOn}`, expiresOn = the JWT's exp, lifetime as asked. */
+function assertAccessToken(body: AccessTokenBody | undefined, userId: string, minutes: number): void {
+  assert.ok(body, 'no access token');
+  assert.deepEqual(Object.keys(body).sort(), ['expiresOn', 'token']);
+  assert.equal(typeof body.token, 'string');
+  assert.equal(typeof body.expiresOn, 'string');
+  assert.match(body.expiresOn, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+  const claims = claimsOf(body.token);
+  assert.equal(claims.sub, userId);
+  assert.ok(typeof claims.iat === 'number' && typeof claims.exp === 'number');
+  assert.equal(claims.exp - claims.iat, minutes * 60);
+  assert.equal(Date.parse(body.expiresOn), claims.exp * 1000);
+}
+
+describe('identity routes: success', () => {
+  let service: RunningService;
+  before(async () => {
+    service = await startService();
+  });
+  after(() => service.close());
+
+  test('POST /identities with an empty object creates a user without a token', async () => {
+    const before = countUsers(service);
+    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {});
+    assert.equal(response.status, 201, response.text);
+    assert.deepEqual(Object.keys(response.body), ['identity']);
+    assert.deepEqual(Object.keys(response.body.identity), ['id']);
+    assert.match(response.body.identity.id, userIdPattern(service));
+    assert.equal(countUsers(service), before + 1);
+    const row = service.db.prepare('SELECT token_generation FROM users WHERE id = ?').get(response.body.identity.id);
+    assert.deepEqual(row, { token_generation: 0 });
+  });
+
+  test('POST /identities without any body creates a user', async () => {
+    const before = countUsers(service);
+    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities');
+    assert.equal(response.status, 201, response.text);
+    assert.deepEqual(Object.keys(response.body), ['identity']);
+    assert.match(response.body.identity.id, userIdPattern(service));
+    assert.equal(countUsers(service), before + 1);
+  });
+
+  test('every user gets a different id', async () => {
+    const a = await createUser(service);
+    const b = await createUser(service);
+    assert.notEqual(a.id, b.id);
+    assert.match(a.id, userIdPattern(service));
+    assert.match(b.id, userIdPattern(service));
+  });
+
+  test('createTokenWithScopes returns a 24 h token with the scopes', async () => {
+    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+      createTokenWithScopes: ['chat', 'voip'],
+    });
+    assert.equal(response.status, 201, response.text);
+    assert.deepEqual(Object.keys(response.body).sort(), ['accessToken', 'identity']);
+    const id = response.body.identity.id;
+    assert.match(id, userIdPattern(service));
+    assertAccessToken(response.body.accessToken, id, 24 * 60);
+    const verified = await service.tokens.verify(response.body.accessToken!.token);
+    assert.equal(verified.userId, id);
+    assert.deepEqual(verified.scopes.sort(), ['chat', 'voip']);
+    assert.equal(verified.expiresOn.toISOString(), new Date(response.body.accessToken!.expiresOn).toISOString());
+  });
+
+  for (const minutes of [60, 61, 720, 1440]) {
+    test(`createTokenWithScopes with expiresInMinutes ${minutes}`, async () => {
+      const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+        createTokenWithScopes: ['chat'],
+        expiresInMinutes: minutes,
+      });
+      assert.equal(response.status, 201, response.text);
+      assertAccessToken(response.body.accessToken, response.body.identity.id, minutes);
+      const verified = await service.tokens.verify(response.body.accessToken!.token, ['chat']);
+      assert.deepEqual(verified.scopes, ['chat']);
+    });
+  }
+
+  test('createTokenWithScopes: null counts as absent', async () => {
+    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+      createTokenWithScopes: null,
+    });
+    assert.equal(response.status, 201, response.text);
+    assert.deepEqual(Object.keys(response.body), ['identity']);
+  });
+
+  test('every ACS scope is accepted', async () => {
+    const scopes = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'];
+    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+      createTokenWithScopes: scopes,
+    });
+    assert.equal(response.status, 201, response.text);
+    const verified = await service.tokens.verify(response.body.accessToken!.token);
+    assert.deepEqual([...verified.scopes].sort(), [...scopes].sort());
+  });
+
+  test('issueAccessToken returns 200 {token, expiresOn} with a 24 h default', async () => {
+    const { id } = await createUser(service);
+    const response = await adminRequest<AccessTokenBody>(service, 'POST', issuePath(id), { scopes: ['voip'] });
+    assert.equal(response.status, 200, response.text);
+    assertAccessToken(response.body, id, 24 * 60);
+    const verified = await service.tokens.verify(response.body.token, ['voip']);
+    assert.equal(verified.userId, id);
+    assert.deepEqual(verified.scopes, ['voip']);
+  });
+
+  test('issueAccessToken with expiresInMinutes 60 and 1440', async () => {
+    const { id } = await createUser(service);
+    for (const minutes of [60, 1440]) {
+      const response = await adminRequest<AccessTokenBody>(service, 'POST', issuePath(id), {
+        scopes: ['chat'],
+        expiresInMinutes: minutes,
+      });
+      assert.equal(response.status, 200, response.text);
+      assertAccessToken(response.body, id, minutes);
+    }
+  });
+
+  test('issueAccessToken folds duplicate scopes', async () => {
+    const { id } = await createUser(service);
+    const body = await issueToken(service, id, ['chat', 'chat', 'voip']);
+    const verified = await service.tokens.verify(body.token);
+    assert.deepEqual([...verified.scopes].sort(), ['chat', 'voip']);
+    assert.equal(claimsOf(body.token).acsScope, 'chat,voip');
+  });
+
+  test('issueAccessToken accepts an unencoded id too (":" is legal in a path)', async () => {
+    const { id } = await createUser(service);
+    const response = await adminRequest<AccessTokenBody>(service, 'POST', `/identities/${id}/:issueAccessToken`, {
+      scopes: ['chat'],
+    });
+    assert.equal(response.status, 200, response.text);
+    assert.equal(claimsOf(response.body.token).sub, id);
+  });
+
+  test('revokeAccessTokens answers 204 with no body and invalidates earlier tokens', async () => {
+    const { id, token } = await createUser(service, ['chat']);
+    const response = await adminRequest(service, 'POST', revokePath(id));
+    assert.equal(response.status, 204, response.text);
+    assert.equal(response.text, '');
+    await assertServiceError(service.tokens.verify(token!), 401, 'TokenRevoked');
+    assert.equal(service.identities.getUser(id)?.tokenGeneration, 1);
+    const fresh = await issueToken(service, id, ['chat']);
+    assert.equal((await service.tokens.verify(fresh.token)).userId, id);
+  });
+
+  test('revokeAccessTokens accepts an empty JSON object', async () => {
+    const { id } = await createUser(service);
+    const response = await adminRequest(service, 'POST', revokePath(id), {});
+    assert.equal(response.status, 204, response.text);
+    assert.equal(service.identities.getUser(id)?.tokenGeneration, 1);
+  });
+
+  test('DELETE /identities/{id} answers 204 and removes the user', async () => {
+    const { id, token } = await createUser(service, ['chat']);
+    const before = countUsers(service);
+    const response = await adminRequest(service, 'DELETE', userPath(id));
+    assert.equal(response.status, 204, response.text);
+    assert.equal(response.text, '');
+    assert.equal(countUsers(service), before - 1);
+    assert.equal(service.identities.getUser(id), undefined);
+    await assertServiceError(service.tokens.verify(token!), 401, 'IdentityDeleted');
+    assertError(await adminRequest(service, 'DELETE', userPath(id)), 404, 'IdentityNotFound');
+    assertError(await adminRequest(service, 'POST', issuePath(id), { scopes: ['chat'] }), 404, 'IdentityNotFound');
+  });
+});
+
+describe('identity routes: bad input', () => {
+  let service: RunningService;
+  let userId: string;
+  let userToken: string;
+  before(async () => {
+    service = await startService();
+    ({ id: userId, token: userToken } = (await createUser(service, ['chat'])) as { id: string; token: string });
+    await createUser(service);
+  });
+  after(() => service.close());
+
+  /** Sends a request that must fail, and checks it failed with the code and wrote nothing. */
+  async function expectRejected(
+    status: number,
+    code: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: Parameters<typeof adminRequest>[4],
+  ): Promise<void> {
+    const before = usersSnapshot(service);
+    const response = await adminRequest(service, method, path, body, options);
+    assertError(response, status, code);
+    assert.deepEqual(usersSnapshot(service), before, 'the stored users changed');
+    // The existing user's tokens were not revoked by the failed request.
+    assert.equal((await service.tokens.verify(userToken)).userId, userId);
+  }
+
+  const badCreateBodies: [string, unknown, string][] = [
+    ['malformed JSON', '{"createTokenWithScopes": ["chat"]', 'InvalidJson'],
+    ['malformed JSON (trailing garbage)', '{} x', 'InvalidJson'],
+    ['a JSON array', '[]', 'InvalidJson'],
+    ['a JSON string', '"chat"', 'InvalidJson'],
+    ['a JSON number', '42', 'InvalidJson'],
+    ['JSON null', 'null', 'InvalidJson'],
+    ['createTokenWithScopes as a string', { createTokenWithScopes: 'chat' }, 'ValidationError'],
+    ['createTokenWithScopes with a number', { createTokenWithScopes: ['chat', 1] }, 'ValidationError'],
+    ['createTokenWithScopes as an object', { createTokenWithScopes: { chat: true } }, 'ValidationError'],
+    ['an unknown field', { createTokenWithScopes: ['chat'], displayName: 'x' }, 'ValidationError'],
+    ['an unknown field alone', { foo: 1 }, 'ValidationError'],
+    ['an unknown scope', { createTokenWithScopes: ['chat', 'email'] }, 'ValidationError'],
+    ['a scope in the wrong case', { createTokenWithScopes: ['Chat'] }, 'ValidationError'],
+    ['expiresInMinutes 59', { createTokenWithScopes: ['chat'], expiresInMinutes: 59 }, 'ValidationError'],
+    ['expiresInMinutes 1441', { createTokenWithScopes: ['chat'], expiresInMinutes: 1441 }, 'ValidationError'],
+    ['expiresInMinutes 60.5', { createTokenWithScopes: ['chat'], expiresInMinutes: 60.5 }, 'ValidationError'],
+    ['expiresInMinutes "60"', { createTokenWithScopes: ['chat'], expiresInMinutes: '60' }, 'ValidationError'],
+    ['expiresInMinutes 0', { createTokenWithScopes: ['chat'], expiresInMinutes: 0 }, 'ValidationError'],
+    ['expiresInMinutes -60', { createTokenWithScopes: ['chat'], expiresInMinutes: -60 }, 'ValidationError'],
+    ['expiresInMinutes true', { createTokenWithScopes: ['chat'], expiresInMinutes: true }, 'ValidationError'],
+    ['expiresInMinutes without scopes', { expiresInMinutes: 60 }, 'ValidationError'],
+  ];
+  for (const [name, body, code] of badCreateBodies) {
+    test(`POST /identities refuses ${name} with 400`, async () => {
+      await expectRejected(400, code, 'POST', '/identities', body);
+    });
+  }
+
+  const badIssueBodies: [string, unknown, string][] = [
+    ['no body', undefined, 'MissingBody'],
+    ['a blank body', '  ', 'MissingBody'],
+    ['malformed JSON', '{"scopes": [', 'InvalidJson'],
+    ['a JSON array', '["chat"]', 'InvalidJson'],
+    ['a JSON string', '"chat"', 'InvalidJson'],
+    ['JSON null', 'null', 'InvalidJson'],
+    ['an empty object (scopes missing)', {}, 'ValidationError'],
+    ['scopes null', { scopes: null }, 'ValidationError'],
+    ['empty scopes', { scopes: [] }, 'ValidationError'],
+    ['scopes as a string', { scopes: 'chat' }, 'ValidationError'],
+    ['scopes with a non-string', { scopes: [['chat']] }, 'ValidationError'],
+    ['an unknown scope', { scopes: ['chat', 'admin'] }, 'ValidationError'],
+    ['an unknown field', { scopes: ['chat'], createTokenWithScopes: ['chat'] }, 'ValidationError'],
+    ['expiresInMinutes 59', { scopes: ['chat'], expiresInMinutes: 59 }, 'ValidationError'],
+    ['expiresInMinutes 1441', { scopes: ['chat'], expiresInMinutes: 1441 }, 'ValidationError'],
+    ['expiresInMinutes 60.5', { scopes: ['chat'], expiresInMinutes: 60.5 }, 'ValidationError'],
+    ['expiresInMinutes "60"', { scopes: ['chat'], expiresInMinutes: '60' }, 'ValidationError'],
+    ['too many scopes', { scopes: Array.from({ length: 17 }, () => 'chat') }, 'ValidationError'],
+  ];
+  for (const [name, body, code] of badIssueBodies) {
+    test(`issueAccessToken refuses ${name} with 400`, async () => {
+      await expectRejected(400, code, 'POST', issuePath(userId), body);
+    });
+  }
+
+  test('issueAccessToken validates the body before looking up the user', async () => {
+    await expectRejected(400, 'ValidationError', 'POST', issuePath(`8:acs:${service.secrets.resourceId}_nobody`), {
+      scopes: [],
+    });
+  });
+
+  const badRevokeBodies: [string, unknown, string][] = [
+    ['malformed JSON', '{', 'InvalidJson'],
+    ['a JSON array', '[]', 'InvalidJson'],
+    ['an unknown field', { scopes: ['chat'] }, 'ValidationError'],
+  ];
+  for (const [name, body, code] of badRevokeBodies) {
+    test(`revokeAccessTokens refuses ${name} with 400 and revokes nothing`, async () => {
+      await expectRejected(400, code, 'POST', revokePath(userId), body);
+    });
+  }
+
+  const unknownId = '8:acs:00000000-0000-4000-8000-000000000000_00000000-0000-4000-8000-000000000000';
+  test('issueAccessToken for an unknown user is 404 IdentityNotFound', async () => {
+    await expectRejected(404, 'IdentityNotFound', 'POST', issuePath(unknownId), { scopes: ['chat'] });
+  });
+  test('revokeAccessTokens for an unknown user is 404 IdentityNotFound', async () => {
+    await expectRejected(404, 'IdentityNotFound', 'POST', revokePath(unknownId));
+  });
+  test('DELETE of an unknown user is 404 IdentityNotFound', async () => {
+    await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(unknownId));
+  });
+  test('a user id from another resource is 404', async () => {
+    const foreign = userId.replace(service.secrets.resourceId, '00000000-0000-4000-8000-000000000000');
+    await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(foreign));
+  });
+
+  test('a path under /identities that no route has is 404', async () => {
+    await expectRejected(404, undefined, 'POST', `${userPath(userId)}/:doSomething`, {});
+  });
+
+  for (const [method, path] of [
+    ['POST', '/identities'],
+    ['POST', `/identities/ID/:issueAccessToken`],
+    ['POST', `/identities/ID/:revokeAccessTokens`],
+    ['DELETE', `/identities/ID`],
+  ] as const) {
+    test(`${method} ${path} without api-version is 400`, async () => {
+      const realPath = path.replace('ID', encodeURIComponent(userId));
+      const body = path.endsWith(':issueAccessToken') ? { scopes: ['chat'] } : undefined;
+      await expectRejected(400, 'MissingApiVersionParameter', method, realPath, body, { apiVersion: null });
+    });
+  }
+
+  test('an empty api-version is 400', async () => {
+    await expectRejected(400, 'MissingApiVersionParameter', 'POST', '/identities', {}, { apiVersion: '' });
+  });
+
+  test('a body over 1 MiB is 413 PayloadTooLarge', async () => {
+    const body = JSON.stringify({ createTokenWithScopes: ['chat'], padding: 'x'.repeat(1024 * 1024 + 16) });
+    await expectRejected(413, 'PayloadTooLarge', 'POST', '/identities', body);
+    // The service still answers on a new connection afterwards.
+    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {});
+    assert.equal(response.status, 201, response.text);
+  });
+
+  for (const bad of ['%ZZ', '%E0%A4%A', '8%3Aacs%3A%']) {
+    test(`invalid percent-encoding "${bad}" in the path is 400`, async () => {
+      await expectRejected(400, undefined, 'POST', `/identities/${bad}/:issueAccessToken`, { scopes: ['chat'] });
+      await expectRejected(400, undefined, 'DELETE', `/identities/${bad}`);
+    });
+  }
+
+  for (const [method, path, allow] of [
+    ['GET', '/identities', 'POST'],
+    ['PUT', '/identities', 'POST'],
+    ['DELETE', '/identities', 'POST'],
+    ['GET', '/identities/ID', 'DELETE'],
+    ['POST', '/identities/ID', 'DELETE'],
+    ['PATCH', '/identities/ID', 'DELETE'],
+    ['GET', '/identities/ID/:issueAccessToken', 'POST'],
+    ['DELETE', '/identities/ID/:revokeAccessTokens', 'POST'],
+  ] as const) {
+    test(`${method} ${path} is 405 with Allow: ${allow}`, async () => {
+      const before = usersSnapshot(service);
+      const response = await adminRequest(service, method, path.replace('ID', encodeURIComponent(userId)));
+      assertError(response, 405, 'MethodNotAllowed');
+      assert.equal(response.headers.get('allow'), allow);
+      assert.deepEqual(usersSnapshot(service), before);
+      assert.ok(service.identities.getUser(userId), 'the user is gone');
+    });
+  }
+
+  test('the user and its token survive all the bad requests', async () => {
+    assert.ok(service.identities.getUser(userId));
+    assert.equal(service.identities.getUser(userId)?.tokenGeneration, 0);
+    assert.equal((await service.tokens.verify(userToken, ['chat'])).userId, userId);
+  });
+});
