@@ -2,6 +2,8 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { verifyHmacRequest } from './auth/hmac.js';
 import { TokenService } from './auth/tokens.js';
+import { CHAT_SCOPES, registerChatRoutes } from './chat/chatRoutes.js';
+import { ChatService } from './chat/chatService.js';
 import { registerDemoRoutes } from './demo/demoRoutes.js';
 import { readBody } from './http/body.js';
 import { ServiceError } from './http/errors.js';
@@ -9,7 +11,9 @@ import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
 import { type RequestContext, Router } from './http/router.js';
 import { registerIdentityRoutes } from './identity/identityRoutes.js';
 import { IdentityStore } from './identity/identityStore.js';
+import { RealtimeHub } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
+import { REALTIME_PATH } from '../src/common/realtimeProtocol.js';
 import { type Db, openDatabase } from './storage/database.js';
 
 export interface ServiceOptions {
@@ -25,7 +29,10 @@ export interface ServiceOptions {
   maxBodyBytes?: number;
   /** Enables the demo page's token route. */
   demo?: boolean;
-  /** Requests no route matches go here (the Vite dev server in `npm start`). */
+  /**
+   * Requests no route matches go here (the Vite dev server in `npm start`). With a fallback, upgrades
+   * on paths the service does not own are left to other listeners (Vite's HMR) instead of refused.
+   */
   fallback?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -42,6 +49,8 @@ export interface RunningService {
   db: Db;
   identities: IdentityStore;
   tokens: TokenService;
+  realtime: RealtimeHub;
+  chat: ChatService;
   close(): Promise<void>;
 }
 
@@ -56,10 +65,17 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const db = openDatabase(options.dataDir);
   const identities = new IdentityStore(db, secrets.resourceId);
   const tokens = new TokenService(secrets.tokenSigningSecret, identities);
+  const realtime = new RealtimeHub(db, tokens, identities);
+  const chat = new ChatService(db, realtime, identities);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
+  /** Routes signed with the access key (HMAC). */
   const adminRouter = new Router();
   registerIdentityRoutes(adminRouter, identities, tokens);
+  /** Routes that take a user access token. */
+  const userRouter = new Router();
+  registerChatRoutes(userRouter, chat, ({ req }) => originOf(req));
+  /** Routes without authentication. */
   const openRouter = new Router();
   if (options.demo) registerDemoRoutes(openRouter, identities, tokens);
 
@@ -67,8 +83,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     const method = req.method ?? 'GET';
     const admin = adminRouter.match(method, url.pathname);
-    const open = admin ? undefined : openRouter.match(method, url.pathname);
-    const route = admin ?? open;
+    const user = admin ? undefined : userRouter.match(method, url.pathname);
+    const route = admin ?? user ?? openRouter.match(method, url.pathname);
     if (!route) {
       if (ACS_ROUTE.test(url.pathname) || !options.fallback) {
         throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
@@ -80,8 +96,9 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       throw ServiceError.badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
     }
     const rawBody = await readBody(req, maxBodyBytes);
-    if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
     const context: RequestContext = { req, res, url, params: route.params, rawBody };
+    if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
+    if (user) context.caller = await tokens.verifyBearer(req.headers.authorization, CHAT_SCOPES);
     const result = await route.handler(context);
     sendJson(res, result.status, result.body, result.headers);
   }
@@ -100,6 +117,17 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       }
       sendError(res, error);
     });
+  });
+
+  // One upgrade listener routes by path, so the real-time channel, signalling and Vite's HMR
+  // socket share the port without swallowing each other's upgrades.
+  httpServer.on('upgrade', (req, socket, head) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
+    if (pathname === REALTIME_PATH) {
+      realtime.handleUpgrade(req, socket, head);
+    } else if (!options.fallback) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -124,8 +152,11 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     db,
     identities,
     tokens,
+    realtime,
+    chat,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        realtime.close();
         httpServer.close(() => {
           db.close();
           resolve();
@@ -135,4 +166,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       return closing;
     },
   };
+}
+
+/** The origin a client used to reach us, for absolute links (`nextLink`). */
+function originOf(req: IncomingMessage): string {
+  const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
+  return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
 }

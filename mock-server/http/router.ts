@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from './errors.js';
 
 /** What a handler gets: the request, its parsed URL, path parameters and the raw body. */
@@ -9,6 +10,8 @@ export interface RequestContext {
   params: Record<string, string>;
   /** The body as received (already size-checked); `''` when there is none. */
   rawBody: string;
+  /** The verified user token, on routes that take one. */
+  caller?: VerifiedToken;
 }
 
 /** A handler answers with a status and an optional JSON body, or throws a `ServiceError`. */

@@ -9,18 +9,84 @@ export type Db = Database.Database;
  * new steps at the end, never edit a shipped one: data folders in the field have run them.
  */
 const MIGRATIONS: string[] = [
+  // 1: identity
   `CREATE TABLE users (
      id TEXT PRIMARY KEY,
      created_at INTEGER NOT NULL,
      token_generation INTEGER NOT NULL DEFAULT 0
    ) STRICT;`,
+  // 2: real-time channel: per-user event sequence and the events kept for resumption
+  `CREATE TABLE user_event_seq (
+     user_id TEXT PRIMARY KEY,
+     last_seq INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE events (
+     user_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     data TEXT NOT NULL,
+     created_on INTEGER NOT NULL,
+     PRIMARY KEY (user_id, seq)
+   ) STRICT, WITHOUT ROWID;`,
+  // 3: chat
+  `CREATE TABLE chat_threads (
+     id TEXT PRIMARY KEY,
+     topic TEXT NOT NULL,
+     created_on INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     metadata TEXT,
+     retention_policy TEXT,
+     last_message_on INTEGER NOT NULL,
+     updated_on INTEGER NOT NULL,
+     next_sequence_id INTEGER NOT NULL DEFAULT 1
+   ) STRICT;
+   CREATE TABLE chat_thread_idempotency (
+     creator TEXT NOT NULL,
+     token TEXT NOT NULL,
+     thread_id TEXT NOT NULL REFERENCES chat_threads(id) ON DELETE CASCADE,
+     PRIMARY KEY (creator, token)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE chat_participants (
+     thread_id TEXT NOT NULL REFERENCES chat_threads(id) ON DELETE CASCADE,
+     raw_id TEXT NOT NULL,
+     display_name TEXT,
+     share_history_time INTEGER NOT NULL DEFAULT 0,
+     metadata TEXT,
+     joined_on INTEGER NOT NULL,
+     PRIMARY KEY (thread_id, raw_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX chat_participants_by_user ON chat_participants (raw_id);
+   CREATE TABLE chat_messages (
+     thread_id TEXT NOT NULL REFERENCES chat_threads(id) ON DELETE CASCADE,
+     id TEXT NOT NULL,
+     sequence_id INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     content TEXT,
+     sender TEXT,
+     sender_display_name TEXT,
+     created_on INTEGER NOT NULL,
+     edited_on INTEGER,
+     deleted_on INTEGER,
+     version TEXT NOT NULL,
+     metadata TEXT,
+     PRIMARY KEY (thread_id, id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX chat_messages_by_sequence ON chat_messages (thread_id, sequence_id);
+   CREATE INDEX chat_messages_by_sender ON chat_messages (sender);
+   CREATE TABLE chat_read_receipts (
+     thread_id TEXT NOT NULL REFERENCES chat_threads(id) ON DELETE CASCADE,
+     raw_id TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     read_on INTEGER NOT NULL,
+     PRIMARY KEY (thread_id, raw_id)
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 /**
  * Opens the service's database: a file `service.db` in `dataDir` (WAL journal, so readers do not
  * block the writer and a killed process loses no committed write), or an in-memory one.
  */
-export function openDatabase(dataDir: string | undefined, extraMigrations: string[] = []): Db {
+export function openDatabase(dataDir: string | undefined): Db {
   let db: Db;
   if (dataDir === undefined) {
     db = new Database(':memory:');
@@ -32,7 +98,7 @@ export function openDatabase(dataDir: string | undefined, extraMigrations: strin
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, [...MIGRATIONS, ...extraMigrations]);
+  migrate(db, MIGRATIONS);
   return db;
 }
 
