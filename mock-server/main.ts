@@ -9,7 +9,8 @@ const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | -
   --host ADDR   interface to bind (default 127.0.0.1)
   --data DIR    data folder for the database and generated secrets (default .data)
   --memory      keep everything in memory; nothing is written to disk
-  --demo        also serve the demo page (Vite) and its token route`;
+  --demo        also serve the demo page (Vite) and its token route
+  --https       serve HTTPS with a self-signed certificate kept in the data folder`;
 
 function parseCli() {
   try {
@@ -20,6 +21,7 @@ function parseCli() {
         data: { type: 'string' },
         memory: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
+        https: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -41,7 +43,7 @@ if (args.help) {
 }
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
-const serviceOptions = { port: args.port, host: args.host, dataDir };
+const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https };
 const service = await (args.demo ? startDemoServer(serviceOptions) : startService(serviceOptions)).catch(
   (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
@@ -55,6 +57,10 @@ const service = await (args.demo ? startDemoServer(serviceOptions) : startServic
 console.log(`Communication service listening on ${service.endpoint}`);
 console.log(dataDir ? `Data folder: ${dataDir}${service.secretsCreated ? ' (new: secrets generated)' : ''}` : 'In-memory mode: nothing is kept after exit.');
 console.log(`Connection string:\n  ${service.connectionString}`);
+if (service.certificatePath) {
+  console.log(`HTTPS certificate (self-signed; trust it in clients): ${service.certificatePath}`);
+  console.log(`  Node clients: NODE_EXTRA_CA_CERTS=${service.certificatePath}`);
+}
 if (args.demo) console.log(`Demo page: ${service.endpoint}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

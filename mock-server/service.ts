@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { verifyHmacRequest } from './auth/hmac.js';
 import { TokenService } from './auth/tokens.js';
@@ -15,6 +16,7 @@ import { RealtimeHub } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
 import { REALTIME_PATH } from '../src/common/realtimeProtocol.js';
 import { type Db, openDatabase } from './storage/database.js';
+import { loadOrCreateCertificate } from './tls.js';
 
 export interface ServiceOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -27,6 +29,12 @@ export interface ServiceOptions {
   secrets?: ServiceSecrets;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /**
+   * Serve HTTPS with a self-signed certificate generated into the data folder: the official chat
+   * SDK sends bearer tokens only over HTTPS, and browsers on other machines allow camera and
+   * microphone only on secure origins.
+   */
+  https?: boolean;
   /** Enables the demo page's token route. */
   demo?: boolean;
   /**
@@ -38,8 +46,10 @@ export interface ServiceOptions {
 
 /** The parts of a running service, for the entry point and tests. */
 export interface RunningService {
-  /** `http://127.0.0.1:PORT/` */
+  /** `http://127.0.0.1:PORT/` (`https://` in HTTPS mode) */
   endpoint: string;
+  /** HTTPS mode: the self-signed certificate's file, for clients to trust. */
+  certificatePath?: string;
   port: number;
   connectionString: string;
   secrets: ServiceSecrets;
@@ -103,7 +113,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     sendJson(res, result.status, result.body, result.headers);
   }
 
-  const httpServer = createServer((req, res) => {
+  const tls = options.https ? await loadOrCreateCertificate(options.dataDir) : undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     setCorsHeaders(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
@@ -117,7 +128,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       }
       sendError(res, error);
     });
-  });
+  };
+  const httpServer: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
 
   // One upgrade listener routes by path, so the real-time channel, signalling and Vite's HMR
   // socket share the port without swallowing each other's upgrades.
@@ -139,11 +151,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const endpoint = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
 
   let closing: Promise<void> | undefined;
   return {
     endpoint,
+    ...(tls ? { certificatePath: tls.certPath } : {}),
     port,
     connectionString: `endpoint=${endpoint};accesskey=${secrets.accessKey}`,
     secrets,
