@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { TokenCredentialError, throwIfAborted } from './errors.js';
+import { AbortError, TokenCredentialError, throwIfAborted } from './errors.js';
 
 /** A user access token and when it expires (ms since the epoch). */
 export interface AccessToken {
@@ -33,7 +33,8 @@ export interface CommunicationTokenRefreshOptions {
 
 /** Reads `exp` from a JWT. Throws `TokenCredentialError` when the token is no JWT with an expiry. */
 export function parseToken(token: string): AccessToken {
-  return parseTokenClaims(token);
+  const { expiresOnTimestamp } = parseTokenClaims(token);
+  return { token, expiresOnTimestamp };
 }
 
 function parseTokenClaims(token: string): AccessToken & { issuedAtTimestamp?: number } {
@@ -66,7 +67,7 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
   readonly #refresher: CommunicationTokenRefreshOptions['tokenRefresher'] | undefined;
   readonly #proactive: boolean;
   readonly #refreshBeforeMs: number | undefined;
-  #pending: Promise<AccessToken> | undefined;
+  #pending: { promise: Promise<AccessToken>; controller: AbortController; waiters: number } | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
@@ -125,13 +126,18 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
     return now >= this.#refreshAt || token.expiresOnTimestamp - now <= MINIMUM_VALIDITY_MS;
   }
 
-  /** One refresh at a time: every caller meanwhile awaits the same promise. */
+  /**
+   * One refresh at a time: every caller meanwhile awaits the same promise. The refresh runs with a
+   * signal of its own, aborted only when every caller waiting on it has aborted: one caller giving
+   * up does not cancel the token the others wait for.
+   */
   #refresh(abortSignal?: AbortSignal): Promise<AccessToken> {
     if (!this.#pending) {
       const refresher = this.#refresher!;
-      this.#pending = (async () => {
+      const controller = new AbortController();
+      const promise = (async () => {
         try {
-          const token = await refresher(abortSignal);
+          const token = await refresher(controller.signal);
           if (parseToken(token).expiresOnTimestamp <= Date.now()) {
             throw TokenCredentialError.expiredFromRefresher();
           }
@@ -143,8 +149,33 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
           this.#pending = undefined;
         }
       })();
+      promise.catch(() => undefined); // Reported to each waiter; never an unhandled rejection.
+      this.#pending = { promise, controller, waiters: 0 };
     }
-    return this.#pending;
+    const shared = this.#pending;
+    if (!abortSignal) {
+      shared.waiters = Infinity; // A waiter that cannot abort keeps the refresh alive.
+      return shared.promise;
+    }
+    if (abortSignal.aborted) return Promise.reject(new AbortError(undefined, { cause: abortSignal.reason }));
+    shared.waiters++;
+    return new Promise<AccessToken>((resolve, reject) => {
+      const onAbort = () => {
+        if (--shared.waiters === 0) shared.controller.abort(abortSignal.reason);
+        reject(new AbortError(undefined, { cause: abortSignal.reason }));
+      };
+      abortSignal.addEventListener('abort', onAbort, { once: true });
+      shared.promise.then(
+        (token) => {
+          abortSignal.removeEventListener('abort', onAbort);
+          resolve(token);
+        },
+        (error: unknown) => {
+          abortSignal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   #schedule(token: AccessToken): void {

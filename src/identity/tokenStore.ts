@@ -1,5 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import { CommunicationError, TokenCredentialError } from '../common/errors.js';
+import { CommunicationError, TokenCredentialError, throwIfAborted } from '../common/errors.js';
 import { parseToken } from '../common/credential.js';
 import { withLock } from '../common/locks.js';
 import type { TokenScope } from './communicationIdentityClient.js';
@@ -149,11 +149,13 @@ export class TokenStore {
     fetchToken: TokenFetcher,
     options: RefreshOptions = {},
   ): Promise<StoredToken> {
+    throwIfAborted(options.abortSignal);
     const stored = await this.getValidToken(userId, scopes, options);
     if (stored) return stored;
     return withLock(`${this.#name}:refresh:${userId}`, async () => {
       const meanwhile = await this.getValidToken(userId, scopes, options);
       if (meanwhile) return meanwhile;
+      throwIfAborted(options.abortSignal);
       const fetched = await fetchToken(options.abortSignal);
       const { token, expiresOn, scopes: fetchedScopes } =
         typeof fetched === 'string' ? { token: fetched, expiresOn: undefined, scopes: undefined } : fetched;
@@ -163,7 +165,7 @@ export class TokenStore {
       const record: Omit<StoredToken, 'updatedAt'> = { userId, token, expiresOn: expiry, scopes: fetchedScopes ?? scopes };
       if (options.displayName !== undefined) record.displayName = options.displayName;
       return this.put(record);
-    });
+    }, options.abortSignal);
   }
 
   /**
