@@ -3,7 +3,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { verifyHmacRequest } from './auth/hmac.js';
 import { TokenService } from './auth/tokens.js';
-import { CHAT_SCOPES, registerChatRoutes } from './chat/chatRoutes.js';
+import { registerCallingRoutes } from './calling/callingRoutes.js';
+import { type CallingOptions, CallingService } from './calling/callingService.js';
+import { SIGNALLING_PATH, SIGNALLING_SOCKET_PATH, Signalling } from './calling/signalling.js';
+import { registerChatRoutes } from './chat/chatRoutes.js';
 import { ChatService } from './chat/chatService.js';
 import { registerDemoRoutes } from './demo/demoRoutes.js';
 import { readBody } from './http/body.js';
@@ -35,6 +38,13 @@ export interface ServiceOptions {
    * microphone only on secure origins.
    */
   https?: boolean;
+  /** Ring timeout and endpoint grace period of calls. */
+  calling?: CallingOptions;
+  /**
+   * ICE servers handed to calling clients. Default none: on one machine or a LAN host candidates
+   * connect, and no time is lost waiting on unreachable STUN servers.
+   */
+  iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
   /** Enables the demo page's token route. */
   demo?: boolean;
   /**
@@ -61,12 +71,13 @@ export interface RunningService {
   tokens: TokenService;
   realtime: RealtimeHub;
   chat: ChatService;
+  calling: CallingService;
   close(): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** Routes of the ACS REST API: these need `api-version`. */
-const ACS_ROUTE = /^\/(identities|chat)(\/|$)/;
+/** Versioned API routes (the ACS REST API and calling control): these need `api-version`. */
+const API_ROUTE = /^\/(identities|chat|calling)(\/|$)/;
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const { secrets, created } = options.dataDir
@@ -77,6 +88,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const tokens = new TokenService(secrets.tokenSigningSecret, identities);
   const realtime = new RealtimeHub(db, tokens, identities);
   const chat = new ChatService(db, realtime, identities);
+  const calling = new CallingService(db, realtime, identities, options.calling);
+  const iceServers = options.iceServers ?? [];
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   /** Routes signed with the access key (HMAC). */
@@ -85,6 +98,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   /** Routes that take a user access token. */
   const userRouter = new Router();
   registerChatRoutes(userRouter, chat, ({ req }) => originOf(req));
+  registerCallingRoutes(userRouter, calling, ({ req }) => originOf(req));
+  userRouter.add('GET', '/calling/config', () => ({ status: 200, body: { iceServers } }));
   /** Routes without authentication. */
   const openRouter = new Router();
   if (options.demo) registerDemoRoutes(openRouter, identities, tokens);
@@ -95,20 +110,25 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const admin = adminRouter.match(method, url.pathname);
     const user = admin ? undefined : userRouter.match(method, url.pathname);
     const route = admin ?? user ?? openRouter.match(method, url.pathname);
+    if (!route && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
+      signalling.handleRequest(req, res);
+      return;
+    }
     if (!route) {
-      if (ACS_ROUTE.test(url.pathname) || !options.fallback) {
+      if (API_ROUTE.test(url.pathname) || !options.fallback) {
         throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
       }
       options.fallback(req, res);
       return;
     }
-    if (ACS_ROUTE.test(url.pathname) && !url.searchParams.get('api-version')) {
+    if (API_ROUTE.test(url.pathname) && !url.searchParams.get('api-version')) {
       throw ServiceError.badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
     }
     const rawBody = await readBody(req, maxBodyBytes);
     const context: RequestContext = { req, res, url, params: route.params, rawBody };
     if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-    if (user) context.caller = await tokens.verifyBearer(req.headers.authorization, CHAT_SCOPES);
+    // Any valid user token gets in; each route checks the scope it needs.
+    if (user) context.caller = await tokens.verifyBearer(req.headers.authorization);
     const result = await route.handler(context);
     sendJson(res, result.status, result.body, result.headers);
   }
@@ -130,6 +150,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     });
   };
   const httpServer: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
+  const signalling = new Signalling(httpServer, tokens);
 
   // One upgrade listener routes by path, so the real-time channel, signalling and Vite's HMR
   // socket share the port without swallowing each other's upgrades.
@@ -137,6 +158,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
     if (pathname === REALTIME_PATH) {
       realtime.handleUpgrade(req, socket, head);
+    } else if (pathname === SIGNALLING_SOCKET_PATH) {
+      signalling.handleUpgrade(req, socket, head);
     } else if (!options.fallback) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     }
@@ -167,8 +190,11 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     tokens,
     realtime,
     chat,
+    calling,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        calling.close();
+        signalling.close();
         realtime.close();
         httpServer.close(() => {
           db.close();

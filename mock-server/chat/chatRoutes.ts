@@ -1,5 +1,6 @@
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
-import type { TokenScope, VerifiedToken } from '../auth/tokens.js';
+import { requireScope } from '../auth/scopes.js';
+import type { TokenScope } from '../auth/tokens.js';
 import { BodyReader, type JsonObject, parseJsonObject } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
 import { integerParam, nextLink, timeParam } from '../http/query.js';
@@ -181,14 +182,6 @@ export function registerChatRoutes(router: Router, chat: ChatService, origin: (c
     );
     return { status: 200 };
   });
-}
-
-function requireScope(caller: VerifiedToken | undefined, anyOf: readonly TokenScope[]): string {
-  if (!caller) throw ServiceError.unauthorized('A user access token is required.', 'MissingToken');
-  if (!anyOf.some((scope) => caller.scopes.includes(scope))) {
-    throw ServiceError.forbidden(`The access token lacks the scope this needs (${anyOf.join(' or ')}).`, 'InsufficientScope');
-  }
-  return caller.userId;
 }
 
 function pageSize(url: URL): number {

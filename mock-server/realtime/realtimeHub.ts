@@ -20,6 +20,12 @@ export interface RealtimeConnection {
   send(frame: EventFrame): void;
 }
 
+export interface EndpointChange {
+  userId: string;
+  endpointId: string;
+  connected: boolean;
+}
+
 export interface RealtimeHubOptions {
   /** Durable events kept per user for resumption; older ones are pruned. */
   retainedEventsPerUser?: number;
@@ -51,6 +57,7 @@ export class RealtimeHub {
   readonly #retained: number;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #outbox: PendingEvent[] | undefined;
+  readonly #endpointListeners = new Set<(change: EndpointChange) => void>();
   readonly #statements;
 
   constructor(db: Db, tokens: TokenService, identities: IdentityStore, options: RealtimeHubOptions = {}) {
@@ -117,6 +124,12 @@ export class RealtimeHub {
       if (!this.#connections.has(userId)) continue;
       this.#deliver(userId, { type: 'event', name, data: data(userId) });
     }
+  }
+
+  /** Tells when a user's endpoint comes online or goes away (calling notices closed tabs). */
+  onEndpointChange(listener: (change: EndpointChange) => void): () => void {
+    this.#endpointListeners.add(listener);
+    return () => this.#endpointListeners.delete(listener);
   }
 
   /** Connected endpoints of a user (calling rings each of them). */
@@ -208,6 +221,7 @@ export class RealtimeHub {
       }
     }
     set.add(connection);
+    this.#emitEndpointChange({ userId, endpointId, connected: true });
 
     const expiresIn = verified.expiresOn.getTime() - Date.now();
     const expiry = setTimeout(() => ws.close(RealtimeCloseCode.Unauthorized, 'token expired'), Math.max(0, expiresIn));
@@ -216,8 +230,9 @@ export class RealtimeHub {
     ws.on('close', () => {
       clearTimeout(expiry);
       const current = this.#connections.get(userId);
-      current?.delete(connection);
-      if (current?.size === 0) this.#connections.delete(userId);
+      if (!current?.delete(connection)) return; // Already replaced by a newer socket of this endpoint.
+      if (current.size === 0) this.#connections.delete(userId);
+      this.#emitEndpointChange({ userId, endpointId, connected: false });
     });
     ws.on('error', () => ws.terminate());
   }
@@ -234,6 +249,16 @@ export class RealtimeHub {
       return;
     }
     connection.ws.close(RealtimeCloseCode.BadRequest, 'unsupported frame');
+  }
+
+  #emitEndpointChange(change: EndpointChange): void {
+    for (const listener of this.#endpointListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error('An endpoint-change listener failed:', error);
+      }
+    }
   }
 
   #deliver(userId: string, frame: EventFrame): void {

@@ -80,6 +80,20 @@ const MIGRATIONS: string[] = [
      read_on INTEGER NOT NULL,
      PRIMARY KEY (thread_id, raw_id)
    ) STRICT, WITHOUT ROWID;`,
+  // 4: calling: each user's call history
+  `CREATE TABLE call_history (
+     user_id TEXT NOT NULL,
+     call_id TEXT NOT NULL,
+     direction TEXT NOT NULL,
+     peers TEXT NOT NULL,
+     started_on INTEGER NOT NULL,
+     connected_on INTEGER,
+     ended_on INTEGER NOT NULL,
+     end_code INTEGER NOT NULL,
+     end_sub_code INTEGER NOT NULL,
+     PRIMARY KEY (user_id, call_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX call_history_by_time ON call_history (user_id, ended_on);`,
 ];
 
 /**

@@ -1,0 +1,449 @@
+import { randomUUID } from 'node:crypto';
+import { peerIdFor } from '../../src/calling/peerIds.js';
+import {
+  type CallEndReason,
+  CallEndReasons,
+  type CallHistoryEntry,
+  type CallModel,
+  type CallParticipantModel,
+  type RemoteParticipantState,
+} from '../../src/calling/callingProtocol.js';
+import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
+import { wireIdentifier } from '../chat/chatModels.js';
+import { ServiceError } from '../http/errors.js';
+import type { IdentityStore } from '../identity/identityStore.js';
+import type { EndpointChange, RealtimeHub } from '../realtime/realtimeHub.js';
+import type { Db } from '../storage/database.js';
+
+export interface CallingOptions {
+  /** How long a callee rings before the call gives up on it. Default 30 s. */
+  ringTimeoutMs?: number;
+  /** How long an endpoint in a call may be gone (a reload, a network blip) before it has left. Default 5 s. */
+  endpointGraceMs?: number;
+}
+
+/** A full mesh grows as n²: beyond this many participants a call needs a media server. */
+export const MAX_CALL_PARTICIPANTS = 16;
+
+interface Participant {
+  rawId: string;
+  displayName?: string;
+  state: RemoteParticipantState;
+  endpointId?: string;
+  isMuted: boolean;
+  isVideoOn: boolean;
+  isScreenSharing: boolean;
+  endReason?: CallEndReason;
+  ringTimer?: ReturnType<typeof setTimeout>;
+  /** When this participant stops ringing unanswered (ms since the epoch). */
+  ringDeadline?: number;
+  /** Was ever connected: the history's `connectedOn`, and whose end makes the call "normal". */
+  connectedOn?: number;
+}
+
+interface ActiveCall {
+  id: string;
+  createdOn: number;
+  createdBy: string;
+  state: CallModel['state'];
+  participants: Map<string, Participant>;
+  endReason?: CallEndReason;
+}
+
+export interface MediaState {
+  isMuted?: boolean;
+  isVideoOn?: boolean;
+  isScreenSharing?: boolean;
+  onHold?: boolean;
+}
+
+const IN_CALL: ReadonlySet<RemoteParticipantState> = new Set(['Connected', 'Hold']);
+
+/**
+ * The calling control plane: who was invited, which endpoints ring, who accepted (the first
+ * endpoint wins), who left, and why a call ended. Calls in progress live in memory; each user's
+ * history is stored when a call ends and deleted with the user.
+ */
+export class CallingService {
+  readonly #calls = new Map<string, ActiveCall>();
+  readonly #hub: RealtimeHub;
+  readonly #identities: IdentityStore;
+  readonly #ringTimeoutMs: number;
+  readonly #graceMs: number;
+  readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #q;
+
+  constructor(db: Db, hub: RealtimeHub, identities: IdentityStore, options: CallingOptions = {}) {
+    this.#hub = hub;
+    this.#identities = identities;
+    this.#ringTimeoutMs = options.ringTimeoutMs ?? 30_000;
+    this.#graceMs = options.endpointGraceMs ?? 5_000;
+    this.#q = {
+      insertHistory: db.prepare(
+        `INSERT OR REPLACE INTO call_history
+           (user_id, call_id, direction, peers, started_on, connected_on, ended_on, end_code, end_sub_code)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      history: db.prepare(
+        'SELECT * FROM call_history WHERE user_id = ? ORDER BY ended_on DESC, call_id LIMIT ? OFFSET ?',
+      ),
+      deleteHistory: db.prepare('DELETE FROM call_history WHERE user_id = ?'),
+    };
+    identities.onUserDeleted('calling', (userId) => {
+      this.#q.deleteHistory.run(userId);
+      // A deleted user leaves every call at once (after the deletion commits).
+      queueMicrotask(() => this.#dropUser(userId));
+    });
+    hub.onEndpointChange((change) => this.#onEndpointChange(change));
+  }
+
+  startCall(
+    callerId: string,
+    request: { targets: string[]; endpointId: string; displayName?: string; isMuted?: boolean; isVideoOn?: boolean },
+  ): CallModel {
+    const targets = [...new Set(request.targets)].filter((rawId) => rawId !== callerId);
+    if (targets.length === 0) throw ServiceError.validation('Call at least one identifier other than yourself.');
+    if (targets.length + 1 > MAX_CALL_PARTICIPANTS) {
+      throw ServiceError.validation(`A call has at most ${MAX_CALL_PARTICIPANTS} participants.`);
+    }
+    const call: ActiveCall = {
+      id: randomUUID(),
+      createdOn: Date.now(),
+      createdBy: callerId,
+      state: 'Ringing',
+      participants: new Map(),
+    };
+    const caller: Participant = {
+      rawId: callerId,
+      state: 'Connected',
+      endpointId: request.endpointId,
+      isMuted: request.isMuted ?? false,
+      isVideoOn: request.isVideoOn ?? false,
+      isScreenSharing: false,
+      connectedOn: call.createdOn,
+    };
+    if (request.displayName !== undefined) caller.displayName = request.displayName;
+    call.participants.set(callerId, caller);
+    this.#calls.set(call.id, call);
+    const ringing = this.#invite(call, targets);
+    this.#hub.atomically(() => {
+      this.#publishIncoming(call, ringing);
+      this.#settle(call, [callerId, ...targets]);
+    });
+    return this.#model(call);
+  }
+
+  getCall(userId: string, callId: string): CallModel {
+    return this.#model(this.#member(userId, callId).call);
+  }
+
+  accept(
+    userId: string,
+    callId: string,
+    request: { endpointId: string; displayName?: string; isMuted?: boolean; isVideoOn?: boolean },
+  ): CallModel {
+    const { call, participant } = this.#member(userId, callId);
+    if (participant.state !== 'Ringing') {
+      if (IN_CALL.has(participant.state) && participant.endpointId !== request.endpointId) {
+        throw ServiceError.conflict('The call was already answered on another endpoint.', 'AcceptedElsewhere');
+      }
+      if (IN_CALL.has(participant.state)) return this.#model(call);
+      throw ServiceError.conflict('This call is no longer ringing for you.', 'NotRinging');
+    }
+    clearTimeout(participant.ringTimer);
+    participant.ringTimer = undefined;
+    participant.state = 'Connected';
+    participant.endpointId = request.endpointId;
+    participant.connectedOn = Date.now();
+    participant.isMuted = request.isMuted ?? false;
+    participant.isVideoOn = request.isVideoOn ?? false;
+    if (request.displayName !== undefined) participant.displayName = request.displayName;
+    call.state = 'Connected';
+    this.#hub.atomically(() => this.#settle(call, [userId]));
+    return this.#model(call);
+  }
+
+  reject(userId: string, callId: string): void {
+    const { call, participant } = this.#member(userId, callId);
+    if (participant.state !== 'Ringing') throw ServiceError.conflict('This call is not ringing for you.', 'NotRinging');
+    this.#disconnect(participant, CallEndReasons.declined);
+    this.#hub.atomically(() => this.#settle(call, [userId]));
+  }
+
+  hangUp(userId: string, callId: string, forEveryone: boolean): void {
+    const { call, participant } = this.#member(userId, callId);
+    if (participant.state === 'Ringing') {
+      this.reject(userId, callId);
+      return;
+    }
+    if (!IN_CALL.has(participant.state)) return; // Already left: hanging up twice is no error.
+    const everyone = [...call.participants.keys()];
+    const nobodyAnswered = ![...call.participants.values()].some((p) => p !== participant && p.connectedOn !== undefined);
+    if (forEveryone || (nobodyAnswered && call.createdBy === userId)) {
+      const reason = nobodyAnswered ? CallEndReasons.cancelled : CallEndReasons.normal;
+      this.#hub.atomically(() => this.#end(call, reason, everyone));
+      return;
+    }
+    this.#disconnect(participant, CallEndReasons.normal);
+    this.#hub.atomically(() => this.#settle(call, [userId]));
+  }
+
+  addParticipants(userId: string, callId: string, targets: string[]): CallModel {
+    const { call, participant } = this.#member(userId, callId);
+    if (!IN_CALL.has(participant.state)) throw ServiceError.forbidden('Only participants in the call may add others.', 'NotInCall');
+    const fresh = [...new Set(targets)].filter((rawId) => {
+      const existing = call.participants.get(rawId);
+      return !existing || existing.state === 'Disconnected';
+    });
+    const active = [...call.participants.values()].filter((p) => p.state !== 'Disconnected').length;
+    if (active + fresh.length > MAX_CALL_PARTICIPANTS) {
+      throw ServiceError.validation(`A call has at most ${MAX_CALL_PARTICIPANTS} participants.`);
+    }
+    const ringing = this.#invite(call, fresh);
+    this.#hub.atomically(() => {
+      this.#publishIncoming(call, ringing);
+      this.#settle(call, fresh);
+    });
+    return this.#model(call);
+  }
+
+  updateMediaState(userId: string, callId: string, state: MediaState): CallModel {
+    const { call, participant } = this.#member(userId, callId);
+    if (!IN_CALL.has(participant.state)) throw ServiceError.conflict('You are not in this call.', 'NotInCall');
+    if (state.isMuted !== undefined) participant.isMuted = state.isMuted;
+    if (state.isVideoOn !== undefined) participant.isVideoOn = state.isVideoOn;
+    if (state.isScreenSharing !== undefined) participant.isScreenSharing = state.isScreenSharing;
+    if (state.onHold !== undefined) participant.state = state.onHold ? 'Hold' : 'Connected';
+    this.#hub.atomically(() => this.#settle(call, [userId]));
+    return this.#model(call);
+  }
+
+  listHistory(userId: string, options: { maxPageSize: number; skip: number }): { value: CallHistoryEntry[]; continuation?: string } {
+    const rows = this.#q.history.all(userId, options.maxPageSize + 1, options.skip) as {
+      call_id: string;
+      direction: 'Incoming' | 'Outgoing';
+      peers: string;
+      started_on: number;
+      connected_on: number | null;
+      ended_on: number;
+      end_code: number;
+      end_sub_code: number;
+    }[];
+    const value = rows.slice(0, options.maxPageSize).map((row) => {
+      const entry: CallHistoryEntry = {
+        callId: row.call_id,
+        direction: row.direction,
+        peers: (JSON.parse(row.peers) as string[]).map(wireIdentifier),
+        startedOn: new Date(row.started_on).toISOString(),
+        endedOn: new Date(row.ended_on).toISOString(),
+        callEndReason: { code: row.end_code, subCode: row.end_sub_code },
+      };
+      if (row.connected_on !== null) entry.connectedOn = new Date(row.connected_on).toISOString();
+      return entry;
+    });
+    return rows.length > options.maxPageSize ? { value, continuation: String(options.skip + options.maxPageSize) } : { value };
+  }
+
+  /** Ends every call (service shutdown) without waiting for timers. */
+  close(): void {
+    for (const call of this.#calls.values()) {
+      for (const participant of call.participants.values()) clearTimeout(participant.ringTimer);
+    }
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#calls.clear();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  #member(userId: string, callId: string): { call: ActiveCall; participant: Participant } {
+    const call = this.#calls.get(callId);
+    const participant = call?.participants.get(userId);
+    // One answer for "no such call" and "not your call": call ids are not to be probed.
+    if (!call || !participant) throw ServiceError.notFound(`Call ${callId} does not exist or has ended.`, 'CallNotFound');
+    return { call, participant };
+  }
+
+  /** Adds targets as ringing (existing users) or disconnected as unreachable (anything else). */
+  #invite(call: ActiveCall, targets: string[]): Participant[] {
+    const ringing: Participant[] = [];
+    for (const rawId of targets) {
+      const reachable = createIdentifierFromRawId(rawId).kind === 'communicationUser' && this.#identities.getUser(rawId);
+      const participant: Participant = {
+        rawId,
+        state: reachable ? 'Ringing' : 'Disconnected',
+        isMuted: false,
+        isVideoOn: false,
+        isScreenSharing: false,
+      };
+      if (!reachable) participant.endReason = CallEndReasons.unreachable;
+      call.participants.set(rawId, participant);
+      if (reachable) {
+        participant.ringDeadline = Date.now() + this.#ringTimeoutMs;
+        participant.ringTimer = setTimeout(() => this.#ringTimedOut(call.id, rawId), this.#ringTimeoutMs);
+        participant.ringTimer.unref?.();
+        ringing.push(participant);
+      }
+    }
+    return ringing;
+  }
+
+  #ringTimedOut(callId: string, rawId: string): void {
+    const call = this.#calls.get(callId);
+    const participant = call?.participants.get(rawId);
+    if (!call || participant?.state !== 'Ringing') return;
+    this.#disconnect(participant, CallEndReasons.noAnswer);
+    this.#hub.atomically(() => this.#settle(call, [rawId]));
+  }
+
+  #publishIncoming(call: ActiveCall, ringing: Participant[]): void {
+    if (ringing.length === 0) return;
+    const model = this.#model(call);
+    const callerDisplayName = call.participants.get(call.createdBy)?.displayName;
+    this.#hub.publish(
+      ringing.map((p) => p.rawId),
+      'callIncoming',
+      () => (callerDisplayName === undefined ? { call: model } : { call: model, callerDisplayName }),
+    );
+  }
+
+  #disconnect(participant: Participant, reason: CallEndReason): void {
+    clearTimeout(participant.ringTimer);
+    participant.ringTimer = undefined;
+    participant.state = 'Disconnected';
+    participant.endReason = reason;
+    participant.isMuted = false;
+    participant.isVideoOn = false;
+    participant.isScreenSharing = false;
+  }
+
+  /**
+   * After any change: ends the call when fewer than two parties remain (or could still join), and
+   * otherwise announces the new state to everyone still in it and to those whom the change touched.
+   */
+  #settle(call: ActiveCall, touched: string[]): void {
+    const participants = [...call.participants.values()];
+    const inCall = participants.filter((p) => IN_CALL.has(p.state));
+    const ringing = participants.filter((p) => p.state === 'Ringing');
+    if (inCall.length + ringing.length < 2 || inCall.length === 0) {
+      this.#end(call, this.#endReasonFor(call), touched);
+      return;
+    }
+    const model = this.#model(call);
+    const recipients = new Set([...inCall, ...ringing].map((p) => p.rawId));
+    for (const rawId of touched) recipients.add(rawId);
+    this.#hub.publish(this.#users(recipients), 'callUpdated', () => ({ call: model }));
+  }
+
+  /** A call that ends before anyone answered ends for the reason its callees gave. */
+  #endReasonFor(call: ActiveCall): CallEndReason {
+    const callees = [...call.participants.values()].filter((p) => p.rawId !== call.createdBy);
+    if (callees.some((p) => p.connectedOn !== undefined)) return CallEndReasons.normal;
+    for (const reason of [CallEndReasons.declined, CallEndReasons.noAnswer, CallEndReasons.unreachable]) {
+      if (callees.some((p) => p.endReason === reason)) return reason;
+    }
+    return CallEndReasons.cancelled;
+  }
+
+  #end(call: ActiveCall, reason: CallEndReason, touched: string[]): void {
+    const endedOn = Date.now();
+    const recipients = new Set(touched);
+    for (const participant of call.participants.values()) {
+      if (participant.state !== 'Disconnected') {
+        recipients.add(participant.rawId);
+        this.#disconnect(participant, participant.state === 'Ringing' && reason === CallEndReasons.normal ? CallEndReasons.cancelled : reason);
+      }
+    }
+    call.state = 'Ended';
+    call.endReason = reason;
+    this.#calls.delete(call.id);
+    const model = this.#model(call);
+    this.#writeHistory(call, endedOn);
+    this.#hub.publish(this.#users(recipients), 'callEnded', () => ({ call: model }));
+  }
+
+  #writeHistory(call: ActiveCall, endedOn: number): void {
+    const everyone = [...call.participants.keys()];
+    for (const participant of call.participants.values()) {
+      if (!this.#identities.getUser(participant.rawId)) continue;
+      const reason = participant.endReason ?? call.endReason ?? CallEndReasons.normal;
+      this.#q.insertHistory.run(
+        participant.rawId,
+        call.id,
+        participant.rawId === call.createdBy ? 'Outgoing' : 'Incoming',
+        JSON.stringify(everyone.filter((rawId) => rawId !== participant.rawId)),
+        call.createdOn,
+        participant.connectedOn ?? null,
+        endedOn,
+        reason.code,
+        reason.subCode,
+      );
+    }
+  }
+
+  /** Only users have real-time endpoints; other identifiers get no events. */
+  #users(rawIds: Iterable<string>): string[] {
+    return [...rawIds].filter((rawId) => createIdentifierFromRawId(rawId).kind === 'communicationUser');
+  }
+
+  #model(call: ActiveCall): CallModel {
+    const model: CallModel = {
+      id: call.id,
+      state: call.state,
+      createdOn: new Date(call.createdOn).toISOString(),
+      createdBy: wireIdentifier(call.createdBy),
+      participants: [...call.participants.values()].map((p) => {
+        const participant: CallParticipantModel = {
+          identifier: wireIdentifier(p.rawId),
+          state: p.state,
+          isMuted: p.isMuted,
+          isVideoOn: p.isVideoOn,
+          isScreenSharing: p.isScreenSharing,
+        };
+        if (p.displayName !== undefined) participant.displayName = p.displayName;
+        if (p.endpointId !== undefined && IN_CALL.has(p.state)) {
+          participant.endpointId = p.endpointId;
+          participant.peerId = peerIdFor(p.rawId, p.endpointId);
+        }
+        if (p.endReason) participant.callEndReason = p.endReason;
+        return participant;
+      }),
+    };
+    const ringDeadline = Math.max(
+      0,
+      ...[...call.participants.values()].filter((p) => p.state === 'Ringing').map((p) => p.ringDeadline ?? 0),
+    );
+    if (ringDeadline > 0) model.ringDeadline = new Date(ringDeadline).toISOString();
+    if (call.endReason) model.callEndReason = call.endReason;
+    return model;
+  }
+
+  /** An endpoint in a call that goes away and stays away past the grace period has left it. */
+  #onEndpointChange({ userId, endpointId, connected }: EndpointChange): void {
+    const key = `${userId}\n${endpointId}`;
+    clearTimeout(this.#graceTimers.get(key));
+    this.#graceTimers.delete(key);
+    if (connected) return;
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(key);
+      for (const call of [...this.#calls.values()]) {
+        const participant = call.participants.get(userId);
+        if (participant && IN_CALL.has(participant.state) && participant.endpointId === endpointId) {
+          this.#disconnect(participant, CallEndReasons.failed);
+          this.#hub.atomically(() => this.#settle(call, [userId]));
+        }
+      }
+    }, this.#graceMs);
+    timer.unref?.();
+    this.#graceTimers.set(key, timer);
+  }
+
+  #dropUser(userId: string): void {
+    for (const call of [...this.#calls.values()]) {
+      const participant = call.participants.get(userId);
+      if (participant && participant.state !== 'Disconnected') {
+        this.#disconnect(participant, CallEndReasons.normal);
+        this.#hub.atomically(() => this.#settle(call, []));
+      }
+    }
+  }
+}

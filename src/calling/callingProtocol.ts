@@ -1,0 +1,80 @@
+import type { SerializedCommunicationIdentifier } from '../common/identifiers.js';
+
+/**
+ * The calling control plane's wire shapes, shared by the service and the client. Calls are
+ * controlled over REST (`/calling/calls...`, bearer token with the `voip` scope) and announced over
+ * the real-time channel (`callIncoming`, `callUpdated`, `callEnded`); media never passes the service.
+ */
+export const CALLING_API_VERSION = '2026-11-01';
+
+export type RemoteParticipantState = 'Idle' | 'Connecting' | 'Ringing' | 'Connected' | 'Hold' | 'Disconnected';
+export type ServerCallState = 'Ringing' | 'Connected' | 'Ended';
+
+/** Why a call or a participant ended, as ACS reports it: a SIP-like code and a sub-code. */
+export interface CallEndReason {
+  code: number;
+  subCode: number;
+}
+
+/** The end reasons the service gives, by name. */
+export const CallEndReasons = {
+  normal: { code: 0, subCode: 0 },
+  /** The callee declined. */
+  declined: { code: 603, subCode: 0 },
+  /** The caller hung up before anyone answered. */
+  cancelled: { code: 487, subCode: 0 },
+  /** Nobody answered before the ring timeout. */
+  noAnswer: { code: 480, subCode: 10004 },
+  /** The callee does not exist or cannot be reached (an unassigned number, an unknown id). */
+  unreachable: { code: 404, subCode: 10404 },
+  /** The participant's endpoint went away (tab closed, network lost) and did not come back. */
+  failed: { code: 500, subCode: 10500 },
+  /** Answered on another endpoint of the same user: this endpoint stops ringing. */
+  acceptedElsewhere: { code: 0, subCode: 10003 },
+} as const satisfies Record<string, CallEndReason>;
+
+export type CallEndReasonName = keyof typeof CallEndReasons;
+
+export interface CallParticipantModel {
+  identifier: SerializedCommunicationIdentifier;
+  displayName?: string;
+  state: RemoteParticipantState;
+  /** The endpoint that is in the call (after accepting); its media peer id. */
+  endpointId?: string;
+  peerId?: string;
+  isMuted: boolean;
+  isVideoOn: boolean;
+  isScreenSharing: boolean;
+  callEndReason?: CallEndReason;
+}
+
+export interface CallModel {
+  id: string;
+  state: ServerCallState;
+  createdOn: string;
+  createdBy: SerializedCommunicationIdentifier;
+  /** When ringing participants stop ringing if nobody answers. */
+  ringDeadline?: string;
+  participants: CallParticipantModel[];
+  callEndReason?: CallEndReason;
+  /** The caller id shown to callees when it is not the caller's own (a phone number). */
+  alternateCallerId?: SerializedCommunicationIdentifier;
+}
+
+/** Events on the real-time channel. */
+export interface CallingEvents {
+  callIncoming: { call: CallModel; callerDisplayName?: string };
+  callUpdated: { call: CallModel };
+  callEnded: { call: CallModel };
+}
+
+export interface CallHistoryEntry {
+  callId: string;
+  direction: 'Incoming' | 'Outgoing';
+  /** Everyone else who was in or invited to the call. */
+  peers: SerializedCommunicationIdentifier[];
+  startedOn: string;
+  connectedOn?: string;
+  endedOn: string;
+  callEndReason: CallEndReason;
+}
