@@ -14,12 +14,29 @@ if (!executablePath) {
 
 let service;
 
+/**
+ * `sdp` (under peerjs's webrtc-adapter) is imported as an ES module but is a script that assigns
+ * `module.exports`. Vite converts such files; here a wrapper gives it its default export.
+ * (@rollup/plugin-commonjs through @web/dev-server-rollup is broken for plugin versions > 18.)
+ */
+function sdpAsEsModule() {
+  return {
+    name: 'sdp-as-es-module',
+    transform(context) {
+      if (context.path.endsWith('/node_modules/sdp/sdp.js')) {
+        return { body: `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n` };
+      }
+      return undefined;
+    },
+  };
+}
+
 /** Starts an in-memory service for the run and tells the tests where it is (GET /__service.json). */
 function servicePlugin() {
   return {
     name: 'communication-service',
     async serverStart() {
-      service = await startService({ demo: true });
+      service = await startService({ demo: true, calling: { ringTimeoutMs: 3000, endpointGraceMs: 1500 } });
     },
     async serverStop() {
       await service?.close();
@@ -43,6 +60,7 @@ export default {
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS } })],
   plugins: [
     servicePlugin(),
+    sdpAsEsModule(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
   ],
   testFramework: { config: { timeout: 20000 } },

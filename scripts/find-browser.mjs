@@ -18,6 +18,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 function playwrightChromiums() {

@@ -1,2 +1,4 @@
 export * from './common/index.js';
 export * from './identity/index.js';
+export * from './chat/index.js';
+export * from './calling/index.js';

@@ -48,6 +48,8 @@ interface ActiveCall {
   state: CallModel['state'];
   participants: Map<string, Participant>;
   endReason?: CallEndReason;
+  /** Snapshot counter: responses and events may arrive in either order, clients keep the newest. */
+  version: number;
 }
 
 export interface MediaState {
@@ -112,6 +114,7 @@ export class CallingService {
       createdBy: callerId,
       state: 'Ringing',
       participants: new Map(),
+      version: 0,
     };
     const caller: Participant = {
       rawId: callerId,
@@ -388,6 +391,7 @@ export class CallingService {
   #model(call: ActiveCall): CallModel {
     const model: CallModel = {
       id: call.id,
+      version: ++call.version,
       state: call.state,
       createdOn: new Date(call.createdOn).toISOString(),
       createdBy: wireIdentifier(call.createdBy),

@@ -50,6 +50,8 @@ export interface CallParticipantModel {
 
 export interface CallModel {
   id: string;
+  /** Increases with every snapshot of the call: a client keeps the newest it has seen. */
+  version: number;
   state: ServerCallState;
   createdOn: string;
   createdBy: SerializedCommunicationIdentifier;

@@ -1,0 +1,447 @@
+import type { MediaConnection } from 'peerjs';
+import { RestError } from '../common/errors.js';
+import { TypedEventEmitter } from '../common/events.js';
+import type { HttpPipeline } from '../common/http.js';
+import {
+  type CommunicationIdentifier,
+  deserializeCommunicationIdentifier,
+  getIdentifierRawId,
+  serializeCommunicationIdentifier,
+} from '../common/identifiers.js';
+import { type CallEndReason, CallEndReasons, type CallModel } from './callingProtocol.js';
+import { CallingError } from './callingErrors.js';
+import { LocalVideoStream } from './localVideoStream.js';
+import { CallMedia } from './media/callMedia.js';
+import { LocalMedia } from './media/localMedia.js';
+import type { PeerEndpoint } from './media/peerEndpoint.js';
+import { type AudioOutput, RemoteParticipant } from './remoteParticipant.js';
+
+export type CallState =
+  | 'None'
+  | 'Connecting'
+  | 'Ringing'
+  | 'Connected'
+  | 'LocalHold'
+  | 'RemoteHold'
+  | 'Disconnecting'
+  | 'Disconnected';
+export type CallDirection = 'Incoming' | 'Outgoing';
+
+export type CallEvents = {
+  stateChanged: { state: CallState };
+  idChanged: { id: string };
+  remoteParticipantsUpdated: { added: RemoteParticipant[]; removed: RemoteParticipant[] };
+  isMutedChanged: { isMuted: boolean };
+  isScreenSharingOnChanged: { isScreenSharingOn: boolean };
+  localVideoStreamsUpdated: { added: LocalVideoStream[]; removed: LocalVideoStream[] };
+};
+
+export interface VideoOptions {
+  localVideoStreams?: LocalVideoStream[];
+}
+
+export interface AudioOptions {
+  /** Join muted. */
+  muted?: boolean;
+}
+
+export interface HangUpOptions {
+  /** End the call for everyone, not just leave it. */
+  forEveryone?: boolean;
+}
+
+/** What a call needs from its agent. @internal */
+export interface CallContext {
+  pipeline: HttpPipeline;
+  peer: PeerEndpoint;
+  ownRawId: string;
+  endpointId: string;
+  displayName: string | undefined;
+  output: AudioOutput;
+  openMicrophone(): Promise<MediaStreamTrack | undefined>;
+  takePendingMedia(callId: string): MediaConnection[];
+  ended(call: Call): void;
+}
+
+/**
+ * A call this endpoint is in. State changes in one place ({@link #setState}) from the service's
+ * view and this endpoint's media; every change is an event.
+ */
+export class Call extends TypedEventEmitter<CallEvents> {
+  readonly direction: CallDirection;
+  #id = '';
+  #state: CallState = 'None';
+  #callEndReason: CallEndReason | undefined;
+  #participants = new Map<string, RemoteParticipant>();
+  #localVideoStreams: LocalVideoStream[] = [];
+  #screen: LocalVideoStream | undefined;
+  #onHold = false;
+  #muted: boolean;
+  #version = 0;
+  readonly #context: CallContext;
+  readonly #local: LocalMedia;
+  #media: CallMedia | undefined;
+  readonly #unsubscribers: (() => void)[] = [];
+
+  /** @internal */
+  constructor(context: CallContext, direction: CallDirection, options: { muted?: boolean; id?: string } = {}) {
+    super();
+    this.#context = context;
+    this.direction = direction;
+    this.#muted = options.muted ?? false;
+    this.#local = new LocalMedia();
+    this.#local.setMuted(this.#muted);
+    if (options.id) this.#id = options.id;
+    this.#setState('Connecting');
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get callEndReason(): CallEndReason | undefined {
+    return this.#callEndReason;
+  }
+
+  get isMuted(): boolean {
+    return this.#muted;
+  }
+
+  get isScreenSharingOn(): boolean {
+    return this.#screen !== undefined;
+  }
+
+  get localVideoStreams(): readonly LocalVideoStream[] {
+    return this.#localVideoStreams;
+  }
+
+  get remoteParticipants(): readonly RemoteParticipant[] {
+    return [...this.#participants.values()];
+  }
+
+  async mute(): Promise<void> {
+    await this.#setMuted(true);
+  }
+
+  async unmute(): Promise<void> {
+    await this.#setMuted(false);
+  }
+
+  /** Sends video from `stream` (a camera); no renegotiation, the sender was there from the start. */
+  async startVideo(stream: LocalVideoStream): Promise<void> {
+    this.#requireActive('start video');
+    if (!(stream instanceof LocalVideoStream)) throw new TypeError('Pass a LocalVideoStream.');
+    const current = this.#localVideoStreams.find((s) => s.mediaStreamType === 'Video');
+    if (current === stream) return;
+    const media = await stream.getMediaStream();
+    await this.#local.setCamera(media.getVideoTracks()[0]);
+    const onSwitch = ({ stream: next }: { stream: MediaStream }) => void this.#local.setCamera(next.getVideoTracks()[0]);
+    stream.on('sourceChanged', onSwitch);
+    this.#unsubscribers.push(() => stream.off('sourceChanged', onSwitch));
+    const removed = current ? [current] : [];
+    this.#localVideoStreams = [...this.#localVideoStreams.filter((s) => s !== current), stream];
+    this.emit('localVideoStreamsUpdated', { added: [stream], removed });
+    await this.#announce({ isVideoOn: true });
+  }
+
+  async stopVideo(stream: LocalVideoStream): Promise<void> {
+    if (!this.#localVideoStreams.includes(stream) || stream.mediaStreamType !== 'Video') {
+      throw new CallingError('StreamNotInCall', 'That video stream is not being sent in this call.');
+    }
+    await this.#local.setCamera(undefined);
+    this.#localVideoStreams = this.#localVideoStreams.filter((s) => s !== stream);
+    this.emit('localVideoStreamsUpdated', { added: [], removed: [stream] });
+    await this.#announce({ isVideoOn: false });
+  }
+
+  /**
+   * Shares the screen (the browser asks which), or the given stream; `replaceTrack` on the screen
+   * sender negotiated from the start. Stopping from the browser's own UI ends the share too.
+   */
+  async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
+    this.#requireActive('share the screen');
+    if (this.#screen) return;
+    let share = stream;
+    if (!share) {
+      if (!navigator.mediaDevices?.getDisplayMedia) throw CallingError.unsupported('Screen sharing');
+      try {
+        share = new LocalVideoStream(await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false }), 'ScreenSharing');
+      } catch (cause) {
+        throw CallingError.deviceUnavailable('screen', cause);
+      }
+    }
+    const track = (await share.getMediaStream()).getVideoTracks()[0]!;
+    this.#screen = share;
+    track.addEventListener('ended', () => void this.stopScreenSharing().catch(() => undefined), { once: true });
+    await this.#local.setScreen(track);
+    this.#localVideoStreams = [...this.#localVideoStreams, share];
+    this.emit('localVideoStreamsUpdated', { added: [share], removed: [] });
+    this.emit('isScreenSharingOnChanged', { isScreenSharingOn: true });
+    await this.#announce({ isScreenSharing: true });
+  }
+
+  async stopScreenSharing(): Promise<void> {
+    const share = this.#screen;
+    if (!share) return;
+    this.#screen = undefined;
+    await this.#local.setScreen(undefined);
+    (await share.getMediaStream()).getTracks().forEach((track) => track.stop());
+    this.#localVideoStreams = this.#localVideoStreams.filter((s) => s !== share);
+    this.emit('localVideoStreamsUpdated', { added: [], removed: [share] });
+    this.emit('isScreenSharingOnChanged', { isScreenSharingOn: false });
+    if (this.#state !== 'Disconnected') await this.#announce({ isScreenSharing: false });
+  }
+
+  /** Stops sending and tells the others; they see this participant on hold. */
+  async hold(): Promise<void> {
+    this.#requireActive('hold');
+    if (this.#onHold) return;
+    this.#onHold = true;
+    await this.#local.setOnHold(true);
+    this.#recomputeState();
+    await this.#announce({ onHold: true });
+  }
+
+  async resume(): Promise<void> {
+    if (!this.#onHold) return;
+    this.#onHold = false;
+    await this.#local.setOnHold(false);
+    this.#recomputeState();
+    await this.#announce({ onHold: false });
+  }
+
+  async hangUp(options: HangUpOptions = {}): Promise<void> {
+    if (this.#state === 'Disconnected' || this.#state === 'Disconnecting') return;
+    this.#setState('Disconnecting');
+    try {
+      if (this.#id) {
+        await this.#context.pipeline.send({
+          method: 'POST',
+          path: `calling/calls/${encodeURIComponent(this.#id)}/:hangUp`,
+          body: { forEveryone: options.forEveryone ?? false },
+        });
+      }
+    } finally {
+      this.end(CallEndReasons.normal);
+    }
+  }
+
+  /** Invites someone into the call; they appear in `remoteParticipants`, ringing. */
+  async addParticipant(identifier: CommunicationIdentifier): Promise<RemoteParticipant> {
+    this.#requireActive('add a participant');
+    const rawId = getIdentifierRawId(identifier);
+    const { body } = await this.#context.pipeline.send<CallModel>({
+      method: 'POST',
+      path: `calling/calls/${encodeURIComponent(this.#id)}/participants/:add`,
+      body: { targets: [serializeCommunicationIdentifier(identifier)] },
+    });
+    this.applyModel(body);
+    const participant = this.#participants.get(rawId);
+    if (!participant) {
+      throw new CallingError('ParticipantUnreachable', `${rawId} could not be added to the call.`);
+    }
+    return participant;
+  }
+
+  /** @internal Starts an outgoing call at the service. */
+  async start(targets: CommunicationIdentifier[], videoStreams: LocalVideoStream[]): Promise<void> {
+    await this.#prepare(videoStreams);
+    const { body } = await this.#context.pipeline.send<CallModel>({
+      method: 'POST',
+      path: 'calling/calls',
+      body: {
+        targets: targets.map(serializeCommunicationIdentifier),
+        endpointId: this.#context.endpointId,
+        ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
+        isMuted: this.#muted,
+        isVideoOn: videoStreams.length > 0,
+      },
+    });
+    this.#setId(body.id);
+    this.applyModel(body);
+  }
+
+  /** @internal Accepts an incoming call at the service. */
+  async accept(videoStreams: LocalVideoStream[]): Promise<void> {
+    await this.#prepare(videoStreams);
+    const { body } = await this.#context.pipeline.send<CallModel>({
+      method: 'POST',
+      path: `calling/calls/${encodeURIComponent(this.#id)}/:accept`,
+      body: {
+        endpointId: this.#context.endpointId,
+        ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
+        isMuted: this.#muted,
+        isVideoOn: videoStreams.length > 0,
+      },
+    });
+    this.applyModel(body);
+  }
+
+  /** @internal The service's view of the call (a response or a `callUpdated`/`callEnded` event). */
+  applyModel(model: CallModel): void {
+    if (this.#state === 'Disconnected' || model.id !== this.#id || model.version <= this.#version) return;
+    this.#version = model.version;
+    const own = model.participants.find((p) => rawIdOf(p.identifier) === this.#context.ownRawId);
+    if (model.state === 'Ended' || !own || own.state === 'Disconnected') {
+      this.end(model.callEndReason ?? own?.callEndReason ?? CallEndReasons.normal);
+      return;
+    }
+    const added: RemoteParticipant[] = [];
+    const removed: RemoteParticipant[] = [];
+    for (const wire of model.participants) {
+      const rawId = rawIdOf(wire.identifier);
+      if (rawId === this.#context.ownRawId) continue;
+      let participant = this.#participants.get(rawId);
+      if (!participant) {
+        if (wire.state === 'Disconnected') continue;
+        participant = new RemoteParticipant(wire, this.#context.output);
+        participant.on('stateChanged', () => this.#recomputeState());
+        this.#participants.set(rawId, participant);
+        added.push(participant);
+        continue;
+      }
+      participant.applyModel(wire);
+      if (wire.state === 'Disconnected') {
+        this.#participants.delete(rawId);
+        removed.push(participant);
+      }
+    }
+    if (added.length || removed.length) this.emit('remoteParticipantsUpdated', { added, removed });
+    this.#syncMedia();
+    this.#recomputeState();
+  }
+
+  /** @internal A remote endpoint dialled us for this call. */
+  handleIncomingMedia(connection: MediaConnection): boolean {
+    return this.#media?.accept(connection) ?? false;
+  }
+
+  /** @internal Ends the call here: media closed, participants released, the agent told. */
+  end(reason: CallEndReason): void {
+    if (this.#state === 'Disconnected') return;
+    this.#callEndReason = reason;
+    this.#media?.close();
+    this.#local.dispose();
+    for (const unsubscribe of this.#unsubscribers) unsubscribe();
+    void this.stopScreenSharing().catch(() => undefined);
+    const removed = [...this.#participants.values()];
+    for (const participant of removed) participant.release();
+    this.#participants.clear();
+    if (removed.length) this.emit('remoteParticipantsUpdated', { added: [], removed });
+    this.#setState('Disconnected');
+    this.#context.ended(this);
+  }
+
+  /** @internal The selected microphone changed: swap the track, no renegotiation. */
+  async switchMicrophone(track: MediaStreamTrack | undefined): Promise<void> {
+    if (this.#state === 'Disconnected') {
+      track?.stop();
+      return;
+    }
+    await this.#local.setMicrophone(track);
+  }
+
+  /** @internal Peer connections by remote peer id, for statistics. */
+  peerConnectionOf(participant: RemoteParticipant): RTCPeerConnection | undefined {
+    return participant.peerId ? this.#media?.peerConnection(participant.peerId) : undefined;
+  }
+
+  async #prepare(videoStreams: LocalVideoStream[]): Promise<void> {
+    void this.#context.output.context.resume().catch(() => undefined);
+    await this.#context.peer.open();
+    await this.#local.setMicrophone(await this.#context.openMicrophone());
+    for (const stream of videoStreams) {
+      const track = (await stream.getMediaStream()).getVideoTracks()[0];
+      await this.#local.setCamera(track);
+      this.#localVideoStreams = [...this.#localVideoStreams, stream];
+      this.emit('localVideoStreamsUpdated', { added: [stream], removed: [] });
+    }
+  }
+
+  #syncMedia(): void {
+    if (!this.#id) return;
+    if (!this.#media) {
+      const media = new CallMedia(this.#id, this.#context.peer, this.#local);
+      media.on('remoteMedia', ({ peerId, media: remote }) => this.#byPeer(peerId)?.applyMedia(remote));
+      media.on('peerStateChanged', ({ peerId, state }) => this.#byPeer(peerId)?.applyMediaState(state));
+      this.#media = media;
+    }
+    const peers: string[] = [];
+    for (const participant of this.#participants.values()) {
+      if (participant.peerId && (participant.state === 'Connecting' || participant.state === 'Connected' || participant.state === 'Hold')) {
+        peers.push(participant.peerId);
+      }
+    }
+    this.#media.sync(peers);
+    for (const connection of this.#context.takePendingMedia(this.#id)) {
+      if (!this.#media.accept(connection)) connection.close();
+    }
+  }
+
+  #byPeer(peerId: string): RemoteParticipant | undefined {
+    return [...this.#participants.values()].find((p) => p.peerId === peerId);
+  }
+
+  /** Call state from its parts: local hold, participants' media, who still rings. */
+  #recomputeState(): void {
+    if (this.#state === 'Disconnected' || this.#state === 'Disconnecting' || !this.#id) return;
+    if (this.#onHold) return this.#setState('LocalHold');
+    const participants = [...this.#participants.values()];
+    const inCall = participants.filter((p) => p.state === 'Connected' || p.state === 'Hold');
+    if (inCall.length > 0) return this.#setState(inCall.every((p) => p.state === 'Hold') ? 'RemoteHold' : 'Connected');
+    if (this.#state === 'Connected' || this.#state === 'RemoteHold') return; // Media re-connecting: stay.
+    if (this.direction === 'Outgoing' && participants.some((p) => p.state === 'Ringing')) return this.#setState('Ringing');
+    this.#setState('Connecting');
+  }
+
+  #setState(next: CallState): void {
+    if (next === this.#state) return;
+    this.#state = next;
+    this.emit('stateChanged', { state: next });
+  }
+
+  #setId(id: string): void {
+    if (id === this.#id) return;
+    this.#id = id;
+    this.emit('idChanged', { id });
+  }
+
+  async #setMuted(muted: boolean): Promise<void> {
+    if (this.#state === 'Disconnected') throw CallingError.invalidState(muted ? 'mute' : 'unmute', this.#state);
+    if (muted === this.#muted) return;
+    this.#muted = muted;
+    this.#local.setMuted(muted);
+    this.emit('isMutedChanged', { isMuted: muted });
+    await this.#announce({ isMuted: muted });
+  }
+
+  /** Tells the others about a media state change (after the call has an id at the service). */
+  async #announce(state: { isMuted?: boolean; isVideoOn?: boolean; isScreenSharing?: boolean; onHold?: boolean }): Promise<void> {
+    if (!this.#id || this.#state === 'Disconnected' || this.#state === 'Disconnecting') return;
+    try {
+      const { body } = await this.#context.pipeline.send<CallModel>({
+        method: 'POST',
+        path: `calling/calls/${encodeURIComponent(this.#id)}/:updateMediaState`,
+        body: state,
+      });
+      this.applyModel(body);
+    } catch (error) {
+      // The call ended meanwhile: the state change has nobody to reach.
+      if (!(error instanceof RestError && (error.statusCode === 404 || error.statusCode === 409))) throw error;
+    }
+  }
+
+  #requireActive(operation: string): void {
+    if (this.#state === 'Disconnected' || this.#state === 'Disconnecting' || this.#state === 'None') {
+      throw CallingError.invalidState(operation, this.#state);
+    }
+  }
+}
+
+function rawIdOf(identifier: CallModel['participants'][number]['identifier']): string {
+  return getIdentifierRawId(deserializeCommunicationIdentifier(identifier));
+}

@@ -1,0 +1,329 @@
+import { decodeJwt } from 'jose';
+import type { MediaConnection } from 'peerjs';
+import type { CommunicationTokenCredential } from '../common/credential.js';
+import { RestError } from '../common/errors.js';
+import { TypedEventEmitter } from '../common/events.js';
+import { HttpPipeline, type PipelineOptions } from '../common/http.js';
+import { bearerTokenAuthPolicy } from '../common/bearerTokenAuthPolicy.js';
+import {
+  type CommunicationIdentifier,
+  deserializeCommunicationIdentifier,
+  getIdentifierRawId,
+  isCommunicationIdentifier,
+} from '../common/identifiers.js';
+import { RealtimeChannel } from '../common/realtimeChannel.js';
+import { type AudioOptions, Call, type CallContext, type VideoOptions } from './call.js';
+import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents } from './callingProtocol.js';
+import { CallingError } from './callingErrors.js';
+import type { DeviceManager } from './deviceManager.js';
+import { type AcceptCallOptions, IncomingCall } from './incomingCall.js';
+import { PeerEndpoint } from './media/peerEndpoint.js';
+import { peerIdFor } from './peerIds.js';
+import type { AudioOutput } from './remoteParticipant.js';
+
+export interface CallAgentOptions {
+  /** The name others see. */
+  displayName?: string;
+  /** A real-time channel to share with a ChatClient (one socket per endpoint). */
+  realtimeChannel?: RealtimeChannel;
+  /** HTTP retries and transport for the calling control requests. */
+  pipelineOptions?: PipelineOptions;
+}
+
+export interface StartCallOptions {
+  videoOptions?: VideoOptions;
+  audioOptions?: AudioOptions;
+}
+
+export type CallAgentEvents = {
+  incomingCall: { incomingCall: IncomingCall };
+  callsUpdated: { added: Call[]; removed: Call[] };
+};
+
+/** A media connection that arrived before its call knew the caller is in it; kept this long. */
+const PENDING_MEDIA_MS = 15_000;
+
+/** @internal What the agent takes from its CallClient. */
+export interface CallAgentDependencies {
+  endpoint: string;
+  credential: CommunicationTokenCredential;
+  deviceManager: DeviceManager;
+  output: AudioOutput;
+  onDisposed(): void;
+}
+
+/**
+ * Places and receives calls for one user on this endpoint. Rings for incoming calls arrive over the
+ * real-time channel; media goes peer to peer through this endpoint's PeerJS peer.
+ */
+export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
+  readonly displayName: string | undefined;
+  readonly #deps: CallAgentDependencies;
+  readonly #pipeline: HttpPipeline;
+  readonly #channel: RealtimeChannel;
+  readonly #ownsChannel: boolean;
+  readonly #peer: PeerEndpoint;
+  readonly #userRawId: string;
+  readonly #calls = new Map<string, Call>();
+  readonly #ringing = new Map<string, IncomingCall>();
+  readonly #pendingMedia = new Map<string, { connection: MediaConnection; timer: ReturnType<typeof setTimeout> }[]>();
+  /** Newest models of calls this agent does not know (yet): a response may trail its events. */
+  readonly #unclaimed = new Map<string, CallModel>();
+  readonly #unsubscribers: (() => void)[] = [];
+  #disposed = false;
+
+  /** @internal Use `CallClient.createCallAgent()`. */
+  static async create(deps: CallAgentDependencies, options: CallAgentOptions): Promise<CallAgent> {
+    const { token } = await deps.credential.getToken();
+    const { sub } = decodeJwt(token);
+    if (typeof sub !== 'string') throw new CallingError('InvalidToken', 'The access token names no user.');
+    const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
+    // Also proves the token can call: a chat-only token is refused here, before anything connects.
+    const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: 'calling/config' });
+    const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
+    if (!/^[A-Za-z0-9]{1,64}$/.test(channel.endpointId)) {
+      throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
+    }
+    const peer = new PeerEndpoint({
+      endpoint: deps.endpoint,
+      peerId: peerIdFor(sub, channel.endpointId),
+      credential: deps.credential,
+      iceServers: config.iceServers,
+    });
+    const agent = new CallAgent(deps, options, pipeline, channel, !options.realtimeChannel, peer, sub);
+    try {
+      await Promise.all([channel.start(), peer.open()]);
+    } catch (error) {
+      await agent.dispose();
+      throw error;
+    }
+    return agent;
+  }
+
+  private constructor(
+    deps: CallAgentDependencies,
+    options: CallAgentOptions,
+    pipeline: HttpPipeline,
+    channel: RealtimeChannel,
+    ownsChannel: boolean,
+    peer: PeerEndpoint,
+    userRawId: string,
+  ) {
+    super();
+    this.#deps = deps;
+    this.displayName = options.displayName;
+    this.#pipeline = pipeline;
+    this.#channel = channel;
+    this.#ownsChannel = ownsChannel;
+    this.#peer = peer;
+    this.#userRawId = userRawId;
+    const on = <K extends keyof CallingEvents>(name: K, handle: (data: CallingEvents[K]) => void) =>
+      this.#unsubscribers.push(channel.subscribe(name, (data) => handle(data as CallingEvents[K])));
+    on('callIncoming', ({ call, callerDisplayName }) => this.#onIncoming(call, callerDisplayName));
+    on('callUpdated', ({ call }) => this.#onCallModel(call));
+    on('callEnded', ({ call }) => this.#onCallModel(call));
+    peer.on('incoming', (connection) => this.#onIncomingMedia(connection));
+    const onMicrophone = () => void this.#switchMicrophones();
+    const onSpeaker = ({ speaker }: { speaker: { id: string } | undefined }) => {
+      deps.output.sinkId = speaker?.id;
+      for (const call of this.#calls.values()) for (const p of call.remoteParticipants) p.applySink(speaker?.id);
+    };
+    deps.deviceManager.on('selectedMicrophoneChanged', onMicrophone);
+    deps.deviceManager.on('selectedSpeakerChanged', onSpeaker);
+    this.#unsubscribers.push(
+      () => deps.deviceManager.off('selectedMicrophoneChanged', onMicrophone),
+      () => deps.deviceManager.off('selectedSpeakerChanged', onSpeaker),
+    );
+  }
+
+  /** Calls this endpoint is in. */
+  get calls(): readonly Call[] {
+    return [...this.#calls.values()];
+  }
+
+  /** The user this agent calls as. */
+  get userId(): string {
+    return this.#userRawId;
+  }
+
+  /** This endpoint's id (the real-time channel's): other tabs of the same user have their own. */
+  get endpointId(): string {
+    return this.#channel.endpointId;
+  }
+
+  /**
+   * Calls one or more identifiers: a 1:1 call, or a group call as a full mesh. Returns at once in
+   * state `Connecting`; follow `stateChanged`.
+   */
+  startCall(participants: CommunicationIdentifier[], options: StartCallOptions = {}): Call {
+    if (this.#disposed) throw CallingError.disposed();
+    if (!Array.isArray(participants) || participants.length === 0 || !participants.every(isCommunicationIdentifier)) {
+      throw new TypeError('Pass a non-empty array of identifiers to call.');
+    }
+    if (participants.some((p) => getIdentifierRawId(p) === this.#userRawId)) {
+      throw new TypeError('A user cannot call themselves.');
+    }
+    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
+    this.#track(call);
+    call.start(participants, options.videoOptions?.localVideoStreams ?? []).catch((error: unknown) => {
+      call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
+    });
+    return call;
+  }
+
+  /** Leaves every call, closes signalling and (its own) real-time channel. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await Promise.allSettled([...this.#calls.values()].map((call) => call.hangUp()));
+    for (const unsubscribe of this.#unsubscribers) unsubscribe();
+    for (const pending of this.#pendingMedia.values()) for (const { connection, timer } of pending) {
+      clearTimeout(timer);
+      connection.close();
+    }
+    this.#pendingMedia.clear();
+    this.#peer.dispose();
+    if (this.#ownsChannel) this.#channel.stop();
+    this.#deps.onDisposed();
+    this.removeAllListeners();
+  }
+
+  #context(): CallContext {
+    return {
+      pipeline: this.#pipeline,
+      peer: this.#peer,
+      ownRawId: this.#userRawId,
+      endpointId: this.#channel.endpointId,
+      displayName: this.displayName,
+      output: this.#deps.output,
+      openMicrophone: () => this.#deps.deviceManager.openMicrophone(),
+      takePendingMedia: (callId) => this.#takePendingMedia(callId),
+      ended: (call) => {
+        if (this.#calls.get(call.id) === call) {
+          this.#calls.delete(call.id);
+          this.emit('callsUpdated', { added: [], removed: [call] });
+        }
+      },
+    };
+  }
+
+  #track(call: Call): void {
+    const key = call.id || `pending:${crypto.randomUUID()}`;
+    this.#calls.set(key, call);
+    if (!call.id) {
+      call.once('idChanged', ({ id }) => {
+        this.#calls.delete(key);
+        this.#calls.set(id, call);
+        // Events that outran the response: apply after it (older versions are ignored).
+        queueMicrotask(() => {
+          const model = this.#unclaimed.get(id);
+          this.#unclaimed.delete(id);
+          if (model) call.applyModel(model);
+        });
+      });
+    }
+    this.emit('callsUpdated', { added: [call], removed: [] });
+  }
+
+  #onIncoming(model: CallModel, callerDisplayName: string | undefined): void {
+    if (this.#disposed || this.#calls.has(model.id) || this.#ringing.has(model.id)) return;
+    const own = model.participants.find((p) => rawIdOf(p.identifier) === this.#userRawId);
+    const deadline = model.ringDeadline ? Date.parse(model.ringDeadline) : Infinity;
+    // A replayed ring for a call that has since moved on is no ring.
+    if (own?.state !== 'Ringing' || deadline <= Date.now()) return;
+    const incoming = new IncomingCall(model, callerDisplayName, {
+      accept: (call, options) => this.#accept(call, options),
+      reject: (call) => this.#reject(call),
+    });
+    this.#ringing.set(model.id, incoming);
+    this.emit('incomingCall', { incomingCall: incoming });
+  }
+
+  #onCallModel(model: CallModel): void {
+    const call = this.#calls.get(model.id);
+    if (call) {
+      call.applyModel(model);
+      return;
+    }
+    const incoming = this.#ringing.get(model.id);
+    if (!incoming) {
+      const known = this.#unclaimed.get(model.id);
+      if (!known || known.version < model.version) this.#unclaimed.set(model.id, model);
+      // Bounded: only the latest few calls can still be waiting for their response.
+      if (this.#unclaimed.size > 32) this.#unclaimed.delete(this.#unclaimed.keys().next().value!);
+      return;
+    }
+    const own = model.participants.find((p) => rawIdOf(p.identifier) === this.#userRawId);
+    if (model.state !== 'Ended' && own?.state === 'Ringing') return;
+    this.#ringing.delete(model.id);
+    const elsewhere = own && (own.state === 'Connected' || own.state === 'Hold') && own.endpointId !== this.endpointId;
+    incoming.end(elsewhere ? CallEndReasons.acceptedElsewhere : (own?.callEndReason ?? model.callEndReason ?? CallEndReasons.normal));
+  }
+
+  async #accept(incoming: IncomingCall, options: AcceptCallOptions): Promise<Call> {
+    if (this.#disposed) throw CallingError.disposed();
+    if (incoming.callEndReason) throw CallingError.invalidState('accept', 'no longer ringing');
+    this.#ringing.delete(incoming.id);
+    const call = new Call(this.#context(), 'Incoming', { id: incoming.id, muted: options.audioOptions?.muted ?? false });
+    this.#track(call);
+    try {
+      await call.accept(options.videoOptions?.localVideoStreams ?? []);
+    } catch (error) {
+      const elsewhere = error instanceof RestError && error.code === 'AcceptedElsewhere';
+      const reason = elsewhere ? CallEndReasons.acceptedElsewhere : CallEndReasons.failed;
+      call.end(reason);
+      incoming.end(reason);
+      throw error;
+    }
+    return call;
+  }
+
+  async #reject(incoming: IncomingCall): Promise<void> {
+    if (incoming.callEndReason) return;
+    this.#ringing.delete(incoming.id);
+    incoming.end(CallEndReasons.declined);
+    await this.#pipeline.send({ method: 'POST', path: `calling/calls/${encodeURIComponent(incoming.id)}/:reject`, body: {} });
+  }
+
+  #onIncomingMedia(connection: MediaConnection): void {
+    const callId = (connection.metadata as { callId?: unknown } | undefined)?.callId;
+    if (typeof callId !== 'string') {
+      connection.close();
+      return;
+    }
+    const call = this.#calls.get(callId);
+    if (call?.handleIncomingMedia(connection)) return;
+    // The dialler may be ahead of us: keep it until the call learns the dialler is in it.
+    const pending = this.#pendingMedia.get(callId) ?? [];
+    const timer = setTimeout(() => {
+      const list = this.#pendingMedia.get(callId);
+      const index = list?.findIndex((entry) => entry.connection === connection) ?? -1;
+      if (list && index >= 0) {
+        list.splice(index, 1);
+        connection.close();
+      }
+    }, PENDING_MEDIA_MS);
+    pending.push({ connection, timer });
+    this.#pendingMedia.set(callId, pending);
+  }
+
+  #takePendingMedia(callId: string): MediaConnection[] {
+    const pending = this.#pendingMedia.get(callId) ?? [];
+    this.#pendingMedia.delete(callId);
+    return pending.map(({ connection, timer }) => {
+      clearTimeout(timer);
+      return connection;
+    });
+  }
+
+  async #switchMicrophones(): Promise<void> {
+    for (const call of this.#calls.values()) {
+      const track = await this.#deps.deviceManager.openMicrophone();
+      await call.switchMicrophone(track);
+    }
+  }
+}
+
+function rawIdOf(identifier: CallModel['participants'][number]['identifier']): string {
+  return getIdentifierRawId(deserializeCommunicationIdentifier(identifier));
+}

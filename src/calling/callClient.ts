@@ -1,0 +1,86 @@
+import { type CommunicationTokenCredential, toCredential } from '../common/credential.js';
+import type { CommunicationIdentifier } from '../common/identifiers.js';
+import type { Call } from './call.js';
+import { CallAgent, type CallAgentOptions, type StartCallOptions } from './callAgent.js';
+import { CallingError } from './callingErrors.js';
+import { DeviceManager } from './deviceManager.js';
+import type { AudioOutput } from './remoteParticipant.js';
+
+export interface CallClientOptions {
+  /** The service's URL. Defaults to the page's own origin (the demo page is served by the service). */
+  endpoint?: string;
+}
+
+export interface CreateCallAgentOptions extends CallAgentOptions {
+  /** Overrides the CallClient's endpoint for this agent. */
+  endpoint?: string;
+}
+
+/**
+ * The entry point of calling: makes the call agent (one per client) and the device manager. Calling
+ * needs WebRTC, so it runs in browsers.
+ */
+export class CallClient {
+  readonly #endpoint: string | undefined;
+  #deviceManager: DeviceManager | undefined;
+  #agent: CallAgent | undefined;
+  #output: AudioOutput | undefined;
+
+  constructor(options: CallClientOptions = {}) {
+    this.#endpoint = options.endpoint;
+  }
+
+  async createCallAgent(
+    credential: CommunicationTokenCredential | string,
+    options: CreateCallAgentOptions = {},
+  ): Promise<CallAgent> {
+    if (this.#agent) {
+      throw new CallingError('CallAgentExists', 'This CallClient already has a call agent; dispose it first.');
+    }
+    const endpoint = options.endpoint ?? this.#endpoint ?? globalThis.location?.origin;
+    if (!endpoint) throw new TypeError('Give the service endpoint: new CallClient({ endpoint }).');
+    if (typeof AudioContext === 'undefined') throw CallingError.unsupported('Calling (Web Audio and WebRTC)');
+    this.#output ??= { context: new AudioContext(), sinkId: undefined };
+    const agent = await CallAgent.create(
+      {
+        endpoint: new URL(endpoint).href,
+        credential: toCredential(credential),
+        deviceManager: await this.getDeviceManager(),
+        output: this.#output,
+        onDisposed: () => {
+          if (this.#agent === agent) this.#agent = undefined;
+        },
+      },
+      options,
+    );
+    this.#agent = agent;
+    return agent;
+  }
+
+  async getDeviceManager(): Promise<DeviceManager> {
+    this.#deviceManager ??= new DeviceManager();
+    return this.#deviceManager;
+  }
+}
+
+/**
+ * The concept page's calling sample, kept so it runs as written:
+ * `const callClient = await CallClientFactory.create(userToken); const call = callClient.call([user]);`
+ */
+export const CallClientFactory = {
+  async create(userToken: string | CommunicationTokenCredential, options: CreateCallAgentOptions = {}): Promise<SeedCallClient> {
+    const client = new CallClient();
+    const agent = await client.createCallAgent(userToken, options);
+    return {
+      agent,
+      call: (participants, callOptions) => agent.startCall(participants, callOptions),
+      dispose: () => agent.dispose(),
+    };
+  },
+};
+
+export interface SeedCallClient {
+  agent: CallAgent;
+  call(participants: CommunicationIdentifier[], options?: StartCallOptions): Call;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+export * from './call.js';
+export * from './callAgent.js';
+export * from './callClient.js';
+export * from './callingErrors.js';
+export type { CallEndReason, CallHistoryEntry, RemoteParticipantState } from './callingProtocol.js';
+export { CallEndReasons } from './callingProtocol.js';
+export * from './deviceInfo.js';
+export * from './deviceManager.js';
+export * from './incomingCall.js';
+export * from './localVideoStream.js';
+export * from './remoteParticipant.js';
+export * from './remoteVideoStream.js';
+export * from './videoStreamRenderer.js';

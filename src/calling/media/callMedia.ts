@@ -1,0 +1,160 @@
+import type { MediaConnection } from 'peerjs';
+import { TypedEventEmitter } from '../../common/events.js';
+import { dialsFirst } from '../peerIds.js';
+import type { LocalMedia } from './localMedia.js';
+import type { PeerEndpoint } from './peerEndpoint.js';
+
+/** What one remote endpoint sends us, by slot. */
+export interface RemoteMedia {
+  audio?: MediaStreamTrack;
+  camera?: MediaStreamTrack;
+  screen?: MediaStreamTrack;
+}
+
+export type PeerMediaState = 'connecting' | 'connected' | 'disconnected';
+
+export type CallMediaEvents = {
+  remoteMedia: { peerId: string; media: RemoteMedia };
+  peerStateChanged: { peerId: string; state: PeerMediaState };
+};
+
+interface Link {
+  connection: MediaConnection;
+  state: PeerMediaState;
+}
+
+const REDIAL_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * One call's media: a full mesh of PeerJS media connections, one per pair of endpoints. Of each
+ * pair the endpoint with the lower peer id dials, so a pair never dials twice; the other answers.
+ * A connection that drops while both are still in the call is dialled again by the same side.
+ */
+export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
+  readonly #callId: string;
+  readonly #peer: PeerEndpoint;
+  readonly #local: LocalMedia;
+  readonly #links = new Map<string, Link>();
+  readonly #wanted = new Set<string>();
+  readonly #redials = new Map<string, { attempt: number; timer?: ReturnType<typeof setTimeout> }>();
+  #closed = false;
+
+  constructor(callId: string, peer: PeerEndpoint, local: LocalMedia) {
+    super();
+    this.#callId = callId;
+    this.#peer = peer;
+    this.#local = local;
+  }
+
+  /** The remote endpoints (peer ids) this call should be connected with now. */
+  sync(peerIds: Iterable<string>): void {
+    if (this.#closed) return;
+    const next = new Set(peerIds);
+    next.delete(this.#peer.peerId);
+    for (const peerId of [...this.#wanted]) {
+      if (!next.has(peerId)) this.#drop(peerId);
+    }
+    for (const peerId of next) {
+      this.#wanted.add(peerId);
+      if (!this.#links.has(peerId) && dialsFirst(this.#peer.peerId, peerId)) this.#dial(peerId);
+    }
+  }
+
+  /** Takes an incoming connection for this call; false when it is not from a wanted endpoint. */
+  accept(connection: MediaConnection): boolean {
+    const peerId = connection.peer;
+    if (this.#closed || !this.#wanted.has(peerId)) return false;
+    this.#links.get(peerId)?.connection.close();
+    connection.answer(this.#local.streamForConnection());
+    this.#track(peerId, connection);
+    return true;
+  }
+
+  /** The peer connection to an endpoint, for statistics. */
+  peerConnection(peerId: string): RTCPeerConnection | undefined {
+    return this.#links.get(peerId)?.connection.peerConnection;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const peerId of [...this.#wanted]) this.#drop(peerId);
+    this.removeAllListeners();
+  }
+
+  #dial(peerId: string): void {
+    const connection = this.#peer.call(peerId, this.#local.streamForConnection(), { callId: this.#callId });
+    this.#track(peerId, connection);
+  }
+
+  #track(peerId: string, connection: MediaConnection): void {
+    const link: Link = { connection, state: 'connecting' };
+    this.#links.set(peerId, link);
+    this.#setState(peerId, link, 'connecting');
+    const pc = connection.peerConnection;
+    void this.#local.attach(pc);
+    const publish = () => {
+      if (this.#links.get(peerId) === link) this.emit('remoteMedia', { peerId, media: remoteMedia(pc) });
+    };
+    connection.on('stream', publish);
+    const onState = () => {
+      if (this.#links.get(peerId) !== link) return;
+      if (pc.connectionState === 'connected') {
+        this.#redials.delete(peerId);
+        this.#setState(peerId, link, 'connected');
+        publish();
+      } else if (pc.connectionState === 'failed') {
+        connection.close();
+      }
+    };
+    pc.addEventListener('connectionstatechange', onState);
+    connection.on('close', () => this.#lost(peerId, link));
+    connection.on('error', () => this.#lost(peerId, link));
+  }
+
+  #lost(peerId: string, link: Link): void {
+    if (this.#links.get(peerId) !== link) return;
+    this.#links.delete(peerId);
+    this.#local.detach(link.connection.peerConnection);
+    this.#setState(peerId, link, 'disconnected');
+    if (this.#closed || !this.#wanted.has(peerId) || !dialsFirst(this.#peer.peerId, peerId)) return;
+    const redial = this.#redials.get(peerId) ?? { attempt: 0 };
+    this.#redials.set(peerId, redial);
+    const delay = REDIAL_DELAYS_MS[Math.min(redial.attempt++, REDIAL_DELAYS_MS.length - 1)]!;
+    redial.timer = setTimeout(() => {
+      if (!this.#closed && this.#wanted.has(peerId) && !this.#links.has(peerId)) this.#dial(peerId);
+    }, delay);
+  }
+
+  #drop(peerId: string): void {
+    this.#wanted.delete(peerId);
+    clearTimeout(this.#redials.get(peerId)?.timer);
+    this.#redials.delete(peerId);
+    const link = this.#links.get(peerId);
+    if (!link) return;
+    this.#links.delete(peerId);
+    this.#local.detach(link.connection.peerConnection);
+    link.connection.close();
+    this.#setState(peerId, link, 'disconnected');
+  }
+
+  #setState(peerId: string, link: Link, state: PeerMediaState): void {
+    if (link.state === state && state !== 'connecting') return;
+    link.state = state;
+    this.emit('peerStateChanged', { peerId, state });
+  }
+}
+
+/** Slots by transceiver order: audio, then the camera's and the screen's video, as offered. */
+function remoteMedia(pc: RTCPeerConnection): RemoteMedia {
+  const transceivers = pc
+    .getTransceivers()
+    .filter((t) => t.mid !== null)
+    .sort((a, b) => Number(a.mid) - Number(b.mid));
+  const audio = transceivers.find((t) => t.receiver.track.kind === 'audio');
+  const videos = transceivers.filter((t) => t.receiver.track.kind === 'video');
+  const media: RemoteMedia = {};
+  if (audio) media.audio = audio.receiver.track;
+  if (videos[0]) media.camera = videos[0].receiver.track;
+  if (videos[1]) media.screen = videos[1].receiver.track;
+  return media;
+}

@@ -1,0 +1,128 @@
+import { type MediaConnection, Peer } from 'peerjs';
+import type { CommunicationTokenCredential } from '../../common/credential.js';
+import { TypedEventEmitter } from '../../common/events.js';
+import { CallingError } from '../callingErrors.js';
+
+export type PeerEndpointEvents = {
+  /** A remote endpoint dials us; the call it belongs to decides whether to answer. */
+  incoming: MediaConnection;
+  /** Signalling was lost (media already flowing is not affected) or regained. */
+  signallingChanged: { connected: boolean };
+};
+
+export interface PeerEndpointOptions {
+  /** The service endpoint; signalling runs at `${endpoint}peerjs`. */
+  endpoint: string;
+  peerId: string;
+  credential: CommunicationTokenCredential;
+  iceServers: RTCIceServer[];
+}
+
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000];
+
+/**
+ * This endpoint's PeerJS peer: registered with the service's signalling under an id that encodes
+ * the user (the service checks it against the token), always told where the server is and which
+ * ICE servers to use (PeerJS defaults point at public cloud servers). Reconnects by itself.
+ */
+export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
+  readonly peerId: string;
+  readonly #options: PeerEndpointOptions;
+  #peer: Peer | undefined;
+  #opening: Promise<void> | undefined;
+  #attempt = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  constructor(options: PeerEndpointOptions) {
+    super();
+    this.peerId = options.peerId;
+    this.#options = options;
+  }
+
+  get iceServers(): RTCIceServer[] {
+    return this.#options.iceServers;
+  }
+
+  /** Registers with signalling; resolves once the service has accepted this peer id. */
+  open(): Promise<void> {
+    if (this.#disposed) return Promise.reject(CallingError.disposed());
+    this.#opening ??= this.#open().catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  call(remotePeerId: string, stream: MediaStream, metadata: unknown): MediaConnection {
+    if (!this.#peer) throw CallingError.invalidState('dial', 'not registered with signalling');
+    return this.#peer.call(remotePeerId, stream, { metadata });
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#reconnectTimer);
+    this.#peer?.destroy();
+    this.#peer = undefined;
+    this.removeAllListeners();
+  }
+
+  async #open(): Promise<void> {
+    const { token } = await this.#options.credential.getToken();
+    if (this.#disposed) throw CallingError.disposed();
+    const url = new URL(this.#options.endpoint);
+    const secure = url.protocol === 'https:';
+    const peer = new Peer(this.peerId, {
+      host: url.hostname,
+      port: Number(url.port) || (secure ? 443 : 80),
+      path: `${url.pathname.replace(/\/$/, '')}/peerjs`,
+      secure,
+      key: 'peerjs',
+      token,
+      config: { iceServers: this.#options.iceServers },
+      debug: 0,
+    });
+    this.#peer = peer;
+    peer.on('call', (connection) => this.emit('incoming', connection));
+    await new Promise<void>((resolve, reject) => {
+      const onOpen = () => {
+        peer.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        peer.off('open', onOpen);
+        peer.destroy();
+        reject(new CallingError('SignallingFailed', `Signalling refused this endpoint: ${error.message}`, { cause: error }));
+      };
+      peer.once('open', onOpen);
+      peer.once('error', onError);
+    });
+    this.#attempt = 0;
+    peer.on('disconnected', () => {
+      this.emit('signallingChanged', { connected: false });
+      this.#scheduleReconnect(peer);
+    });
+    // Errors after registration concern single connections (a peer that left); calls handle those.
+    peer.on('error', () => undefined);
+  }
+
+  /** A lost signalling socket comes back by itself, with a fresh token in case the old one expired. */
+  #scheduleReconnect(peer: Peer): void {
+    if (this.#disposed || peer !== this.#peer || peer.destroyed) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.#attempt++, RECONNECT_DELAYS_MS.length - 1)]!;
+    this.#reconnectTimer = setTimeout(async () => {
+      if (this.#disposed || peer !== this.#peer || !peer.disconnected) return;
+      try {
+        const { token } = await this.#options.credential.getToken();
+        (peer.options as { token?: string }).token = token;
+        peer.once('open', () => {
+          this.#attempt = 0;
+          this.emit('signallingChanged', { connected: true });
+        });
+        peer.reconnect();
+      } catch {
+        this.#scheduleReconnect(peer);
+      }
+    }, delay);
+  }
+}
