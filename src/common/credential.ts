@@ -9,6 +9,11 @@ export interface AccessToken {
 
 export interface CommunicationGetTokenOptions {
   abortSignal?: AbortSignal;
+  /**
+   * The service refused the current token (revoked, or expired early): fetch a new one even if the
+   * current one looks valid. A credential that cannot refresh returns the token it has.
+   */
+  forceRefresh?: boolean;
 }
 
 /** What every client takes to authenticate a user. */
@@ -99,7 +104,7 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
     throwIfAborted(options.abortSignal);
     const current = this.#current;
     if (!this.#refresher) return current!;
-    if (current && !this.#isDue(current)) return current;
+    if (current && !options.forceRefresh && !this.#isDue(current)) return current;
     return this.#refresh(options.abortSignal);
   }
 

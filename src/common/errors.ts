@@ -71,3 +71,32 @@ export class TokenCredentialError extends CommunicationError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 }
+
+/**
+ * The real-time channel stopped for good: the service refused the token's scopes (4403), the
+ * connection parameters (4400), handed the endpoint id to a newer connection (4409), or refused a
+ * token the credential could not replace (4401). `closeCode` is the WebSocket close code.
+ */
+export class RealtimeError extends CommunicationError {
+  override readonly name: string = 'RealtimeError';
+  readonly closeCode: number | undefined;
+
+  constructor(code: string, message: string, options: { closeCode?: number; cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause });
+    this.closeCode = options.closeCode;
+  }
+
+  /** The error for a close code the channel does not recover from. */
+  static fromClose(closeCode: number, reason: string): RealtimeError {
+    const code = REALTIME_CLOSE_ERROR_CODES[closeCode] ?? 'ConnectionClosed';
+    const detail = reason ? `: ${reason}` : '.';
+    return new RealtimeError(code, `The real-time channel was closed (${closeCode})${detail}`, { closeCode });
+  }
+}
+
+const REALTIME_CLOSE_ERROR_CODES: Record<number, string> = {
+  4400: 'BadRequest',
+  4401: 'Unauthorized',
+  4403: 'Forbidden',
+  4409: 'EndpointReplaced',
+};

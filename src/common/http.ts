@@ -25,7 +25,11 @@ export interface PipelineOptions {
 
 export interface PipelineRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path below the endpoint, without a leading slash: `identities/{id}/:issueAccessToken`. */
+  /**
+   * Path below the endpoint, without a leading slash: `identities/{id}/:issueAccessToken`. May also
+   * be an absolute URL the service returned (a paging `nextLink`): its path and query are sent to
+   * the endpoint's origin, whatever origin the link names, so credentials never go to another host.
+   */
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
@@ -40,6 +44,8 @@ export interface PipelineResponse<T> {
 }
 
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** A URL with a scheme (`https:`), as opposed to a path below the endpoint. */
+const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
 
 /**
  * Sends JSON requests to the service: authentication per attempt, retries with backoff that honour
@@ -65,7 +71,7 @@ export class HttpPipeline {
   }
 
   async send<T = unknown>(request: PipelineRequest): Promise<PipelineResponse<T>> {
-    const url = new URL(request.path, this.endpoint);
+    const url = this.#resolve(request.path);
     url.searchParams.set('api-version', this.#apiVersion);
     for (const [name, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
@@ -80,7 +86,7 @@ export class HttpPipeline {
           ...request.headers,
           ...(await this.#auth({ method: request.method, url: url.href, body, abortSignal: request.abortSignal })),
         };
-        if (body !== undefined) headers['content-type'] = 'application/json';
+        if (body !== undefined && !hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
         response = await this.#fetch(url.href, {
           method: request.method,
           headers,
@@ -108,6 +114,12 @@ export class HttpPipeline {
     }
   }
 
+  #resolve(path: string): URL {
+    const url = new URL(path, this.endpoint);
+    if (!ABSOLUTE_URL.test(path)) return url;
+    return new URL(`${url.pathname}${url.search}`, new URL(this.endpoint).origin);
+  }
+
   #backoff(attempt: number): number {
     const exponential = this.#retryDelayMs * 2 ** attempt;
     return Math.min(this.#maxRetryDelayMs, exponential * (0.8 + Math.random() * 0.4));
@@ -126,6 +138,10 @@ export class HttpPipeline {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
 async function readJson(response: Response): Promise<unknown> {
