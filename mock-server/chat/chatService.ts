@@ -101,6 +101,9 @@ export class ChatService {
       participant: db.prepare('SELECT * FROM chat_participants WHERE thread_id = ? AND raw_id = ?'),
       participants: db.prepare('SELECT * FROM chat_participants WHERE thread_id = ? ORDER BY joined_on, raw_id'),
       participantIds: db.prepare('SELECT raw_id FROM chat_participants WHERE thread_id = ?'),
+      participantIdsSharing: db.prepare(
+        'SELECT raw_id FROM chat_participants WHERE thread_id = ? AND share_history_time <= ?',
+      ),
       participantCount: db.prepare('SELECT COUNT(*) AS n FROM chat_participants WHERE thread_id = ?'),
       upsertParticipant: db.prepare(
         `INSERT INTO chat_participants (thread_id, raw_id, display_name, share_history_time, metadata, joined_on)
@@ -368,7 +371,7 @@ export class ChatService {
         threadId,
         messageId,
       );
-      this.#hub.publish(this.#memberIds(threadId), 'chatMessageEdited', (recipient) => ({
+      this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageEdited', (recipient) => ({
         threadId,
         id: messageId,
         sequenceId: String(row.sequence_id),
@@ -392,7 +395,7 @@ export class ChatService {
       const now = Date.now();
       const version = this.#nextMessageId(now);
       this.#q.softDeleteMessage.run(now, version, threadId, messageId);
-      this.#hub.publish(this.#memberIds(threadId), 'chatMessageDeleted', (recipient) => ({
+      this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageDeleted', (recipient) => ({
         threadId,
         id: messageId,
         sequenceId: String(row.sequence_id),
@@ -543,6 +546,12 @@ export class ChatService {
 
   #memberIds(threadId: string): string[] {
     return (this.#q.participantIds.all(threadId) as { raw_id: string }[]).map((row) => row.raw_id);
+  }
+
+  /** Members whose shared history includes this message: the others must not hear of its changes. */
+  #memberIdsSeeing(threadId: string, message: MessageRow): string[] {
+    const rows = this.#q.participantIdsSharing.all(threadId, message.created_on) as { raw_id: string }[];
+    return rows.map((row) => row.raw_id);
   }
 
   #participantRows(threadId: string): ParticipantRow[] {

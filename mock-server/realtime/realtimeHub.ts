@@ -76,10 +76,13 @@ export class RealtimeHub {
       after: db.prepare('SELECT seq, name, data FROM events WHERE user_id = ? AND seq > ? ORDER BY seq'),
       deleteEvents: db.prepare('DELETE FROM events WHERE user_id = ?'),
       deleteSeq: db.prepare('DELETE FROM user_event_seq WHERE user_id = ?'),
+      // What a user sent (message text, read receipts) is also stored in the recipients' events.
+      deleteSentEvents: db.prepare("DELETE FROM events WHERE json_extract(data, '$.sender.rawId') = ?"),
     };
     identities.onUserDeleted('realtime', (userId) => {
       this.#statements.deleteEvents.run(userId);
       this.#statements.deleteSeq.run(userId);
+      this.#statements.deleteSentEvents.run(userId);
     });
     const heartbeatMs = options.heartbeatMs ?? 30_000;
     this.#heartbeat = setInterval(() => this.#checkLiveness(), heartbeatMs);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { SignJWT, decodeJwt } from 'jose';
+import { WebSocket } from 'ws';
+import type { TokenScope } from '../../mock-server/auth/tokens.js';
 import { ServiceError } from '../../mock-server/http/errors.js';
 import type { RunningService } from '../../mock-server/service.js';
 import { signRequest } from '../../src/common/hmac.js';
+import type { EventFrame, PongFrame, ReadyFrame } from '../../src/common/realtimeProtocol.js';
 
 /** The identity api-version the official SDK (1.3.1) sends. */
 export const API_VERSION = '2023-10-01';
@@ -100,7 +103,7 @@ export function assertError(response: JsonResponse, status: number, code?: strin
   const body = response.body as { error?: { code?: unknown; message?: unknown } } | undefined;
   assert.ok(body && typeof body === 'object', `no JSON error body (status ${response.status})`);
   assert.deepEqual(Object.keys(body), ['error']);
-  assert.ok(body.error && typeof body.error === 'object');
+  assert.ok(body.error && typeof body.error === 'object', 'error is not an object');
   assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message']);
   assert.equal(typeof body.error.code, 'string');
   assert.equal(typeof body.error.message, 'string');
@@ -196,4 +199,276 @@ export async function forgeToken(
 /** The access key of a connection string. */
 export function accessKeyOf(connectionString: string): string | undefined {
   return /(?:^|;)accesskey=([^;]+)/i.exec(connectionString)?.[1];
+}
+
+// ---- chat and the real-time channel ------------------------------------------------------------
+
+/** The chat api-version the official SDK (1.6.0) sends. */
+export const CHAT_API_VERSION = '2025-03-15';
+
+/** Generous upper bound for waiting on sockets: only there so a broken service cannot hang the run. */
+export const WAIT_MS = 10_000;
+
+export interface ChatUser {
+  id: string;
+  token: string;
+}
+
+/** A user with a token, made directly on the service (no HTTP round trip). */
+export async function chatUser(service: RunningService, scopes: TokenScope[] = ['chat']): Promise<ChatUser> {
+  const { id } = service.identities.createUser();
+  const { token } = await service.tokens.issue(id, scopes);
+  return { id, token };
+}
+
+/** `/chat/threads/<encoded id><rest>`: thread ids hold ':' and '@'. */
+export function threadPath(threadId: string, rest = ''): string {
+  return `/chat/threads/${encodeURIComponent(threadId)}${rest}`;
+}
+
+/** The wire model the official SDK sends for a communication user. */
+export function userModel(rawId: string): { communicationUser: { id: string } } {
+  return { communicationUser: { id: rawId } };
+}
+
+export interface UserRequestOptions {
+  /** api-version to set; `null` leaves it out. The chat version by default. */
+  apiVersion?: string | null;
+  /** Extra headers (e.g. repeatability-request-id), or a replaced Authorization. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A request with a user access token (`token` undefined sends no Authorization). `body` is
+ * JSON-serialised unless it is a string, which is sent as is (for malformed JSON).
+ */
+export async function userRequest<T = unknown>(
+  service: RunningService,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: UserRequestOptions = {},
+): Promise<JsonResponse<T>> {
+  const url = path.startsWith('http') ? new URL(path) : serviceUrl(service, path);
+  if (options.apiVersion !== null && !url.searchParams.has('api-version')) {
+    url.searchParams.set('api-version', options.apiVersion ?? CHAT_API_VERSION);
+  }
+  const headers: Record<string, string> = {};
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const bodyText = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  if (bodyText !== undefined) headers['content-type'] = 'application/json';
+  Object.assign(headers, options.headers);
+  return readJson<T>(await fetch(url, { method, headers, body: bodyText }));
+}
+
+/** Creates a thread over HTTP as `creator` with these participants and returns its id. */
+export async function createThread(
+  service: RunningService,
+  creator: ChatUser,
+  participants: string[] = [],
+  topic = 'A thread',
+): Promise<string> {
+  const response = await userRequest<{ chatThread: { id: string } }>(service, creator.token, 'POST', '/chat/threads', {
+    topic,
+    participants: participants.map((id) => ({ communicationIdentifier: userModel(id) })),
+  });
+  assert.equal(response.status, 201, response.text);
+  return response.body.chatThread.id;
+}
+
+/** Sends a text message over HTTP and returns its id. */
+export async function sendMessage(
+  service: RunningService,
+  sender: ChatUser,
+  threadId: string,
+  content: string,
+): Promise<string> {
+  const response = await userRequest<{ id: string }>(service, sender.token, 'POST', threadPath(threadId, '/messages'), {
+    content,
+  });
+  assert.equal(response.status, 201, response.text);
+  return response.body.id;
+}
+
+const STATE_TABLES = [
+  'users',
+  'chat_threads',
+  'chat_thread_idempotency',
+  'chat_participants',
+  'chat_messages',
+  'chat_read_receipts',
+  'user_event_seq',
+  'events',
+] as const;
+
+/** Every row of every table chat and the channel write: compare before and after a refused request. */
+export function stateSnapshot(service: RunningService): Record<string, unknown[]> {
+  const snapshot: Record<string, unknown[]> = {};
+  for (const table of STATE_TABLES) {
+    const columns = (service.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    snapshot[table] = service.db.prepare(`SELECT * FROM ${table} ORDER BY ${columns.join(', ')}`).all();
+  }
+  return snapshot;
+}
+
+export function countRows(service: RunningService, sql: string, ...params: unknown[]): number {
+  return (service.db.prepare(`SELECT COUNT(*) AS n FROM ${sql}`).get(...params) as { n: number }).n;
+}
+
+/** Resolves once `Date.now()` is past `ms`, so the next write gets a later timestamp. */
+export async function clockPast(ms: number): Promise<void> {
+  while (Date.now() <= ms) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+export type TestFrame = (EventFrame | ReadyFrame | PongFrame) & Record<string, unknown>;
+export type TestEvent = EventFrame & { data: Record<string, unknown> & { id?: string; threadId?: string } };
+
+const openClients = new Set<RealtimeTestClient>();
+
+/**
+ * A real-time channel client for tests: records every frame, and waits for frames or the close.
+ * `connect` does not wait for the socket to open (a refused one still opens, then closes).
+ */
+export class RealtimeTestClient {
+  readonly frames: TestFrame[] = [];
+  readonly ws: WebSocket;
+  /** Set once the socket closed. */
+  closeEvent: { code: number; reason: string } | undefined;
+  readonly #waiters = new Set<() => void>();
+  readonly #closed: Promise<{ code: number; reason: string }>;
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    openClients.add(this);
+    this.ws.on('message', (data) => {
+      this.frames.push(JSON.parse(data.toString()) as TestFrame);
+      this.#notify();
+    });
+    this.#closed = new Promise((resolve) => {
+      this.ws.on('close', (code, reason) => {
+        this.closeEvent = { code, reason: reason.toString() };
+        openClients.delete(this);
+        resolve(this.closeEvent);
+        this.#notify();
+      });
+    });
+    this.ws.on('error', () => {}); // a close follows
+  }
+
+  static connect(
+    service: RunningService,
+    params: { token?: string; endpointId?: string; lastSeq?: number | string; extra?: Record<string, string> },
+  ): RealtimeTestClient {
+    const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}realtime`);
+    if (params.token !== undefined) url.searchParams.set('access_token', params.token);
+    if (params.endpointId !== undefined) url.searchParams.set('endpointId', params.endpointId);
+    if (params.lastSeq !== undefined) url.searchParams.set('lastSeq', String(params.lastSeq));
+    for (const [name, value] of Object.entries(params.extra ?? {})) url.searchParams.set(name, value);
+    return new RealtimeTestClient(url.href);
+  }
+
+  /** Connects and waits for `ready`. */
+  static async ready(
+    service: RunningService,
+    params: { token: string; endpointId: string; lastSeq?: number },
+  ): Promise<RealtimeTestClient> {
+    const client = RealtimeTestClient.connect(service, params);
+    await client.waitFor((frame) => frame.type === 'ready', 'ready');
+    return client;
+  }
+
+  /** Event frames (durable and ephemeral), in arrival order. */
+  get events(): TestEvent[] {
+    return this.frames.filter((frame): frame is TestFrame & TestEvent => frame.type === 'event');
+  }
+
+  /** The `ready` frame, if one arrived. */
+  get readyFrame(): ReadyFrame | undefined {
+    return this.frames.find((frame): frame is TestFrame & ReadyFrame => frame.type === 'ready');
+  }
+
+  /** The highest sequence number received (0 for none). */
+  get lastSeq(): number {
+    let seq = 0;
+    for (const frame of this.frames) {
+      if (frame.type === 'event' && typeof frame.seq === 'number') seq = Math.max(seq, frame.seq);
+      if (frame.type === 'ready') seq = Math.max(seq, frame.seq);
+    }
+    return seq;
+  }
+
+  /** Resolves with the first recorded frame (past or future) matching `predicate`. */
+  async waitFor(predicate: (frame: TestFrame) => boolean, what = 'a frame', timeoutMs = WAIT_MS): Promise<TestFrame> {
+    return this.#until(() => this.frames.find(predicate), what, timeoutMs);
+  }
+
+  /** Resolves once `count` recorded frames match `predicate`, with them. */
+  async waitForCount(
+    predicate: (frame: TestFrame) => boolean,
+    count: number,
+    what = `${count} frames`,
+    timeoutMs = WAIT_MS,
+  ): Promise<TestFrame[]> {
+    return this.#until(
+      () => {
+        const matches = this.frames.filter(predicate);
+        return matches.length >= count ? matches : undefined;
+      },
+      what,
+      timeoutMs,
+    );
+  }
+
+  /** Resolves with the close code and reason. */
+  async waitForClose(timeoutMs = WAIT_MS): Promise<{ code: number; reason: string }> {
+    return this.#until(() => this.closeEvent, 'the socket to close', timeoutMs);
+  }
+
+  send(text: string): void {
+    this.ws.send(text);
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+    else this.ws.close();
+    await Promise.race([this.#closed, new Promise((resolve) => setTimeout(resolve, WAIT_MS).unref())]);
+    if (!this.closeEvent) this.ws.terminate();
+  }
+
+  /** Drops the connection abruptly (no close handshake), as a network failure would. */
+  async terminate(): Promise<void> {
+    this.ws.terminate();
+    await this.#closed;
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  #until<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const found = check();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const waiter = (): void => {
+        const value = check();
+        if (value === undefined) return;
+        this.#waiters.delete(waiter);
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        const summary = this.frames.map((f) => (f.type === 'event' ? `${f.name}#${f.seq ?? '-'}` : f.type)).join(', ');
+        reject(new Error(`Timed out waiting for ${what}; close: ${JSON.stringify(this.closeEvent)}; frames: [${summary}]`));
+      }, timeoutMs);
+      this.#waiters.add(waiter);
+    });
+  }
+}
+
+/** Closes every test client still open (for `after` hooks). */
+export async function closeRealtimeClients(): Promise<void> {
+  await Promise.all([...openClients].map((client) => client.close()));
 }
