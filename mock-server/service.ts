@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { verifyHmacRequest } from './auth/hmac.js';
+import { requireScope } from './auth/scopes.js';
 import { TokenService } from './auth/tokens.js';
 import { registerCallingRoutes } from './calling/callingRoutes.js';
 import { type CallingOptions, CallingService } from './calling/callingService.js';
@@ -99,7 +100,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const userRouter = new Router();
   registerChatRoutes(userRouter, chat, ({ req }) => originOf(req));
   registerCallingRoutes(userRouter, calling, ({ req }) => originOf(req));
-  userRouter.add('GET', '/calling/config', () => ({ status: 200, body: { iceServers } }));
+  // Needs the voip scope like every calling route: CallAgent.create relies on it to refuse a
+  // chat-only token before anything connects.
+  userRouter.add('GET', '/calling/config', ({ caller }) => {
+    requireScope(caller, ['voip', 'voip.join']);
+    return { status: 200, body: { iceServers } };
+  });
   /** Routes without authentication. */
   const openRouter = new Router();
   if (options.demo) registerDemoRoutes(openRouter, identities, tokens);

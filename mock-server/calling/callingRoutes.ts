@@ -63,8 +63,9 @@ export function registerCallingRoutes(
     const userId = requireScope(caller, VOIP_SCOPES);
     const raw = parseJsonObject(rawBody);
     new BodyReader(raw).allowOnly('forEveryone');
-    calling.hangUp(userId, params.callId!, readBoolean(raw, 'forEveryone') ?? false);
-    return { status: 204 };
+    // The call as it is after the hang-up: the caller learns why it ended (487 for a cancelled call)
+    // from the response, whether or not the real-time event arrives first.
+    return { status: 200, body: calling.hangUp(userId, params.callId!, readBoolean(raw, 'forEveryone') ?? false) };
   });
 
   router.add('POST', '/calling/calls/{callId}/participants/:add', ({ params, rawBody, caller }) => {

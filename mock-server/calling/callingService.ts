@@ -173,22 +173,24 @@ export class CallingService {
     this.#hub.atomically(() => this.#settle(call, [userId]));
   }
 
-  hangUp(userId: string, callId: string, forEveryone: boolean): void {
+  /** Leaves (or ends for everyone); answers the call as it is now, with why it ended for the caller. */
+  hangUp(userId: string, callId: string, forEveryone: boolean): CallModel {
     const { call, participant } = this.#member(userId, callId);
     if (participant.state === 'Ringing') {
       this.reject(userId, callId);
-      return;
+      return this.#model(call);
     }
-    if (!IN_CALL.has(participant.state)) return; // Already left: hanging up twice is no error.
+    if (!IN_CALL.has(participant.state)) return this.#model(call); // Already left: hanging up twice is no error.
     const everyone = [...call.participants.keys()];
     const nobodyAnswered = ![...call.participants.values()].some((p) => p !== participant && p.connectedOn !== undefined);
     if (forEveryone || (nobodyAnswered && call.createdBy === userId)) {
       const reason = nobodyAnswered ? CallEndReasons.cancelled : CallEndReasons.normal;
       this.#hub.atomically(() => this.#end(call, reason, everyone));
-      return;
+      return this.#model(call);
     }
     this.#disconnect(participant, CallEndReasons.normal);
     this.#hub.atomically(() => this.#settle(call, [userId]));
+    return this.#model(call);
   }
 
   addParticipants(userId: string, callId: string, targets: string[]): CallModel {

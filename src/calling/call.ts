@@ -59,7 +59,8 @@ export interface CallContext {
   displayName: string | undefined;
   output: AudioOutput;
   openMicrophone(): Promise<MediaStreamTrack | undefined>;
-  takePendingMedia(callId: string): MediaConnection[];
+  /** Offers each connection that dialled ahead of the call to `accept`; those it refuses keep waiting. */
+  claimPendingMedia(callId: string, accept: (connection: MediaConnection) => boolean): void;
   ended(call: Call): void;
 }
 
@@ -217,16 +218,20 @@ export class Call extends TypedEventEmitter<CallEvents> {
   async hangUp(options: HangUpOptions = {}): Promise<void> {
     if (this.#state === 'Disconnected' || this.#state === 'Disconnecting') return;
     this.#setState('Disconnecting');
+    let reason: CallEndReason = CallEndReasons.normal;
     try {
       if (this.#id) {
-        await this.#context.pipeline.send({
+        const { body } = await this.#context.pipeline.send<CallModel | undefined>({
           method: 'POST',
           path: `calling/calls/${encodeURIComponent(this.#id)}/:hangUp`,
           body: { forEveryone: options.forEveryone ?? false },
         });
+        // The service says why it ended here: 487 when the caller cancels an unanswered call.
+        const own = body?.participants?.find((p) => rawIdOf(p.identifier) === this.#context.ownRawId);
+        reason = own?.callEndReason ?? body?.callEndReason ?? reason;
       }
     } finally {
-      this.end(CallEndReasons.normal);
+      this.end(reason);
     }
   }
 
@@ -329,7 +334,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     void this.stopScreenSharing().catch(() => undefined);
     const removed = [...this.#participants.values()];
-    for (const participant of removed) participant.release();
+    for (const participant of removed) participant.disconnect();
     this.#participants.clear();
     if (removed.length) this.emit('remoteParticipantsUpdated', { added: [], removed });
     this.#setState('Disconnected');
@@ -377,9 +382,10 @@ export class Call extends TypedEventEmitter<CallEvents> {
       }
     }
     this.#media.sync(peers);
-    for (const connection of this.#context.takePendingMedia(this.#id)) {
-      if (!this.#media.accept(connection)) connection.close();
-    }
+    // A dialler this call does not know to be in it yet stays pending: closing it would leave the
+    // dialler waiting for an answer that never comes (PeerJS does not tell it).
+    const media = this.#media;
+    this.#context.claimPendingMedia(this.#id, (connection) => media.accept(connection));
   }
 
   #byPeer(peerId: string): RemoteParticipant | undefined {
@@ -388,7 +394,8 @@ export class Call extends TypedEventEmitter<CallEvents> {
 
   /** Call state from its parts: local hold, participants' media, who still rings. */
   #recomputeState(): void {
-    if (this.#state === 'Disconnected' || this.#state === 'Disconnecting' || !this.#id) return;
+    // Ending (a reason is set): participants turning Disconnected must not move the call elsewhere.
+    if (this.#state === 'Disconnected' || this.#state === 'Disconnecting' || !this.#id || this.#callEndReason) return;
     if (this.#onHold) return this.#setState('LocalHold');
     const participants = [...this.#participants.values()];
     const inCall = participants.filter((p) => p.state === 'Connected' || p.state === 'Hold');

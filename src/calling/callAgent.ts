@@ -176,6 +176,23 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (this.#disposed) return;
     this.#disposed = true;
     await Promise.allSettled([...this.#calls.values()].map((call) => call.hangUp()));
+    this.#release();
+  }
+
+  /**
+   * @internal For tests: this endpoint vanishes as a closed tab does. Signalling and the real-time
+   * channel drop and media stops, but no hang-up is sent: the service has to notice by itself.
+   */
+  simulateTabCloseForTesting(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const call of [...this.#calls.values()]) call.end(CallEndReasons.failed);
+    this.#release();
+    // A closed tab takes a channel it shares with chat down too.
+    if (!this.#ownsChannel) this.#channel.stop();
+  }
+
+  #release(): void {
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     for (const pending of this.#pendingMedia.values()) for (const { connection, timer } of pending) {
       clearTimeout(timer);
@@ -197,7 +214,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       displayName: this.displayName,
       output: this.#deps.output,
       openMicrophone: () => this.#deps.deviceManager.openMicrophone(),
-      takePendingMedia: (callId) => this.#takePendingMedia(callId),
+      claimPendingMedia: (callId, accept) => this.#claimPendingMedia(callId, accept),
       ended: (call) => {
         if (this.#calls.get(call.id) === call) {
           this.#calls.delete(call.id);
@@ -307,13 +324,16 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     this.#pendingMedia.set(callId, pending);
   }
 
-  #takePendingMedia(callId: string): MediaConnection[] {
-    const pending = this.#pendingMedia.get(callId) ?? [];
-    this.#pendingMedia.delete(callId);
-    return pending.map(({ connection, timer }) => {
+  #claimPendingMedia(callId: string, accept: (connection: MediaConnection) => boolean): void {
+    const pending = this.#pendingMedia.get(callId);
+    if (!pending) return;
+    const waiting = pending.filter(({ connection, timer }) => {
+      if (!accept(connection)) return true;
       clearTimeout(timer);
-      return connection;
+      return false;
     });
+    if (waiting.length > 0) this.#pendingMedia.set(callId, waiting);
+    else this.#pendingMedia.delete(callId);
   }
 
   async #switchMicrophones(): Promise<void> {

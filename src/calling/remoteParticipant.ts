@@ -34,6 +34,8 @@ export class RemoteParticipant extends TypedEventEmitter<RemoteParticipantEvents
   #state: RemoteParticipantState = 'Idle';
   #isMuted = false;
   #isSpeaking = false;
+  /** What the speaking detector hears, muted or not: speaking is this while not muted. */
+  #voiceActive = false;
   #callEndReason: CallEndReason | undefined;
   #peerId: string | undefined;
   #announced = { camera: false, screen: false };
@@ -95,7 +97,8 @@ export class RemoteParticipant extends TypedEventEmitter<RemoteParticipantEvents
     if (model.isMuted !== this.#isMuted) {
       this.#isMuted = model.isMuted;
       this.emit('isMutedChanged', { isMuted: model.isMuted });
-      if (model.isMuted) this.#setSpeaking(false);
+      // Media and the control plane race: sound may resume before the unmute is announced.
+      this.#setSpeaking(this.#voiceActive && !model.isMuted);
     }
     this.#announced = { camera: model.isVideoOn, screen: model.isScreenSharing };
     this.#refresh();
@@ -125,10 +128,21 @@ export class RemoteParticipant extends TypedEventEmitter<RemoteParticipantEvents
     if (element?.setSinkId && sinkId !== undefined) void element.setSinkId(sinkId).catch(() => undefined);
   }
 
+  /**
+   * @internal The call ended here: the participant is out of it, whatever the service last said
+   * (an ended call's snapshot is not applied participant by participant).
+   */
+  disconnect(): void {
+    this.#serverState = 'Disconnected';
+    this.#refresh();
+    this.release();
+  }
+
   /** @internal The participant has left: stop playing and analysing. */
   release(): void {
     this.#speaking?.dispose();
     this.#speaking = undefined;
+    this.#voiceActive = false;
     if (this.#audioElement) {
       this.#audioElement.pause();
       this.#audioElement.srcObject = null;
@@ -141,15 +155,18 @@ export class RemoteParticipant extends TypedEventEmitter<RemoteParticipantEvents
 
   #playAudio(track: MediaStreamTrack): void {
     this.#speaking?.dispose();
+    this.#voiceActive = false;
+    this.#setSpeaking(false);
     const element = this.#audioElement ?? new Audio();
     element.autoplay = true;
     element.srcObject = new MediaStream([track]);
     this.#audioElement = element;
     this.applySink(this.#output.sinkId);
     void element.play().catch(() => undefined);
-    this.#speaking = new SpeakingDetector(this.#output.context, track, (speaking) =>
-      this.#setSpeaking(speaking && !this.#isMuted),
-    );
+    this.#speaking = new SpeakingDetector(this.#output.context, track, (speaking) => {
+      this.#voiceActive = speaking;
+      this.#setSpeaking(speaking && !this.#isMuted);
+    });
   }
 
   #setSpeaking(speaking: boolean): void {
