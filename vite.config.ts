@@ -11,4 +11,10 @@ export default defineConfig({
     },
   },
   esbuild: { target: 'es2022' },
+  // Scan every page up front: a dependency discovered mid-run makes Vite reload the page, which
+  // would cut a test or benchmark off in the middle.
+  optimizeDeps: {
+    entries: ['index.html', 'test/e2e/harness/*.html', 'bench/pages/*.html'],
+    include: ['peerjs', 'idb', 'jose'],
+  },
 });

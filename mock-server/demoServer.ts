@@ -6,12 +6,19 @@ import { type RunningService, type ServiceOptions, startService } from './servic
  * page, the API, the real-time channel and signalling share one origin and one port.
  */
 export async function startDemoServer(
-  options: Omit<ServiceOptions, 'demo' | 'fallback'> = {},
+  options: Omit<ServiceOptions, 'demo' | 'fallback'> & {
+    /**
+     * Reload pages when source files change (the developer's `npm start`). Tests and benchmarks
+     * turn it off: an edit elsewhere in the tree must not reload a page in the middle of a run.
+     */
+    watch?: boolean;
+  } = {},
 ): Promise<RunningService> {
+  const { watch = false, ...serviceOptions } = options;
   let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined =
     undefined;
   const service = await startService({
-    ...options,
+    ...serviceOptions,
     demo: true,
     fallback(req, res) {
       if (!viteMiddleware) {
@@ -25,7 +32,9 @@ export async function startDemoServer(
   const vite = await createServer({
     configFile: new URL('../vite.config.ts', import.meta.url).pathname,
     root: new URL('..', import.meta.url).pathname,
-    server: { middlewareMode: true, hmr: { server: service.httpServer } },
+    server: watch
+      ? { middlewareMode: true, hmr: { server: service.httpServer } }
+      : { middlewareMode: true, hmr: false, watch: null },
     appType: 'spa',
     logLevel: 'warn',
   });

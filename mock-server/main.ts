@@ -44,7 +44,7 @@ if (args.help) {
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
 const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https };
-const service = await (args.demo ? startDemoServer(serviceOptions) : startService(serviceOptions)).catch(
+const service = await (args.demo ? startDemoServer({ ...serviceOptions, watch: true }) : startService(serviceOptions)).catch(
   (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
       console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);

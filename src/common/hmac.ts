@@ -13,14 +13,22 @@ export async function sha256Base64(content: string | Uint8Array<ArrayBuffer>): P
   return bytesToBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 }
 
+/** Imported keys by their base64 text: importing costs as much as signing, and the key rarely changes. */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+function importHmacKey(base64Key: string): Promise<CryptoKey> {
+  let key = importedKeys.get(base64Key);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', base64ToBytes(base64Key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    key.catch(() => importedKeys.delete(base64Key));
+    if (importedKeys.size >= 16) importedKeys.delete(importedKeys.keys().next().value!);
+    importedKeys.set(base64Key, key);
+  }
+  return key;
+}
+
 export async function hmacSha256Base64(base64Key: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    base64ToBytes(base64Key),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
+  const key = await importHmacKey(base64Key);
   const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(text));
   return bytesToBase64(new Uint8Array(signature));
 }

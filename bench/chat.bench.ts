@@ -1,0 +1,113 @@
+import WebSocket from 'ws';
+import { ChatClient } from '../src/chat/chatClient.js';
+import { CommunicationIdentityClient } from '../src/identity/communicationIdentityClient.js';
+import type { Measurement } from './lib/results.js';
+import { startProcess, startServiceProcess } from './lib/processes.js';
+import { percentile } from './lib/stats.js';
+
+const MESSAGES = 60;
+
+/** Waits until every receiver has `id`; resolves with the latencies (ms) from `sentAt`. */
+class Arrivals {
+  readonly #pending = new Map<string, { left: number; sentAt: number; latencies: number[]; done: () => void }>();
+
+  expect(id: string, receivers: number, sentAt: number): Promise<number[]> {
+    return new Promise((resolve) => {
+      const entry = { left: receivers, sentAt, latencies: [] as number[], done: () => resolve(entry.latencies) };
+      this.#pending.set(id, entry);
+    });
+  }
+
+  arrived(id: string): void {
+    const entry = this.#pending.get(id);
+    if (!entry) return;
+    entry.latencies.push(performance.now() - entry.sentAt);
+    if (--entry.left === 0) {
+      this.#pending.delete(id);
+      entry.done();
+    }
+  }
+}
+
+async function ours(receivers: number): Promise<number[]> {
+  const service = await startServiceProcess();
+  const clients: ChatClient[] = [];
+  try {
+    const identity = new CommunicationIdentityClient(service.connectionString);
+    const users = await Promise.all(Array.from({ length: receivers + 1 }, () => identity.createUserAndToken(['chat'])));
+    const [sender, ...rest] = users;
+    const senderClient = new ChatClient(service.endpoint, sender!.token);
+    const { chatThread } = await senderClient.createChatThread(
+      { topic: 'bench' },
+      { participants: rest.map((u) => ({ id: u.user })) },
+    );
+    const thread = senderClient.getChatThreadClient(chatThread!.id);
+    const arrivals = new Arrivals();
+    for (const user of rest) {
+      const client = new ChatClient(service.endpoint, user.token);
+      client.on('chatMessageReceived', (event) => arrivals.arrived(event.message));
+      await client.startRealtimeNotifications();
+      clients.push(client);
+    }
+    const latencies: number[] = [];
+    for (let i = 0; i < MESSAGES; i++) {
+      const id = `m${i}`;
+      const sentAt = performance.now();
+      const arrived = arrivals.expect(id, receivers, sentAt);
+      await thread.sendMessage({ content: id });
+      latencies.push(...(await arrived));
+    }
+    return latencies;
+  } finally {
+    for (const client of clients) await client.stopRealtimeNotifications();
+    await service.stop();
+  }
+}
+
+async function bareWs(receivers: number): Promise<number[]> {
+  const server = await startProcess(['bench/servers/bareWsBroadcast.ts'], /listening on (\d+)/);
+  const sockets: WebSocket[] = [];
+  try {
+    const url = `ws://127.0.0.1:${server.match[1]}`;
+    const connect = async () => {
+      const socket = new WebSocket(url);
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      sockets.push(socket);
+      return socket;
+    };
+    const sender = await connect();
+    const arrivals = new Arrivals();
+    for (let i = 0; i < receivers; i++) (await connect()).on('message', (data) => arrivals.arrived(JSON.parse(data.toString()).id));
+    const latencies: number[] = [];
+    for (let i = 0; i < MESSAGES; i++) {
+      const id = `m${i}`;
+      const arrived = arrivals.expect(id, receivers, performance.now());
+      sender.send(JSON.stringify({ id, content: id }));
+      latencies.push(...(await arrived));
+    }
+    return latencies;
+  } finally {
+    for (const socket of sockets) socket.close();
+    await server.stop();
+  }
+}
+
+/** Chat send-to-receive latency (issue: chat), 2 and 50 receivers, ours vs a bare ws broadcast. */
+export async function chatLatency(): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  for (const receivers of [2, 50]) {
+    const mine = await ours(receivers);
+    const bare = await bareWs(receivers);
+    for (const p of [50, 99]) {
+      measurements.push({
+        suite: 'chat',
+        metric: `send→receive latency p${p}, ${receivers} receivers`,
+        unit: 'ms',
+        ours: percentile(mine, p),
+        baselines: [{ name: 'bare ws broadcast', value: percentile(bare, p) }],
+        note: `${MESSAGES} messages, one at a time; ours = REST send + stored event + WebSocket delivery`,
+      });
+    }
+  }
+  return measurements;
+}
