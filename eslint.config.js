@@ -1,9 +1,11 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { configs as litConfigs } from 'eslint-plugin-lit';
+import { configs as wcConfigs } from 'eslint-plugin-wc';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', 'test-results/', 'bench-results/'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'test-results/', 'bench-results/', 'custom-elements.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,5 +20,13 @@ export default tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    files: ['src/ui/**/*.ts', 'test/ui/**/*.ts'],
+    ...litConfigs['flat/recommended'],
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    ...wcConfigs['flat/recommended'],
   },
 );

@@ -54,7 +54,7 @@ function servicePlugin() {
 }
 
 export default {
-  files: ['test/browser/**/*.test.ts', 'src/**/*.test.ts'],
+  files: ['test/browser/**/*.test.ts', 'test/ui/**/*.test.ts', 'src/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS } })],
