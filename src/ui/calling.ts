@@ -1,0 +1,2 @@
+// Calling components: defined by importing this module.
+export {};

@@ -1,0 +1,2 @@
+// Chat components: defined by importing this module.
+export {};
