@@ -10,7 +10,9 @@ const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | -
   --data DIR    data folder for the database and generated secrets (default .data)
   --memory      keep everything in memory; nothing is written to disk
   --demo        also serve the demo page (Vite) and its token route
-  --https       serve HTTPS with a self-signed certificate kept in the data folder`;
+  --https       serve HTTPS with a self-signed certificate kept in the data folder
+  --ice-servers JSON  ICE servers for calls, e.g. '[{"urls":"stun:stun.example.org:3478"}]'
+                (default none: host candidates, right for one machine or a LAN)`;
 
 function parseCli() {
   try {
@@ -22,6 +24,7 @@ function parseCli() {
         memory: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         https: { type: 'boolean', default: false },
+        'ice-servers': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -29,11 +32,31 @@ function parseCli() {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not "${values.port}"`);
     if (values.memory && values.data) throw new Error('--memory and --data exclude each other');
-    return { ...values, port };
+    return { ...values, port, iceServers: parseIceServers(values['ice-servers']) };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
+}
+
+function parseIceServers(text: string | undefined): { urls: string | string[]; username?: string; credential?: string }[] | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('--ice-servers must be JSON, e.g. \'[{"urls":"stun:host:3478"}]\'');
+  }
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (server) =>
+        typeof server === 'object' &&
+        server !== null &&
+        (typeof server.urls === 'string' || (Array.isArray(server.urls) && server.urls.every((u: unknown) => typeof u === 'string'))),
+    );
+  if (!valid) throw new Error('--ice-servers must be an array of { urls, username?, credential? }');
+  return value as { urls: string | string[] }[];
 }
 
 const args = parseCli();
@@ -43,7 +66,7 @@ if (args.help) {
 }
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
-const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https };
+const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers };
 const service = await (args.demo ? startDemoServer({ ...serviceOptions, watch: true }) : startService(serviceOptions)).catch(
   (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

@@ -1,0 +1,100 @@
+import { expect } from '@esm-bundle/chai';
+import { CallClient, CallClientFactory } from '../../src/calling/callClient.js';
+import { CallingError } from '../../src/calling/callingErrors.js';
+import type { IncomingCall } from '../../src/calling/incomingCall.js';
+import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
+import { RemoteVideoStream } from '../../src/calling/remoteVideoStream.js';
+import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
+import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
+import { type TestUser, callingUser, disposeAll, untilState } from './callingHelpers.js';
+import { testService } from './service.js';
+
+describe('calling API surface', () => {
+  describe('the concept page’s seed alias', () => {
+    let bob: TestUser | undefined;
+    let seed: Awaited<ReturnType<typeof CallClientFactory.create>> | undefined;
+
+    afterEach(async () => {
+      await seed?.dispose();
+      await disposeAll(bob);
+    });
+
+    it('await CallClientFactory.create(userToken) then callClient.call([user]) rings the user', async () => {
+      const { endpoint, connectionString } = await testService();
+      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
+      bob = await callingUser('Bob');
+      const ringing = new Promise<IncomingCall>((resolve) => bob!.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall)));
+      seed = await CallClientFactory.create(token, { endpoint, displayName: 'Seed' });
+      const call = seed.call([{ communicationUserId: bob.userId }]);
+      const incoming = await ringing;
+      expect(incoming.callerInfo.displayName).to.equal('Seed');
+      await incoming.accept();
+      await untilState(call, 'Connected');
+    });
+  });
+
+  describe('DeviceManager', () => {
+    it('asks permission, lists the fake devices with names, and selects a microphone', async () => {
+      const devices = await new CallClient().getDeviceManager();
+      expect(await devices.askDevicePermission({ audio: true, video: true })).to.deep.equal({ audio: true, video: true });
+      const cameras = await devices.getCameras();
+      const microphones = await devices.getMicrophones();
+      expect(cameras.length).to.be.greaterThan(0);
+      expect(microphones.length).to.be.greaterThan(0);
+      expect(cameras[0]!.name).to.not.equal('');
+      expect(microphones.every((m) => m.deviceType === 'Microphone')).to.equal(true);
+      const changes: unknown[] = [];
+      devices.on('selectedMicrophoneChanged', ({ microphone }) => changes.push(microphone?.id));
+      await devices.selectMicrophone(microphones[0]!);
+      await devices.selectMicrophone(microphones[0]!); // the same one again changes nothing
+      expect(devices.selectedMicrophone?.id).to.equal(microphones[0]!.id);
+      expect(changes).to.deep.equal([microphones[0]!.id]);
+      expect(typeof devices.isSpeakerSelectionAvailable).to.equal('boolean');
+      let error: unknown;
+      try {
+        await devices.selectMicrophone({ ...cameras[0]!, deviceType: 'Speaker', isSystemDefault: false } as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(TypeError);
+      expect(await devices.askDevicePermission({ audio: false, video: false })).to.deep.equal({ audio: false, video: false });
+    });
+  });
+
+  describe('LocalVideoStream and VideoStreamRenderer', () => {
+    it('refuses what is no camera or video stream', () => {
+      expect(() => new LocalVideoStream({} as never)).to.throw(TypeError);
+      const audioOnly = new MediaStream([new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0]!]);
+      expect(() => new LocalVideoStream(audioOnly)).to.throw(TypeError);
+      expect(() => new VideoStreamRenderer({} as never)).to.throw(TypeError);
+    });
+
+    it('renders a camera with the scaling mode and mirroring asked for, and disposes cleanly', async () => {
+      const cameras = await (await new CallClient().getDeviceManager()).getCameras();
+      const stream = new LocalVideoStream(cameras[0]!);
+      const renderer = new VideoStreamRenderer(stream);
+      const view = await renderer.createView({ scalingMode: 'Fit', isMirrored: true });
+      document.body.append(view.target);
+      expect(view.videoElement.style.objectFit).to.equal('contain');
+      expect(view.videoElement.style.transform).to.contain('scaleX(-1)');
+      await view.updateScalingMode('Stretch');
+      expect(view.videoElement.style.objectFit).to.equal('fill');
+      renderer.dispose();
+      expect(view.target.isConnected).to.equal(false);
+      expect(view.videoElement.srcObject).to.equal(null);
+      stream.dispose();
+      expect(stream.track).to.equal(undefined);
+    });
+
+    it('will not render a remote stream that is not available', async () => {
+      let error: unknown;
+      try {
+        await new VideoStreamRenderer(new RemoteVideoStream(1, 'Video')).createView();
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(CallingError);
+      expect((error as CallingError).code).to.equal('StreamNotAvailable');
+    });
+  });
+});
