@@ -11,10 +11,15 @@ import { registerChatRoutes } from './chat/chatRoutes.js';
 import { ChatService } from './chat/chatService.js';
 import { registerDemoRoutes } from './demo/demoRoutes.js';
 import { readBody } from './http/body.js';
+import { type RateLimitOptions, RateLimiter, rateLimitedOperation } from './http/rateLimits.js';
 import { ServiceError } from './http/errors.js';
 import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
 import { type RequestContext, Router } from './http/router.js';
 import { registerIdentityRoutes } from './identity/identityRoutes.js';
+import { registerPhoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
+import { PhoneNumberStore } from './telephony/phoneNumberStore.js';
+import { registerSmsRoutes } from './telephony/smsRoutes.js';
+import { SmsService } from './telephony/smsService.js';
 import { IdentityStore } from './identity/identityStore.js';
 import { RealtimeHub } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
@@ -49,6 +54,12 @@ export interface ServiceOptions {
   /** Enables the demo page's token route. */
   demo?: boolean;
   /**
+   * Throttles identity and chat operations as ACS documents (429 with Retry-After). Off by
+   * default, so local work, tests and benchmarks are not throttled; `true` for the documented
+   * limits, or options with other rules (tests use shorter windows).
+   */
+  rateLimits?: boolean | RateLimitOptions;
+  /**
    * Requests no route matches go here (the Vite dev server in `npm start`). With a fallback, upgrades
    * on paths the service does not own are left to other listeners (Vite's HMR) instead of refused.
    */
@@ -73,12 +84,14 @@ export interface RunningService {
   realtime: RealtimeHub;
   chat: ChatService;
   calling: CallingService;
+  phoneNumbers: PhoneNumberStore;
+  sms: SmsService;
   close(): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Versioned API routes (the ACS REST API and calling control): these need `api-version`. */
-const API_ROUTE = /^\/(identities|chat|calling)(\/|$)/;
+const API_ROUTE = /^\/(identities|chat|calling|phoneNumbers|sms)(\/|$)/;
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const { secrets, created } = options.dataDir
@@ -89,13 +102,20 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const tokens = new TokenService(secrets.tokenSigningSecret, identities);
   const realtime = new RealtimeHub(db, tokens, identities);
   const chat = new ChatService(db, realtime, identities);
-  const calling = new CallingService(db, realtime, identities, options.calling);
+  const phoneNumbers = new PhoneNumberStore(db, identities);
+  const sms = new SmsService(db, realtime, phoneNumbers, identities);
+  const calling = new CallingService(db, realtime, identities, phoneNumbers, options.calling);
   const iceServers = options.iceServers ?? [];
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const rateLimiter = options.rateLimits
+    ? new RateLimiter(options.rateLimits === true ? {} : options.rateLimits)
+    : undefined;
 
   /** Routes signed with the access key (HMAC). */
   const adminRouter = new Router();
   registerIdentityRoutes(adminRouter, identities, tokens);
+  registerPhoneNumberRoutes(adminRouter, phoneNumbers, identities, ({ req }) => originOf(req));
+  registerSmsRoutes(adminRouter, sms);
   /** Routes that take a user access token. */
   const userRouter = new Router();
   registerChatRoutes(userRouter, chat, ({ req }) => originOf(req));
@@ -135,6 +155,15 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
     // Any valid user token gets in; each route checks the scope it needs.
     if (user) context.caller = await tokens.verifyBearer(req.headers.authorization);
+    // Throttling counts authenticated requests only, so nobody can spend another caller's budget;
+    // and a thread's budget only for its members.
+    if (rateLimiter && (admin || user)) {
+      const limited = rateLimitedOperation(method, url.pathname, { hasTokenScopes: admin ? asksForToken(rawBody) : false });
+      const userId = context.caller?.userId;
+      if (limited && (!limited.threadId || (userId && chat.isParticipant(limited.threadId, userId)))) {
+        rateLimiter.check(limited.operation, { userId, threadId: limited.threadId });
+      }
+    }
     const result = await route.handler(context);
     sendJson(res, result.status, result.body, result.headers);
   }
@@ -157,6 +186,9 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   };
   const httpServer: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
   const signalling = new Signalling(httpServer, tokens);
+  identities.onTokensInvalidated((userId, reason) =>
+    signalling.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'),
+  );
 
   // One upgrade listener routes by path, so the real-time channel, signalling and Vite's HMR
   // socket share the port without swallowing each other's upgrades.
@@ -197,6 +229,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     realtime,
     chat,
     calling,
+    phoneNumbers,
+    sms,
     close() {
       closing ??= new Promise<void>((resolve) => {
         calling.close();
@@ -211,6 +245,16 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       return closing;
     },
   };
+}
+
+/** Whether a create-identity body asks for a token too (ACS counts that as createUserAndToken). */
+function asksForToken(rawBody: string): boolean {
+  try {
+    const scopes = (JSON.parse(rawBody) as { createTokenWithScopes?: unknown }).createTokenWithScopes;
+    return Array.isArray(scopes) && scopes.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The origin a client used to reach us, for absolute links (`nextLink`). */

@@ -19,10 +19,12 @@ export function registerCallingRoutes(
   router.add('POST', '/calling/calls', ({ rawBody, caller }) => {
     const userId = requireScope(caller, VOIP_SCOPES);
     const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('targets', 'endpointId', 'displayName', 'isMuted', 'isVideoOn');
+    const body = new BodyReader(raw).allowOnly('targets', 'endpointId', 'displayName', 'isMuted', 'isVideoOn', 'alternateCallerId');
+    const alternateCallerId = raw.alternateCallerId === undefined || raw.alternateCallerId === null ? undefined : readTargets([raw.alternateCallerId])[0];
     return {
       status: 201,
       body: calling.startCall(userId, {
+        ...(alternateCallerId ? { alternateCallerId } : {}),
         targets: readTargets(raw.targets),
         endpointId: readEndpointId(body),
         displayName: body.optionalString('displayName', { maxLength: 256 }),

@@ -14,6 +14,7 @@ import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { EndpointChange, RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
+import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
 
 export interface CallingOptions {
   /** How long a callee rings before the call gives up on it. Default 30 s. */
@@ -26,7 +27,10 @@ export interface CallingOptions {
 export const MAX_CALL_PARTICIPANTS = 16;
 
 interface Participant {
+  /** The identity the others see: a user's id, or the phone number that was dialled. */
   rawId: string;
+  /** The user who acts for this participant (the number's assignee for a phone participant). */
+  userId?: string;
   displayName?: string;
   state: RemoteParticipantState;
   endpointId?: string;
@@ -50,6 +54,8 @@ interface ActiveCall {
   endReason?: CallEndReason;
   /** Snapshot counter: responses and events may arrive in either order, clients keep the newest. */
   version: number;
+  /** The phone number callees reached by phone see as the caller (raw id `4:+1...`). */
+  alternateCallerId?: string;
 }
 
 export interface MediaState {
@@ -70,14 +76,16 @@ export class CallingService {
   readonly #calls = new Map<string, ActiveCall>();
   readonly #hub: RealtimeHub;
   readonly #identities: IdentityStore;
+  readonly #numbers: PhoneNumberStore;
   readonly #ringTimeoutMs: number;
   readonly #graceMs: number;
   readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #q;
 
-  constructor(db: Db, hub: RealtimeHub, identities: IdentityStore, options: CallingOptions = {}) {
+  constructor(db: Db, hub: RealtimeHub, identities: IdentityStore, numbers: PhoneNumberStore, options: CallingOptions = {}) {
     this.#hub = hub;
     this.#identities = identities;
+    this.#numbers = numbers;
     this.#ringTimeoutMs = options.ringTimeoutMs ?? 30_000;
     this.#graceMs = options.endpointGraceMs ?? 5_000;
     this.#q = {
@@ -101,10 +109,21 @@ export class CallingService {
 
   startCall(
     callerId: string,
-    request: { targets: string[]; endpointId: string; displayName?: string; isMuted?: boolean; isVideoOn?: boolean },
+    request: {
+      targets: string[];
+      endpointId: string;
+      displayName?: string;
+      isMuted?: boolean;
+      isVideoOn?: boolean;
+      alternateCallerId?: string;
+    },
   ): CallModel {
     const targets = [...new Set(request.targets)].filter((rawId) => rawId !== callerId);
     if (targets.length === 0) throw ServiceError.validation('Call at least one identifier other than yourself.');
+    const alternateCallerId = this.#checkAlternateCallerId(targets, request.alternateCallerId);
+    if (targets.some((rawId) => this.#userBehind(rawId) === callerId)) {
+      throw ServiceError.validation('A user cannot call their own phone number.');
+    }
     if (targets.length + 1 > MAX_CALL_PARTICIPANTS) {
       throw ServiceError.validation(`A call has at most ${MAX_CALL_PARTICIPANTS} participants.`);
     }
@@ -116,8 +135,10 @@ export class CallingService {
       participants: new Map(),
       version: 0,
     };
+    if (alternateCallerId) call.alternateCallerId = alternateCallerId;
     const caller: Participant = {
       rawId: callerId,
+      userId: callerId,
       state: 'Connected',
       endpointId: request.endpointId,
       isMuted: request.isMuted ?? false,
@@ -133,11 +154,11 @@ export class CallingService {
       this.#publishIncoming(call, ringing);
       this.#settle(call, [callerId, ...targets]);
     });
-    return this.#model(call);
+    return this.#snapshot(call)(callerId);
   }
 
   getCall(userId: string, callId: string): CallModel {
-    return this.#model(this.#member(userId, callId).call);
+    return this.#snapshot(this.#member(userId, callId).call)(userId);
   }
 
   accept(
@@ -150,7 +171,7 @@ export class CallingService {
       if (IN_CALL.has(participant.state) && participant.endpointId !== request.endpointId) {
         throw ServiceError.conflict('The call was already answered on another endpoint.', 'AcceptedElsewhere');
       }
-      if (IN_CALL.has(participant.state)) return this.#model(call);
+      if (IN_CALL.has(participant.state)) return this.#snapshot(call)(userId);
       throw ServiceError.conflict('This call is no longer ringing for you.', 'NotRinging');
     }
     clearTimeout(participant.ringTimer);
@@ -162,15 +183,15 @@ export class CallingService {
     participant.isVideoOn = request.isVideoOn ?? false;
     if (request.displayName !== undefined) participant.displayName = request.displayName;
     call.state = 'Connected';
-    this.#hub.atomically(() => this.#settle(call, [userId]));
-    return this.#model(call);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
   }
 
   reject(userId: string, callId: string): void {
     const { call, participant } = this.#member(userId, callId);
     if (participant.state !== 'Ringing') throw ServiceError.conflict('This call is not ringing for you.', 'NotRinging');
     this.#disconnect(participant, CallEndReasons.declined);
-    this.#hub.atomically(() => this.#settle(call, [userId]));
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
   }
 
   /** Leaves (or ends for everyone); answers the call as it is now, with why it ended for the caller. */
@@ -178,24 +199,25 @@ export class CallingService {
     const { call, participant } = this.#member(userId, callId);
     if (participant.state === 'Ringing') {
       this.reject(userId, callId);
-      return this.#model(call);
+      return this.#snapshot(call)(userId);
     }
-    if (!IN_CALL.has(participant.state)) return this.#model(call); // Already left: hanging up twice is no error.
+    if (!IN_CALL.has(participant.state)) return this.#snapshot(call)(userId); // Already left: hanging up twice is no error.
     const everyone = [...call.participants.keys()];
     const nobodyAnswered = ![...call.participants.values()].some((p) => p !== participant && p.connectedOn !== undefined);
-    if (forEveryone || (nobodyAnswered && call.createdBy === userId)) {
+    if (forEveryone || (nobodyAnswered && call.createdBy === participant.rawId)) {
       const reason = nobodyAnswered ? CallEndReasons.cancelled : CallEndReasons.normal;
       this.#hub.atomically(() => this.#end(call, reason, everyone));
-      return this.#model(call);
+      return this.#snapshot(call)(userId);
     }
     this.#disconnect(participant, CallEndReasons.normal);
-    this.#hub.atomically(() => this.#settle(call, [userId]));
-    return this.#model(call);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
   }
 
   addParticipants(userId: string, callId: string, targets: string[]): CallModel {
     const { call, participant } = this.#member(userId, callId);
     if (!IN_CALL.has(participant.state)) throw ServiceError.forbidden('Only participants in the call may add others.', 'NotInCall');
+    this.#checkAlternateCallerId(targets, call.alternateCallerId);
     const fresh = [...new Set(targets)].filter((rawId) => {
       const existing = call.participants.get(rawId);
       return !existing || existing.state === 'Disconnected';
@@ -209,7 +231,7 @@ export class CallingService {
       this.#publishIncoming(call, ringing);
       this.#settle(call, fresh);
     });
-    return this.#model(call);
+    return this.#snapshot(call)(userId);
   }
 
   updateMediaState(userId: string, callId: string, state: MediaState): CallModel {
@@ -219,8 +241,8 @@ export class CallingService {
     if (state.isVideoOn !== undefined) participant.isVideoOn = state.isVideoOn;
     if (state.isScreenSharing !== undefined) participant.isScreenSharing = state.isScreenSharing;
     if (state.onHold !== undefined) participant.state = state.onHold ? 'Hold' : 'Connected';
-    this.#hub.atomically(() => this.#settle(call, [userId]));
-    return this.#model(call);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
   }
 
   listHistory(userId: string, options: { maxPageSize: number; skip: number }): { value: CallHistoryEntry[]; continuation?: string } {
@@ -262,7 +284,7 @@ export class CallingService {
 
   #member(userId: string, callId: string): { call: ActiveCall; participant: Participant } {
     const call = this.#calls.get(callId);
-    const participant = call?.participants.get(userId);
+    const participant = call && this.#participantOf(call, userId);
     // One answer for "no such call" and "not your call": call ids are not to be probed.
     if (!call || !participant) throw ServiceError.notFound(`Call ${callId} does not exist or has ended.`, 'CallNotFound');
     return { call, participant };
@@ -272,9 +294,11 @@ export class CallingService {
   #invite(call: ActiveCall, targets: string[]): Participant[] {
     const ringing: Participant[] = [];
     for (const rawId of targets) {
-      const reachable = createIdentifierFromRawId(rawId).kind === 'communicationUser' && this.#identities.getUser(rawId);
+      const userId = this.#userBehind(rawId);
+      const reachable = userId !== undefined && !this.#participantOf(call, userId);
       const participant: Participant = {
         rawId,
+        ...(reachable ? { userId } : {}),
         state: reachable ? 'Ringing' : 'Disconnected',
         isMuted: false,
         isVideoOn: false,
@@ -302,13 +326,14 @@ export class CallingService {
 
   #publishIncoming(call: ActiveCall, ringing: Participant[]): void {
     if (ringing.length === 0) return;
-    const model = this.#model(call);
+    const render = this.#snapshot(call);
     const callerDisplayName = call.participants.get(call.createdBy)?.displayName;
-    this.#hub.publish(
-      ringing.map((p) => p.rawId),
-      'callIncoming',
-      () => (callerDisplayName === undefined ? { call: model } : { call: model, callerDisplayName }),
-    );
+    this.#hub.publish(this.#usersOf(call, ringing.map((p) => p.rawId)), 'callIncoming', (userId) => {
+      const model = render(userId);
+      // Reached by phone, the callee sees the caller's number, never the caller's user.
+      const byPhone = this.#participantOf(call, userId)?.rawId !== userId && call.alternateCallerId;
+      return callerDisplayName === undefined || byPhone ? { call: model } : { call: model, callerDisplayName };
+    });
   }
 
   #disconnect(participant: Participant, reason: CallEndReason): void {
@@ -333,10 +358,10 @@ export class CallingService {
       this.#end(call, this.#endReasonFor(call), touched);
       return;
     }
-    const model = this.#model(call);
+    const render = this.#snapshot(call);
     const recipients = new Set([...inCall, ...ringing].map((p) => p.rawId));
     for (const rawId of touched) recipients.add(rawId);
-    this.#hub.publish(this.#users(recipients), 'callUpdated', () => ({ call: model }));
+    this.#hub.publish(this.#usersOf(call, recipients), 'callUpdated', (userId) => ({ call: render(userId) }));
   }
 
   /** A call that ends before anyone answered ends for the reason its callees gave. */
@@ -361,18 +386,18 @@ export class CallingService {
     call.state = 'Ended';
     call.endReason = reason;
     this.#calls.delete(call.id);
-    const model = this.#model(call);
+    const render = this.#snapshot(call);
     this.#writeHistory(call, endedOn);
-    this.#hub.publish(this.#users(recipients), 'callEnded', () => ({ call: model }));
+    this.#hub.publish(this.#usersOf(call, recipients), 'callEnded', (userId) => ({ call: render(userId) }));
   }
 
   #writeHistory(call: ActiveCall, endedOn: number): void {
     const everyone = [...call.participants.keys()];
     for (const participant of call.participants.values()) {
-      if (!this.#identities.getUser(participant.rawId)) continue;
+      if (!participant.userId || !this.#identities.getUser(participant.userId)) continue;
       const reason = participant.endReason ?? call.endReason ?? CallEndReasons.normal;
       this.#q.insertHistory.run(
-        participant.rawId,
+        participant.userId,
         call.id,
         participant.rawId === call.createdBy ? 'Outgoing' : 'Incoming',
         JSON.stringify(everyone.filter((rawId) => rawId !== participant.rawId)),
@@ -385,35 +410,90 @@ export class CallingService {
     }
   }
 
-  /** Only users have real-time endpoints; other identifiers get no events. */
-  #users(rawIds: Iterable<string>): string[] {
-    return [...rawIds].filter((rawId) => createIdentifierFromRawId(rawId).kind === 'communicationUser');
+  /** The users acting for these participants: only users have real-time endpoints. */
+  #usersOf(call: ActiveCall, rawIds: Iterable<string>): string[] {
+    const users = new Set<string>();
+    for (const rawId of rawIds) {
+      const userId = call.participants.get(rawId)?.userId;
+      if (userId) users.add(userId);
+    }
+    return [...users];
   }
 
-  #model(call: ActiveCall): CallModel {
+  /** The participant a user acts for in a call (as themselves, or through their phone number). */
+  #participantOf(call: ActiveCall, userId: string): Participant | undefined {
+    for (const participant of call.participants.values()) if (participant.userId === userId) return participant;
+    return undefined;
+  }
+
+  /** Who answers for an identifier: a user itself, or the user a phone number of ours is assigned to. */
+  #userBehind(rawId: string): string | undefined {
+    const identifier = createIdentifierFromRawId(rawId);
+    if (identifier.kind === 'communicationUser') return this.#identities.getUser(rawId) ? rawId : undefined;
+    if (identifier.kind === 'phoneNumber') {
+      const assigned = this.#numbers.get(identifier.phoneNumber)?.assignedTo;
+      return assigned && this.#identities.getUser(assigned) ? assigned : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Calling a phone number needs a caller id the resource owns (ACS requires it): the number callees
+   * see. Returns its raw id, or `undefined` when no phone number is called.
+   */
+  #checkAlternateCallerId(targets: string[], alternateCallerId: string | undefined): string | undefined {
+    const callsPhone = targets.some((rawId) => createIdentifierFromRawId(rawId).kind === 'phoneNumber');
+    if (alternateCallerId === undefined) {
+      if (callsPhone) {
+        throw ServiceError.validation('Calling a phone number needs an alternateCallerId: a phone number of this resource.', );
+      }
+      return undefined;
+    }
+    const identifier = createIdentifierFromRawId(alternateCallerId);
+    if (identifier.kind !== 'phoneNumber' || !this.#numbers.get(identifier.phoneNumber)) {
+      throw ServiceError.validation('"alternateCallerId" must be a phone number this resource owns.');
+    }
+    return alternateCallerId;
+  }
+
+  /**
+   * One version of the call, rendered per viewer: the viewer's own participant is marked `isYou`,
+   * and a viewer reached through their phone number sees the caller as the alternate caller id.
+   */
+  #snapshot(call: ActiveCall): (viewerId?: string) => CallModel {
+    const version = ++call.version;
+    return (viewerId) => this.#model(call, version, viewerId);
+  }
+
+  #model(call: ActiveCall, version: number, viewerId: string | undefined): CallModel {
+    const viewer = viewerId === undefined ? undefined : this.#participantOf(call, viewerId);
+    const maskCaller = viewer !== undefined && viewer.rawId !== viewer.userId && call.alternateCallerId !== undefined;
+    const shown = (rawId: string) => (maskCaller && rawId === call.createdBy ? call.alternateCallerId! : rawId);
     const model: CallModel = {
       id: call.id,
-      version: ++call.version,
+      version,
       state: call.state,
       createdOn: new Date(call.createdOn).toISOString(),
-      createdBy: wireIdentifier(call.createdBy),
+      createdBy: wireIdentifier(shown(call.createdBy)),
       participants: [...call.participants.values()].map((p) => {
         const participant: CallParticipantModel = {
-          identifier: wireIdentifier(p.rawId),
+          identifier: wireIdentifier(shown(p.rawId)),
           state: p.state,
           isMuted: p.isMuted,
           isVideoOn: p.isVideoOn,
           isScreenSharing: p.isScreenSharing,
         };
-        if (p.displayName !== undefined) participant.displayName = p.displayName;
-        if (p.endpointId !== undefined && IN_CALL.has(p.state)) {
+        if (p === viewer) participant.isYou = true;
+        if (p.displayName !== undefined && !(maskCaller && p.rawId === call.createdBy)) participant.displayName = p.displayName;
+        if (p.endpointId !== undefined && p.userId !== undefined && IN_CALL.has(p.state)) {
           participant.endpointId = p.endpointId;
-          participant.peerId = peerIdFor(p.rawId, p.endpointId);
+          participant.peerId = peerIdFor(p.userId, p.endpointId);
         }
         if (p.endReason) participant.callEndReason = p.endReason;
         return participant;
       }),
     };
+    if (call.alternateCallerId) model.alternateCallerId = wireIdentifier(call.alternateCallerId);
     const ringDeadline = Math.max(
       0,
       ...[...call.participants.values()].filter((p) => p.state === 'Ringing').map((p) => p.ringDeadline ?? 0),
@@ -432,10 +512,10 @@ export class CallingService {
     const timer = setTimeout(() => {
       this.#graceTimers.delete(key);
       for (const call of [...this.#calls.values()]) {
-        const participant = call.participants.get(userId);
+        const participant = this.#participantOf(call, userId);
         if (participant && IN_CALL.has(participant.state) && participant.endpointId === endpointId) {
           this.#disconnect(participant, CallEndReasons.failed);
-          this.#hub.atomically(() => this.#settle(call, [userId]));
+          this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
         }
       }
     }, this.#graceMs);
@@ -445,10 +525,10 @@ export class CallingService {
 
   #dropUser(userId: string): void {
     for (const call of [...this.#calls.values()]) {
-      const participant = call.participants.get(userId);
+      const participant = this.#participantOf(call, userId);
       if (participant && participant.state !== 'Disconnected') {
         this.#disconnect(participant, CallEndReasons.normal);
-        this.#hub.atomically(() => this.#settle(call, []));
+        this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
       }
     }
   }

@@ -94,6 +94,27 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (user_id, call_id)
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX call_history_by_time ON call_history (user_id, ended_on);`,
+  // 5: telephony: numbers acquired from the simulated pool, and the user each rings
+  `CREATE TABLE phone_numbers (
+     number TEXT PRIMARY KEY,
+     country_code TEXT NOT NULL,
+     acquired_on INTEGER NOT NULL,
+     assigned_to TEXT
+   ) STRICT;
+   CREATE INDEX phone_numbers_by_user ON phone_numbers (assigned_to);
+   CREATE TABLE sms_messages (
+     id TEXT PRIMARY KEY,
+     from_number TEXT NOT NULL,
+     to_number TEXT NOT NULL,
+     message TEXT NOT NULL,
+     tag TEXT,
+     sent_on INTEGER NOT NULL,
+     delivery_status TEXT NOT NULL,
+     recipient_user TEXT,
+     sender_user TEXT
+   ) STRICT;
+   CREATE INDEX sms_by_recipient ON sms_messages (recipient_user);
+   CREATE INDEX sms_by_sender ON sms_messages (sender_user);`,
 ];
 
 /**

@@ -4,6 +4,7 @@ import { TypedEventEmitter } from '../common/events.js';
 import type { HttpPipeline } from '../common/http.js';
 import {
   type CommunicationIdentifier,
+  type PhoneNumberIdentifier,
   deserializeCommunicationIdentifier,
   getIdentifierRawId,
   serializeCommunicationIdentifier,
@@ -253,13 +254,18 @@ export class Call extends TypedEventEmitter<CallEvents> {
   }
 
   /** @internal Starts an outgoing call at the service. */
-  async start(targets: CommunicationIdentifier[], videoStreams: LocalVideoStream[]): Promise<void> {
+  async start(
+    targets: CommunicationIdentifier[],
+    videoStreams: LocalVideoStream[],
+    alternateCallerId?: PhoneNumberIdentifier,
+  ): Promise<void> {
     await this.#prepare(videoStreams);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
       path: 'calling/calls',
       body: {
         targets: targets.map(serializeCommunicationIdentifier),
+        ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
         endpointId: this.#context.endpointId,
         ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
         isMuted: this.#muted,
@@ -290,7 +296,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
   applyModel(model: CallModel): void {
     if (this.#state === 'Disconnected' || model.id !== this.#id || model.version <= this.#version) return;
     this.#version = model.version;
-    const own = model.participants.find((p) => rawIdOf(p.identifier) === this.#context.ownRawId);
+    const own = ownParticipant(model, this.#context.ownRawId);
     if (model.state === 'Ended' || !own || own.state === 'Disconnected') {
       this.end(model.callEndReason ?? own?.callEndReason ?? CallEndReasons.normal);
       return;
@@ -299,7 +305,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     const removed: RemoteParticipant[] = [];
     for (const wire of model.participants) {
       const rawId = rawIdOf(wire.identifier);
-      if (rawId === this.#context.ownRawId) continue;
+      if (wire === own) continue;
       let participant = this.#participants.get(rawId);
       if (!participant) {
         if (wire.state === 'Disconnected') continue;
@@ -447,6 +453,11 @@ export class Call extends TypedEventEmitter<CallEvents> {
       throw CallingError.invalidState(operation, this.#state);
     }
   }
+}
+
+/** The participant this user acts for: marked by the service (it may be their phone number). */
+export function ownParticipant(model: CallModel, ownRawId: string): CallModel['participants'][number] | undefined {
+  return model.participants.find((p) => p.isYou) ?? model.participants.find((p) => rawIdOf(p.identifier) === ownRawId);
 }
 
 function rawIdOf(identifier: CallModel['participants'][number]['identifier']): string {

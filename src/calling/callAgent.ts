@@ -7,12 +7,13 @@ import { HttpPipeline, type PipelineOptions } from '../common/http.js';
 import { bearerTokenAuthPolicy } from '../common/bearerTokenAuthPolicy.js';
 import {
   type CommunicationIdentifier,
-  deserializeCommunicationIdentifier,
   getIdentifierRawId,
+  type PhoneNumberIdentifier,
   isCommunicationIdentifier,
+  isPhoneNumberIdentifier,
 } from '../common/identifiers.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
-import { type AudioOptions, Call, type CallContext, type VideoOptions } from './call.js';
+import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
 import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents } from './callingProtocol.js';
 import { CallingError } from './callingErrors.js';
 import type { DeviceManager } from './deviceManager.js';
@@ -33,6 +34,8 @@ export interface CallAgentOptions {
 export interface StartCallOptions {
   videoOptions?: VideoOptions;
   audioOptions?: AudioOptions;
+  /** The number callees reached by phone see; required when calling a phone number (a number of the resource). */
+  alternateCallerId?: PhoneNumberIdentifier;
 }
 
 export type CallAgentEvents = {
@@ -165,7 +168,14 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     }
     const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
     this.#track(call);
-    call.start(participants, options.videoOptions?.localVideoStreams ?? []).catch((error: unknown) => {
+    const callsPhone = participants.some(isPhoneNumberIdentifier);
+    if (callsPhone && !options.alternateCallerId) {
+      throw new TypeError('Calling a phone number needs options.alternateCallerId: a phone number of the resource.');
+    }
+    if (options.alternateCallerId && !isPhoneNumberIdentifier(options.alternateCallerId)) {
+      throw new TypeError('alternateCallerId must be a phone number identifier ({ phoneNumber: "+1..." }).');
+    }
+    call.start(participants, options.videoOptions?.localVideoStreams ?? [], options.alternateCallerId).catch((error: unknown) => {
       call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
     });
     return call;
@@ -244,7 +254,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
 
   #onIncoming(model: CallModel, callerDisplayName: string | undefined): void {
     if (this.#disposed || this.#calls.has(model.id) || this.#ringing.has(model.id)) return;
-    const own = model.participants.find((p) => rawIdOf(p.identifier) === this.#userRawId);
+    const own = ownParticipant(model, this.#userRawId);
     const deadline = model.ringDeadline ? Date.parse(model.ringDeadline) : Infinity;
     // A replayed ring for a call that has since moved on is no ring.
     if (own?.state !== 'Ringing' || deadline <= Date.now()) return;
@@ -270,7 +280,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       if (this.#unclaimed.size > 32) this.#unclaimed.delete(this.#unclaimed.keys().next().value!);
       return;
     }
-    const own = model.participants.find((p) => rawIdOf(p.identifier) === this.#userRawId);
+    const own = ownParticipant(model, this.#userRawId);
     if (model.state !== 'Ended' && own?.state === 'Ringing') return;
     this.#ringing.delete(model.id);
     const elsewhere = own && (own.state === 'Connected' || own.state === 'Hold') && own.endpointId !== this.endpointId;
@@ -342,8 +352,4 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       await call.switchMicrophone(track);
     }
   }
-}
-
-function rawIdOf(identifier: CallModel['participants'][number]['identifier']): string {
-  return getIdentifierRawId(deserializeCommunicationIdentifier(identifier));
 }

@@ -37,6 +37,8 @@ export type CallEndReasonName = keyof typeof CallEndReasons;
 
 export interface CallParticipantModel {
   identifier: SerializedCommunicationIdentifier;
+  /** Marks the participant the receiving user acts for (their identity may be their phone number). */
+  isYou?: boolean;
   displayName?: string;
   state: RemoteParticipantState;
   /** The endpoint that is in the call (after accepting); its media peer id. */

@@ -1,7 +1,7 @@
-import { type KeyCredential, normaliseEndpoint, parseConnectionString } from '../common/connectionString.js';
+import type { KeyCredential } from '../common/connectionString.js';
 import { throwIfAborted } from '../common/errors.js';
-import { signRequest } from '../common/hmac.js';
-import { HttpPipeline, type PipelineOptions } from '../common/http.js';
+import type { HttpPipeline, PipelineOptions } from '../common/http.js';
+import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 import {
   type CommunicationUserIdentifier,
   isCommunicationUserIdentifier,
@@ -55,25 +55,7 @@ export class CommunicationIdentityClient {
     credentialOrOptions?: KeyCredential | CommunicationIdentityClientOptions,
     maybeOptions?: CommunicationIdentityClientOptions,
   ) {
-    let endpoint: string;
-    let key: string;
-    let options: CommunicationIdentityClientOptions | undefined;
-    if (credentialOrOptions && typeof (credentialOrOptions as KeyCredential).key === 'string') {
-      endpoint = normaliseEndpoint(new URL(connectionStringOrEndpoint).href);
-      key = (credentialOrOptions as KeyCredential).key;
-      options = maybeOptions;
-    } else {
-      const parsed = parseConnectionString(connectionStringOrEndpoint);
-      endpoint = parsed.endpoint;
-      key = parsed.credential.key;
-      options = credentialOrOptions as CommunicationIdentityClientOptions | undefined;
-    }
-    this.#pipeline = new HttpPipeline(
-      endpoint,
-      IDENTITY_API_VERSION,
-      ({ method, url, body }) => signRequest({ method, url, body, accessKey: key }),
-      options,
-    );
+    this.#pipeline = createKeyCredentialPipeline(IDENTITY_API_VERSION, connectionStringOrEndpoint, credentialOrOptions, maybeOptions);
   }
 
   /** Creates a user with no token. */

@@ -125,12 +125,6 @@ describe('calling flows: how calls end', () => {
     expect(call.callEndReason).to.deep.equal(CallEndReasons.unreachable);
   });
 
-  it('calling a phone number ends the call with 404 (unreachable)', async () => {
-    const call = alice.agent.startCall([{ phoneNumber: '+15550001111' }]);
-    await untilState(call, 'Disconnected');
-    expect(call.callEndReason?.code).to.equal(404);
-  });
-
   it('one user on two endpoints: both ring, the first to accept wins, the other stops ringing', async () => {
     bobElsewhere = await anotherEndpoint(bob, 'Bob (phone)');
     expect(bobElsewhere.agent.endpointId).to.not.equal(bob.agent.endpointId);

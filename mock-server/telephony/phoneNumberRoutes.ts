@@ -1,0 +1,77 @@
+import { isCommunicationUserRawId, isE164PhoneNumber } from '../../src/common/identifiers.js';
+import { BodyReader, parseJsonObject } from '../http/body.js';
+import { ServiceError } from '../http/errors.js';
+import { integerParam, nextLink } from '../http/query.js';
+import type { RequestContext, Router } from '../http/router.js';
+import type { IdentityStore } from '../identity/identityStore.js';
+import type { PhoneNumberRecord, PhoneNumberStore } from './phoneNumberStore.js';
+
+/**
+ * Admin routes of the simulated number pool (HMAC-signed like identity): acquire, list, get,
+ * assign to a user, release.
+ */
+export function registerPhoneNumberRoutes(
+  router: Router,
+  numbers: PhoneNumberStore,
+  identities: IdentityStore,
+  origin: (context: RequestContext) => string,
+): void {
+  router.add('POST', '/phoneNumbers/:acquire', ({ rawBody }) => {
+    const body = new BodyReader(parseJsonObject(rawBody, { required: true })).allowOnly('countryCode', 'areaCode', 'quantity');
+    const countryCode = body.optionalString('countryCode', { maxLength: 2 }) ?? 'US';
+    if (countryCode !== 'US') throw ServiceError.validation('The simulated pool has US (+1) numbers only.');
+    const areaCode = body.optionalString('areaCode', { maxLength: 3 }) ?? '425';
+    if (!/^[2-9]\d{2}$/.test(areaCode)) throw ServiceError.validation('"areaCode" must be three digits, not starting with 0 or 1.');
+    const quantity = body.optionalInteger('quantity', 1, 100) ?? 1;
+    return { status: 201, body: { phoneNumbers: numbers.acquire(areaCode, quantity).map(toModel) } };
+  });
+
+  router.add('GET', '/phoneNumbers', (context) => {
+    const { url } = context;
+    const page = numbers.list(
+      integerParam(url, 'maxPageSize', 100, 1, 200),
+      integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+    );
+    const link = nextLink(url, origin(context), page.continuation, 'skip');
+    return { status: 200, body: { value: page.value.map(toModel), ...(link ? { nextLink: link } : {}) } };
+  });
+
+  router.add('GET', '/phoneNumbers/{number}', ({ params }) => ({ status: 200, body: toModel(owned(numbers, params.number!)) }));
+
+  router.add('PATCH', '/phoneNumbers/{number}', ({ params, rawBody }) => {
+    const raw = parseJsonObject(rawBody, { required: true });
+    new BodyReader(raw).allowOnly('assignedTo');
+    const number = owned(numbers, params.number!).phoneNumber;
+    const assignedTo = raw.assignedTo;
+    if (assignedTo !== null && (typeof assignedTo !== 'string' || !isCommunicationUserRawId(assignedTo))) {
+      throw ServiceError.validation('"assignedTo" must be a communication user id (8:acs:...) or null.');
+    }
+    if (assignedTo !== null && !identities.getUser(assignedTo)) {
+      throw ServiceError.notFound(`The identity ${assignedTo} does not exist.`, 'IdentityNotFound');
+    }
+    numbers.assign(number, assignedTo ?? undefined);
+    return { status: 200, body: toModel(numbers.get(number)!) };
+  });
+
+  router.add('DELETE', '/phoneNumbers/{number}', ({ params }) => {
+    numbers.release(owned(numbers, params.number!).phoneNumber);
+    return { status: 204 };
+  });
+}
+
+function owned(numbers: PhoneNumberStore, number: string): PhoneNumberRecord {
+  if (!isE164PhoneNumber(number)) throw ServiceError.validation(`"${number}" is not an E.164 phone number.`);
+  const record = numbers.get(number);
+  if (!record) throw ServiceError.notFound(`${number} is not a number of this resource.`, 'PhoneNumberNotFound');
+  return record;
+}
+
+function toModel(record: PhoneNumberRecord) {
+  return {
+    id: record.phoneNumber.replace('+', ''),
+    phoneNumber: record.phoneNumber,
+    countryCode: record.countryCode,
+    purchaseDate: new Date(record.acquiredOn).toISOString(),
+    ...(record.assignedTo ? { assignedTo: { rawId: record.assignedTo, communicationUser: { id: record.assignedTo } } } : {}),
+  };
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { isE164PhoneNumber } from '../../src/common/identifiers.js';
+import { ServiceError } from '../http/errors.js';
+import type { IdentityStore } from '../identity/identityStore.js';
+import type { RealtimeHub } from '../realtime/realtimeHub.js';
+import type { Db } from '../storage/database.js';
+import type { PhoneNumberStore } from './phoneNumberStore.js';
+
+/** Limits as ACS documents them for one send request. */
+export const SMS_LIMITS = { recipients: 100, messageLength: 2048 } as const;
+
+export interface SmsSendResult {
+  to: string;
+  messageId?: string;
+  httpStatusCode: number;
+  repeatabilityResult?: 'accepted' | 'rejected';
+  successful: boolean;
+  errorMessage?: string;
+}
+
+export type DeliveryStatus = 'Delivered' | 'Failed';
+
+/**
+ * SMS over the simulated network: a message to a number of this resource that is assigned to a
+ * user arrives as `smsReceived` on that user's real-time channel; anything else is unreachable.
+ * Each recipient succeeds or fails on its own. Delivery reports, when asked for, go to the user the
+ * sending number is assigned to, as `smsDeliveryReportReceived`, and are kept for `GET /sms/{id}`.
+ */
+export class SmsService {
+  readonly #hub: RealtimeHub;
+  readonly #numbers: PhoneNumberStore;
+  readonly #q;
+
+  constructor(db: Db, hub: RealtimeHub, numbers: PhoneNumberStore, identities: IdentityStore) {
+    this.#hub = hub;
+    this.#numbers = numbers;
+    this.#q = {
+      insert: db.prepare(
+        `INSERT INTO sms_messages (id, from_number, to_number, message, tag, sent_on, delivery_status, recipient_user, sender_user)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      get: db.prepare('SELECT * FROM sms_messages WHERE id = ?'),
+      deleteUser: db.prepare('DELETE FROM sms_messages WHERE recipient_user = ? OR sender_user = ?'),
+    };
+    identities.onUserDeleted('sms', (userId) => this.#q.deleteUser.run(userId, userId));
+  }
+
+  send(request: { from: string; to: string[]; message: string; enableDeliveryReport: boolean; tag?: string }): SmsSendResult[] {
+    if (!isE164PhoneNumber(request.from)) throw ServiceError.validation(`"from" (${request.from}) is not an E.164 phone number.`);
+    const sender = this.#numbers.get(request.from);
+    if (!sender) {
+      throw ServiceError.validation(`"from" (${request.from}) is not a number of this resource; acquire it first.`, );
+    }
+    return this.#hub.atomically(() =>
+      request.to.map((to) => {
+        if (!isE164PhoneNumber(to)) {
+          return { to, httpStatusCode: 400, successful: false, errorMessage: `${to} is not an E.164 phone number.` };
+        }
+        const messageId = `Outgoing_${randomUUID()}`;
+        const recipient = this.#numbers.get(to)?.assignedTo;
+        const now = Date.now();
+        const status: DeliveryStatus = recipient ? 'Delivered' : 'Failed';
+        this.#q.insert.run(messageId, request.from, to, request.message, request.tag ?? null, now, status, recipient ?? null, sender.assignedTo ?? null);
+        if (recipient) {
+          this.#hub.publish([recipient], 'smsReceived', () => ({
+            messageId,
+            from: request.from,
+            to,
+            message: request.message,
+            receivedTimestamp: new Date(now).toISOString(),
+          }));
+        }
+        if (request.enableDeliveryReport && sender.assignedTo) {
+          this.#hub.publish([sender.assignedTo], 'smsDeliveryReportReceived', () => ({
+            messageId,
+            from: request.from,
+            to,
+            deliveryStatus: status,
+            deliveryStatusDetails: recipient ? 'Delivered to the handset.' : 'No handset answers this number.',
+            receivedTimestamp: new Date(now).toISOString(),
+            ...(request.tag !== undefined ? { tag: request.tag } : {}),
+          }));
+        }
+        return { to, messageId, httpStatusCode: 202, repeatabilityResult: 'accepted' as const, successful: true };
+      }),
+    );
+  }
+
+  /** A sent message's delivery state, for the admin. */
+  get(messageId: string): { messageId: string; from: string; to: string; deliveryStatus: DeliveryStatus; tag?: string; sentOn: string } {
+    const row = this.#q.get.get(messageId) as
+      | { id: string; from_number: string; to_number: string; delivery_status: DeliveryStatus; tag: string | null; sent_on: number }
+      | undefined;
+    if (!row) throw ServiceError.notFound(`SMS ${messageId} does not exist.`, 'MessageNotFound');
+    return {
+      messageId: row.id,
+      from: row.from_number,
+      to: row.to_number,
+      deliveryStatus: row.delivery_status,
+      ...(row.tag !== null ? { tag: row.tag } : {}),
+      sentOn: new Date(row.sent_on).toISOString(),
+    };
+  }
+}

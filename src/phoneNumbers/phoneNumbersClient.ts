@@ -1,0 +1,131 @@
+import type { KeyCredential } from '../common/connectionString.js';
+import type { HttpPipeline, PipelineOptions } from '../common/http.js';
+import { type CommunicationUserIdentifier, isCommunicationUserIdentifier, isE164PhoneNumber } from '../common/identifiers.js';
+import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
+import { type PagedAsyncIterableIterator, type WirePage, createPagedIterator } from '../common/paging.js';
+
+export const PHONE_NUMBERS_API_VERSION = '2025-06-01';
+
+export interface PurchasedPhoneNumber {
+  id: string;
+  phoneNumber: string;
+  countryCode: string;
+  purchaseDate: Date;
+  /** The user this number rings, if assigned. */
+  assignedTo?: CommunicationUserIdentifier;
+}
+
+interface PhoneNumberModel {
+  id: string;
+  phoneNumber: string;
+  countryCode: string;
+  purchaseDate: string;
+  assignedTo?: { communicationUser?: { id: string } };
+}
+
+export interface AcquirePhoneNumbersOptions {
+  /** Only US (+1) numbers exist in the simulated pool. */
+  countryCode?: 'US';
+  /** Three digits; default 425. */
+  areaCode?: string;
+  /** 1 to 100; default 1. */
+  quantity?: number;
+  abortSignal?: AbortSignal;
+}
+
+/**
+ * The resource's phone numbers on the service's simulated telephone network: acquire from the pool,
+ * list, assign to a user (calls and SMS to the number reach that user), release.
+ */
+export class PhoneNumbersClient {
+  readonly #pipeline: HttpPipeline;
+
+  constructor(connectionString: string, options?: PipelineOptions);
+  constructor(endpoint: string, credential: KeyCredential, options?: PipelineOptions);
+  constructor(connectionStringOrEndpoint: string, credentialOrOptions?: KeyCredential | PipelineOptions, maybeOptions?: PipelineOptions) {
+    this.#pipeline = createKeyCredentialPipeline(PHONE_NUMBERS_API_VERSION, connectionStringOrEndpoint, credentialOrOptions, maybeOptions);
+  }
+
+  async acquirePhoneNumbers(options: AcquirePhoneNumbersOptions = {}): Promise<PurchasedPhoneNumber[]> {
+    const quantity = options.quantity ?? 1;
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100) throw new RangeError('quantity must be 1 to 100.');
+    if (options.areaCode !== undefined && !/^[2-9]\d{2}$/.test(options.areaCode)) {
+      throw new TypeError('areaCode must be three digits, not starting with 0 or 1.');
+    }
+    const { body } = await this.#pipeline.send<{ phoneNumbers: PhoneNumberModel[] }>({
+      method: 'POST',
+      path: 'phoneNumbers/:acquire',
+      body: { countryCode: options.countryCode ?? 'US', ...(options.areaCode ? { areaCode: options.areaCode } : {}), quantity },
+      abortSignal: options.abortSignal,
+    });
+    return body.phoneNumbers.map(toPurchased);
+  }
+
+  listPurchasedPhoneNumbers(options: { abortSignal?: AbortSignal } = {}): PagedAsyncIterableIterator<PurchasedPhoneNumber> {
+    return createPagedIterator<PhoneNumberModel, PurchasedPhoneNumber>({
+      firstPage: async (maxPageSize) =>
+        (
+          await this.#pipeline.send<WirePage<PhoneNumberModel>>({
+            method: 'GET',
+            path: 'phoneNumbers',
+            query: { maxPageSize },
+            abortSignal: options.abortSignal,
+          })
+        ).body,
+      nextPage: async (link) => (await this.#pipeline.send<WirePage<PhoneNumberModel>>({ method: 'GET', path: link, abortSignal: options.abortSignal })).body,
+      map: toPurchased,
+    });
+  }
+
+  async getPurchasedPhoneNumber(phoneNumber: string, options: { abortSignal?: AbortSignal } = {}): Promise<PurchasedPhoneNumber> {
+    const { body } = await this.#pipeline.send<PhoneNumberModel>({
+      method: 'GET',
+      path: `phoneNumbers/${encodeURIComponent(checkNumber(phoneNumber))}`,
+      abortSignal: options.abortSignal,
+    });
+    return toPurchased(body);
+  }
+
+  /** Makes calls and SMS to `phoneNumber` reach `user`; `undefined` unassigns it. */
+  async assignPhoneNumber(
+    phoneNumber: string,
+    user: CommunicationUserIdentifier | undefined,
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<PurchasedPhoneNumber> {
+    if (user !== undefined && !isCommunicationUserIdentifier(user)) throw new TypeError('Assign to a communication user.');
+    const { body } = await this.#pipeline.send<PhoneNumberModel>({
+      method: 'PATCH',
+      path: `phoneNumbers/${encodeURIComponent(checkNumber(phoneNumber))}`,
+      body: { assignedTo: user?.communicationUserId ?? null },
+      abortSignal: options.abortSignal,
+    });
+    return toPurchased(body);
+  }
+
+  async releasePhoneNumber(phoneNumber: string, options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    await this.#pipeline.send({
+      method: 'DELETE',
+      path: `phoneNumbers/${encodeURIComponent(checkNumber(phoneNumber))}`,
+      abortSignal: options.abortSignal,
+    });
+  }
+}
+
+function checkNumber(phoneNumber: string): string {
+  if (typeof phoneNumber !== 'string' || !isE164PhoneNumber(phoneNumber)) {
+    throw new TypeError(`"${String(phoneNumber)}" is not a phone number in E.164 form.`);
+  }
+  return phoneNumber;
+}
+
+function toPurchased(model: PhoneNumberModel): PurchasedPhoneNumber {
+  const result: PurchasedPhoneNumber = {
+    id: model.id,
+    phoneNumber: model.phoneNumber,
+    countryCode: model.countryCode,
+    purchaseDate: new Date(model.purchaseDate),
+  };
+  const userId = model.assignedTo?.communicationUser?.id;
+  if (userId) result.assignedTo = { communicationUserId: userId };
+  return result;
+}
