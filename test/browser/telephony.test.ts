@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { CallEndReasons } from '../../src/calling/callingProtocol.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
-import { RestError } from '../../src/common/errors.js';
+import { type RestError } from '../../src/common/errors.js';
 import { PhoneNumbersClient } from '../../src/phoneNumbers/phoneNumbersClient.js';
 import { SmsClient } from '../../src/sms/smsClient.js';
 import { RealtimeChannel } from '../../src/common/realtimeChannel.js';
