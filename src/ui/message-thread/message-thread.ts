@@ -1,0 +1,498 @@
+import { type PropertyValues, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { getIdentifierRawId } from '../../common/identifiers.js';
+import '../avatar/avatar.js';
+import {
+  type ChatThreadMessage,
+  type MessageReadStatus,
+  isOwnMessage,
+  isUserMessage,
+  messageText,
+  readersOf,
+  senderRawId,
+} from '../controllers/chatMessages.js';
+import { ChatThreadElement } from '../controllers/chatThreadElement.js';
+import type { ChatThreadState } from '../controllers/chatThreadState.js';
+import { emit } from '../shared/events.js';
+import { format, mergeStrings } from '../shared/strings.js';
+import { baseStyles } from '../shared/theme.js';
+import { formatTime } from './formatting.js';
+import { type MessageItem, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
+import styles from './message-thread.styles.js';
+
+/** The message thread's strings; pass any subset as `strings` to reword or translate. */
+export const MESSAGE_THREAD_STRINGS = {
+  messagesLabel: 'Messages',
+  noMessages: 'No messages yet.',
+  loadingMessages: 'Loading messages…',
+  loadError: 'The messages could not be loaded.',
+  loadOlder: 'Load older messages',
+  loadingOlder: 'Loading older messages…',
+  jumpToLatest: 'New messages',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  you: 'You',
+  youInSentence: 'you',
+  and: 'and',
+  someone: 'Someone',
+  edited: 'Edited',
+  deletedMessage: 'This message was deleted.',
+  sending: 'Sending…',
+  sent: 'Sent',
+  read: 'Read',
+  readBy: 'Read by {count} of {total}',
+  failed: 'Failed to send',
+  editMessage: 'Edit',
+  deleteMessage: 'Delete',
+  editMessageLabel: 'Edit message from {time}',
+  deleteMessageLabel: 'Delete message from {time}',
+  ownMessageHint: 'Press Enter to edit, Delete to delete.',
+  participantAdded: '{initiator} added {names}.',
+  participantJoined: '{names} joined the chat.',
+  participantRemoved: '{initiator} removed {names}.',
+  participantLeft: '{names} left the chat.',
+  topicUpdated: '{initiator} changed the topic to “{topic}”.',
+  threadDeleted: 'This chat was deleted.',
+  userRemoved: 'You were removed from this chat.',
+};
+export type MessageThreadStrings = typeof MESSAGE_THREAD_STRINGS;
+
+/** Detail of `acs-edit-request`. */
+export interface EditRequestDetail {
+  messageId: string;
+  content: string;
+}
+
+/** Detail of `acs-delete-request`. */
+export interface DeleteRequestDetail {
+  messageId: string;
+}
+
+/** How close to an edge (px) counts as being at it. */
+const EDGE_PX = 32;
+
+/**
+ * @summary The messages of a chat thread: own and others', system notes, day separators, read
+ * status; pages in older messages and stays at the newest while the reader is there.
+ *
+ * Keyboard: Tab moves into the log (to the newest message), Arrow Up / Down, Home and End move
+ * between messages; on one of your messages Enter asks to edit it and Delete deletes it.
+ *
+ * @event acs-edit-request - The user asked to edit one of their messages. Detail: `{ messageId, content }`.
+ * @event acs-delete-request - The user asked to delete one of their messages; cancelable (the
+ *   message is deleted unless a listener calls `preventDefault()`). Detail: `{ messageId }`.
+ * @event acs-error - An action failed. Detail: `{ error }`.
+ *
+ * @csspart base - The wrapper.
+ * @csspart log - The scrolling list of messages (`role="log"`).
+ * @csspart load-older-button - The button that loads older messages.
+ * @csspart empty - The note shown while there are no messages.
+ * @csspart day-separator - The date between days.
+ * @csspart message - A message people wrote (also `message--own` or `message--other`).
+ * @csspart avatar__base - The sender's avatar.
+ * @csspart bubble - A message's bubble.
+ * @csspart sender - The sender's name.
+ * @csspart time - When the message was sent.
+ * @csspart edited - The "Edited" marker.
+ * @csspart content - The text (or the note that it was deleted).
+ * @csspart status - Read status of the user's own message.
+ * @csspart actions - Edit and delete buttons of the user's own message.
+ * @csspart edit-button - The edit button.
+ * @csspart delete-button - The delete button.
+ * @csspart system-message - A note about the thread (participants, topic).
+ * @csspart jump-button - "New messages" button shown when messages arrive while the reader is scrolled up.
+ * @csspart notice - Why the thread is unavailable (deleted, removed, failed to load).
+ *
+ * @cssproperty --acs-message-thread-own-background - Background of own messages (default `--acs-color-own-message`).
+ * @cssproperty --acs-message-thread-other-background - Background of others' messages (default `--acs-color-surface-raised`).
+ * @cssproperty --acs-message-thread-background - Background of the log (default `--acs-color-surface`).
+ * @cssproperty --acs-message-thread-bubble-radius - Corner radius of a bubble (default 0.75rem).
+ * @cssproperty --acs-message-thread-bubble-max-width - Widest a bubble gets (default 75%).
+ */
+@customElement('acs-message-thread')
+export class AcsMessageThread extends ChatThreadElement {
+  static override styles = [baseStyles, styles];
+
+  /** Whether the reader is at the newest message; kept by the scroll listener. */
+  #atBottom = true;
+  /** Set before an update that prepends older messages: the distance from the bottom to keep. */
+  #keepFromBottom: number | undefined;
+  #scrollToBottom = false;
+  #rendered: readonly ChatThreadMessage[] = [];
+  readonly #onVisibility = (): void => this.#markRead();
+  /** The one message in the Tab order (roving tabindex). */
+  #tabStop = '';
+  #names: { participants: ChatThreadState['participants']; names: Map<string, string> } | undefined;
+  #strings: { input: Partial<MessageThreadStrings> | undefined; merged: MessageThreadStrings } | undefined;
+
+  @query('.log') private log!: HTMLElement;
+
+  /** The message that takes focus when Tab enters the log. */
+  @state() private activeKey = '';
+  /** Messages arrived below while the reader was scrolled up. */
+  @state() private newBelow = false;
+
+  /** Overrides of the default strings. */
+  @property({ attribute: false }) strings: Partial<MessageThreadStrings> | undefined;
+
+  /** Do not send read receipts when the user reads new messages. */
+  @property({ type: Boolean, attribute: 'disable-read-receipts' }) disableReadReceipts = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const next = this.chat.state.messages;
+    const previous = this.#rendered;
+    if (next === previous) return;
+    this.#rendered = next;
+    if (previous.length === 0) {
+      if (next.length > 0) this.#scrollToBottom = true;
+      return;
+    }
+    const firstBefore = keyOf(previous[0]!);
+    if (next.length > 0 && keyOf(next[0]!) !== firstBefore && next.some((m) => keyOf(m) === firstBefore) && this.log) {
+      this.#keepFromBottom = this.log.scrollHeight - this.log.scrollTop;
+    }
+    const last = next[next.length - 1];
+    if (last && keyOf(last) !== keyOf(previous[previous.length - 1]!)) {
+      const own = isOwnMessage(last, this.chat.state.userId);
+      if (this.#atBottom || (own && last.localStatus === 'sending')) this.#scrollToBottom = true;
+      else if (!own) this.newBelow = true;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const log = this.log;
+    if (!log) return;
+    if (this.#keepFromBottom !== undefined) {
+      log.scrollTop = log.scrollHeight - this.#keepFromBottom;
+      this.#keepFromBottom = undefined;
+    }
+    if (this.#scrollToBottom) {
+      this.#scrollToBottom = false;
+      log.scrollTop = log.scrollHeight;
+      this.#atBottom = true;
+      if (this.newBelow) this.newBelow = false;
+    }
+    const { hasOlderMessages, loadingOlderMessages, status } = this.chat.state;
+    // A first page too short to scroll could never reach "scrolled to the top": fill the view.
+    if (status === 'ready' && hasOlderMessages && !loadingOlderMessages && log.scrollHeight <= log.clientHeight) {
+      this.#loadOlder();
+    }
+    this.#markRead();
+  }
+
+  #onScroll(): void {
+    const log = this.log;
+    this.#atBottom = log.scrollHeight - log.scrollTop - log.clientHeight <= EDGE_PX;
+    if (this.#atBottom) {
+      this.newBelow = false;
+      this.#markRead();
+    }
+    if (log.scrollTop <= EDGE_PX) this.#loadOlder();
+  }
+
+  #loadOlder(): void {
+    const { hasOlderMessages, loadingOlderMessages } = this.chat.state;
+    if (!hasOlderMessages || loadingOlderMessages || !this.chat.canAct) return;
+    this.chat.loadOlderMessages().catch((error: unknown) => this.reportError(error));
+  }
+
+  /** Sends a read receipt for the newest message when the reader can see it. */
+  #markRead(): void {
+    if (this.disableReadReceipts || !this.chat.canAct || !this.isConnected) return;
+    if (this.chat.state.status !== 'ready' || !this.#atBottom || document.visibilityState !== 'visible') return;
+    this.chat.markAsRead().catch(() => {
+      // A lost read receipt is harmless: the next one covers it.
+    });
+  }
+
+  #messageElements(): HTMLElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLElement>('[data-key]')];
+  }
+
+  #onFocusIn(event: FocusEvent): void {
+    const item = (event.target as HTMLElement).closest<HTMLElement>('[data-key]');
+    if (item) this.activeKey = item.dataset.key!;
+  }
+
+  #onKeyDown(event: KeyboardEvent): void {
+    const target = event.target as HTMLElement;
+    const item = target.closest<HTMLElement>('[data-key]');
+    if (!item) return;
+    const items = this.#messageElements();
+    const index = items.indexOf(item);
+    let next: HTMLElement | undefined;
+    switch (event.key) {
+      case 'ArrowUp':
+        next = items[Math.max(0, index - 1)];
+        if (index === 0) this.#loadOlder();
+        break;
+      case 'ArrowDown':
+        next = items[Math.min(items.length - 1, index + 1)];
+        break;
+      case 'Home':
+        next = items[0];
+        break;
+      case 'End':
+        next = items[items.length - 1];
+        break;
+      case 'Enter':
+        if (target !== item) return;
+        this.#requestEdit(item.dataset.key!);
+        break;
+      case 'Delete':
+        if (target !== item && !target.matches('[part~="actions"] *')) return;
+        this.#requestDelete(item.dataset.key!);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    if (next && next !== item) {
+      this.activeKey = next.dataset.key!;
+      next.focus();
+    }
+  }
+
+  #find(key: string): ChatThreadMessage | undefined {
+    return this.chat.state.messages.find((message) => keyOf(message) === key);
+  }
+
+  #requestEdit(key: string): void {
+    const message = this.#find(key);
+    if (!message || !this.#canChange(message)) return;
+    emit<EditRequestDetail>(this, 'acs-edit-request', { messageId: message.id, content: message.content?.message ?? '' });
+  }
+
+  #requestDelete(key: string): void {
+    const message = this.#find(key);
+    if (!message || !this.#canChange(message)) return;
+    if (!emit<DeleteRequestDetail>(this, 'acs-delete-request', { messageId: message.id }, { cancelable: true })) return;
+    this.chat.deleteMessage(message.id).catch((error: unknown) => this.reportError(error));
+  }
+
+  #canChange(message: ChatThreadMessage): boolean {
+    return (
+      isUserMessage(message) &&
+      isOwnMessage(message, this.chat.state.userId) &&
+      !message.deletedOn &&
+      message.localStatus !== 'sending'
+    );
+  }
+
+  #jumpToLatest(): void {
+    const log = this.log;
+    log.scrollTop = log.scrollHeight;
+    this.#atBottom = true;
+    this.newBelow = false;
+    this.#markRead();
+  }
+
+  /** Display names by raw id, made once per participants list. */
+  #namesOf(participants: ChatThreadState['participants']): Map<string, string> {
+    if (!this.#names || this.#names.participants !== participants) {
+      this.#names = { participants, names: namesByRawId(participants) };
+    }
+    return this.#names.names;
+  }
+
+  /** The merged strings, made once per `strings` value. */
+  #mergedStrings(): MessageThreadStrings {
+    if (!this.#strings || this.#strings.input !== this.strings) {
+      this.#strings = { input: this.strings, merged: mergeStrings(MESSAGE_THREAD_STRINGS, this.strings) };
+    }
+    return this.#strings.merged;
+  }
+
+  #renderStatus(message: ChatThreadMessage, status: MessageReadStatus, state: ChatThreadState, strings: MessageThreadStrings) {
+    const text = { sending: strings.sending, sent: strings.sent, read: strings.read, failed: strings.failed }[status];
+    const others = state.participants.filter((p) => getIdentifierRawId(p.id) !== state.userId).length;
+    const title =
+      status === 'read' && others > 1
+        ? format(strings.readBy, { count: readersOf(message, state.readReceipts, state.userId).length, total: others })
+        : nothing;
+    return html`<div part="status" class=${classMap({ status: true, [status]: true })} title=${title}>${text}</div>`;
+  }
+
+  #renderInputs(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings): unknown[] {
+    return [
+      item.message,
+      item.own,
+      item.continued,
+      item.status,
+      item.key === this.#tabStop,
+      strings,
+      state.participants,
+      state.userId,
+      item.status ? state.readReceipts : undefined,
+      this.chat.canAct,
+    ];
+  }
+
+  #renderMessage(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings) {
+    const { message, own, continued, status } = item;
+    const active = item.key === this.#tabStop;
+    const time = formatTime(message.createdOn);
+    if (!isUserMessage(message)) {
+      return html`<div
+        part="system-message"
+        class="system"
+        data-key=${item.key}
+        tabindex=${active ? 0 : -1}
+        role="article"
+      >
+        ${systemText(message, state, this.#namesOf(state.participants), strings)}
+        <time datetime=${message.createdOn.toISOString()}>${time}</time>
+      </div>`;
+    }
+    const senderId = senderRawId(message);
+    const name = own ? strings.you : nameOf(senderId, state, this.#namesOf(state.participants), strings, message.senderDisplayName);
+    const deleted = message.deletedOn !== undefined;
+    const changeable = this.#canChange(message) && this.chat.canAct;
+    return html`<div
+      part="message ${own ? 'message--own' : 'message--other'}"
+      class=${classMap({ message: true, own, other: !own, continued, deleted })}
+      data-key=${item.key}
+      data-message-id=${message.id}
+      tabindex=${active ? 0 : -1}
+      role="article"
+      aria-describedby=${changeable ? 'own-message-hint' : nothing}
+    >
+      ${own
+        ? nothing
+        : continued
+          ? html`<span class="avatar-space"></span>`
+          : html`<acs-avatar
+            class="avatar"
+            exportparts="base:avatar__base"
+            display-name=${name}
+            color-key=${senderId ?? name}
+            aria-hidden="true"
+          ></acs-avatar>`}
+      <div part="bubble" class="bubble">
+        <div class=${classMap({ meta: true, 'visually-hidden': continued || own })}>
+          <span part="sender" class="sender">${name}</span>
+          <time part="time" datetime=${message.createdOn.toISOString()}>${time}</time>
+        </div>
+        <div part="content" class="content">${deleted ? strings.deletedMessage : messageText(message)}</div>
+        ${own || (message.editedOn && !deleted)
+          ? html`<div class="footer">
+              ${own ? html`<time class="own-time" datetime=${message.createdOn.toISOString()}>${time}</time>` : nothing}
+              ${message.editedOn && !deleted ? html`<span part="edited" class="edited">${strings.edited}</span>` : nothing}
+            </div>`
+          : nothing}
+      </div>
+      ${changeable
+        ? html`<div part="actions" class="actions">
+            <button
+              part="edit-button"
+              type="button"
+              tabindex=${active ? 0 : -1}
+              aria-label=${format(strings.editMessageLabel, { time })}
+              @click=${() => this.#requestEdit(item.key)}
+            >
+              ${strings.editMessage}
+            </button>
+            <button
+              part="delete-button"
+              type="button"
+              tabindex=${active ? 0 : -1}
+              aria-label=${format(strings.deleteMessageLabel, { time })}
+              @click=${() => this.#requestDelete(item.key)}
+            >
+              ${strings.deleteMessage}
+            </button>
+          </div>`
+        : nothing}
+      ${status ? this.#renderStatus(message, status, state, strings) : nothing}
+    </div>`;
+  }
+
+  #renderNotice(state: ChatThreadState, strings: MessageThreadStrings) {
+    if (state.status === 'deleted') return html`<div part="notice" class="notice" role="status">${strings.threadDeleted}</div>`;
+    if (state.status === 'removed') return html`<div part="notice" class="notice" role="status">${strings.userRemoved}</div>`;
+    if (state.status === 'error') return html`<div part="notice" class="notice error" role="alert">${strings.loadError}</div>`;
+    return nothing;
+  }
+
+  /** Scrolls to the newest message. */
+  scrollToLatest(): void {
+    this.#jumpToLatest();
+  }
+
+  override render() {
+    const strings = this.#mergedStrings();
+    const state = this.chat.state;
+    const items = threadItems(state, strings);
+    const lastMessage = state.messages[state.messages.length - 1];
+    // Tab enters at the message last focused, or at the newest one.
+    this.#tabStop = state.messages.some((m) => keyOf(m) === this.activeKey) ? this.activeKey : lastMessage ? keyOf(lastMessage) : '';
+    const loading = state.status === 'loading' && state.messages.length === 0;
+    return html`<div part="base" class="base">
+      ${this.#renderNotice(state, strings)}
+      <div
+        part="log"
+        class="log"
+        role="log"
+        aria-live="polite"
+        aria-label=${strings.messagesLabel}
+        aria-busy=${loading || state.loadingOlderMessages ? 'true' : 'false'}
+        tabindex=${state.messages.length === 0 ? 0 : -1}
+        @scroll=${this.#onScroll}
+        @keydown=${this.#onKeyDown}
+        @focusin=${this.#onFocusIn}
+      >
+        ${state.hasOlderMessages
+          ? html`<div class="older">
+              <button
+                part="load-older-button"
+                type="button"
+                ?disabled=${state.loadingOlderMessages}
+                @click=${() => this.#loadOlder()}
+              >
+                ${state.loadingOlderMessages ? strings.loadingOlder : strings.loadOlder}
+              </button>
+            </div>`
+          : nothing}
+        ${state.messages.length === 0
+          ? html`<div part="empty" class="empty">${loading ? strings.loadingMessages : strings.noMessages}</div>`
+          : nothing}
+        ${repeat(
+          items,
+          (item) => item.key,
+          (item) =>
+            item.kind === 'day'
+              ? html`<div part="day-separator" class="day"><span>${item.label}</span></div>`
+              : // A message re-renders only when it, or something its rendering reads, changed.
+                guard(this.#renderInputs(item, state, strings), () => this.#renderMessage(item, state, strings)),
+        )}
+      </div>
+      ${this.newBelow
+        ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.#jumpToLatest()}>
+            ${strings.jumpToLatest}
+          </button>`
+        : nothing}
+      <span id="own-message-hint" class="visually-hidden">${strings.ownMessageHint}</span>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'acs-message-thread': AcsMessageThread;
+  }
+}

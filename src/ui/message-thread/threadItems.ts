@@ -1,0 +1,129 @@
+/**
+ * What the message thread lists, worked out from the thread's state: day separators, messages with
+ * their grouping and read status, and the text of the service's notes. Pure functions: the component
+ * only renders their result.
+ */
+import type { ChatThreadParticipant } from '../../chat/models.js';
+import { getIdentifierRawId } from '../../common/identifiers.js';
+import {
+  type ChatThreadMessage,
+  type MessageReadStatus,
+  isOwnMessage,
+  isUserMessage,
+  readStatusOf,
+  senderRawId,
+} from '../controllers/chatMessages.js';
+import type { ChatThreadState } from '../controllers/chatThreadState.js';
+import { format } from '../shared/strings.js';
+import { dayKey, formatDay, joinNames } from './formatting.js';
+import type { MessageThreadStrings } from './message-thread.js';
+
+/** Messages from one sender within this long of each other are shown as one group. */
+const GROUP_WINDOW_MS = 5 * 60_000;
+
+export interface DayItem {
+  kind: 'day';
+  key: string;
+  label: string;
+}
+
+export interface MessageItem {
+  kind: 'message';
+  key: string;
+  message: ChatThreadMessage;
+  own: boolean;
+  /** Follows a message of the same sender: no avatar or name shown. */
+  continued: boolean;
+  /** Read status, shown on the user's newest confirmed message and on those still being sent. */
+  status: MessageReadStatus | undefined;
+}
+
+export type ThreadItem = DayItem | MessageItem;
+
+/** A message's stable key: the id it had while being sent, so its element survives confirmation. */
+export function keyOf(message: ChatThreadMessage): string {
+  return message.clientMessageId ?? message.id;
+}
+
+export function threadItems(state: ChatThreadState, strings: Pick<MessageThreadStrings, 'today' | 'yesterday'>): ThreadItem[] {
+  const items: ThreadItem[] = [];
+  const { messages, userId, readReceipts } = state;
+  let lastOwnConfirmed: string | undefined;
+  for (const message of messages) {
+    if (isUserMessage(message) && !message.localStatus && !message.deletedOn && isOwnMessage(message, userId)) {
+      lastOwnConfirmed = message.id;
+    }
+  }
+  let previous: ChatThreadMessage | undefined;
+  let previousDay = '';
+  for (const message of messages) {
+    const day = dayKey(message.createdOn);
+    if (day !== previousDay) items.push({ kind: 'day', key: `day:${day}`, label: formatDay(message.createdOn, strings) });
+    const own = isOwnMessage(message, userId);
+    const continued =
+      previous !== undefined &&
+      day === previousDay &&
+      isUserMessage(previous) &&
+      isUserMessage(message) &&
+      senderRawId(previous) === senderRawId(message) &&
+      isOwnMessage(previous, userId) === own &&
+      message.createdOn.getTime() - previous.createdOn.getTime() < GROUP_WINDOW_MS;
+    const showStatus = own && isUserMessage(message) && (message.localStatus !== undefined || message.id === lastOwnConfirmed);
+    items.push({
+      kind: 'message',
+      key: keyOf(message),
+      message,
+      own,
+      continued,
+      status: showStatus ? readStatusOf(message, readReceipts, userId) : undefined,
+    });
+    previous = message;
+    previousDay = day;
+  }
+  return items;
+}
+
+/** Display names by raw id. */
+export function namesByRawId(participants: readonly ChatThreadParticipant[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const p of participants) if (p.displayName) names.set(getIdentifierRawId(p.id), p.displayName);
+  return names;
+}
+
+/** How the thread names someone: "You" for the user, else the given or known name. */
+export function nameOf(
+  rawId: string | undefined,
+  state: ChatThreadState,
+  names: ReadonlyMap<string, string>,
+  strings: Pick<MessageThreadStrings, 'you' | 'someone'>,
+  fallback?: string,
+  you = strings.you,
+): string {
+  if (rawId !== undefined && rawId === state.userId) return you;
+  return fallback || (rawId ? names.get(rawId) : undefined) || strings.someone;
+}
+
+/** The sentence for one of the service's notes: who added or removed whom, or changed the topic. */
+export function systemText(
+  message: ChatThreadMessage,
+  state: ChatThreadState,
+  names: ReadonlyMap<string, string>,
+  strings: MessageThreadStrings,
+): string {
+  const content = message.content ?? {};
+  const initiatorId = content.initiator ? getIdentifierRawId(content.initiator) : undefined;
+  const initiator = nameOf(initiatorId, state, names, strings);
+  if (message.type === 'topicUpdated') return format(strings.topicUpdated, { initiator, topic: content.topic ?? '' });
+  const everyone = content.participants ?? [];
+  // "Alice added Bob" leaves Alice out of the list; "Carol left" is someone removing themselves.
+  const others = everyone.filter((p) => getIdentifierRawId(p.id) !== initiatorId);
+  const shown = others.length > 0 ? others : everyone;
+  const listed = joinNames(
+    shown.map((p) => nameOf(getIdentifierRawId(p.id), state, names, strings, p.displayName, strings.youInSentence)),
+    strings.and,
+  );
+  if (message.type === 'participantAdded') {
+    return format(others.length > 0 ? strings.participantAdded : strings.participantJoined, { initiator, names: listed });
+  }
+  return format(others.length > 0 ? strings.participantRemoved : strings.participantLeft, { initiator, names: listed });
+}
