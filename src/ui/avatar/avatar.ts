@@ -4,7 +4,7 @@ import { classMap } from 'lit/directives/class-map.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './avatar.styles.js';
 
-const PALETTE = ['#2459d6', '#8b3fd9', '#c2185b', '#d35400', '#107c41', '#00838f', '#5d4037', '#455a64'];
+const PALETTE = ['#2459d6', '#8b3fd9', '#c2185b', '#b34700', '#107c41', '#00838f', '#5d4037', '#455a64'];
 
 /** Initials of a display name: first letters of the first and last words. */
 export function initialsOf(name: string | undefined): string {

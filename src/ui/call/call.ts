@@ -1,0 +1,556 @@
+import { LitElement, type PropertyValues, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { Call, CallState } from '../../calling/call.js';
+import type { CallAgent } from '../../calling/callAgent.js';
+import type { CallEndReason } from '../../calling/callingProtocol.js';
+import type { VideoDeviceInfo } from '../../calling/deviceInfo.js';
+import type { DeviceManager } from '../../calling/deviceManager.js';
+import type { IncomingCall } from '../../calling/incomingCall.js';
+import { LocalVideoStream } from '../../calling/localVideoStream.js';
+import type { CommunicationTokenCredential } from '../../common/credential.js';
+import { type CommunicationIdentifier, getIdentifierKind } from '../../common/identifiers.js';
+import '../call-controls/call-controls.js';
+import type { CallControlsStrings, TogglePanelDetail } from '../call-controls/call-controls.js';
+import '../call-participant-list/call-participant-list.js';
+import type { CallParticipantListStrings } from '../call-participant-list/call-participant-list.js';
+import '../call-status/call-status.js';
+import type { CallStatusStrings } from '../call-status/call-status.js';
+import { CallAgentConnection } from '../controllers/callAgentConnection.js';
+import { CallAgentController } from '../controllers/callAgentController.js';
+import { CallController } from '../controllers/callController.js';
+import '../device-setup/device-setup.js';
+import type { DeviceSetupStrings, DevicesChangeDetail } from '../device-setup/device-setup.js';
+import '../incoming-call/incoming-call.js';
+import type { CallAcceptedDetail, CallDeclinedDetail, IncomingCallStrings } from '../incoming-call/incoming-call.js';
+import { callingIcon } from '../shared/callingIcons.js';
+import { nameOf, parseCallTargets } from '../shared/callingNames.js';
+import { emit } from '../shared/events.js';
+import { format, mergeStrings } from '../shared/strings.js';
+import { baseStyles } from '../shared/theme.js';
+import '../video-gallery/video-gallery.js';
+import type { VideoGalleryStrings } from '../video-gallery/video-gallery.js';
+import type { VideoTileStrings } from '../video-tile/video-tile.js';
+import styles from './call.styles.js';
+
+export const callCompositeStrings = {
+  setupHeading: 'Start a call',
+  connectingToService: 'Connecting to the service…',
+  connectFailed: 'Could not connect to the service: {message}',
+  yourIdentifier: 'Your identifier (share it to be called):',
+  calleeLabel: 'Who to call',
+  calleeHint: 'An identifier such as 8:acs:… or a phone number such as +14255550123. Separate several with commas.',
+  calleeMissing: 'Enter who to call.',
+  startCall: 'Start call',
+  callFailed: 'The call could not be started: {message}',
+  newCall: 'New call',
+  callAgain: 'Call again',
+  participantsPanel: 'People',
+  devicesPanel: 'Devices',
+  closePanel: 'Close',
+};
+export type CallCompositeStrings = typeof callCompositeStrings;
+
+/** Every word `acs-call` and the components inside it show. */
+export type CallStrings = CallCompositeStrings &
+  DeviceSetupStrings &
+  VideoGalleryStrings &
+  VideoTileStrings &
+  CallControlsStrings &
+  CallParticipantListStrings &
+  IncomingCallStrings &
+  CallStatusStrings;
+
+/** Which screen shows: choosing devices and whom to call, the call, or how it ended. */
+export type CallScreen = 'setup' | 'in-call' | 'ended';
+
+export interface CallStateChangeDetail {
+  state: CallState;
+  call: Call;
+}
+export interface CallEndedDetail {
+  callEndReason: CallEndReason | undefined;
+  call: Call;
+}
+export interface CallErrorDetail {
+  error: unknown;
+}
+export interface CallReadyDetail {
+  callAgent: CallAgent;
+}
+
+export interface StartCallUiOptions {
+  /** Start with the camera on (default: as chosen on the setup screen). */
+  video?: boolean;
+  /** Start muted (default: as chosen on the setup screen). */
+  muted?: boolean;
+}
+
+type Panel = 'participants' | 'devices';
+
+/**
+ * @summary A whole calling experience: a setup screen (camera preview, devices, and a form to call
+ * someone by identifier), the call (video gallery, status, controls, people and devices panels),
+ * and an ended screen saying why it ended. Incoming calls ring with a prompt on any screen.
+ *
+ * Give it a ready `callAgent` (and the `deviceManager` of the same CallClient, so device choices
+ * apply to calls), or an `endpoint`, a `token` and a `display-name`: then it makes its own
+ * CallClient and CallAgent, and disposes of them when it leaves the page.
+ *
+ * @event {CustomEvent<CallReadyDetail>} acs-ready - The call agent is ready (made here, or given).
+ * @event {CustomEvent<CallStateChangeDetail>} acs-call-state-change - The shown call changed state.
+ * @event {CustomEvent<CallEndedDetail>} acs-call-ended - The shown call ended; `callEndReason` says why.
+ * @event {CustomEvent<CallErrorDetail>} acs-error - Something failed: signing in, starting, answering, a device.
+ *
+ * @csspart base - The wrapper; also `setup`, `in-call` or `ended` by screen.
+ * @csspart device-setup - The setup screen's `acs-device-setup`.
+ * @csspart call-form - The form to call someone.
+ * @csspart callee-input - Its input.
+ * @csspart start-call-button - Its button.
+ * @csspart identity - Your own identifier.
+ * @csspart status - The `acs-call-status` of the call and of the ended screen.
+ * @csspart gallery - The `acs-video-gallery`.
+ * @csspart controls - The `acs-call-controls`.
+ * @csspart panel - The side panel (people or devices).
+ * @csspart participant-list - The `acs-call-participant-list`.
+ * @csspart incoming-call - The `acs-incoming-call` prompt.
+ * @csspart new-call-button - The ended screen's "New call" button.
+ * @csspart call-again-button - The ended screen's "Call again" button.
+ *
+ * @cssproperty --acs-call-background - Behind everything (default the theme's surface).
+ * @cssproperty --acs-call-panel-width - Width of the side panel (default 18rem).
+ * @cssproperty --acs-call-overlay-background - Behind the incoming call prompt (default translucent black).
+ */
+@customElement('acs-call')
+export class AcsCall extends LitElement {
+  static override styles = [baseStyles, styles];
+
+  readonly #agentController = new CallAgentController(this, {
+    onCallsUpdated: ({ added }) => {
+      // A call started through the agent directly shows here too, unless one already does.
+      const call = added.find((c) => c.state !== 'Disconnected');
+      if (call && !this.#isActive(this.#callController.call)) this.#show(call);
+    },
+  });
+  readonly #connection = new CallAgentConnection(this, {
+    onAgent: (agent) => this.#onAgent(agent),
+    onDeviceManager: (deviceManager) => (this.devices = deviceManager),
+    onError: (error) => {
+      this.errorMessage = format(this.#strings.connectFailed, { message: messageOf(error) });
+      emit<CallErrorDetail>(this, 'acs-error', { error });
+    },
+  });
+  readonly #callController = new CallController(this, {
+    onCallEvent: (event, payload, call) => {
+      if (event !== 'stateChanged') return;
+      this.#onStateChanged(call, (payload as { state: CallState }).state);
+    },
+  });
+  #lastTargets: CommunicationIdentifier[] = [];
+
+  @query('input[name="callee"]') private calleeInput!: HTMLInputElement | null;
+
+  @state() private agent: CallAgent | undefined;
+  @state() private devices: DeviceManager | undefined;
+  @state() private endSeen = false;
+  @state() private panel: Panel | undefined;
+  @state() private camera: VideoDeviceInfo | undefined;
+  @state() private cameraOn = false;
+  @state() private micMuted = false;
+  @state() private remoteLabel = '';
+  @state() private formError = '';
+  @state() private errorMessage = '';
+
+  /** A ready call agent (from `CallClient.createCallAgent`). */
+  @property({ attribute: false }) callAgent: CallAgent | undefined;
+
+  /** The device manager of the agent's CallClient; device choices apply to calls through it. */
+  @property({ attribute: false }) deviceManager: DeviceManager | undefined;
+
+  /** The service's URL, to make a call agent here (with `token`). */
+  @property() endpoint = '';
+
+  /** A user access token with the `voip` scope, or a credential, to make a call agent here. */
+  @property({ attribute: false }) token: string | CommunicationTokenCredential | undefined;
+
+  /** Your name, shown to others (for an agent made here) and on your own tile. */
+  @property({ attribute: 'display-name' }) displayName = '';
+
+  /** Who to call, filled into the form. */
+  @property() callee = '';
+
+  /** Overrides for any of the words shown (this component's and those inside it). */
+  @property({ attribute: false }) strings: Partial<CallStrings> | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const inputs = ['callAgent', 'deviceManager', 'endpoint', 'token', 'displayName'] as const;
+    if (inputs.some((name) => changed.has(name))) {
+      this.#connection.update({
+        callAgent: this.callAgent,
+        deviceManager: this.deviceManager,
+        endpoint: this.endpoint,
+        token: this.token,
+        displayName: this.displayName,
+      });
+    }
+  }
+
+  #onAgent(agent: CallAgent | undefined): void {
+    this.agent = agent;
+    this.#agentController.agent = agent;
+    if (!agent) return;
+    this.errorMessage = '';
+    emit<CallReadyDetail>(this, 'acs-ready', { callAgent: agent });
+    const active = agent.calls.find((c) => c.state !== 'Disconnected');
+    if (active) this.#show(active);
+  }
+
+  get #strings(): CallCompositeStrings {
+    return mergeStrings(callCompositeStrings, this.strings);
+  }
+
+  #isActive(call: Call | undefined): call is Call {
+    return call !== undefined && call.state !== 'Disconnected';
+  }
+
+  /** Shows `call` (started or answered here, or through the agent). */
+  #show(call: Call): void {
+    const previous = this.#callController.call;
+    if (previous === call) return;
+    this.#callController.call = call;
+    this.endSeen = false;
+    this.panel = undefined;
+    if (previous && previous.state === 'Disconnected') this.#releaseStreams(previous);
+    this.requestUpdate();
+    emit<CallStateChangeDetail>(this, 'acs-call-state-change', { state: call.state, call });
+  }
+
+  #onStateChanged(call: Call, state: CallState): void {
+    emit<CallStateChangeDetail>(this, 'acs-call-state-change', { state, call });
+    if (state !== 'Disconnected') return;
+    this.#releaseStreams(call);
+    emit<CallEndedDetail>(this, 'acs-call-ended', { callEndReason: call.callEndReason, call });
+    // Focus was in the call's controls, which are gone now: it moves to the ended screen (and is not
+    // taken from elsewhere in the page).
+    const hadFocus = this.matches(':focus-within') || document.activeElement === document.body || document.activeElement === null;
+    if (hadFocus) void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>('[part~="new-call-button"]')?.focus());
+  }
+
+  /** Closes the cameras the call was sending (a call does not close its streams). */
+  #releaseStreams(call: Call): void {
+    for (const stream of call.localVideoStreams) if (stream.mediaStreamType === 'Video') stream.dispose();
+  }
+
+  async #cameraStream(): Promise<LocalVideoStream | undefined> {
+    const camera = this.camera ?? (await this.devices?.getCameras())?.[0];
+    return camera ? new LocalVideoStream(camera) : undefined;
+  }
+
+  #labelOf(targets: CommunicationIdentifier[]): string {
+    return targets
+      .map((target) => {
+        const kind = getIdentifierKind(target);
+        return kind.kind === 'phoneNumber' ? kind.phoneNumber : kind.kind === 'communicationUser' ? kind.communicationUserId : kind.kind === 'callingApplication' ? kind.callingApplicationId : kind.id;
+      })
+      .join(', ');
+  }
+
+  #fail(error: unknown, template: string): void {
+    this.errorMessage = format(template, { message: messageOf(error) });
+    emit<CallErrorDetail>(this, 'acs-error', { error });
+  }
+
+  async #onSubmit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const text = this.calleeInput?.value ?? '';
+    if (parseCallTargets(text).length === 0) {
+      this.formError = this.#strings.calleeMissing;
+      this.calleeInput?.focus();
+      return;
+    }
+    this.formError = '';
+    this.callee = text;
+    try {
+      await this.startCall(text);
+    } catch (error) {
+      this.#fail(error, this.#strings.callFailed);
+    }
+  }
+
+  #onDevicesChange(event: CustomEvent<DevicesChangeDetail>): void {
+    const { camera, cameraOn, muted } = event.detail;
+    const previous = this.camera;
+    this.camera = camera;
+    const call = this.#callController.call;
+    if (!this.#isActive(call)) {
+      this.cameraOn = cameraOn;
+      this.micMuted = muted;
+      return;
+    }
+    // During a call the devices panel only chooses: a new camera replaces the one being sent.
+    const sending = call.localVideoStreams.find((s) => s.mediaStreamType === 'Video');
+    if (camera && sending && camera.id !== previous?.id && sending.source?.id !== camera.id) {
+      sending.switchSource(camera).catch((error: unknown) => emit<CallErrorDetail>(this, 'acs-error', { error }));
+    }
+  }
+
+  #onTogglePanel(panel: Panel, event: CustomEvent<TogglePanelDetail>): void {
+    this.panel = event.detail.open ? panel : undefined;
+  }
+
+  async #onAccepted(event: CustomEvent<CallAcceptedDetail>): Promise<void> {
+    if (!event.detail.incomingCall) return;
+    try {
+      await this.acceptIncomingCall({ video: event.detail.withVideo }, event.detail.incomingCall);
+    } catch (error) {
+      emit<CallErrorDetail>(this, 'acs-error', { error });
+    }
+  }
+
+  async #onDeclined(event: CustomEvent<CallDeclinedDetail>): Promise<void> {
+    if (!event.detail.incomingCall) return;
+    try {
+      await this.declineIncomingCall(event.detail.incomingCall);
+    } catch (error) {
+      emit<CallErrorDetail>(this, 'acs-error', { error });
+    }
+  }
+
+  /** The call agent in use: the given one, or the one made here. */
+  get currentCallAgent(): CallAgent | undefined {
+    return this.agent;
+  }
+
+  /** The call shown: in progress, or just ended (until "New call"). */
+  get call(): Call | undefined {
+    return this.#callController.call;
+  }
+
+  /** Calls ringing here, oldest first. */
+  get incomingCalls(): IncomingCall[] {
+    return this.#agentController.incomingCalls;
+  }
+
+  /** The screen showing now. */
+  get screen(): CallScreen {
+    const call = this.#callController.call;
+    if (this.#isActive(call)) return 'in-call';
+    return call && !this.endSeen ? 'ended' : 'setup';
+  }
+
+  /** Resolves with the call agent once it is ready (at once for a given one). */
+  async whenReady(): Promise<CallAgent | undefined> {
+    await this.updateComplete;
+    return this.#connection.whenReady();
+  }
+
+  /**
+   * Calls `target`: identifiers, or text as typed in the form (raw ids or phone numbers, separated
+   * by commas). Camera and microphone start as chosen on the setup screen unless `options` say. A
+   * call in progress is left first.
+   */
+  async startCall(target: string | CommunicationIdentifier | CommunicationIdentifier[], options: StartCallUiOptions = {}): Promise<Call> {
+    const agent = await this.whenReady();
+    if (!agent) throw new Error('There is no call agent: give callAgent, or endpoint and token.');
+    const targets = typeof target === 'string' ? parseCallTargets(target) : Array.isArray(target) ? target : [target];
+    if (targets.length === 0) throw new TypeError('Give someone to call.');
+    // One call at a time here: the one in progress ends first.
+    const current = this.#callController.call;
+    if (this.#isActive(current)) await current.hangUp();
+    const stream = options.video ?? this.cameraOn ? await this.#cameraStream() : undefined;
+    this.#lastTargets = targets;
+    this.remoteLabel = this.#labelOf(targets);
+    this.errorMessage = '';
+    const call = agent.startCall(targets, {
+      videoOptions: { localVideoStreams: stream ? [stream] : [] },
+      audioOptions: { muted: options.muted ?? this.micMuted },
+    });
+    this.#show(call);
+    return call;
+  }
+
+  /** Answers a ringing call (the first one by default), leaving the call in progress if any. */
+  async acceptIncomingCall(options: { video?: boolean } = {}, incomingCall: IncomingCall | undefined = this.incomingCalls[0]): Promise<Call> {
+    if (!incomingCall) throw new Error('No call is ringing.');
+    this.#agentController.forget(incomingCall);
+    const current = this.#callController.call;
+    if (this.#isActive(current)) await current.hangUp();
+    const stream = options.video ? await this.#cameraStream() : undefined;
+    this.remoteLabel = nameOf(incomingCall.callerInfo, this.#labelOf([incomingCall.callerInfo.identifier]));
+    this.#lastTargets = [incomingCall.callerInfo.identifier];
+    const call = await incomingCall.accept({
+      videoOptions: { localVideoStreams: stream ? [stream] : [] },
+      audioOptions: { muted: this.micMuted },
+    });
+    this.#show(call);
+    return call;
+  }
+
+  /** Declines a ringing call (the first one by default). */
+  async declineIncomingCall(incomingCall: IncomingCall | undefined = this.incomingCalls[0]): Promise<void> {
+    if (!incomingCall) return;
+    this.#agentController.forget(incomingCall);
+    await incomingCall.reject();
+  }
+
+  /** Leaves the call in progress. */
+  async hangUp(): Promise<void> {
+    const call = this.#callController.call;
+    if (this.#isActive(call)) await call.hangUp();
+  }
+
+  /** Back to the setup screen after a call ended. */
+  newCall(): void {
+    this.endSeen = true;
+    void this.updateComplete.then(() => this.calleeInput?.focus());
+  }
+
+  /** Leaves any call and disposes of the call agent made here (a given one stays the page's). */
+  async dispose(): Promise<void> {
+    await this.hangUp().catch(() => undefined);
+    const call = this.#callController.call;
+    if (call) this.#releaseStreams(call);
+    await this.#connection.release();
+  }
+
+  #renderSetup(strings: CallCompositeStrings) {
+    const agent = this.agent;
+    const formError = this.formError;
+    return html`<div part="base setup" class="base setup">
+      <acs-device-setup
+        part="device-setup"
+        .deviceManager=${this.devices}
+        ?camera-on=${this.cameraOn}
+        ?muted=${this.micMuted}
+        camera-id=${this.camera?.id ?? ''}
+        .strings=${this.strings}
+        @acs-devices-change=${this.#onDevicesChange}
+      ></acs-device-setup>
+      <div>
+        <h2 class="heading">${strings.setupHeading}</h2>
+        <form part="call-form" novalidate @submit=${this.#onSubmit}>
+          <label for="callee">${strings.calleeLabel}</label>
+          <input
+            id="callee"
+            name="callee"
+            part="callee-input"
+            autocomplete="off"
+            spellcheck="false"
+            .value=${this.callee}
+            aria-describedby=${formError ? 'callee-hint callee-error' : 'callee-hint'}
+            aria-invalid=${formError ? 'true' : 'false'}
+          />
+          <p class="hint" id="callee-hint">${strings.calleeHint}</p>
+          ${formError ? html`<p class="error" id="callee-error">${formError}</p>` : nothing}
+          <button type="submit" part="start-call-button" class="primary" aria-disabled=${agent ? 'false' : 'true'}>
+            ${callingIcon('phone')}${strings.startCall}
+          </button>
+        </form>
+        ${this.errorMessage ? html`<p class="error" role="alert">${this.errorMessage}</p>` : nothing}
+        <p part="identity" class="identity">
+          ${agent ? html`${strings.yourIdentifier} <code>${agent.userId}</code>` : strings.connectingToService}
+        </p>
+      </div>
+    </div>`;
+  }
+
+  #renderInCall(call: Call, strings: CallCompositeStrings) {
+    const name = this.displayName || this.agent?.displayName || '';
+    const panel = this.panel;
+    return html`<div part="base in-call" class="base in-call">
+      <div class="top">
+        <acs-call-status part="status" .call=${call} remote-name=${this.remoteLabel} .strings=${this.strings}></acs-call-status>
+      </div>
+      <div class="stage">
+        <acs-video-gallery part="gallery" .call=${call} display-name=${name} .strings=${this.strings}></acs-video-gallery>
+        ${panel
+          ? html`<aside part="panel" class="panel" aria-labelledby="panel-heading">
+              <div class="panel-header">
+                <h2 id="panel-heading">${panel === 'participants' ? strings.participantsPanel : strings.devicesPanel}</h2>
+                <button type="button" class="secondary close" @click=${() => (this.panel = undefined)}>${strings.closePanel}</button>
+              </div>
+              <div class="panel-body">
+                ${panel === 'participants'
+                  ? html`<acs-call-participant-list
+                      part="participant-list"
+                      no-heading
+                      .call=${call}
+                      display-name=${name}
+                      .strings=${this.strings}
+                    ></acs-call-participant-list>`
+                  : html`<acs-device-setup
+                      compact
+                      .deviceManager=${this.devices}
+                      camera-id=${this.camera?.id ?? ''}
+                      .strings=${this.strings}
+                      @acs-devices-change=${this.#onDevicesChange}
+                    ></acs-device-setup>`}
+              </div>
+            </aside>`
+          : nothing}
+      </div>
+      <acs-call-controls
+        part="controls"
+        .call=${call}
+        .deviceManager=${this.devices}
+        .camera=${this.camera}
+        ?participants-open=${panel === 'participants'}
+        ?devices-open=${panel === 'devices'}
+        .strings=${this.strings}
+        @acs-toggle-participants=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('participants', e)}
+        @acs-toggle-devices=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('devices', e)}
+      ></acs-call-controls>
+    </div>`;
+  }
+
+  #renderEnded(call: Call, strings: CallCompositeStrings) {
+    return html`<div part="base ended" class="base ended">
+      <acs-call-status part="status" .call=${call} remote-name=${this.remoteLabel} .strings=${this.strings}></acs-call-status>
+      <div class="ended-actions">
+        <button type="button" part="new-call-button" class="primary" @click=${() => this.newCall()}>${strings.newCall}</button>
+        ${call.direction === 'Outgoing' && this.#lastTargets.length > 0
+          ? html`<button
+              type="button"
+              part="call-again-button"
+              class="secondary"
+              @click=${() => void this.startCall(this.#lastTargets).catch((error: unknown) => this.#fail(error, strings.callFailed))}
+            >
+              ${strings.callAgain}
+            </button>`
+          : nothing}
+      </div>
+    </div>`;
+  }
+
+  override render() {
+    const strings = this.#strings;
+    const call = this.#callController.call;
+    const screen = this.screen;
+    const ringing = this.#agentController.incomingCalls[0];
+    return html`${screen === 'in-call' && call
+      ? this.#renderInCall(call, strings)
+      : screen === 'ended' && call
+        ? this.#renderEnded(call, strings)
+        : this.#renderSetup(strings)}
+    ${ringing
+      ? html`<div class="overlay">
+          <acs-incoming-call
+            part="incoming-call"
+            .incomingCall=${ringing}
+            .strings=${this.strings}
+            @acs-call-accepted=${this.#onAccepted}
+            @acs-call-declined=${this.#onDeclined}
+          ></acs-incoming-call>
+        </div>`
+      : nothing}`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'acs-call': AcsCall;
+  }
+}
