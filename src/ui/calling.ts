@@ -13,3 +13,4 @@ export * from './incoming-call/incoming-call.js';
 export * from './call-status/call-status.js';
 export * from './device-setup/device-setup.js';
 export * from './call/call.js';
+export * from './call-with-chat/call-with-chat.js';

@@ -59,7 +59,7 @@ describe('telephony: the number pool and SMS routes', () => {
       assertError(response, status);
     }
     assert.deepEqual(stateSnapshot(service), before, 'nothing changed');
-    const unsigned = await plainRequest(service, 'POST', '/sms?api-version=2021-03-07', { from: '+12065550100' });
+    const unsigned = await plainRequest(service, 'POST', '/sms?api-version=2021-03-07', { body: JSON.stringify({ from: '+12065550100' }) });
     assertError(unsigned, 401);
   });
 
