@@ -34,7 +34,7 @@ export async function startDemoServer(
     root: new URL('..', import.meta.url).pathname,
     server: watch
       ? { middlewareMode: true, hmr: { server: service.httpServer } }
-      : { middlewareMode: true, hmr: false, watch: null },
+      : { middlewareMode: true, hmr: false, ws: false, watch: null },
     appType: 'spa',
     logLevel: 'warn',
   });

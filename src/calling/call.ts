@@ -228,9 +228,12 @@ export class Call extends TypedEventEmitter<CallEvents> {
           body: { forEveryone: options.forEveryone ?? false },
         });
         // The service says why it ended here: 487 when the caller cancels an unanswered call.
-        const own = body?.participants?.find((p) => rawIdOf(p.identifier) === this.#context.ownRawId);
+        const own = body && ownParticipant(body, this.#context.ownRawId);
         reason = own?.callEndReason ?? body?.callEndReason ?? reason;
       }
+    } catch (error) {
+      // The service had already ended the call (everyone hung up at once): hanging up is done.
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     } finally {
       this.end(reason);
     }

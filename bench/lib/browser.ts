@@ -1,0 +1,41 @@
+import type { Browser } from 'playwright-core';
+import { startDemoServer } from '../../mock-server/demoServer.js';
+import type { RunningService } from '../../mock-server/service.js';
+import { launchBrowser } from '../../test/e2e/browser.js';
+import { track } from './cleanup.js';
+
+export interface BrowserBench {
+  /** The service with the demo page (Vite serves the repository, so `/bench/pages/*.html` load). */
+  service: RunningService;
+  browser: Browser;
+  /** Absolute URL of a path on the service. */
+  url(path: string): string;
+  /** Closes the browser, then the service; also done by the runner if the suite fails. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The demo server and headless Chromium (fake camera and microphone) for a browser benchmark, both
+ * registered with the bench's cleanup.
+ */
+export async function startBrowserBench(): Promise<BrowserBench> {
+  const service = await startDemoServer();
+  const stopService = track('demo server', () => service.close());
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await stopService();
+    throw error;
+  }
+  const stopBrowser = track('browser', () => browser.close());
+  return {
+    service,
+    browser,
+    url: (path) => new URL(path, service.endpoint).href,
+    async stop() {
+      await stopBrowser();
+      await stopService();
+    },
+  };
+}
