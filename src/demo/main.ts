@@ -1,17 +1,113 @@
+// The demo page: sign in, then call and chat with people in other tabs by identifier, through the
+// library and the web components. One real-time channel per tab carries chat and calling events.
+import { CallClient } from '../calling/callClient.js';
+import type { CallAgent } from '../calling/callAgent.js';
+import { ChatClient } from '../chat/chatClient.js';
+import { RealtimeChannel } from '../common/realtimeChannel.js';
+import { isCommunicationUserRawId } from '../common/identifiers.js';
 import { TokenStore } from '../identity/tokenStore.js';
+import '../ui/call-with-chat/call-with-chat.js';
+import { applyTheme } from '../ui/shared/theme.js';
 import { type DemoSession, DemoSessions } from './demoSession.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const status = $<HTMLParagraphElement>('status');
+const stage = $<HTMLElementTagNameMap['acs-call-with-chat']>('stage');
 
 function say(message: string, kind: 'info' | 'error' = 'info'): void {
   status.textContent = message;
   status.dataset.kind = kind;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+// ---- theme ------------------------------------------------------------------------------------
+const themeToggle = $<HTMLButtonElement>('theme-toggle');
+function setTheme(theme: 'light' | 'dark'): void {
+  applyTheme(document.documentElement, theme);
+  themeToggle.setAttribute('aria-pressed', String(theme === 'dark'));
+  themeToggle.textContent = theme === 'dark' ? 'Light theme' : 'Dark theme';
+  localStorage.setItem('acs-demo-theme', theme);
+}
+setTheme(localStorage.getItem('acs-demo-theme') === 'dark' || (!localStorage.getItem('acs-demo-theme') && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light');
+themeToggle.addEventListener('click', () => setTheme(document.documentElement.dataset.acsTheme === 'dark' ? 'light' : 'dark'));
+
+// ---- session ----------------------------------------------------------------------------------
+interface Live {
+  session: DemoSession;
+  channel: RealtimeChannel;
+  chat: ChatClient;
+  agent: CallAgent;
+  threads: Map<string, string>;
+}
+
+const endpoint = new URL('/', location.href).href;
+const sessions = new DemoSessions(await TokenStore.open(), endpoint);
+let live: Live | undefined;
+
+async function goLive(session: DemoSession): Promise<Live> {
+  const { credential, record } = session;
+  // Calling needs an endpoint id of letters and digits; chat and calling share the channel.
+  const channel = new RealtimeChannel(endpoint, credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
+  const chat = new ChatClient(endpoint, credential, { realtimeChannel: channel });
+  const callClient = new CallClient({ endpoint });
+  const [agent] = await Promise.all([
+    callClient.createCallAgent(credential, { displayName: record.displayName ?? 'Guest', realtimeChannel: channel }),
+    chat.startRealtimeNotifications(),
+  ]);
+  const state: Live = { session, channel, chat, agent, threads: new Map() };
+  stage.callAgent = agent;
+  stage.deviceManager = await callClient.getDeviceManager();
+  stage.chatClient = chat;
+  stage.userId = record.userId;
+  stage.displayName = record.displayName ?? '';
+  chat.on('chatThreadCreated', (event) => addThread(state, event.threadId, event.properties.topic, false));
+  chat.on('chatThreadPropertiesUpdated', (event) => addThread(state, event.threadId, event.properties.topic, false));
+  chat.on('chatThreadDeleted', (event) => {
+    state.threads.delete(event.threadId);
+    if (stage.threadId === event.threadId) stage.threadId = '';
+    renderThreads(state);
+  });
+  for await (const thread of chat.listChatThreads()) state.threads.set(thread.id, thread.topic);
+  renderThreads(state);
+  const [first] = state.threads.keys();
+  if (first) selectThread(state, first);
+  return state;
+}
+
+function addThread(state: Live, threadId: string, topic: string, select: boolean): void {
+  state.threads.set(threadId, topic);
+  renderThreads(state);
+  if (select || !stage.threadId) selectThread(state, threadId);
+}
+
+function selectThread(state: Live, threadId: string): void {
+  stage.threadId = threadId;
+  renderThreads(state);
+}
+
+function renderThreads(state: Live): void {
+  const list = $<HTMLUListElement>('threads');
+  list.replaceChildren(
+    ...[...state.threads].map(([id, topic]) => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = topic;
+      button.setAttribute('aria-current', String(id === stage.threadId));
+      button.addEventListener('click', () => selectThread(state, id));
+      item.append(button);
+      return item;
+    }),
+  );
+  $('threads-empty').hidden = state.threads.size > 0;
+}
+
 function show(session: DemoSession | undefined): void {
   $('signed-out').hidden = session !== undefined;
   $('signed-in').hidden = session === undefined;
+  $('account-summary').hidden = session === undefined;
+  $('sign-out').hidden = session === undefined;
   if (!session) {
     $<HTMLInputElement>('display-name').focus();
     return;
@@ -25,52 +121,90 @@ function show(session: DemoSession | undefined): void {
     session.source === 'store' ? 'this browser’s token store (no request made)' : 'the service';
 }
 
-const sessions = new DemoSessions(await TokenStore.open(), new URL('/', location.href).href);
-let current: DemoSession | undefined;
+async function start(session: DemoSession): Promise<void> {
+  show(session);
+  try {
+    live = await goLive(session);
+    say('Ready. Share your identifier, or call and chat with someone else’s.');
+  } catch (error) {
+    say(`Could not connect: ${messageOf(error)}`, 'error');
+  }
+}
 
 try {
-  current = await sessions.resume();
+  const resumed = await sessions.resume();
+  if (resumed) await start(resumed);
+  else show(undefined);
 } catch (error) {
-  say(`Could not restore your session: ${(error as Error).message}`, 'error');
+  show(undefined);
+  say(`Could not restore your session: ${messageOf(error)}`, 'error');
 }
-show(current);
 
+// ---- actions ----------------------------------------------------------------------------------
 $<HTMLFormElement>('sign-in').addEventListener('submit', async (event) => {
   event.preventDefault();
   const name = $<HTMLInputElement>('display-name').value.trim();
   if (!name) return;
   say('Signing in…');
   try {
-    current = await sessions.signIn(name);
-    show(current);
-    say('Signed in.');
+    await start(await sessions.signIn(name));
   } catch (error) {
-    say(`Sign-in failed: ${(error as Error).message}`, 'error');
+    say(`Sign-in failed: ${messageOf(error)}`, 'error');
   }
 });
 
-$('refresh').addEventListener('click', async () => {
-  if (!current) return;
+$<HTMLFormElement>('new-chat').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!live) return;
+  const input = $<HTMLInputElement>('chat-with');
+  const other = input.value.trim();
+  if (!isCommunicationUserRawId(other)) {
+    say('That is not a user identifier: it starts with 8:acs:', 'error');
+    return;
+  }
+  if (other === live.session.record.userId) {
+    say('That is your own identifier: use someone else’s.', 'error');
+    return;
+  }
   try {
-    const token = await current.credential.getToken();
-    say(`Token valid until ${new Date(token.expiresOnTimestamp).toLocaleString()}.`);
+    const me = live.session.record.displayName ?? 'Someone';
+    const { chatThread, invalidParticipants } = await live.chat.createChatThread(
+      { topic: `Chat started by ${me}` },
+      { participants: [{ id: { communicationUserId: other } }, { id: { communicationUserId: live.session.record.userId }, displayName: me }] },
+    );
+    if (invalidParticipants?.length) {
+      say('Nobody has that identifier on this service.', 'error');
+      return;
+    }
+    addThread(live, chatThread!.id, chatThread!.topic, true);
+    input.value = '';
+    say('Chat started.');
   } catch (error) {
-    say(`Refresh failed: ${(error as Error).message}`, 'error');
+    say(`Could not start the chat: ${messageOf(error)}`, 'error');
   }
 });
 
 $('copy-id').addEventListener('click', async () => {
-  if (!current) return;
-  await navigator.clipboard.writeText(current.record.userId).then(
+  const id = $('user-id').textContent ?? '';
+  await navigator.clipboard.writeText(id).then(
     () => say('Identifier copied.'),
     () => say('Copy failed: select the identifier and copy it by hand.', 'error'),
   );
 });
 
 $('sign-out').addEventListener('click', async () => {
-  if (!current) return;
-  await sessions.signOut(current);
-  current = undefined;
+  if (!live) return;
+  const current = live;
+  live = undefined;
+  await current.agent.dispose();
+  await current.chat.stopRealtimeNotifications();
+  current.channel.stop();
+  stage.callAgent = undefined;
+  stage.chatClient = undefined;
+  stage.threadId = '';
+  await sessions.signOut(current.session);
   show(undefined);
   say('Signed out.');
 });
+
+stage.addEventListener('acs-error', (event) => say(messageOf((event as CustomEvent<{ error: unknown }>).detail.error), 'error'));
