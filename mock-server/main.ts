@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { startDemoServer } from './demoServer.js';
 import { startService } from './service.js';
 
-const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | --memory] [--demo]
+const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | --memory] [--demo] [--rate-limits]
 
   --port N      port to listen on (default 8080; 0 picks a free one)
   --host ADDR   interface to bind (default 127.0.0.1)
@@ -12,7 +12,11 @@ const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | -
   --demo        also serve the demo page (Vite) and its token route
   --https       serve HTTPS with a self-signed certificate kept in the data folder
   --ice-servers JSON  ICE servers for calls, e.g. '[{"urls":"stun:stun.example.org:3478"}]'
-                (default none: host candidates, right for one machine or a LAN)`;
+                (default none: host candidates, right for one machine or a LAN)
+  --rate-limits throttle identity and chat operations as ACS documents (429 with Retry-After)
+  --stats-interval MS
+                print a status line (memory, open sockets) as JSON every MS milliseconds
+                (for load tests: run node with --expose-gc to measure after a collection)`;
 
 function parseCli() {
   try {
@@ -25,6 +29,8 @@ function parseCli() {
         demo: { type: 'boolean', default: false },
         https: { type: 'boolean', default: false },
         'ice-servers': { type: 'string' },
+        'rate-limits': { type: 'boolean', default: false },
+        'stats-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -32,7 +38,11 @@ function parseCli() {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not "${values.port}"`);
     if (values.memory && values.data) throw new Error('--memory and --data exclude each other');
-    return { ...values, port, iceServers: parseIceServers(values['ice-servers']) };
+    const statsInterval = values['stats-interval'] === undefined ? undefined : Number(values['stats-interval']);
+    if (statsInterval !== undefined && !(Number.isInteger(statsInterval) && statsInterval >= 10)) {
+      throw new Error(`--stats-interval must be an integer of at least 10 (ms), not "${values['stats-interval']}"`);
+    }
+    return { ...values, port, iceServers: parseIceServers(values['ice-servers']), statsInterval };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -66,7 +76,7 @@ if (args.help) {
 }
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
-const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers };
+const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers, rateLimits: args['rate-limits'] };
 const service = await (args.demo ? startDemoServer({ ...serviceOptions, watch: true }) : startService(serviceOptions)).catch(
   (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
@@ -85,6 +95,19 @@ if (service.certificatePath) {
   console.log(`  Node clients: NODE_EXTRA_CA_CERTS=${service.certificatePath}`);
 }
 if (args.demo) console.log(`Demo page: ${service.endpoint}`);
+if (args['rate-limits']) console.log('Rate limits: on (ACS service limits; 429 with Retry-After).');
+
+if (args.statsInterval !== undefined) {
+  // One JSON line per interval: load tests read the service's own memory from here.
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const timer = setInterval(() => {
+    collect?.();
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    const stats = { time: Date.now(), rss, heapUsed, heapTotal, external, sockets: service.realtime.connectionCount };
+    console.log(`STATS ${JSON.stringify(stats)}`);
+  }, args.statsInterval);
+  timer.unref();
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

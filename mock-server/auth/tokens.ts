@@ -22,6 +22,8 @@ export interface VerifiedToken {
   userId: string;
   scopes: TokenScope[];
   expiresOn: Date;
+  /** The user's token generation the token was issued in (bumped by every revoke). */
+  generation: number;
 }
 
 /**
@@ -93,7 +95,16 @@ export class TokenService {
         'InsufficientScope',
       );
     }
-    return { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000) };
+    return { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000), generation: gen };
+  }
+
+  /**
+   * Whether a token verified earlier is still good as far as revocation and deletion go, checked
+   * synchronously: a socket whose token was verified before a revoke that landed while the upgrade
+   * was in flight must not open.
+   */
+  isStillValid(verified: VerifiedToken): boolean {
+    return this.#identities.getUser(verified.userId)?.tokenGeneration === verified.generation;
   }
 
   /** Reads `Authorization: Bearer <token>` and verifies it. */

@@ -153,11 +153,21 @@ export class ChatService {
       deleteUserParticipation: db.prepare('DELETE FROM chat_participants WHERE raw_id = ?'),
       deleteUserReceipts: db.prepare('DELETE FROM chat_read_receipts WHERE raw_id = ?'),
     };
+    // Message ids and versions are numbers kept increasing past the clock when many come in one
+    // millisecond: a restart must go on after the newest one stored, or it would hand out an id
+    // already taken (the clock may not have caught up yet).
+    const newest = db.prepare('SELECT MAX(CAST(version AS INTEGER)) AS newest FROM chat_messages').get() as { newest: number | null };
+    this.#lastMessageId = newest.newest ?? 0;
     identities.onUserDeleted('chat', (userId) => {
       this.#q.deleteUserMessages.run(userId);
       this.#q.deleteUserReceipts.run(userId);
       this.#q.deleteUserParticipation.run(userId);
     });
+  }
+
+  /** Whether a user is a participant of a thread (for per-thread throttling). */
+  isParticipant(threadId: string, rawId: string): boolean {
+    return this.#q.participant.get(threadId, rawId) !== undefined;
   }
 
   // ---- threads -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ export function setCorsHeaders(req: IncomingMessage, res: ServerResponse): void 
   res.setHeader('vary', 'origin');
   res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
   res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
-  res.setHeader('access-control-expose-headers', 'retry-after, location, x-ms-client-request-id');
+  res.setHeader('access-control-expose-headers', 'retry-after, retry-after-ms, location, x-ms-client-request-id');
   res.setHeader('access-control-max-age', '600');
 }
 

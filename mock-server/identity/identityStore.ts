@@ -11,6 +11,9 @@ export interface UserRecord {
 /** Removes everything one kind of content keeps for a user; runs inside the deletion transaction. */
 export type UserContentDeleter = (userId: string) => void;
 
+/** Told after a user's tokens stopped being valid: revoked, or the user deleted (after the commit). */
+export type TokensInvalidatedListener = (userId: string, reason: 'revoked' | 'deleted') => void;
+
 /**
  * Users of the service. Deletion is the one path that removes a user's content: chat, calling and
  * any later area register a deleter here, and all of them run in one transaction with the user row,
@@ -20,6 +23,7 @@ export class IdentityStore {
   readonly #db: Db;
   readonly #resourceId: string;
   readonly #deleters = new Map<string, UserContentDeleter>();
+  readonly #invalidatedListeners = new Set<TokensInvalidatedListener>();
   readonly #statements;
 
   constructor(db: Db, resourceId: string) {
@@ -38,6 +42,15 @@ export class IdentityStore {
     this.#deleters.set(name, deleter);
   }
 
+  /**
+   * Registers a listener for revocations and deletions: whatever holds a connection opened with a
+   * user's token (the real-time channel, signalling) closes it then, not only when the token expires.
+   */
+  onTokensInvalidated(listener: TokensInvalidatedListener): () => void {
+    this.#invalidatedListeners.add(listener);
+    return () => this.#invalidatedListeners.delete(listener);
+  }
+
   createUser(): UserRecord {
     const id = `8:acs:${this.#resourceId}_${randomUUID()}`;
     const createdAt = Date.now();
@@ -54,16 +67,30 @@ export class IdentityStore {
 
   /** Invalidates every token issued so far; returns false for an unknown user. */
   revokeTokens(id: string): boolean {
-    return this.#statements.revoke.run(id).changes > 0;
+    const revoked = this.#statements.revoke.run(id).changes > 0;
+    if (revoked) this.#notifyInvalidated(id, 'revoked');
+    return revoked;
   }
 
   /** Deletes the user and all its content atomically; returns false for an unknown user. */
   deleteUser(id: string): boolean {
-    return this.#db.transaction(() => {
+    const deleted = this.#db.transaction(() => {
       if (!this.getUser(id)) return false;
       for (const deleter of this.#deleters.values()) deleter(id);
       this.#statements.delete.run(id);
       return true;
     })();
+    if (deleted) this.#notifyInvalidated(id, 'deleted');
+    return deleted;
+  }
+
+  #notifyInvalidated(id: string, reason: 'revoked' | 'deleted'): void {
+    for (const listener of this.#invalidatedListeners) {
+      try {
+        listener(id, reason);
+      } catch (error) {
+        console.error('A token-invalidation listener failed:', error);
+      }
+    }
   }
 }

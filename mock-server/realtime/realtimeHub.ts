@@ -84,6 +84,10 @@ export class RealtimeHub {
       this.#statements.deleteSeq.run(userId);
       this.#statements.deleteSentEvents.run(userId);
     });
+    // A revoked token or a deleted user loses its open sockets at once, not when the token expires.
+    identities.onTokensInvalidated((userId, reason) =>
+      this.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'),
+    );
     const heartbeatMs = options.heartbeatMs ?? 30_000;
     this.#heartbeat = setInterval(() => this.#checkLiveness(), heartbeatMs);
     this.#heartbeat.unref();
@@ -163,6 +167,20 @@ export class RealtimeHub {
     );
   }
 
+  /** Closes every socket of a user with 4401 (its tokens were revoked, or it was deleted). */
+  closeUser(userId: string, reason: string): void {
+    const set = this.#connections.get(userId);
+    if (!set) return;
+    for (const connection of [...set]) connection.ws.close(RealtimeCloseCode.Unauthorized, reason);
+  }
+
+  /** Open sockets, for the service's status figures. */
+  get connectionCount(): number {
+    let count = 0;
+    for (const set of this.#connections.values()) count += set.size;
+    return count;
+  }
+
   /** Closes every connection (service shutdown). */
   close(): void {
     clearInterval(this.#heartbeat);
@@ -197,6 +215,11 @@ export class RealtimeHub {
    * between the replay query and the registration, so nothing is lost or sent twice.
    */
   #open(ws: WebSocket, verified: VerifiedToken, endpointId: string, lastSeq: number | undefined): void {
+    if (!this.#tokens.isStillValid(verified)) {
+      // Revoked or deleted while the upgrade was in flight.
+      ws.close(RealtimeCloseCode.Unauthorized, 'token revoked');
+      return;
+    }
     const connection = new Connection(ws, verified, endpointId);
     const { userId } = verified;
     const current = (this.#statements.lastSeq.get(userId) as { last_seq: number } | undefined)?.last_seq ?? 0;

@@ -181,6 +181,11 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     return call;
   }
 
+  /** @internal For fault-injection tests: this endpoint's signalling peer. */
+  get peerEndpointForTesting(): PeerEndpoint {
+    return this.#peer;
+  }
+
   /** Leaves every call, closes signalling and (its own) real-time channel. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;

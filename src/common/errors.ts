@@ -36,6 +36,27 @@ export class RestError extends CommunicationError {
   }
 }
 
+/**
+ * The service kept answering 429 (Too Many Requests) until the retry budget ran out. Code
+ * `TooManyRequests`, status 429; `retryAfterInMs` is the service's last `Retry-After` (when it sent
+ * one) and `attempts` how many times the request was sent. A `RestError`, so code that handles
+ * those keeps working.
+ */
+export class ThrottlingError extends RestError {
+  override readonly name: string = 'ThrottlingError';
+  readonly retryAfterInMs: number | undefined;
+  readonly attempts: number;
+
+  constructor(
+    message: string,
+    options: { details?: unknown; retryAfterInMs?: number; attempts: number; cause?: unknown },
+  ) {
+    super('TooManyRequests', message, { statusCode: 429, details: options.details, cause: options.cause });
+    this.retryAfterInMs = options.retryAfterInMs;
+    this.attempts = options.attempts;
+  }
+}
+
 /** The operation was cancelled through its `abortSignal`. */
 export class AbortError extends CommunicationError {
   override readonly name: string = 'AbortError';

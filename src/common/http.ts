@@ -1,4 +1,4 @@
-import { AbortError, RestError, throwIfAborted } from './errors.js';
+import { AbortError, RestError, ThrottlingError, throwIfAborted } from './errors.js';
 
 /** Adds authentication headers to one attempt of a request (re-run on every retry). */
 export type AuthPolicy = (request: {
@@ -110,7 +110,18 @@ export class HttpPipeline {
         await this.#sleep(Math.min(delay, this.#maxRetryDelayMs), request.abortSignal);
         continue;
       }
-      throw await toRestError(response);
+      const error = await toRestError(response);
+      if (response.status === 429) {
+        // Still throttled after the whole retry budget: a typed error that says so.
+        // The service's message is kept; `attempts` says how many were spent.
+        throw new ThrottlingError(error.message, {
+          details: error.details,
+          retryAfterInMs: retryAfterMs(response.headers),
+          attempts: attempt + 1,
+          cause: error,
+        });
+      }
+      throw error;
     }
   }
 

@@ -21,9 +21,30 @@ export type CallMediaEvents = {
 interface Link {
   connection: MediaConnection;
   state: PeerMediaState;
+  /** When the link was made (dialled or answered), for the connect timeout. */
+  createdAt: number;
+  /** Since when the connection has been `disconnected`, if it is. */
+  disconnectedSince?: number;
 }
 
 const REDIAL_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * @internal How long a link may take or stay broken before it is given up (and redialled by the
+ * dialling side). Tests shorten them; they are not options because nothing else should.
+ */
+export const mediaTimeouts = {
+  /**
+   * A link not connected this long after it was made is given up: an offer that was never answered
+   * (lost with a signalling socket, or left pending by the other side) would otherwise keep the
+   * dialler in `have-local-offer` for good, and ICE that never completes would never be retried.
+   */
+  connectMs: 15_000,
+  /** A connection that stays `disconnected` this long (the other side vanished or closed it) is given up. */
+  disconnectedMs: 3_000,
+  /** How often the links are checked. */
+  checkMs: 500,
+};
 
 /**
  * One call's media: a full mesh of PeerJS media connections, one per pair of endpoints. Of each
@@ -37,13 +58,25 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
   readonly #links = new Map<string, Link>();
   readonly #wanted = new Set<string>();
   readonly #redials = new Map<string, { attempt: number; timer?: ReturnType<typeof setTimeout> }>();
+  #watchdog: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  readonly #onSignalling: (change: { connected: boolean }) => void;
 
   constructor(callId: string, peer: PeerEndpoint, local: LocalMedia) {
     super();
     this.#callId = callId;
     this.#peer = peer;
     this.#local = local;
+    // Signalling back: dial at once whoever could not be dialled while it was away.
+    this.#onSignalling = ({ connected }) => {
+      if (!connected || this.#closed) return;
+      for (const peerId of this.#wanted) {
+        if (this.#links.has(peerId) || !dialsFirst(this.#peer.peerId, peerId)) continue;
+        clearTimeout(this.#redials.get(peerId)?.timer);
+        this.#dial(peerId);
+      }
+    };
+    peer.on('signallingChanged', this.#onSignalling);
   }
 
   /** The remote endpoints (peer ids) this call should be connected with now. */
@@ -77,18 +110,24 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
+    this.#peer.off('signallingChanged', this.#onSignalling);
     for (const peerId of [...this.#wanted]) this.#drop(peerId);
     this.removeAllListeners();
   }
 
   #dial(peerId: string): void {
     const connection = this.#peer.call(peerId, this.#local.streamForConnection(), { callId: this.#callId });
-    this.#track(peerId, connection);
+    // Signalling is down: try again later (or as soon as it is back).
+    if (!connection) this.#scheduleRedial(peerId);
+    else this.#track(peerId, connection);
   }
 
   #track(peerId: string, connection: MediaConnection): void {
-    const link: Link = { connection, state: 'connecting' };
+    const link: Link = { connection, state: 'connecting', createdAt: Date.now() };
     this.#links.set(peerId, link);
+    this.#watchdog ??= setInterval(() => this.#check(), mediaTimeouts.checkMs);
     this.#setState(peerId, link, 'connecting');
     const pc = connection.peerConnection;
     void this.#local.attach(pc);
@@ -99,11 +138,12 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     const onState = () => {
       if (this.#links.get(peerId) !== link) return;
       if (pc.connectionState === 'connected') {
+        link.disconnectedSince = undefined;
         this.#redials.delete(peerId);
         this.#setState(peerId, link, 'connected');
         publish();
       } else if (pc.connectionState === 'failed') {
-        connection.close();
+        this.#fail(peerId, link);
       }
     };
     pc.addEventListener('connectionstatechange', onState);
@@ -111,12 +151,50 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     connection.on('error', () => this.#lost(peerId, link));
   }
 
+  /**
+   * Checks every link: one closed under us (no event fires for a local close), failed, stuck before
+   * connecting, or disconnected for too long is given up, and the dialling side dials again.
+   */
+  #check(): void {
+    const now = Date.now();
+    for (const [peerId, link] of [...this.#links]) {
+      const pc = link.connection.peerConnection;
+      if (!pc || pc.signalingState === 'closed' || pc.connectionState === 'closed' || pc.connectionState === 'failed') {
+        this.#fail(peerId, link);
+      } else if (link.state !== 'connected' && now - link.createdAt > mediaTimeouts.connectMs) {
+        this.#fail(peerId, link);
+      } else if (pc.connectionState === 'disconnected') {
+        link.disconnectedSince ??= now;
+        if (now - link.disconnectedSince > mediaTimeouts.disconnectedMs) this.#fail(peerId, link);
+      } else {
+        link.disconnectedSince = undefined;
+      }
+    }
+  }
+
+  /** Gives a link up: closes it (PeerJS emits no `close` for one that never opened) and handles the loss. */
+  #fail(peerId: string, link: Link): void {
+    if (this.#links.get(peerId) !== link) return;
+    link.connection.close();
+    this.#lost(peerId, link);
+  }
+
   #lost(peerId: string, link: Link): void {
     if (this.#links.get(peerId) !== link) return;
     this.#links.delete(peerId);
     this.#local.detach(link.connection.peerConnection);
     this.#setState(peerId, link, 'disconnected');
+    if (this.#links.size === 0) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+    }
     if (this.#closed || !this.#wanted.has(peerId) || !dialsFirst(this.#peer.peerId, peerId)) return;
+    this.#scheduleRedial(peerId);
+  }
+
+  #scheduleRedial(peerId: string): void {
+    if (this.#closed || !this.#wanted.has(peerId)) return;
+    clearTimeout(this.#redials.get(peerId)?.timer);
     const redial = this.#redials.get(peerId) ?? { attempt: 0 };
     this.#redials.set(peerId, redial);
     const delay = REDIAL_DELAYS_MS[Math.min(redial.attempt++, REDIAL_DELAYS_MS.length - 1)]!;
@@ -135,6 +213,10 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     this.#local.detach(link.connection.peerConnection);
     link.connection.close();
     this.#setState(peerId, link, 'disconnected');
+    if (this.#links.size === 0) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+    }
   }
 
   #setState(peerId: string, link: Link, state: PeerMediaState): void {

@@ -33,6 +33,9 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
   #attempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
+  #ignoreIncoming = 0;
+  /** @internal Incoming connections left unanswered by {@link ignoreIncomingForTesting}. */
+  readonly ignoredForTesting: MediaConnection[] = [];
 
   constructor(options: PeerEndpointOptions) {
     super();
@@ -54,9 +57,30 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
     return this.#opening;
   }
 
-  call(remotePeerId: string, stream: MediaStream, metadata: unknown): MediaConnection {
+  /** Dials a remote endpoint; `undefined` while signalling is lost (PeerJS cannot dial then). */
+  call(remotePeerId: string, stream: MediaStream, metadata: unknown): MediaConnection | undefined {
     if (!this.#peer) throw CallingError.invalidState('dial', 'not registered with signalling');
-    return this.#peer.call(remotePeerId, stream, { metadata });
+    if (this.#peer.disconnected || this.#peer.destroyed) return undefined;
+    return this.#peer.call(remotePeerId, stream, { metadata }) ?? undefined;
+  }
+
+  /** Whether the signalling socket is up. */
+  get signallingConnected(): boolean {
+    return this.#peer !== undefined && !this.#peer.disconnected && !this.#peer.destroyed;
+  }
+
+  /**
+   * @internal For fault-injection tests: the signalling socket drops as in a network failure (the
+   * endpoint reconnects by itself; media already flowing is not affected).
+   */
+  simulateSignallingDropForTesting(): void {
+    const socket = (this.#peer?.socket as unknown as { _socket?: WebSocket } | undefined)?._socket;
+    socket?.close();
+  }
+
+  /** @internal For fault-injection tests: the next `count` incoming offers get no answer, as if lost. */
+  ignoreIncomingForTesting(count: number): void {
+    this.#ignoreIncoming = count;
   }
 
   dispose(): void {
@@ -83,7 +107,14 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
       debug: 0,
     });
     this.#peer = peer;
-    peer.on('call', (connection) => this.emit('incoming', connection));
+    peer.on('call', (connection) => {
+      if (this.#ignoreIncoming > 0) {
+        this.#ignoreIncoming--;
+        this.ignoredForTesting.push(connection);
+        return;
+      }
+      this.emit('incoming', connection);
+    });
     await new Promise<void>((resolve, reject) => {
       const onOpen = () => {
         peer.off('error', onError);

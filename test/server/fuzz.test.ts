@@ -1,0 +1,627 @@
+/**
+ * Generated bad input (fast-check) against every route of the service and both sockets. Every
+ * request is authenticated well enough to reach validation most of the time (HMAC-signed over the
+ * generated body, or a valid user token), so the generators exercise parsing and checks, not only
+ * the auth gate. The properties:
+ *
+ * - HTTP: never a 5xx, never a non-JSON error; a refused request (4xx) leaves every stored row and
+ *   the calls in progress exactly as they were. Accepted requests (the generator sometimes builds
+ *   a valid one) may change state: that is not bad input.
+ * - Real-time channel: a refused connection or a bad frame closes the socket with a 44xx code and
+ *   a reason (1009 for an oversized frame); nothing is stored.
+ * - Signalling: a refused registration is an HTTP 4xx with a JSON error before the upgrade; a
+ *   frame that is not a PeerJS client message closes the socket with 4400 and a reason; valid
+ *   messages are relayed and the socket stays open.
+ *
+ * The number of generated inputs is printed and kept in test-results/reliability/fuzz.json.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { WebSocket } from 'ws';
+import { type RunningService, startService } from '../../mock-server/service.js';
+import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
+import { parsePeerId, peerIdFor } from '../../src/calling/peerIds.js';
+import { signRequest } from '../../src/common/hmac.js';
+import { recordFigures } from './figures.js';
+import {
+  API_VERSION,
+  CHAT_API_VERSION,
+  type ChatUser,
+  WAIT_MS,
+  chatUser,
+  closeRealtimeClients,
+  createThread,
+  forgeToken,
+  sendMessage,
+  serviceUrl,
+  stateSnapshot,
+  threadPath,
+  userModel,
+  userRequest,
+} from './helpers.js';
+
+/** Runs per property; the whole file stays around ten seconds. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || undefined;
+const runs = (n: number) => RUNS ?? n;
+
+const tried: Record<string, number> = {};
+const outcomes: Record<string, number> = {};
+const count = (what: string) => (tried[what] = (tried[what] ?? 0) + 1);
+const outcome = (what: string) => (outcomes[what] = (outcomes[what] ?? 0) + 1);
+
+let service: RunningService;
+/** a and b are in the thread and the call; outsider is in neither. */
+let a: ChatUser;
+let b: ChatUser;
+let outsider: ChatUser;
+let tokens: Record<string, string | undefined>;
+const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '' };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Re-creates what an accepted generated request may have destroyed (deleted thread, ended call). */
+async function ensureFixtures(): Promise<void> {
+  const member = (id: string) => fixture.thread !== '' && service.chat.isParticipant(fixture.thread, id);
+  if (!member(a.id) || !member(b.id)) {
+    fixture.thread = await createThread(service, a, [b.id], 'Fuzzed');
+    fixture.messageOfA = '';
+    fixture.messageOfB = '';
+  }
+  const live = (id: string) =>
+    id !== '' &&
+    (service.db.prepare('SELECT deleted_on FROM chat_messages WHERE thread_id = ? AND id = ?').get(fixture.thread, id) as
+      | { deleted_on: number | null }
+      | undefined)?.deleted_on === null;
+  if (!live(fixture.messageOfA)) fixture.messageOfA = await sendMessage(service, a, fixture.thread, 'from a');
+  if (!live(fixture.messageOfB)) fixture.messageOfB = await sendMessage(service, b, fixture.thread, 'from b');
+  let callLive = false;
+  try {
+    callLive = fixture.call !== '' && service.calling.getCall(a.id, fixture.call).state !== 'Ended';
+  } catch {
+    callLive = false;
+  }
+  if (!callLive) {
+    fixture.call = service.calling.startCall(a.id, { targets: [b.id], endpointId: 'fuzzA' }).id;
+  }
+  if (!service.identities.getUser(fixture.victim)) fixture.victim = service.identities.createUser().id;
+}
+
+/** Every stored row plus the calls in progress the fixtures take part in. */
+function snapshot(): unknown {
+  const calls: unknown[] = [];
+  for (const user of [a, b]) {
+    try {
+      // Every read of a call numbers a new snapshot: the version is no state.
+      const { version: _version, ...call } = service.calling.getCall(user.id, fixture.call);
+      calls.push(call);
+    } catch (error) {
+      calls.push(String(error));
+    }
+  }
+  return {
+    state: stateSnapshot(service),
+    history: service.db.prepare('SELECT * FROM call_history ORDER BY user_id, call_id').all(),
+    calls,
+  };
+}
+
+// ---- generated values ----------------------------------------------------------------------------
+
+/** Anything JSON can carry, biased to the wrong types and sizes validators must catch. */
+const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 20 }) },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 10 }) },
+  { weight: 2, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.double() },
+  { weight: 1, arbitrary: fc.boolean() },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 2, arbitrary: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }) },
+  { weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 257, max: 5000 }).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.constantFrom('', ' ', '\u0000', '__proto__', 'constructor', '8:acs:x', '4:+1555', '💥'.repeat(3)) },
+);
+
+/** An identifier model as the chat and calling routes take, mostly malformed. */
+const identifierModel: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null).map(() => userModel(b.id)),
+  fc.record({ communicationUser: fc.record({ id: anyValue }) }),
+  fc.record({ rawId: anyValue }, { requiredKeys: [] }),
+  fc.record({ phoneNumber: fc.record({ value: anyValue }) }),
+  fc.record({ kind: anyValue, rawId: anyValue, microsoftTeamsUser: anyValue }, { requiredKeys: [] }),
+  anyValue,
+);
+
+interface Route {
+  name: string;
+  method: string;
+  /** Builds the path from generated path parameters (each either a fixture id or garbage). */
+  path: (params: string[]) => string;
+  params: (() => string)[];
+  auth: 'admin' | 'user' | 'open';
+  /** A valid body (the generator mutates it); undefined for routes without one. */
+  valid?: () => Record<string, unknown>;
+}
+
+const encode = encodeURIComponent;
+const ROUTES: Route[] = [
+  { name: 'create identity', method: 'POST', auth: 'admin', path: () => '/identities', params: [], valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }) },
+  { name: 'issue token', method: 'POST', auth: 'admin', path: ([id]) => `/identities/${id}/:issueAccessToken`, params: [() => fixture.victim], valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }) },
+  { name: 'revoke tokens', method: 'POST', auth: 'admin', path: ([id]) => `/identities/${id}/:revokeAccessTokens`, params: [() => fixture.victim], valid: () => ({}) },
+  { name: 'delete identity', method: 'DELETE', auth: 'admin', path: ([id]) => `/identities/${id}`, params: [() => fixture.victim] },
+  { name: 'create thread', method: 'POST', auth: 'user', path: () => '/chat/threads', params: [], valid: () => ({ topic: 'T', participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } }], metadata: { a: 'b' }, retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 } }) },
+  { name: 'list threads', method: 'GET', auth: 'user', path: () => '/chat/threads', params: [] },
+  { name: 'get thread', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}`, params: [() => fixture.thread] },
+  { name: 'update thread', method: 'PATCH', auth: 'user', path: ([t]) => `/chat/threads/${t}`, params: [() => fixture.thread], valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }) },
+  { name: 'delete thread', method: 'DELETE', auth: 'user', path: ([t]) => `/chat/threads/${t}`, params: [() => fixture.thread] },
+  { name: 'send message', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/messages`, params: [() => fixture.thread], valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }) },
+  { name: 'list messages', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}/messages`, params: [() => fixture.thread] },
+  { name: 'get message', method: 'GET', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfA] },
+  { name: 'update message', method: 'PATCH', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfA], valid: () => ({ content: 'edited', metadata: { e: 'f' } }) },
+  { name: "update b's message", method: 'PATCH', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfB], valid: () => ({ content: 'not mine' }) },
+  { name: 'delete message', method: 'DELETE', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfA] },
+  { name: "delete b's message", method: 'DELETE', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfB] },
+  { name: 'list participants', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}/participants`, params: [() => fixture.thread] },
+  { name: 'add participants', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/participants/:add`, params: [() => fixture.thread], valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }) },
+  { name: 'remove participant', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/participants/:remove`, params: [() => fixture.thread], valid: () => ({ communicationUser: { id: outsider.id } }) },
+  { name: 'send read receipt', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/readReceipts`, params: [() => fixture.thread], valid: () => ({ chatMessageId: fixture.messageOfB }) },
+  { name: 'list read receipts', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}/readReceipts`, params: [() => fixture.thread] },
+  { name: 'typing', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/typing`, params: [() => fixture.thread], valid: () => ({ senderDisplayName: 'A' }) },
+  { name: 'start call', method: 'POST', auth: 'user', path: () => '/calling/calls', params: [], valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }) },
+  { name: 'get call', method: 'GET', auth: 'user', path: ([c]) => `/calling/calls/${c}`, params: [() => fixture.call] },
+  { name: 'accept call', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:accept`, params: [() => fixture.call], valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }) },
+  { name: 'reject call', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:reject`, params: [() => fixture.call], valid: () => ({}) },
+  { name: 'hang up', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:hangUp`, params: [() => fixture.call], valid: () => ({ forEveryone: false }) },
+  { name: 'add to call', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/participants/:add`, params: [() => fixture.call], valid: () => ({ targets: [userModel(outsider.id)] }) },
+  { name: 'update media state', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:updateMediaState`, params: [() => fixture.call], valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }) },
+  { name: 'call history', method: 'GET', auth: 'user', path: () => '/calling/history', params: [] },
+  { name: 'calling config', method: 'GET', auth: 'user', path: () => '/calling/config', params: [] },
+  { name: 'demo token', method: 'POST', auth: 'open', path: () => '/demo/token', params: [], valid: () => ({}) },
+  { name: 'demo refresh', method: 'POST', auth: 'open', path: () => '/demo/token/refresh', params: [], valid: () => ({}) },
+  { name: 'signalling over HTTP', method: 'GET', auth: 'open', path: ([p]) => `/peerjs/${p}`, params: [() => 'peerjs/id'] },
+];
+
+/** A path parameter: the fixture's own id (so checks past the lookup are reached) or garbage. */
+function pathParam(valid: () => string): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant(null).map(() => encode(valid())) },
+    { weight: 2, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).map(encode) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }).map(encode) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '8%3Aacs%3Ax',
+        encode(`8:acs:${'0'.repeat(36)}_${'f'.repeat(36)}`),
+        '19%3Aabc%40thread.v2',
+        '4%3A%2B15551234567',
+        '%',
+        '%E0%A4%A',
+        '%00',
+        '..',
+        'x'.repeat(3000),
+        '%2F',
+        '1',
+        '-1',
+        '99999999999999999999',
+      ),
+    },
+  );
+}
+
+/** The query string: the api-version (usually) plus paging parameters with generated values. */
+const query = fc.record(
+  {
+    'api-version': fc.oneof({ weight: 8, arbitrary: fc.constant('ok') }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
+    maxPageSize: fc.oneof(fc.constantFrom('0', '1', '200', '201', '-1', '1.5', 'x', '1e3', ''), fc.integer().map(String)),
+    skip: fc.oneof(fc.constantFrom('0', '-1', 'x', '9007199254740993'), fc.nat().map(String)),
+    continuationToken: fc.oneof(fc.constantFrom('0', '-5', 'abc', '1234567890123456', '1'), fc.string({ maxLength: 10 })),
+    startTime: fc.oneof(fc.constantFrom('yesterday', '2020-01-01T00:00:00Z', '0', ''), fc.string({ maxLength: 10 })),
+  },
+  { requiredKeys: [] },
+);
+
+/** A body: absent, malformed, some other JSON, a mutated valid one, or oversized. */
+function bodyFor(route: Route): fc.Arbitrary<string | Uint8Array | undefined> {
+  const valid: () => Record<string, unknown> = route.valid ?? (() => ({}));
+  const mutated = fc
+    .tuple(fc.constantFrom('drop', 'retype', 'unknown', 'nested', 'keep'), fc.nat(), anyValue, fc.string({ minLength: 1, maxLength: 10 }), identifierModel)
+    .map(([operation, index, value, name, identifier]) => {
+      const body = valid();
+      const keys = Object.keys(body);
+      const key = keys[index % Math.max(1, keys.length)];
+      if (operation === 'drop' && key) delete body[key];
+      else if (operation === 'retype' && key) body[key] = value;
+      else if (operation === 'unknown') body[name] = value;
+      else if (operation === 'nested') {
+        if (Array.isArray(body.participants)) body.participants = [{ communicationIdentifier: identifier, displayName: value }];
+        else if (Array.isArray(body.targets)) body.targets = [identifier];
+        else if (key) body[key] = { nested: value };
+      }
+      return JSON.stringify(body);
+    });
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
+    { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...Object.keys(valid()), 'extra'), anyValue, { maxKeys: 4 }).map((v) => JSON.stringify(v)) },
+    { weight: 6, arbitrary: mutated },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        JSON.stringify({ ...valid(), content: 'a'.repeat(28 * 1024 + 1) }),
+        JSON.stringify({ ...valid(), topic: 'x'.repeat(100_000) }),
+        `{"pad":"${'x'.repeat(1024 * 1024)}"}`,
+        '['.repeat(5000) + ']'.repeat(5000),
+        JSON.stringify({ metadata: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, 'v'])) }),
+      ),
+    },
+  );
+}
+
+/** Which credential a user-route request carries. */
+const userCredential = fc.oneof(
+  { weight: 10, arbitrary: fc.constant('a') },
+  { weight: 1, arbitrary: fc.constantFrom('b', 'outsider', 'chatOnly', 'voipOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none', 'basic') },
+);
+
+interface Sent {
+  status: number;
+  text: string;
+  contentType: string;
+}
+
+async function send(route: Route, path: string, q: Record<string, string | undefined>, body: string | Uint8Array | undefined, credential: string, signing: string, contentType: string | undefined): Promise<Sent> {
+  const url = serviceUrl(service, path);
+  for (const [name, value] of Object.entries(q)) {
+    if (value === undefined) continue;
+    if (name === 'api-version') {
+      url.searchParams.set(name, value === 'ok' ? (route.auth === 'admin' ? API_VERSION : route.path([]).startsWith('/calling') ? CALLING_API_VERSION : CHAT_API_VERSION) : value);
+    } else if (route.method === 'GET') {
+      url.searchParams.set(name, value);
+    }
+  }
+  const headers: Record<string, string> = {};
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  if (route.auth === 'admin') {
+    const text = body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    const signed = await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey });
+    if (signing === 'good') Object.assign(headers, signed);
+    else if (signing === 'stale') Object.assign(headers, await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey, date: new Date(Date.now() - 16 * 60_000) }));
+    else if (signing === 'otherKey') Object.assign(headers, await signRequest({ method: route.method, url: url.href, body: text, accessKey: Buffer.alloc(32, 7).toString('base64') }));
+    else if (signing === 'garbage') Object.assign(headers, { ...signed, Authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signing}` });
+    else if (signing === 'bearer') headers.authorization = `Bearer ${tokens.a}`;
+  } else if (route.auth === 'user' || route.name === 'demo refresh') {
+    if (credential === 'basic') headers.authorization = 'Basic YTpi';
+    else if (credential !== 'none') headers.authorization = `Bearer ${tokens[credential] ?? credential}`;
+  }
+  const response = await fetch(url, { method: route.method, headers, body: route.method === 'GET' || body === undefined ? undefined : typeof body === 'string' ? body : Buffer.from(body) });
+  return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+}
+
+function assertWellFormed(response: Sent, what: string): void {
+  assert.ok(response.status < 500, `${what}: ${response.status} ${response.text.slice(0, 300)}`);
+  assert.ok(response.status >= 200 && response.status !== 304 && !(response.status >= 300 && response.status < 400), `${what}: status ${response.status}`);
+  if (response.status >= 400) {
+    assert.match(response.contentType, /^application\/json/, `${what}: a ${response.status} that is not JSON: ${response.text.slice(0, 200)}`);
+    const body = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
+    assert.deepEqual(Object.keys(body), ['error'], `${what}: ${response.text.slice(0, 200)}`);
+    assert.equal(typeof body.error?.code, 'string', `${what}: error.code`);
+    assert.ok(typeof body.error?.message === 'string' && body.error.message.length > 0, `${what}: error.message`);
+  } else if (response.text !== '') {
+    assert.match(response.contentType, /^application\/json/, `${what}: a ${response.status} that is not JSON`);
+    JSON.parse(response.text);
+  }
+}
+
+before(async () => {
+  service = await startService({ demo: true, calling: { ringTimeoutMs: 10 * 60_000 } });
+  a = await chatUser(service, ['chat', 'voip']);
+  b = await chatUser(service, ['chat', 'voip']);
+  outsider = await chatUser(service, ['chat', 'voip']);
+  const revoked = await chatUser(service, ['chat', 'voip']);
+  service.identities.revokeTokens(revoked.id);
+  const deleted = await chatUser(service, ['chat', 'voip']);
+  service.identities.deleteUser(deleted.id);
+  const key = service.secrets.tokenSigningSecret;
+  const claims = { sub: a.id, skypeid: a.id.slice(2), acsScope: 'chat,voip', gen: 0 };
+  tokens = {
+    a: a.token,
+    b: b.token,
+    outsider: outsider.token,
+    chatOnly: (await chatUser(service, ['chat'])).token,
+    voipOnly: (await chatUser(service, ['voip'])).token,
+    expired: await forgeToken(key, claims, { iat: now() - 7200, exp: now() - 3600 }),
+    revoked: revoked.token,
+    deleted: deleted.token,
+    foreign: await forgeToken(Buffer.alloc(32, 1).toString('base64'), claims, { iat: now(), exp: now() + 3600 }),
+    garbage: 'not.a.jwt',
+  };
+  await ensureFixtures();
+});
+
+after(async () => {
+  await closeRealtimeClients();
+  await service.close();
+  const inputs = Object.values(tried).reduce((sum, n) => sum + n, 0);
+  recordFigures('fuzz', { inputsTried: inputs, byKind: tried, outcomes });
+});
+
+describe('fuzz: HTTP routes', () => {
+  for (const route of ROUTES) {
+    test(`${route.method} ${route.name}: never 5xx, refusals are JSON errors that change nothing`, async () => {
+      const property = fc.asyncProperty(
+        fc.tuple(...route.params.map((valid) => pathParam(valid))),
+        query,
+        bodyFor(route),
+        userCredential,
+        fc.oneof({ weight: 8, arbitrary: fc.constant('good') }, { weight: 1, arbitrary: fc.constantFrom('stale', 'otherKey', 'garbage', 'bearer', 'none') }),
+        fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), { nil: undefined }),
+        async (params, q, body, credential, signing, contentType) => {
+          await ensureFixtures();
+          const path = route.path(params as string[]);
+          const before = snapshot();
+          const response = await send(route, path, q, body, credential, signing, contentType);
+          count('http');
+          outcome(String(response.status));
+          const what = `${route.method} ${path.slice(0, 120)} as ${credential}/${signing}`;
+          assertWellFormed(response, what);
+          if (response.status >= 400) assert.deepEqual(snapshot(), before, `${what}: a refused request (${response.status}) changed stored state`);
+        },
+      );
+      await fc.assert(property, { numRuns: runs(route.auth === 'open' ? 30 : 50), includeErrorInReport: true });
+    });
+  }
+
+  test('generated methods and paths outside the routes: 404/405 JSON errors', async () => {
+    const property = fc.asyncProperty(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+      fc.array(fc.oneof(fc.constantFrom('identities', 'chat', 'threads', 'calling', 'calls', 'messages', ':add', 'demo', 'peerjs', '..', '%2e%2e'), fc.string({ minLength: 1, maxLength: 8 }).map(encode)), { minLength: 0, maxLength: 6 }),
+      fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+      async (method, segments, body) => {
+        const path = `/${segments.join('/')}`;
+        const before = snapshot();
+        const url = serviceUrl(service, path);
+        url.searchParams.set('api-version', CHAT_API_VERSION);
+        const response = await fetch(url, { method, headers: { authorization: `Bearer ${a.token}` }, body: method === 'GET' ? undefined : body });
+        const sent = { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+        count('http');
+        outcome(String(sent.status));
+        assertWellFormed(sent, `${method} ${path}`);
+        if (sent.status >= 400) assert.deepEqual(snapshot(), before, `${method} ${path} changed state`);
+      },
+    );
+    await fc.assert(property, { numRuns: runs(150), includeErrorInReport: true });
+  });
+
+  test('the service still answers, and the fixtures are intact', async () => {
+    const response = await userRequest(service, a.token, 'GET', threadPath(fixture.thread, '/messages'));
+    assert.equal(response.status, 200, response.text);
+  });
+});
+
+// ---- the real-time channel -----------------------------------------------------------------------
+
+interface Closed {
+  code: number;
+  reason: string;
+  frames: string[];
+}
+
+/** Opens a socket, optionally sends frames once it is ready, and resolves when it closes (or times out). */
+function socketRun(
+  url: string,
+  frames: (string | Buffer)[],
+  options: { waitMs?: number; readyType?: string; doneWhen?: (frames: string[]) => boolean } = {},
+): Promise<Closed | { open: true; frames: string[] }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    const seen: string[] = [];
+    let done = false;
+    const finish = (result: Closed | { open: true; frames: string[] }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(result);
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.terminate();
+    };
+    const timer = setTimeout(() => finish({ open: true, frames: seen }), options.waitMs ?? WAIT_MS);
+    ws.on('message', (data) => {
+      const text = data.toString();
+      seen.push(text);
+      if (options.readyType && text.includes(`"type":"${options.readyType}"`)) {
+        for (const frame of frames) ws.send(frame);
+      }
+      // Open and done: no need to wait out the timer.
+      if (options.doneWhen?.(seen)) finish({ open: true, frames: seen });
+    });
+    ws.on('close', (code, reason) => finish({ code, reason: reason.toString(), frames: seen }));
+    ws.on('error', () => undefined);
+  });
+}
+
+function realtimeUrl(params: Record<string, string | undefined>): string {
+  const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}realtime`);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  return url.href;
+}
+
+describe('fuzz: real-time channel', () => {
+  test('generated connection parameters: ready, or closed with 4400/4401/4403 and a reason', async () => {
+    const property = fc.asyncProperty(
+      fc.oneof({ weight: 3, arbitrary: fc.constant('a') }, { weight: 2, arbitrary: fc.constantFrom('expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none') }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) }),
+      fc.oneof({ weight: 3, arbitrary: fc.constant('fuzz-endpoint') }, { weight: 2, arbitrary: fc.string({ maxLength: 70 }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+      fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.nat().map(String) }, { weight: 2, arbitrary: fc.constantFrom('-1', '1.5', 'x', '', '1e400', '9007199254740993', ' 1') }),
+      async (credential, endpointId, lastSeq) => {
+        const before = stateSnapshot(service);
+        const token = credential === 'none' ? undefined : (tokens[credential] ?? credential);
+        const result = await socketRun(realtimeUrl({ access_token: token, endpointId, lastSeq }), [], {
+          readyType: 'ready',
+          waitMs: WAIT_MS,
+          doneWhen: (frames) => frames.some((f) => f.includes('"type":"ready"')),
+        });
+        count('realtimeConnect');
+        if ('open' in result) {
+          assert.ok(result.frames.some((f) => f.includes('"type":"ready"')), `an open socket without ready: ${JSON.stringify(result)}`);
+          outcome('realtime:ready');
+        } else {
+          assert.ok([4400, 4401, 4403].includes(result.code), `closed with ${result.code} ${result.reason}`);
+          assert.ok(result.reason.length > 0, 'a close without a reason');
+          outcome(`realtime:${result.code}`);
+        }
+        assert.deepEqual(stateSnapshot(service), before, 'connecting changed stored state');
+      },
+    );
+    await fc.assert(property, { numRuns: runs(120), includeErrorInReport: true });
+  });
+
+  test('generated frames: ping gets pong; anything else closes 4400 (1009 when oversized) with a reason', async () => {
+    const frame = fc.oneof(
+      { weight: 3, arbitrary: fc.string({ maxLength: 60 }) },
+      { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+      { weight: 3, arbitrary: fc.record({ type: anyValue, seq: anyValue, data: anyValue }, { requiredKeys: [] }).map((v) => JSON.stringify(v)) },
+      { weight: 2, arbitrary: fc.constantFrom('event', 'ready', 'pong', 'subscribe', 'ack', 'PING').map((type) => JSON.stringify({ type, data: {} })) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)) },
+      { weight: 1, arbitrary: fc.constant(JSON.stringify({ type: 'ping', pad: 'x'.repeat(70 * 1024) })) },
+      { weight: 1, arbitrary: fc.constant(JSON.stringify({ type: 'ping' })) },
+    );
+    let endpoint = 0;
+    const property = fc.asyncProperty(frame, async (sent) => {
+      const before = stateSnapshot(service);
+      const isPing = typeof sent === 'string' && sent === '{"type":"ping"}';
+      const result = await socketRun(realtimeUrl({ access_token: a.token, endpointId: `fuzz-frames-${endpoint++}` }), [sent], {
+        readyType: 'ready',
+        waitMs: WAIT_MS,
+        doneWhen: isPing ? (frames) => frames.includes('{"type":"pong"}') : undefined,
+      });
+      count('realtimeFrames');
+      if (isPing) {
+        assert.ok('open' in result && result.frames.includes('{"type":"pong"}'), `no pong: ${JSON.stringify(result)}`);
+        outcome('realtime:pong');
+      } else {
+        assert.ok(!('open' in result), `a bad frame left the socket open: ${String(sent).slice(0, 100)}`);
+        const oversized = Buffer.byteLength(sent) > 64 * 1024;
+        assert.equal(result.code, oversized ? 1009 : 4400, `closed with ${result.code} ${result.reason}`);
+        // 1009 (message too big) is its own reason; ws sends it without text.
+        assert.ok(oversized || result.reason.length > 0, 'a close without a reason');
+        outcome(`realtime:${result.code}`);
+      }
+      assert.deepEqual(stateSnapshot(service), before, 'a frame changed stored state');
+    });
+    await fc.assert(property, { numRuns: runs(150), includeErrorInReport: true });
+  });
+});
+
+// ---- signalling --------------------------------------------------------------------------------
+
+function signallingUrl(params: Record<string, string | undefined>): string {
+  const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}peerjs/peerjs`);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  return url.href;
+}
+
+/** The HTTP answer to a refused upgrade, or 101 with the first message. */
+function upgrade(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      resolve({ status: 0, body: 'timeout' });
+    }, WAIT_MS);
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    ws.once('message', (data) => {
+      clearTimeout(timer);
+      ws.close();
+      resolve({ status: 101, body: data.toString() });
+    });
+    ws.on('error', () => undefined);
+  });
+}
+
+describe('fuzz: signalling', () => {
+  test('generated registrations: OPEN for the own id and key, else a JSON 4xx before the upgrade', async () => {
+    const property = fc.asyncProperty(
+      fc.oneof({ weight: 2, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constant('other') }, { weight: 2, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.constantFrom('p00-x', 'p0-x', 'pzz-1', 'p6162-', `p${'61'.repeat(200)}-e`, '') }),
+      fc.oneof({ weight: 3, arbitrary: fc.constant('a') }, { weight: 2, arbitrary: fc.constantFrom('chatOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none') }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }),
+      fc.oneof({ weight: 4, arbitrary: fc.constant('peerjs') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+      fc.nat({ max: 1_000_000 }),
+      async (id, credential, key, n) => {
+        const peerId = id === 'own' ? peerIdFor(a.id, `fz${n}`) : id === 'other' ? peerIdFor(b.id, `fz${n}`) : id;
+        const token = credential === 'none' ? undefined : (tokens[credential] ?? credential);
+        const result = await upgrade(signallingUrl({ key, id: peerId, token }));
+        count('signallingConnect');
+        outcome(`signalling:${result.status}`);
+        const good = id === 'own' && credential === 'a' && key === 'peerjs';
+        if (good) {
+          assert.equal(result.status, 101, result.body);
+          assert.equal((JSON.parse(result.body) as { type?: string }).type, 'OPEN');
+        } else {
+          assert.ok(result.status >= 400 && result.status < 500, `${result.status} ${result.body}`);
+          const body = JSON.parse(result.body) as { error?: { code?: unknown } };
+          assert.equal(typeof body.error?.code, 'string', result.body);
+        }
+      },
+    );
+    await fc.assert(property, { numRuns: runs(120), includeErrorInReport: true });
+  });
+
+  test('generated frames: messages are relayed, anything else closes with 4400 and a reason', async () => {
+    const ownPeer = (n: number) => peerIdFor(a.id, `sig${n}`);
+    const dst = fc.oneof(fc.constant('self'), fc.constant(peerIdFor(b.id, 'elsewhere')), anyValue);
+    const frame = fc.oneof(
+      { weight: 3, arbitrary: fc.string({ maxLength: 60 }) },
+      { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+      { weight: 4, arbitrary: fc.record({ type: fc.oneof(fc.constantFrom('HEARTBEAT', 'OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE', 'OPEN', 'ID-TAKEN'), anyValue), dst, payload: fc.oneof(fc.constant({ sdp: 'v=0' }), anyValue) }, { requiredKeys: [] }) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)) },
+      { weight: 1, arbitrary: fc.constant(JSON.stringify({ type: 'HEARTBEAT', pad: 'x'.repeat(300 * 1024) })) },
+    );
+    let n = 0;
+    const property = fc.asyncProperty(frame, async (generated) => {
+      const peerId = ownPeer(n++);
+      let sent: string | Buffer;
+      let valid = false;
+      if (typeof generated === 'object' && !(generated instanceof Buffer)) {
+        const message = { ...(generated as Record<string, unknown>) };
+        if (message.dst === 'self') message.dst = peerId;
+        sent = JSON.stringify(message);
+        const { type, dst: to, payload } = message as { type?: unknown; dst?: unknown; payload?: unknown };
+        const peerShaped = typeof to === 'string' && parsePeerId(to) !== undefined;
+        valid =
+          type === 'HEARTBEAT' ||
+          (['OFFER', 'ANSWER', 'CANDIDATE'].includes(type as string) && peerShaped && typeof payload === 'object' && payload !== null && !Array.isArray(payload)) ||
+          (type === 'LEAVE' && peerShaped);
+      } else {
+        sent = generated;
+      }
+      // After the generated frame, an OFFER to ourselves: relayed back when the socket is still open.
+      const probe = JSON.stringify({ type: 'OFFER', dst: peerId, payload: { probe: true } });
+      const result = await socketRun(signallingUrl({ key: 'peerjs', id: peerId, token: a.token }), [sent, probe], {
+        readyType: 'OPEN',
+        waitMs: WAIT_MS,
+        doneWhen: (frames) => frames.some((f) => f.includes('"probe":true')),
+      });
+      count('signallingFrames');
+      if (valid) {
+        const relayed = result.frames.some((f) => f.includes('"probe":true'));
+        assert.ok(relayed || ('code' in result && result.code !== 4400 && JSON.parse(sent as string).type === 'LEAVE'), `a valid message broke the socket: ${String(sent).slice(0, 100)} → ${JSON.stringify(result).slice(0, 200)}`);
+        outcome('signalling:relayed');
+      } else {
+        assert.ok(!('open' in result), `a bad frame left the socket open: ${String(sent).slice(0, 100)}`);
+        const oversized = Buffer.byteLength(sent) > 256 * 1024;
+        assert.equal(result.code, oversized ? 1009 : 4400, `closed with ${result.code} ${result.reason}`);
+        assert.ok(oversized || result.reason.length > 0, 'a close without a reason');
+        assert.ok(!result.frames.some((f) => f.includes('"probe":true')), 'the frame after a bad one was relayed');
+        outcome(`signalling:${result.code}`);
+      }
+    });
+    await fc.assert(property, { numRuns: runs(150), includeErrorInReport: true });
+  });
+});
