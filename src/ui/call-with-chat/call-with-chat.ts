@@ -8,6 +8,7 @@ import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../call/call.js';
 import '../chat/chat.js';
 import { emit } from '../shared/events.js';
+import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-with-chat.styles.js';
@@ -60,6 +61,12 @@ export class AcsCallWithChat extends LitElement {
   /** A user access token (or credential), when the components make their own clients. */
   @property({ attribute: false }) token: string | CommunicationTokenCredential | undefined;
 
+  /**
+   * Instead of a token: a URL of the page's own server that answers `POST` with `{ token }` for the
+   * signed-in user (the credential refreshes from it before the token expires).
+   */
+  @property({ attribute: 'token-url' }) tokenUrl = '';
+
   /** The chat thread to show beside the call. */
   @property({ attribute: 'thread-id' }) threadId = '';
 
@@ -85,6 +92,23 @@ export class AcsCallWithChat extends LitElement {
   #toggleChat(): void {
     this.chatHidden = !this.chatHidden;
     emit<ChatToggleDetail>(this, 'acs-chat-toggle', { open: !this.chatHidden });
+  }
+
+
+  /** A token URL becomes a refreshing credential (once per URL). */
+  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
+
+  #resolveTokenUrl(): void {
+    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
+    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
+      this.#tokenUrlCredential?.credential.dispose();
+      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
+    }
+    this.token = this.#tokenUrlCredential.credential;
+  }
+
+  override willUpdate(): void {
+    this.#resolveTokenUrl();
   }
 
   override render() {

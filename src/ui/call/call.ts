@@ -25,6 +25,7 @@ import type { CallAcceptedDetail, CallDeclinedDetail, IncomingCallStrings } from
 import { callingIcon } from '../shared/callingIcons.js';
 import { nameOf, parseCallTargets } from '../shared/callingNames.js';
 import { emit } from '../shared/events.js';
+import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../video-gallery/video-gallery.js';
@@ -172,6 +173,12 @@ export class AcsCall extends LitElement {
   /** A user access token with the `voip` scope, or a credential, to make a call agent here. */
   @property({ attribute: false }) token: string | CommunicationTokenCredential | undefined;
 
+  /**
+   * Instead of a token: a URL of the page's own server that answers `POST` with `{ token }` for the
+   * signed-in user (the credential refreshes from it before the token expires).
+   */
+  @property({ attribute: 'token-url' }) tokenUrl = '';
+
   /** Your name, shown to others (for an agent made here) and on your own tile. */
   @property({ attribute: 'display-name' }) displayName = '';
 
@@ -182,7 +189,8 @@ export class AcsCall extends LitElement {
   @property({ attribute: false }) strings: Partial<CallStrings> | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const inputs = ['callAgent', 'deviceManager', 'endpoint', 'token', 'displayName'] as const;
+    this.#resolveTokenUrl();
+    const inputs = ['callAgent', 'deviceManager', 'endpoint', 'token', 'tokenUrl', 'displayName'] as const;
     if (inputs.some((name) => changed.has(name))) {
       this.#connection.update({
         callAgent: this.callAgent,
@@ -519,6 +527,19 @@ export class AcsCall extends LitElement {
           : nothing}
       </div>
     </div>`;
+  }
+
+
+  /** A token URL becomes a refreshing credential (once per URL). */
+  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
+
+  #resolveTokenUrl(): void {
+    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
+    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
+      this.#tokenUrlCredential?.credential.dispose();
+      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
+    }
+    this.token = this.#tokenUrlCredential.credential;
   }
 
   override render() {

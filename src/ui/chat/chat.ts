@@ -15,6 +15,7 @@ import type { ParticipantListStrings } from '../participant-list/participant-lis
 import '../send-box/send-box.js';
 import type { AcsSendBox, SendBoxStrings } from '../send-box/send-box.js';
 import { emit } from '../shared/events.js';
+import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../typing-indicator/typing-indicator.js';
@@ -102,6 +103,12 @@ export class AcsChat extends LitElement {
   /** A user access token, or a `CommunicationTokenCredential`, for the client the element makes. */
   @property() token: string | CommunicationTokenCredential | undefined;
 
+  /**
+   * Instead of a token: a URL of the page's own server that answers `POST` with `{ token }` for the
+   * signed-in user (the credential refreshes from it before the token expires).
+   */
+  @property({ attribute: 'token-url' }) tokenUrl = '';
+
   /** The thread to show. */
   @property({ attribute: 'thread-id' }) threadId = '';
 
@@ -132,6 +139,7 @@ export class AcsChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#resolveTokenUrl();
     super.willUpdate(changed);
     if (!this.isConnected) return;
     const inputs = [this.chatClient, this.endpoint, this.token, this.threadId, this.userId, this.displayName];
@@ -208,6 +216,19 @@ export class AcsChat extends LitElement {
   /** The thread source the composite made (its state, its actions), once set up. */
   get threadSource(): ChatThreadSource | undefined {
     return this.source;
+  }
+
+
+  /** A token URL becomes a refreshing credential (once per URL). */
+  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
+
+  #resolveTokenUrl(): void {
+    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
+    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
+      this.#tokenUrlCredential?.credential.dispose();
+      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
+    }
+    this.token = this.#tokenUrlCredential.credential;
   }
 
   override render() {
