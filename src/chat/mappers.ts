@@ -14,62 +14,26 @@ import type {
   ChatMessage,
   ChatMessageContent,
   ChatMessageReadReceipt,
-  ChatMessageType,
   ChatParticipant,
-  ChatRetentionPolicy,
   ChatThreadItem,
   ChatThreadParticipant,
   ChatThreadProperties,
 } from './models.js';
+import type {
+  ChatMessageModel,
+  ChatParticipantModel,
+  ChatReadReceiptModel,
+  ChatThreadItemModel,
+  ChatThreadPropertiesModel,
+} from './wireModels.js';
 
-export interface ChatParticipantModel {
-  communicationIdentifier: SerializedCommunicationIdentifier;
-  displayName?: string;
-  shareHistoryTime?: string;
-  metadata?: Record<string, string>;
-}
-
-export interface ChatMessageModel {
-  id: string;
-  type: ChatMessageType;
-  sequenceId: string;
-  version: string;
-  content?: {
-    message?: string;
-    topic?: string;
-    participants?: ChatParticipantModel[];
-    initiatorCommunicationIdentifier?: SerializedCommunicationIdentifier;
-  };
-  senderDisplayName?: string;
-  createdOn: string;
-  senderCommunicationIdentifier?: SerializedCommunicationIdentifier;
-  deletedOn?: string;
-  editedOn?: string;
-  metadata?: Record<string, string>;
-}
-
-export interface ChatThreadPropertiesModel {
-  id: string;
-  topic: string;
-  createdOn: string;
-  createdByCommunicationIdentifier?: SerializedCommunicationIdentifier;
-  deletedOn?: string;
-  metadata?: Record<string, string>;
-  retentionPolicy?: ChatRetentionPolicy;
-}
-
-export interface ChatThreadItemModel {
-  id: string;
-  topic: string;
-  deletedOn?: string;
-  lastMessageReceivedOn?: string;
-}
-
-export interface ChatReadReceiptModel {
-  senderCommunicationIdentifier: SerializedCommunicationIdentifier;
-  chatMessageId: string;
-  readOn: string;
-}
+export type {
+  ChatMessageModel,
+  ChatParticipantModel,
+  ChatReadReceiptModel,
+  ChatThreadItemModel,
+  ChatThreadPropertiesModel,
+} from './wireModels.js';
 
 export interface CreateChatThreadResultModel {
   chatThread?: ChatThreadPropertiesModel;
