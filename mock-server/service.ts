@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { verifyHmacRequest } from './auth/hmac.js';
 import { requireScope } from './auth/scopes.js';
-import { TokenService } from './auth/tokens.js';
+import { TokenService, type VerifiedToken } from './auth/tokens.js';
 import { registerCallingRoutes } from './calling/callingRoutes.js';
 import { type CallingOptions, CallingService } from './calling/callingService.js';
 import { SIGNALLING_PATH, SIGNALLING_SOCKET_PATH, Signalling } from './calling/signalling.js';
@@ -15,6 +15,7 @@ import { type RateLimitOptions, RateLimiter, rateLimitedOperation } from './http
 import { ServiceError } from './http/errors.js';
 import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
 import { type RequestContext, Router } from './http/router.js';
+import { APPLICATION_HEADER, registerApplicationRoutes, requireApplication } from './identity/applicationRoutes.js';
 import { registerIdentityRoutes } from './identity/identityRoutes.js';
 import { registerPhoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
 import { PhoneNumberStore } from './telephony/phoneNumberStore.js';
@@ -91,7 +92,7 @@ export interface RunningService {
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Versioned API routes (the ACS REST API and calling control): these need `api-version`. */
-const API_ROUTE = /^\/(identities|chat|calling|phoneNumbers|sms)(\/|$)/;
+const API_ROUTE = /^\/(identities|applications|chat|calling|phoneNumbers|sms)(\/|$)/;
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const { secrets, created } = options.dataDir
@@ -114,6 +115,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   /** Routes signed with the access key (HMAC). */
   const adminRouter = new Router();
   registerIdentityRoutes(adminRouter, identities, tokens);
+  registerApplicationRoutes(adminRouter, identities);
   registerPhoneNumberRoutes(adminRouter, phoneNumbers, identities, ({ req }) => originOf(req));
   registerSmsRoutes(adminRouter, sms);
   /** Routes that take a user access token. */
@@ -129,6 +131,36 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   /** Routes without authentication. */
   const openRouter = new Router();
   if (options.demo) registerDemoRoutes(openRouter, identities, tokens);
+
+  /**
+   * A user route takes a user's bearer token, or an application's HMAC-signed request naming the
+   * application in a header. A user's token can never act as an application.
+   */
+  async function authenticateUserRoute(req: IncomingMessage, url: URL, rawBody: string): Promise<VerifiedToken> {
+    const applicationId = req.headers[APPLICATION_HEADER];
+    const authorization = req.headers.authorization ?? '';
+    if (!/^HMAC-SHA256\s/i.test(authorization)) {
+      if (applicationId !== undefined) {
+        throw ServiceError.forbidden('A user access token cannot act as an application.', 'CannotActAsApplication');
+      }
+      return tokens.verifyBearer(authorization);
+    }
+    await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
+    if (typeof applicationId !== 'string' || applicationId === '') {
+      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}.`, 'MissingApplication');
+    }
+    const application = requireApplication(identities, applicationId);
+    if (url.pathname.startsWith('/calling')) {
+      throw ServiceError.forbidden('Calling routes are for users: applications cannot answer or place calls here.', 'NotForApplications');
+    }
+    return {
+      userId: application.id,
+      scopes: ['chat'],
+      expiresOn: new Date(8.64e15),
+      generation: 0,
+      isApplication: true,
+    };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://service.invalid');
@@ -154,7 +186,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const context: RequestContext = { req, res, url, params: route.params, rawBody };
     if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
     // Any valid user token gets in; each route checks the scope it needs.
-    if (user) context.caller = await tokens.verifyBearer(req.headers.authorization);
+    if (user) context.caller = await authenticateUserRoute(req, url, rawBody);
     // Throttling counts authenticated requests only, so nobody can spend another caller's budget;
     // and a thread's budget only for its members.
     if (rateLimiter && (admin || user)) {

@@ -24,6 +24,8 @@ export interface VerifiedToken {
   expiresOn: Date;
   /** The user's token generation the token was issued in (bumped by every revoke). */
   generation: number;
+  /** Set when a calling application acts (HMAC-signed with the access key), not a user's token. */
+  isApplication?: boolean;
 }
 
 /**

@@ -297,6 +297,11 @@ export class ChatService {
     threadId: string,
     request: { content: string; senderDisplayName?: string; type: 'text' | 'html'; metadata?: Record<string, string> },
   ): { id: string } {
+    // An application speaks under its own name unless it gives another.
+    const applicationName = this.#identities.getApplication(callerId)?.displayName;
+    if (request.senderDisplayName === undefined && applicationName !== undefined) {
+      request = { ...request, senderDisplayName: applicationName };
+    }
     return this.#hub.atomically(() => {
       this.#requireMember(callerId, threadId);
       const now = Date.now();
@@ -584,7 +589,7 @@ export class ChatService {
     const valid = new Map<string, ParticipantInput>();
     const invalid: ChatErrorModel[] = [];
     for (const input of inputs) {
-      if (this.#identities.getUser(input.rawId)) valid.set(input.rawId, input);
+      if (this.#identities.exists(input.rawId)) valid.set(input.rawId, input);
       else invalid.push({ code: 'ParticipantNotFound', message: `${input.rawId} is not a user of this service.`, target: input.rawId });
     }
     return { valid: [...valid.values()], invalid };

@@ -7,6 +7,7 @@ const ALLOWED_HEADERS = [
   'accept',
   'x-ms-date',
   'x-ms-content-sha256',
+  'x-ms-acs-application-id',
   'x-ms-client-request-id',
   'x-ms-useragent',
   'repeatability-request-id',

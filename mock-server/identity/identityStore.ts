@@ -8,6 +8,12 @@ export interface UserRecord {
   tokenGeneration: number;
 }
 
+export interface ApplicationRecord {
+  id: string;
+  displayName: string;
+  createdAt: number;
+}
+
 /** Removes everything one kind of content keeps for a user; runs inside the deletion transaction. */
 export type UserContentDeleter = (userId: string) => void;
 
@@ -34,6 +40,9 @@ export class IdentityStore {
       get: db.prepare('SELECT id, created_at, token_generation FROM users WHERE id = ?'),
       revoke: db.prepare('UPDATE users SET token_generation = token_generation + 1 WHERE id = ?'),
       delete: db.prepare('DELETE FROM users WHERE id = ?'),
+      insertApplication: db.prepare('INSERT INTO applications (id, display_name, created_at) VALUES (?, ?, ?)'),
+      getApplication: db.prepare('SELECT id, display_name, created_at FROM applications WHERE id = ?'),
+      deleteApplication: db.prepare('DELETE FROM applications WHERE id = ?'),
     };
   }
 
@@ -82,6 +91,34 @@ export class IdentityStore {
     })();
     if (deleted) this.#notifyInvalidated(id, 'deleted');
     return deleted;
+  }
+
+  /** A calling application: acts with the access key (HMAC) under its own `28:acs:` identity. */
+  createApplication(displayName: string): ApplicationRecord {
+    const id = `28:acs:${this.#resourceId}_${randomUUID()}`;
+    const createdAt = Date.now();
+    this.#statements.insertApplication.run(id, displayName, createdAt);
+    return { id, displayName, createdAt };
+  }
+
+  getApplication(id: string): ApplicationRecord | undefined {
+    const row = this.#statements.getApplication.get(id) as { id: string; display_name: string; created_at: number } | undefined;
+    return row && { id: row.id, displayName: row.display_name, createdAt: row.created_at };
+  }
+
+  /** Deletes an application and everything it wrote, through the same deleters as a user. */
+  deleteApplication(id: string): boolean {
+    return this.#db.transaction(() => {
+      if (!this.getApplication(id)) return false;
+      for (const deleter of this.#deleters.values()) deleter(id);
+      this.#statements.deleteApplication.run(id);
+      return true;
+    })();
+  }
+
+  /** True for an identity that can take part in conversations: a user or an application. */
+  exists(id: string): boolean {
+    return this.getUser(id) !== undefined || this.getApplication(id) !== undefined;
   }
 
   #notifyInvalidated(id: string, reason: 'revoked' | 'deleted'): void {

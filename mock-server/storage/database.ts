@@ -115,6 +115,12 @@ const MIGRATIONS: string[] = [
    ) STRICT;
    CREATE INDEX sms_by_recipient ON sms_messages (recipient_user);
    CREATE INDEX sms_by_sender ON sms_messages (sender_user);`,
+  // 6: calling applications: identities that act with the access key, never with a user token
+  `CREATE TABLE applications (
+     id TEXT PRIMARY KEY,
+     display_name TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**

@@ -300,9 +300,13 @@ const STATE_TABLES = [
   'chat_read_receipts',
   'user_event_seq',
   'events',
+  'call_history',
+  'phone_numbers',
+  'sms_messages',
+  'applications',
 ] as const;
 
-/** Every row of every table chat and the channel write: compare before and after a refused request. */
+/** Every row of every table the service writes: compare before and after a refused request. */
 export function stateSnapshot(service: RunningService): Record<string, unknown[]> {
   const snapshot: Record<string, unknown[]> = {};
   for (const table of STATE_TABLES) {
