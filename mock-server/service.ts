@@ -115,7 +115,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   /** Routes signed with the access key (HMAC). */
   const adminRouter = new Router();
   registerIdentityRoutes(adminRouter, identities, tokens);
-  registerApplicationRoutes(adminRouter, identities);
+  registerApplicationRoutes(adminRouter, identities, tokens);
   registerPhoneNumberRoutes(adminRouter, phoneNumbers, identities, ({ req }) => originOf(req));
   registerSmsRoutes(adminRouter, sms);
   /** Routes that take a user access token. */
@@ -143,16 +143,16 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       if (applicationId !== undefined) {
         throw ServiceError.forbidden('A user access token cannot act as an application.', 'CannotActAsApplication');
       }
-      return tokens.verifyBearer(authorization);
+      const verified = await tokens.verifyBearer(authorization);
+      if (verified.isApplication && url.pathname.startsWith('/calling')) throw notForApplications();
+      return verified;
     }
     await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
     if (typeof applicationId !== 'string' || applicationId === '') {
       throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}.`, 'MissingApplication');
     }
     const application = requireApplication(identities, applicationId);
-    if (url.pathname.startsWith('/calling')) {
-      throw ServiceError.forbidden('Calling routes are for users: applications cannot answer or place calls here.', 'NotForApplications');
-    }
+    if (url.pathname.startsWith('/calling')) throw notForApplications();
     return {
       userId: application.id,
       scopes: ['chat'],
@@ -293,4 +293,8 @@ function asksForToken(rawBody: string): boolean {
 function originOf(req: IncomingMessage): string {
   const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
   return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+}
+
+function notForApplications(): ServiceError {
+  return ServiceError.forbidden('Calling routes are for users: applications cannot answer or place calls here.', 'NotForApplications');
 }

@@ -47,14 +47,16 @@ export class TokenService {
     scopes: TokenScope[],
     expiresInMinutes = DEFAULT_EXPIRY_MINUTES,
   ): Promise<{ token: string; expiresOn: Date }> {
-    const user = this.#identities.getUser(userId);
-    if (!user) throw ServiceError.notFound(`The identity ${userId} does not exist.`, 'IdentityNotFound');
+    // An application's token names the application; it has no revocation generation of its own
+    // (deleting the application ends its tokens).
+    const generation = this.#identities.getUser(userId)?.tokenGeneration ?? (this.#identities.getApplication(userId) ? 0 : undefined);
+    if (generation === undefined) throw ServiceError.notFound(`The identity ${userId} does not exist.`, 'IdentityNotFound');
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + expiresInMinutes * 60;
     const token = await new SignJWT({
       skypeid: userId.replace(/^8:/, ''),
       acsScope: scopes.join(','),
-      gen: user.tokenGeneration,
+      gen: generation,
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -85,9 +87,12 @@ export class TokenService {
     if (typeof sub !== 'string' || typeof acsScope !== 'string' || typeof gen !== 'number') {
       throw ServiceError.unauthorized('The access token is not valid.', 'InvalidToken');
     }
-    const user = this.#identities.getUser(sub);
-    if (!user) throw ServiceError.unauthorized('The identity of this token was deleted.', 'IdentityDeleted');
-    if (gen !== user.tokenGeneration) {
+    const isApplication = sub.startsWith('28:acs:');
+    const current = isApplication
+      ? this.#identities.getApplication(sub) && 0
+      : this.#identities.getUser(sub)?.tokenGeneration;
+    if (current === undefined) throw ServiceError.unauthorized('The identity of this token was deleted.', 'IdentityDeleted');
+    if (gen !== current) {
       throw ServiceError.unauthorized('The access token has been revoked.', 'TokenRevoked');
     }
     const scopes = acsScope.split(',').filter(isTokenScope);
@@ -97,7 +102,9 @@ export class TokenService {
         'InsufficientScope',
       );
     }
-    return { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000), generation: gen };
+    const verified: VerifiedToken = { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000), generation: gen };
+    if (isApplication) verified.isApplication = true;
+    return verified;
   }
 
   /**
@@ -106,6 +113,7 @@ export class TokenService {
    * was in flight must not open.
    */
   isStillValid(verified: VerifiedToken): boolean {
+    if (verified.isApplication) return this.#identities.getApplication(verified.userId) !== undefined;
     return this.#identities.getUser(verified.userId)?.tokenGeneration === verified.generation;
   }
 

@@ -1,5 +1,6 @@
 import type { TokenService } from '../auth/tokens.js';
 import { BodyReader, parseJsonObject } from '../http/body.js';
+import { ServiceError } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import { serializeToken } from '../identity/identityRoutes.js';
@@ -26,7 +27,8 @@ export function registerDemoRoutes(router: Router, identities: IdentityStore, to
   router.add('POST', '/demo/token/refresh', async ({ req, rawBody }) => {
     new BodyReader(parseJsonObject(rawBody)).allowOnly();
     // The new token carries the presented token's scopes, never more.
-    const { userId, scopes } = await tokens.verifyBearer(req.headers.authorization);
+    const { userId, scopes, isApplication } = await tokens.verifyBearer(req.headers.authorization);
+    if (isApplication) throw ServiceError.forbidden('The demo route refreshes users’ tokens only.', 'NotForApplications');
     const accessToken = await tokens.issue(userId, scopes);
     return { status: 200, body: { user: { communicationUserId: userId }, ...serializeToken(accessToken) } };
   });

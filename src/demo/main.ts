@@ -4,7 +4,7 @@ import { CallClient } from '../calling/callClient.js';
 import type { CallAgent } from '../calling/callAgent.js';
 import { ChatClient } from '../chat/chatClient.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
-import { isCommunicationUserRawId } from '../common/identifiers.js';
+import { createIdentifierFromRawId } from '../common/identifiers.js';
 import { TokenStore } from '../identity/tokenStore.js';
 import '../ui/call-with-chat/call-with-chat.js';
 import { applyTheme } from '../ui/shared/theme.js';
@@ -158,8 +158,9 @@ $<HTMLFormElement>('new-chat').addEventListener('submit', async (event) => {
   if (!live) return;
   const input = $<HTMLInputElement>('chat-with');
   const other = input.value.trim();
-  if (!isCommunicationUserRawId(other)) {
-    say('That is not a user identifier: it starts with 8:acs:', 'error');
+  const identifier = createIdentifierFromRawId(other);
+  if (identifier.kind !== 'communicationUser' && identifier.kind !== 'callingApplication') {
+    say('That is not a user or application identifier: it starts with 8:acs: or 28:acs:', 'error');
     return;
   }
   if (other === live.session.record.userId) {
@@ -170,7 +171,7 @@ $<HTMLFormElement>('new-chat').addEventListener('submit', async (event) => {
     const me = live.session.record.displayName ?? 'Someone';
     const { chatThread, invalidParticipants } = await live.chat.createChatThread(
       { topic: `Chat started by ${me}` },
-      { participants: [{ id: { communicationUserId: other } }, { id: { communicationUserId: live.session.record.userId }, displayName: me }] },
+      { participants: [{ id: identifier }, { id: { communicationUserId: live.session.record.userId }, displayName: me }] },
     );
     if (invalidParticipants?.length) {
       say('Nobody has that identifier on this service.', 'error');

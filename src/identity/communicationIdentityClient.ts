@@ -3,7 +3,9 @@ import { throwIfAborted } from '../common/errors.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 import {
+  type CallingApplicationIdentifier,
   type CommunicationUserIdentifier,
+  isCallingApplicationIdentifier,
   isCommunicationUserIdentifier,
   isCommunicationUserRawId,
 } from '../common/identifiers.js';
@@ -120,6 +122,49 @@ export class CommunicationIdentityClient {
     });
   }
 
+  /**
+   * Creates a calling application: an identity (`28:acs:...`) that takes part in chat as itself,
+   * acting with the access key (HMAC, through this client's resource) or with its own token.
+   */
+  async createCallingApplication(
+    displayName: string,
+    options: OperationOptions = {},
+  ): Promise<CallingApplicationIdentifier & { displayName: string }> {
+    if (typeof displayName !== 'string' || displayName.trim() === '') throw new TypeError('Give the application a display name.');
+    const { body } = await this.#pipeline.send<{ id: string; displayName: string }>({
+      method: 'POST',
+      path: 'applications',
+      body: { displayName },
+      abortSignal: options.abortSignal,
+    });
+    return { callingApplicationId: body.id, displayName: body.displayName };
+  }
+
+  /** A token for the application's own connections (chat and the real-time channel; never calling). */
+  async getCallingApplicationToken(
+    application: CallingApplicationIdentifier,
+    options: GetTokenOptions = {},
+  ): Promise<CommunicationAccessToken> {
+    const id = applicationId(application);
+    const request = expiry(options);
+    const { body } = await this.#pipeline.send<AccessTokenModel>({
+      method: 'POST',
+      path: `applications/${encodeURIComponent(id)}/:issueAccessToken`,
+      body: request,
+      abortSignal: options.abortSignal,
+    });
+    return toAccessToken(body);
+  }
+
+  /** Deletes the application and what it wrote. */
+  async deleteCallingApplication(application: CallingApplicationIdentifier, options: OperationOptions = {}): Promise<void> {
+    await this.#pipeline.send({
+      method: 'DELETE',
+      path: `applications/${encodeURIComponent(applicationId(application))}`,
+      abortSignal: options.abortSignal,
+    });
+  }
+
   /** Deletes `user` and everything stored for it: tokens, chat messages, call history. */
   async deleteUser(user: CommunicationUserIdentifier, options: OperationOptions = {}): Promise<void> {
     await this.#pipeline.send({
@@ -128,6 +173,13 @@ export class CommunicationIdentityClient {
       abortSignal: options.abortSignal,
     });
   }
+}
+
+function applicationId(application: CallingApplicationIdentifier): string {
+  if (!isCallingApplicationIdentifier(application) || !application.callingApplicationId.startsWith('28:acs:')) {
+    throw new TypeError('Expected a calling application identifier ({ callingApplicationId: "28:acs:..." }).');
+  }
+  return application.callingApplicationId;
 }
 
 function userId(user: CommunicationUserIdentifier): string {
