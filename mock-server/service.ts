@@ -144,7 +144,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         throw ServiceError.forbidden('A user access token cannot act as an application.', 'CannotActAsApplication');
       }
       const verified = await tokens.verifyBearer(authorization);
-      if (verified.isApplication && url.pathname.startsWith('/calling')) throw notForApplications();
+      if (verified.isApplication && isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
       return verified;
     }
     await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
@@ -152,7 +152,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}.`, 'MissingApplication');
     }
     const application = requireApplication(identities, applicationId);
-    if (url.pathname.startsWith('/calling')) throw notForApplications();
+    if (isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
     return {
       userId: application.id,
       scopes: ['chat'],
@@ -293,6 +293,11 @@ function asksForToken(rawBody: string): boolean {
 function originOf(req: IncomingMessage): string {
   const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
   return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+}
+
+/** Calling routes act for a user's endpoint; applications have their own (call automation). */
+function isUsersOnlyCallingRoute(pathname: string): boolean {
+  return pathname.startsWith('/calling') && !pathname.startsWith('/calling/automation/');
 }
 
 function notForApplications(): ServiceError {

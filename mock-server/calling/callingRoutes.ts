@@ -1,6 +1,6 @@
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
 import { requireScope } from '../auth/scopes.js';
-import type { TokenScope } from '../auth/tokens.js';
+import type { TokenScope, VerifiedToken } from '../auth/tokens.js';
 import { BodyReader, type JsonObject, parseJsonObject } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
 import { integerParam, nextLink } from '../http/query.js';
@@ -32,6 +32,26 @@ export function registerCallingRoutes(
         isVideoOn: readBoolean(raw, 'isVideoOn'),
       }),
     };
+  });
+
+  // Call automation: an application calls users, who ring with the application as the caller and,
+  // once they accept, are in one group call together. The application takes no media.
+  router.add('POST', '/calling/automation/calls', ({ rawBody, caller }) => {
+    const applicationId = requireApplicationCaller(caller);
+    const raw = parseJsonObject(rawBody, { required: true });
+    const body = new BodyReader(raw).allowOnly('targets', 'displayName');
+    const displayName = body.optionalString('displayName', { maxLength: 256 });
+    return {
+      status: 201,
+      body: calling.startCall(applicationId, { targets: readTargets(raw.targets), ...(displayName !== undefined ? { displayName } : {}) }),
+    };
+  });
+
+  router.add('POST', '/calling/automation/calls/{callId}/:hangUp', ({ params, rawBody, caller }) => {
+    const applicationId = requireApplicationCaller(caller);
+    const raw = parseJsonObject(rawBody);
+    new BodyReader(raw).allowOnly('forEveryone');
+    return { status: 200, body: calling.hangUp(applicationId, params.callId!, readBoolean(raw, 'forEveryone') ?? false) };
   });
 
   router.add('GET', '/calling/calls/{callId}', ({ params, caller }) => ({
@@ -100,6 +120,13 @@ export function registerCallingRoutes(
     const link = nextLink(url, origin(context), page.continuation, 'skip');
     return { status: 200, body: link ? { value: page.value, nextLink: link } : { value: page.value } };
   });
+}
+
+function requireApplicationCaller(caller: VerifiedToken | undefined): string {
+  if (!caller?.isApplication) {
+    throw ServiceError.forbidden('Call automation is for calling applications (HMAC-signed, or an application token).', 'ApplicationsOnly');
+  }
+  return caller.userId;
 }
 
 function readEndpointId(body: BodyReader): string {

@@ -111,7 +111,8 @@ export class CallingService {
     callerId: string,
     request: {
       targets: string[];
-      endpointId: string;
+      /** The caller's endpoint; none for an application placing a call (it takes no media). */
+      endpointId?: string;
       displayName?: string;
       isMuted?: boolean;
       isVideoOn?: boolean;
@@ -140,7 +141,7 @@ export class CallingService {
       rawId: callerId,
       userId: callerId,
       state: 'Connected',
-      endpointId: request.endpointId,
+      ...(request.endpointId !== undefined ? { endpointId: request.endpointId } : {}),
       isMuted: request.isMuted ?? false,
       isVideoOn: request.isVideoOn ?? false,
       isScreenSharing: false,

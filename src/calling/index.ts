@@ -11,3 +11,4 @@ export * from './localVideoStream.js';
 export * from './remoteParticipant.js';
 export * from './remoteVideoStream.js';
 export * from './videoStreamRenderer.js';
+export * from './callAutomationClient.js';

@@ -178,7 +178,8 @@ export class RemoteParticipant extends TypedEventEmitter<RemoteParticipantEvents
   /** The one place the participant's state changes. */
   #refresh(): void {
     let next = this.#serverState;
-    if (next === 'Connected' && this.#mediaState !== 'connected') next = 'Connecting';
+    // A participant without an endpoint (an application) takes no media: in the call is connected.
+    if (next === 'Connected' && this.#peerId !== undefined && this.#mediaState !== 'connected') next = 'Connecting';
     const inCall = next === 'Connected' || next === 'Hold';
     this.#camera.update(inCall ? this.#media.camera : undefined, this.#announced.camera);
     this.#screen.update(inCall ? this.#media.screen : undefined, this.#announced.screen);

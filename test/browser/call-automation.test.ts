@@ -1,0 +1,74 @@
+import { expect } from '@esm-bundle/chai';
+import { CallAutomationClient } from '../../src/calling/callAutomationClient.js';
+import type { IncomingCall } from '../../src/calling/incomingCall.js';
+import { type RestError } from '../../src/common/errors.js';
+import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
+import { type TestUser, callingUser, disposeAll, remote, until, untilState } from './callingHelpers.js';
+import { testService } from './service.js';
+
+describe('call automation: an application calls users into one group call', () => {
+  let alice: TestUser;
+  let bob: TestUser;
+
+  beforeEach(async () => {
+    alice = await callingUser('Alice');
+    bob = await callingUser('Bob');
+  });
+
+  afterEach(async () => {
+    await disposeAll(alice, bob);
+  });
+
+  it('both ring with the application as caller; once they accept they are connected to each other', async () => {
+    const { connectionString } = await testService();
+    const identity = new CommunicationIdentityClient(connectionString);
+    const app = await identity.createCallingApplication('Standup bot');
+    const automation = new CallAutomationClient(connectionString, app);
+    const rings = [alice, bob].map(
+      (user) => new Promise<IncomingCall>((resolve) => user.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall))),
+    );
+    const created = await automation.createGroupCall(
+      [{ communicationUserId: alice.userId }, { communicationUserId: bob.userId }],
+      { displayName: 'Standup bot' },
+    );
+    const [aliceRing, bobRing] = await Promise.all(rings);
+    expect(aliceRing!.id).to.equal(created.id);
+    expect(aliceRing!.callerInfo.identifier).to.deep.include({ kind: 'callingApplication', callingApplicationId: app.callingApplicationId });
+    expect(aliceRing!.callerInfo.displayName).to.equal('Standup bot');
+    const [aliceCall, bobCall] = await Promise.all([aliceRing!.accept(), bobRing!.accept()]);
+    await until(() => remote(aliceCall, bob.userId)?.state === 'Connected', 'Alice connected to Bob');
+    await until(() => remote(bobCall, alice.userId)?.state === 'Connected', 'Bob connected to Alice');
+    await untilState(aliceCall, 'Connected');
+    const botSeen = aliceCall.remoteParticipants.find((p) => p.identifier.kind === 'callingApplication');
+    expect(botSeen?.state).to.equal('Connected', 'the application is in the call, without media');
+
+    await automation.hangUp(created.id, { forEveryone: true });
+    await untilState(aliceCall, 'Disconnected');
+    await untilState(bobCall, 'Disconnected');
+  });
+
+  it('users cannot use call automation, and applications cannot answer calls', async () => {
+    const { endpoint, connectionString } = await testService();
+    const response = await fetch(new URL('calling/automation/calls?api-version=1', endpoint), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ targets: [{ rawId: bob.userId }] }),
+    });
+    expect(response.status).to.equal(403);
+    expect((await response.json()).error.code).to.equal('ApplicationsOnly');
+    const identity = new CommunicationIdentityClient(connectionString);
+    const app = await identity.createCallingApplication('Nosy bot');
+    const { token } = await identity.getCallingApplicationToken(app);
+    const answer = await fetch(new URL('calling/calls/any/:accept?api-version=1', endpoint), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ endpointId: 'bot' }),
+    });
+    expect(answer.status).to.equal(403);
+    const bad = await new CallAutomationClient(connectionString, app).createGroupCall([]).catch((e: unknown) => e);
+    expect(bad).to.be.instanceOf(TypeError);
+    const unknownApp = new CallAutomationClient(connectionString, { callingApplicationId: '28:acs:nobody_x' });
+    const refused = await unknownApp.createGroupCall([{ communicationUserId: bob.userId }]).catch((e: unknown) => e);
+    expect((refused as RestError).statusCode).to.equal(404);
+  });
+});
