@@ -130,7 +130,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   });
   /** Routes without authentication. */
   const openRouter = new Router();
-  if (options.demo) registerDemoRoutes(openRouter, identities, tokens);
+  if (options.demo) registerDemoRoutes(openRouter, identities, tokens, { numbers: phoneNumbers, sms });
 
   /**
    * A user route takes a user's bearer token, or an application's HMAC-signed request naming the

@@ -14,3 +14,4 @@ export * from './call-status/call-status.js';
 export * from './device-setup/device-setup.js';
 export * from './call/call.js';
 export * from './call-with-chat/call-with-chat.js';
+export * from './dial-pad/dial-pad.js';
