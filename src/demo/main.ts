@@ -7,6 +7,7 @@ import { RealtimeChannel } from '../common/realtimeChannel.js';
 import { createIdentifierFromRawId } from '../common/identifiers.js';
 import { TokenStore } from '../identity/tokenStore.js';
 import '../ui/call-with-chat/call-with-chat.js';
+import '../ui/dial-pad/dial-pad.js';
 import { applyTheme } from '../ui/shared/theme.js';
 import { type DemoSession, DemoSessions } from './demoSession.js';
 
@@ -35,6 +36,7 @@ themeToggle.addEventListener('click', () => setTheme(document.documentElement.da
 // ---- session ----------------------------------------------------------------------------------
 interface Live {
   session: DemoSession;
+  phoneNumber: string | undefined;
   channel: RealtimeChannel;
   chat: ChatClient;
   agent: CallAgent;
@@ -55,7 +57,19 @@ async function goLive(session: DemoSession): Promise<Live> {
     callClient.createCallAgent(credential, { displayName: record.displayName ?? 'Guest', realtimeChannel: channel }),
     chat.startRealtimeNotifications(),
   ]);
-  const state: Live = { session, channel, chat, agent, threads: new Map() };
+  const me = await demoRequest<{ phoneNumber?: string }>('GET', 'demo/me', credential);
+  const state: Live = { session, phoneNumber: me.phoneNumber, channel, chat, agent, threads: new Map() };
+  $('phone-number').textContent = me.phoneNumber ?? 'none (the number pool is used up)';
+  channel.subscribe('smsReceived', (data) => {
+    const sms = data as { from: string; message: string; receivedTimestamp: string };
+    addSms('in', sms.from, sms.message, `from ${sms.from}`);
+  });
+  channel.subscribe('smsDeliveryReportReceived', (data) => {
+    const report = data as { messageId: string; deliveryStatus: string };
+    // The report can outrun the send's own response: keep it for the item that is yet to show.
+    deliveryStatuses.set(report.messageId, report.deliveryStatus.toLowerCase());
+    showDeliveryStatus(report.messageId);
+  });
   stage.callAgent = agent;
   stage.deviceManager = await callClient.getDeviceManager();
   stage.chatClient = chat;
@@ -73,6 +87,43 @@ async function goLive(session: DemoSession): Promise<Live> {
   const [first] = state.threads.keys();
   if (first) selectThread(state, first);
   return state;
+}
+
+async function demoRequest<T>(method: string, path: string, credential: DemoSession['credential'], body?: unknown): Promise<T> {
+  const { token } = await credential.getToken();
+  const response = await fetch(new URL(path, endpoint), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const result = (await response.json().catch(() => undefined)) as (T & { error?: { message: string } }) | undefined;
+  if (!response.ok) throw new Error(result?.error?.message ?? `The service answered ${response.status}.`);
+  return result as T;
+}
+
+const deliveryStatuses = new Map<string, string>();
+
+function showDeliveryStatus(messageId: string): void {
+  const meta = document.querySelector<HTMLElement>(`#sms-list [data-id="${CSS.escape(messageId)}"] .meta`);
+  const status = deliveryStatuses.get(messageId);
+  if (!meta || !status || meta.dataset.status) return;
+  meta.dataset.status = status;
+  meta.textContent += ` · ${status}`;
+}
+
+function addSms(direction: 'in' | 'out', peer: string, text: string, meta: string, id?: string): void {
+  const item = document.createElement('li');
+  item.dataset.direction = direction;
+  if (id) item.dataset.id = id;
+  const body = document.createElement('span');
+  body.textContent = text;
+  const info = document.createElement('span');
+  info.className = 'meta';
+  info.textContent = meta;
+  item.append(body, info);
+  $('sms-list').prepend(item);
+  $('sms-empty').hidden = true;
+  if (id) showDeliveryStatus(id);
 }
 
 function addThread(state: Live, threadId: string, topic: string, select: boolean): void {
@@ -206,6 +257,40 @@ $('sign-out').addEventListener('click', async () => {
   await sessions.signOut(current.session);
   show(undefined);
   say('Signed out.');
+});
+
+$('dial-pad').addEventListener('acs-dial', (event) => {
+  if (!live) return;
+  const { phoneNumber } = (event as CustomEvent<{ phoneNumber: string }>).detail;
+  if (!live.phoneNumber) {
+    say('You have no phone number to call from.', 'error');
+    return;
+  }
+  try {
+    live.agent.startCall([{ phoneNumber }], { alternateCallerId: { phoneNumber: live.phoneNumber } });
+    say(`Calling ${phoneNumber}…`);
+  } catch (error) {
+    say(`Could not call: ${messageOf(error)}`, 'error');
+  }
+});
+
+$<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (!live) return;
+  const to = $<HTMLInputElement>('sms-to').value.trim();
+  const text = $<HTMLInputElement>('sms-text').value;
+  try {
+    const result = await demoRequest<{ successful: boolean; messageId?: string; errorMessage?: string }>('POST', 'demo/sms', live.session.credential, {
+      to,
+      message: text,
+    });
+    if (!result.successful) throw new Error(result.errorMessage ?? 'The message was not accepted.');
+    addSms('out', to, text, `to ${to}`, result.messageId);
+    $<HTMLInputElement>('sms-text').value = '';
+    say('Text sent.');
+  } catch (error) {
+    say(`Could not send the text: ${messageOf(error)}`, 'error');
+  }
 });
 
 stage.addEventListener('acs-error', (event) => say(messageOf((event as CustomEvent<{ error: unknown }>).detail.error), 'error'));

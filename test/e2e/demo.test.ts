@@ -125,6 +125,28 @@ describe('demo page end to end: two people chat and call from two browser contex
     await until(alice.page, 'the call ending at Alice', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
     await screenshot(bob.page, 'demo-8-ended');
 
+    // Phone: Alice dials Bob's number; Bob's prompt shows Alice's number as the caller; Bob declines.
+    const aliceNumber = (await alice.page.locator('#phone-number').textContent()) ?? '';
+    const bobNumber = (await bob.page.locator('#phone-number').textContent()) ?? '';
+    assert.match(aliceNumber, /^\+1\d{10}$/);
+    assert.match(bobNumber, /^\+1\d{10}$/);
+    const dial = alice.page.locator('acs-dial-pad input');
+    await dial.fill(bobNumber);
+    await dial.press('Enter');
+    await until(bob.page, 'the phone call ringing at Bob', () => window.__deep('[role="alertdialog"]') !== null);
+    const prompt = await bob.page.evaluate(() => window.__deep('[role="alertdialog"]')?.textContent ?? '');
+    assert.ok(prompt.includes(aliceNumber), `the prompt shows the caller's number (${prompt.trim()})`);
+    await screenshot(bob.page, 'demo-9-phone-call');
+    await bob.page.getByRole('button', { name: 'Decline' }).click();
+
+    // Text: Alice texts Bob's number; it appears in Bob's list, and Alice's is marked delivered.
+    await alice.page.locator('#sms-to').fill(bobNumber);
+    await alice.page.locator('#sms-text').fill('Running late!');
+    await alice.page.getByRole('button', { name: 'Send text' }).click();
+    await until(bob.page, 'the text at Bob', () => document.getElementById('sms-list')?.textContent?.includes('Running late!') === true);
+    await until(alice.page, 'the delivery report at Alice', () => document.getElementById('sms-list')?.textContent?.includes('delivered') === true);
+    await screenshot(bob.page, 'demo-10-text');
+
     // A reload signs straight back in with the stored token.
     await bob.page.reload();
     await bob.page.locator('#signed-in').waitFor({ state: 'visible' });

@@ -2,12 +2,14 @@ import { css } from 'lit';
 
 export default css`
   :host {
-    display: inline-block;
+    display: block;
+    max-width: 20rem;
     --acs-dial-pad-key-size: 3.25rem;
     --acs-dial-pad-gap: 0.5rem;
   }
   .base {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--acs-dial-pad-gap);
     padding: 0.75rem;
     border-radius: 0.9rem;
@@ -22,6 +24,7 @@ export default css`
   input {
     flex: 1;
     min-width: 0;
+    width: 100%;
     font: inherit;
     font-size: 1.25rem;
     letter-spacing: 0.05em;
