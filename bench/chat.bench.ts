@@ -1,6 +1,5 @@
 import WebSocket from 'ws';
-import { ChatClient } from '../src/chat/chatClient.js';
-import { CommunicationIdentityClient } from '../src/identity/communicationIdentityClient.js';
+import { type ChatRoom, openChatRoom } from './lib/chatRoom.js';
 import type { Measurement } from './lib/results.js';
 import { startProcess, startServiceProcess } from './lib/processes.js';
 import { percentile } from './lib/stats.js';
@@ -31,35 +30,21 @@ class Arrivals {
 
 async function ours(receivers: number): Promise<number[]> {
   const service = await startServiceProcess();
-  const clients: ChatClient[] = [];
+  const arrivals = new Arrivals();
+  let room: ChatRoom | undefined;
   try {
-    const identity = new CommunicationIdentityClient(service.connectionString);
-    const users = await Promise.all(Array.from({ length: receivers + 1 }, () => identity.createUserAndToken(['chat'])));
-    const [sender, ...rest] = users;
-    const senderClient = new ChatClient(service.endpoint, sender!.token);
-    const { chatThread } = await senderClient.createChatThread(
-      { topic: 'bench' },
-      { participants: rest.map((u) => ({ id: u.user })) },
-    );
-    const thread = senderClient.getChatThreadClient(chatThread!.id);
-    const arrivals = new Arrivals();
-    for (const user of rest) {
-      const client = new ChatClient(service.endpoint, user.token);
-      client.on('chatMessageReceived', (event) => arrivals.arrived(event.message));
-      await client.startRealtimeNotifications();
-      clients.push(client);
-    }
+    room = await openChatRoom(service.connectionString, service.endpoint, receivers, (message) => arrivals.arrived(message));
     const latencies: number[] = [];
     for (let i = 0; i < MESSAGES; i++) {
       const id = `m${i}`;
       const sentAt = performance.now();
       const arrived = arrivals.expect(id, receivers, sentAt);
-      await thread.sendMessage({ content: id });
+      await room.thread.sendMessage({ content: id });
       latencies.push(...(await arrived));
     }
     return latencies;
   } finally {
-    for (const client of clients) await client.stopRealtimeNotifications();
+    await room?.close();
     await service.stop();
   }
 }

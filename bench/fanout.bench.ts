@@ -1,7 +1,6 @@
 import WebSocket from 'ws';
-import { ChatClient } from '../src/chat/chatClient.js';
 import type { ChatThreadClient } from '../src/chat/chatThreadClient.js';
-import { CommunicationIdentityClient } from '../src/identity/communicationIdentityClient.js';
+import { type ChatRoom, openChatRoom } from './lib/chatRoom.js';
 import type { Measurement } from './lib/results.js';
 import { startProcess, startServiceProcess } from './lib/processes.js';
 import { median } from './lib/stats.js';
@@ -60,32 +59,18 @@ async function sendAll(thread: ChatThreadClient, count: number, prefix: string):
 /** Events per second delivered to `RECEIVERS` ChatClients, from the first send to the last delivery. */
 async function ours(): Promise<number> {
   const service = await startServiceProcess();
-  const clients: ChatClient[] = [];
+  const deliveries = new Deliveries();
+  let room: ChatRoom | undefined;
   try {
-    const identity = new CommunicationIdentityClient(service.connectionString);
-    const users = await Promise.all(Array.from({ length: RECEIVERS + 1 }, () => identity.createUserAndToken(['chat'])));
-    const [sender, ...rest] = users;
-    const senderClient = new ChatClient(service.endpoint, sender!.token);
-    const { chatThread } = await senderClient.createChatThread(
-      { topic: 'fan-out' },
-      { participants: rest.map((u) => ({ id: u.user })) },
-    );
-    const thread = senderClient.getChatThreadClient(chatThread!.id);
-    const deliveries = new Deliveries();
-    for (const user of rest) {
-      const client = new ChatClient(service.endpoint, user.token);
-      client.on('chatMessageReceived', () => deliveries.arrived());
-      await client.startRealtimeNotifications();
-      clients.push(client);
-    }
-    await sendAll(thread, WARM_UP, 'w');
+    room = await openChatRoom(service.connectionString, service.endpoint, RECEIVERS, () => deliveries.arrived());
+    await sendAll(room.thread, WARM_UP, 'w');
     await deliveries.until(WARM_UP * RECEIVERS, 'ours, warm-up');
     const started = performance.now();
-    await sendAll(thread, MESSAGES, 'm');
+    await sendAll(room.thread, MESSAGES, 'm');
     await deliveries.until((WARM_UP + MESSAGES) * RECEIVERS, 'ours');
     return (MESSAGES * RECEIVERS) / ((performance.now() - started) / 1000);
   } finally {
-    for (const client of clients) await client.stopRealtimeNotifications();
+    await room?.close();
     await service.stop();
   }
 }
