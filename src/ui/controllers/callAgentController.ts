@@ -1,7 +1,8 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { Call } from '../../calling/call.js';
 import type { CallAgent } from '../../calling/callAgent.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
+import { FollowingController } from './followingController.js';
 import { Subscriptions } from './subscriptions.js';
 
 export interface CallAgentControllerOptions {
@@ -15,29 +16,22 @@ export interface CallAgentControllerOptions {
  * Renders a host from a call agent: the calls it is in and the calls ringing at it (an incoming
  * call leaves the list when it stops ringing: accepted, declined, cancelled, answered elsewhere).
  */
-export class CallAgentController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+export class CallAgentController extends FollowingController<CallAgent> {
   readonly #options: CallAgentControllerOptions;
   readonly #subscriptions = new Subscriptions();
   readonly #ringing = new Map<IncomingCall, Subscriptions>();
-  #agent: CallAgent | undefined;
-  #connected = false;
 
   constructor(host: ReactiveControllerHost, options: CallAgentControllerOptions = {}) {
-    this.#host = host;
+    super(host);
     this.#options = options;
-    host.addController(this);
   }
 
   get agent(): CallAgent | undefined {
-    return this.#agent;
+    return this.target;
   }
 
   set agent(agent: CallAgent | undefined) {
-    if (agent === this.#agent) return;
-    this.#unsubscribe();
-    this.#agent = agent;
-    if (this.#connected) this.#subscribe();
+    this.setTarget(agent);
   }
 
   /** Calls ringing here, oldest first. */
@@ -46,43 +40,31 @@ export class CallAgentController implements ReactiveController {
   }
 
   get calls(): readonly Call[] {
-    return this.#agent?.calls ?? [];
+    return this.target?.calls ?? [];
   }
 
   /** Stops following an incoming call (it was answered or declined here). */
   forget(incomingCall: IncomingCall): void {
     this.#ringing.get(incomingCall)?.clear();
-    if (this.#ringing.delete(incomingCall)) this.#host.requestUpdate();
+    if (this.#ringing.delete(incomingCall)) this.host.requestUpdate();
   }
 
-  hostConnected(): void {
-    this.#connected = true;
-    this.#subscribe();
-  }
-
-  hostDisconnected(): void {
-    this.#connected = false;
-    this.#unsubscribe();
-  }
-
-  #subscribe(): void {
-    const agent = this.#agent;
-    if (!agent) return;
+  protected follow(agent: CallAgent): void {
     this.#subscriptions.on(agent, 'incomingCall', ({ incomingCall }) => {
       if (incomingCall.callEndReason) return;
       const subscriptions = new Subscriptions();
       subscriptions.on(incomingCall, 'callEnded', () => this.forget(incomingCall));
       this.#ringing.set(incomingCall, subscriptions);
-      this.#host.requestUpdate();
+      this.host.requestUpdate();
       this.#options.onIncomingCall?.(incomingCall);
     });
     this.#subscriptions.on(agent, 'callsUpdated', (change) => {
-      this.#host.requestUpdate();
+      this.host.requestUpdate();
       this.#options.onCallsUpdated?.(change);
     });
   }
 
-  #unsubscribe(): void {
+  protected unfollow(): void {
     this.#subscriptions.clear();
     for (const subscriptions of this.#ringing.values()) subscriptions.clear();
     this.#ringing.clear();

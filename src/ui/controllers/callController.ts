@@ -1,7 +1,8 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { Call, CallEvents } from '../../calling/call.js';
 import type { RemoteParticipant } from '../../calling/remoteParticipant.js';
 import { watchParticipant } from './participantController.js';
+import { FollowingController } from './followingController.js';
 import { Subscriptions } from './subscriptions.js';
 
 export interface CallControllerOptions {
@@ -25,49 +26,30 @@ const CALL_EVENTS: (keyof CallEvents)[] = [
  * every remote participant and their video streams) and requests an update on each. Subscribes
  * while the host is connected; a host that leaves the page keeps no listener.
  */
-export class CallController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+export class CallController extends FollowingController<Call> {
   readonly #options: CallControllerOptions;
   readonly #subscriptions = new Subscriptions();
   readonly #participants = new Map<RemoteParticipant, Subscriptions>();
-  #call: Call | undefined;
-  #connected = false;
 
   constructor(host: ReactiveControllerHost, options: CallControllerOptions = {}) {
-    this.#host = host;
+    super(host);
     this.#options = options;
-    host.addController(this);
   }
 
   get call(): Call | undefined {
-    return this.#call;
+    return this.target;
   }
 
   /** Follows another call (or none); call it when the host's property changes. */
   set call(call: Call | undefined) {
-    if (call === this.#call) return;
-    this.#unsubscribe();
-    this.#call = call;
-    if (this.#connected) this.#subscribe();
+    this.setTarget(call);
   }
 
-  hostConnected(): void {
-    this.#connected = true;
-    this.#subscribe();
-  }
-
-  hostDisconnected(): void {
-    this.#connected = false;
-    this.#unsubscribe();
-  }
-
-  #subscribe(): void {
-    const call = this.#call;
-    if (!call) return;
+  protected follow(call: Call): void {
     for (const event of CALL_EVENTS) {
       this.#subscriptions.on(call, event, (payload) => {
         if (event === 'remoteParticipantsUpdated') this.#syncParticipants();
-        this.#host.requestUpdate();
+        this.host.requestUpdate();
         this.#options.onCallEvent?.(event, payload, call);
       });
     }
@@ -76,7 +58,7 @@ export class CallController implements ReactiveController {
 
   #syncParticipants(): void {
     if (!this.#options.watchParticipants) return;
-    const current = new Set(this.#call?.remoteParticipants ?? []);
+    const current = new Set(this.target?.remoteParticipants ?? []);
     for (const [participant, subscriptions] of this.#participants) {
       if (current.has(participant)) continue;
       subscriptions.clear();
@@ -85,12 +67,12 @@ export class CallController implements ReactiveController {
     for (const participant of current) {
       if (this.#participants.has(participant)) continue;
       const subscriptions = new Subscriptions();
-      watchParticipant(subscriptions, participant, () => this.#host.requestUpdate());
+      watchParticipant(subscriptions, participant, () => this.host.requestUpdate());
       this.#participants.set(participant, subscriptions);
     }
   }
 
-  #unsubscribe(): void {
+  protected unfollow(): void {
     this.#subscriptions.clear();
     for (const subscriptions of this.#participants.values()) subscriptions.clear();
     this.#participants.clear();

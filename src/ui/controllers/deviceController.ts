@@ -1,6 +1,6 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { AudioDeviceInfo, VideoDeviceInfo } from '../../calling/deviceInfo.js';
 import type { DeviceManager } from '../../calling/deviceManager.js';
+import { FollowingController } from './followingController.js';
 import { Subscriptions } from './subscriptions.js';
 
 /**
@@ -8,11 +8,8 @@ import { Subscriptions } from './subscriptions.js';
  * again whenever the manager reports a change, such as a headset plugged in) and the selected
  * microphone and speaker.
  */
-export class DeviceController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+export class DeviceController extends FollowingController<DeviceManager> {
   readonly #subscriptions = new Subscriptions();
-  #deviceManager: DeviceManager | undefined;
-  #connected = false;
   #generation = 0;
   cameras: VideoDeviceInfo[] = [];
   microphones: AudioDeviceInfo[] = [];
@@ -22,41 +19,34 @@ export class DeviceController implements ReactiveController {
   /** Why the devices could not be listed, if they could not. */
   error: unknown;
 
-  constructor(host: ReactiveControllerHost) {
-    this.#host = host;
-    host.addController(this);
-  }
-
   get deviceManager(): DeviceManager | undefined {
-    return this.#deviceManager;
+    return this.target;
   }
 
   set deviceManager(deviceManager: DeviceManager | undefined) {
-    if (deviceManager === this.#deviceManager) return;
-    this.#subscriptions.clear();
-    this.#deviceManager = deviceManager;
+    if (deviceManager === this.target) return;
     this.cameras = [];
     this.microphones = [];
     this.speakers = [];
     this.loaded = false;
-    if (this.#connected) this.#subscribe();
+    this.setTarget(deviceManager);
   }
 
   get selectedMicrophone(): AudioDeviceInfo | undefined {
-    return this.#deviceManager?.selectedMicrophone;
+    return this.target?.selectedMicrophone;
   }
 
   get selectedSpeaker(): AudioDeviceInfo | undefined {
-    return this.#deviceManager?.selectedSpeaker;
+    return this.target?.selectedSpeaker;
   }
 
   get isSpeakerSelectionAvailable(): boolean {
-    return this.#deviceManager?.isSpeakerSelectionAvailable ?? false;
+    return this.target?.isSpeakerSelectionAvailable ?? false;
   }
 
   /** Lists the devices again (after a permission was granted, names appear). */
   async refresh(): Promise<void> {
-    const deviceManager = this.#deviceManager;
+    const deviceManager = this.target;
     if (!deviceManager) return;
     const generation = ++this.#generation;
     try {
@@ -65,32 +55,28 @@ export class DeviceController implements ReactiveController {
         deviceManager.getMicrophones(),
         deviceManager.isSpeakerSelectionAvailable ? deviceManager.getSpeakers() : Promise.resolve([]),
       ]);
-      if (generation !== this.#generation || deviceManager !== this.#deviceManager) return;
+      if (generation !== this.#generation || deviceManager !== this.target) return;
       Object.assign(this, { cameras, microphones, speakers, loaded: true, error: undefined });
     } catch (error) {
       if (generation !== this.#generation) return;
       this.error = error;
       this.loaded = true;
     }
-    this.#host.requestUpdate();
+    this.host.requestUpdate();
   }
 
-  hostConnected(): void {
-    this.#connected = true;
-    this.#subscribe();
+  override hostDisconnected(): void {
+    this.#generation++; // A listing still on its way must not land on a host that left.
+    super.hostDisconnected();
   }
 
-  hostDisconnected(): void {
-    this.#connected = false;
-    this.#generation++;
+  protected unfollow(): void {
     this.#subscriptions.clear();
   }
 
-  #subscribe(): void {
-    const deviceManager = this.#deviceManager;
-    if (!deviceManager) return;
+  protected follow(deviceManager: DeviceManager): void {
     const relist = () => void this.refresh();
-    const update = () => this.#host.requestUpdate();
+    const update = () => this.host.requestUpdate();
     this.#subscriptions.on(deviceManager, 'videoDevicesUpdated', relist);
     this.#subscriptions.on(deviceManager, 'audioDevicesUpdated', relist);
     this.#subscriptions.on(deviceManager, 'selectedMicrophoneChanged', update);

@@ -1,6 +1,6 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { RemoteParticipant } from '../../calling/remoteParticipant.js';
 import type { RemoteVideoStream } from '../../calling/remoteVideoStream.js';
+import { FollowingController } from './followingController.js';
 import { Subscriptions } from './subscriptions.js';
 
 /**
@@ -21,40 +21,23 @@ export function watchParticipant(subscriptions: Subscriptions, participant: Remo
 }
 
 /** Renders a host from one remote participant: any change of it requests an update. */
-export class ParticipantController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
+export class ParticipantController extends FollowingController<RemoteParticipant> {
   readonly #subscriptions = new Subscriptions();
-  #participant: RemoteParticipant | undefined;
-  #connected = false;
-
-  constructor(host: ReactiveControllerHost) {
-    this.#host = host;
-    host.addController(this);
-  }
 
   get participant(): RemoteParticipant | undefined {
-    return this.#participant;
+    return this.target;
   }
 
   /** Follows another participant (or none); call it when the host's property changes. */
   set participant(participant: RemoteParticipant | undefined) {
-    if (participant === this.#participant) return;
+    this.setTarget(participant);
+  }
+
+  protected follow(participant: RemoteParticipant): void {
+    watchParticipant(this.#subscriptions, participant, () => this.host.requestUpdate());
+  }
+
+  protected unfollow(): void {
     this.#subscriptions.clear();
-    this.#participant = participant;
-    if (this.#connected) this.#subscribe();
-  }
-
-  hostConnected(): void {
-    this.#connected = true;
-    this.#subscribe();
-  }
-
-  hostDisconnected(): void {
-    this.#connected = false;
-    this.#subscriptions.clear();
-  }
-
-  #subscribe(): void {
-    if (this.#participant) watchParticipant(this.#subscriptions, this.#participant, () => this.#host.requestUpdate());
   }
 }
