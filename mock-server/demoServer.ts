@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { publicFiles } from './http/publicFiles.js';
+import { sendJson } from './http/respond.js';
 import { type RunningService, type ServiceOptions, startService } from './service.js';
+
+/** The repository root: Vite's root, and what the public folders are relative to. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The service plus the demo page: Vite runs as middleware on the service's own HTTP server, so the
@@ -12,30 +18,47 @@ export async function startDemoServer(
      * turn it off: an edit elsewhere in the tree must not reload a page in the middle of a run.
      */
     watch?: boolean;
+    /**
+     * More folders of pages to serve, relative to the repository root (the end-to-end harness and
+     * benchmark pages). The demo page, `src/` and the dependencies are always served; nothing else.
+     */
+    pageFolders?: string[];
   } = {},
 ): Promise<RunningService> {
-  const { watch = false, ...serviceOptions } = options;
+  const { watch = false, pageFolders = [], ...serviceOptions } = options;
+  const served = publicFiles(ROOT, pageFolders);
+  if (serviceOptions.dataDir && served.serves(serviceOptions.dataDir)) {
+    throw new Error(`The data folder ${serviceOptions.dataDir} is inside what the demo serves; choose one outside ${served.folders.join(', ')}.`);
+  }
   let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined =
     undefined;
   const service = await startService({
     ...serviceOptions,
     demo: true,
     fallback(req, res) {
+      const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
+      if (!served.allows(pathname)) {
+        sendJson(res, 404, { error: { code: 'NotFound', message: 'Not found.' } });
+        return;
+      }
       if (!viteMiddleware) {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('The demo page is starting; reload in a moment.');
         return;
       }
-      viteMiddleware(req, res, () => res.writeHead(404).end());
+      viteMiddleware(req, res, () => sendJson(res, 404, { error: { code: 'NotFound', message: 'Not found.' } }));
     },
   });
   const { createServer } = await import('vite');
   const vite = await createServer({
     configFile: new URL('../vite.config.ts', import.meta.url).pathname,
-    root: new URL('..', import.meta.url).pathname,
-    server: watch
-      ? { middlewareMode: true, hmr: { server: service.httpServer } }
-      : { middlewareMode: true, hmr: false, ws: false, watch: null },
-    appType: 'spa',
+    root: ROOT,
+    server: {
+      ...(watch ? { middlewareMode: true, hmr: { server: service.httpServer } } : { middlewareMode: true, hmr: false, ws: false, watch: null }),
+      // `/@fs/` URLs reach only the folders served: never the data folder, the service or config.
+      fs: { strict: true, allow: [...served.folders, ...served.files] },
+    },
+    // No single-page fallback: a path that is no file is a 404, not the demo page.
+    appType: 'mpa',
     logLevel: 'warn',
   });
   viteMiddleware = vite.middlewares;

@@ -202,8 +202,11 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
 
   const tls = options.https ? await loadOrCreateCertificate(options.dataDir) : undefined;
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    setCorsHeaders(req, res);
-    if (req.method === 'OPTIONS') {
+    // CORS on the API alone: pages of any origin call it (auth is by header, never by cookie), but
+    // nothing else the server answers (the demo page, its token route, files) is for other origins.
+    const api = API_ROUTE.test(new URL(req.url ?? '/', 'http://service.invalid').pathname);
+    if (api) setCorsHeaders(req, res);
+    if (req.method === 'OPTIONS' && api) {
       res.writeHead(204).end();
       return;
     }

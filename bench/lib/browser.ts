@@ -19,7 +19,7 @@ export interface BrowserBench {
  * registered with the bench's cleanup.
  */
 export async function startBrowserBench(): Promise<BrowserBench> {
-  const service = await startDemoServer();
+  const service = await startDemoServer({ pageFolders: ['bench/pages'] });
   const stopService = track('demo server', () => service.close());
   let browser: Browser;
   try {

@@ -22,7 +22,7 @@ describe('calling end to end: two users in two browser contexts', () => {
   let browser: Browser;
 
   before(async () => {
-    service = await startDemoServer();
+    service = await startDemoServer({ pageFolders: ['test/e2e/harness'] });
     browser = await launchBrowser();
   });
 
