@@ -19,6 +19,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-quic',
   '--autoplay-policy=no-user-gesture-required',
+  // Chromium resolves update and account hosts of its own even with the flags above: every name but
+  // loopback fails to resolve, so nothing leaves this machine (pages on 127.0.0.1 and localhost work).
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
 
 function playwrightChromiums() {
