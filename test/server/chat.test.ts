@@ -618,6 +618,62 @@ describe('chat participants, history sharing, read receipts, typing', () => {
     assert.equal((await getMessage(service, full, thread, old1)).content?.message, 'old 1');
   });
 
+  test('re-adding someone already in the thread changes nothing: no rename, no history window moved, no system message', async () => {
+    const late = await chatUser(service);
+    const victim = await chatUser(service);
+    const thread = await createThread(service, a, [b.id]);
+    const old = await sendMessage(service, a, thread, 'before the late joiner');
+    const lastOld = ms((await getMessage(service, a, thread, old)).createdOn);
+    await clockPast(lastOld);
+    const shareFrom = new Date(lastOld + 1).toISOString();
+    const add = await userRequest(service, a.token, 'POST', threadPath(thread, '/participants/:add'), {
+      participants: [
+        { communicationIdentifier: userModel(late.id), displayName: 'Late', shareHistoryTime: shareFrom },
+        { communicationIdentifier: userModel(victim.id), displayName: 'Vic', metadata: { team: 'blue' } },
+      ],
+    });
+    assert.equal(add.status, 201, add.text);
+    const snapshot = stateSnapshot(service);
+
+    for (const [actor, participants] of [
+      // The late joiner lifts their own history restriction.
+      [late, [{ communicationIdentifier: userModel(late.id), displayName: 'Late', shareHistoryTime: new Date(0).toISOString() }]],
+      [late, [{ communicationIdentifier: userModel(late.id) }]],
+      // Any member renames another, rewrites their metadata, or hides the whole history from them.
+      [b, [{ communicationIdentifier: userModel(victim.id), displayName: 'Chief Executive (verified)', metadata: { team: 'red' } }]],
+      [b, [{ communicationIdentifier: userModel(victim.id), displayName: 'Vic', shareHistoryTime: '2100-01-01T00:00:00.000Z' }]],
+    ] as const) {
+      const again = await userRequest(service, actor.token, 'POST', threadPath(thread, '/participants/:add'), { participants });
+      assert.equal(again.status, 201, again.text);
+      assert.deepEqual(again.body, {});
+      assert.deepEqual(stateSnapshot(service), snapshot, 'an existing participant was changed or announced');
+    }
+    assertError(await userRequest(service, late.token, 'GET', threadPath(thread, `/messages/${old}`)), 404, 'MessageNotFound');
+    const listed = await listParticipants(service, a, thread);
+    const lateListed = listed.find((p) => p.communicationIdentifier.rawId === late.id)!;
+    assert.equal(lateListed.displayName, 'Late');
+    assert.equal(lateListed.shareHistoryTime, shareFrom);
+    const victimListed = listed.find((p) => p.communicationIdentifier.rawId === victim.id)!;
+    assert.equal(victimListed.displayName, 'Vic');
+    assert.deepEqual(victimListed.metadata, { team: 'blue' });
+    assert.equal(victimListed.shareHistoryTime, undefined);
+
+    // A mix adds the newcomer only, and the system message names only them.
+    const newcomer = await chatUser(service);
+    const mixed = await userRequest(service, b.token, 'POST', threadPath(thread, '/participants/:add'), {
+      participants: [
+        { communicationIdentifier: userModel(victim.id), displayName: 'Chief Executive (verified)' },
+        { communicationIdentifier: userModel(newcomer.id), displayName: 'New' },
+      ],
+    });
+    assert.equal(mixed.status, 201, mixed.text);
+    const [latest] = await listMessages(service, a, thread);
+    assert.equal(latest!.type, 'participantAdded');
+    assert.deepEqual(latest!.content?.participants, [{ communicationIdentifier: wire(newcomer.id), displayName: 'New' }]);
+    const afterMix = await listParticipants(service, a, thread);
+    assert.equal(afterMix.find((p) => p.communicationIdentifier.rawId === victim.id)!.displayName, 'Vic');
+  });
+
   test('read receipts: send 200, one per reader (the latest), listed with sender, message and readOn', async () => {
     const thread = await createThread(service, a, [b.id]);
     const m1 = await sendMessage(service, a, thread, 'one');
