@@ -147,11 +147,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       if (verified.isApplication && isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
       return verified;
     }
-    await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-    if (typeof applicationId !== 'string' || applicationId === '') {
-      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}.`, 'MissingApplication');
+    // The application id is taken only as signed: the header is covered by the signature.
+    const { applicationId: signedApplicationId } = await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
+    if (signedApplicationId === undefined || signedApplicationId === '') {
+      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}, signed.`, 'MissingApplication');
     }
-    const application = requireApplication(identities, applicationId);
+    const application = requireApplication(identities, signedApplicationId);
     if (isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
     return {
       userId: application.id,

@@ -28,7 +28,7 @@ describe('calling applications: identities that act with the access key', () => 
   const asApp = <T = unknown>(method: string, path: string, body?: unknown, applicationId = app.id) =>
     adminRequest<T>(service, method, path, body, {
       apiVersion: CHAT_API_VERSION,
-      headers: { 'x-ms-acs-application-id': applicationId },
+      applicationId,
     });
 
   before(async () => {
@@ -86,7 +86,7 @@ describe('calling applications: identities that act with the access key', () => 
     });
     const answering = await adminRequest(service, 'POST', `/calling/calls/${call.body.id}/:accept`, { endpointId: 'bot' }, {
       apiVersion: CHAT_API_VERSION,
-      headers: { 'x-ms-acs-application-id': app.id },
+      applicationId: app.id,
     });
     assertError(answering, 403, 'NotForApplications');
     assertError(await asApp('POST', '/chat/threads', { topic: 'x' }, '28:acs:nobody_here'), 404, 'ApplicationNotFound');
@@ -95,7 +95,7 @@ describe('calling applications: identities that act with the access key', () => 
     const badSignature = await adminRequest(service, 'POST', '/chat/threads', { topic: 'x' }, {
       apiVersion: CHAT_API_VERSION,
       key: Buffer.alloc(32, 7).toString('base64'),
-      headers: { 'x-ms-acs-application-id': app.id },
+      applicationId: app.id,
     });
     assertError(badSignature, 401);
     const after = stateSnapshot(service);

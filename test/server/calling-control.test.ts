@@ -174,7 +174,7 @@ describe('calling control: caller id (alternateCallerId) is only a number the ca
       'POST',
       '/calling/automation/calls',
       { targets: [phone(carolNumber)], alternateCallerId: phone(bobNumber) },
-      { headers: { 'x-ms-acs-application-id': created.body.id } },
+      { applicationId: created.body.id },
     );
     assert.equal(call.status, 201, call.text);
     const seen = await userRequest<CallModel>(service, carol.token, 'GET', `/calling/calls/${call.body.id}`);

@@ -26,7 +26,9 @@ export interface AdminRequestOptions {
   key?: string;
   /** api-version to add to the query; `null` leaves it out (and unsigned). */
   apiVersion?: string | null;
-  /** Extra or replaced headers; `null` removes one (e.g. a signed header). */
+  /** Acts as this calling application: the id is sent and signed (x-ms-acs-application-id). */
+  applicationId?: string;
+  /** Extra or replaced headers, set after signing; `null` removes one (e.g. a signed header). */
   headers?: Record<string, string | null>;
 }
 
@@ -63,6 +65,7 @@ export async function adminRequest<T = unknown>(
     body: bodyText ?? '',
     accessKey: options.key ?? service.secrets.accessKey,
     date: options.date,
+    ...(options.applicationId !== undefined ? { applicationId: options.applicationId } : {}),
   });
   const headers: Record<string, string> = { ...signed };
   if (bodyText !== undefined) headers['content-type'] = 'application/json';
