@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startService, type RunningService } from '../../mock-server/service.js';
+import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import {
   adminRequest,
   assertError,
@@ -85,7 +86,7 @@ describe('calling applications: identities that act with the access key', () => 
       endpointId: 'tab1',
     });
     const answering = await adminRequest(service, 'POST', `/calling/calls/${call.body.id}/:accept`, { endpointId: 'bot' }, {
-      apiVersion: CHAT_API_VERSION,
+      apiVersion: CALLING_API_VERSION,
       applicationId: app.id,
     });
     assertError(answering, 403, 'NotForApplications');

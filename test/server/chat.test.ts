@@ -1143,6 +1143,38 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     assert.deepEqual(stateSnapshot(service), snapshot);
   });
 
+  test('an api-version chat does not have is 400 UnsupportedApiVersion on every route, nothing written', async () => {
+    const snapshot = stateSnapshot(service);
+    for (const version of ['2099-01-01', '2021-04-05-preview6', '2023-10-01', 'x']) {
+      for (const [method, path, body] of [
+        ['POST', threads(), { topic: 'x' }],
+        ['GET', threads(), undefined],
+        ['PATCH', one(), { topic: 'y' }],
+        ['DELETE', one(), undefined],
+        ['POST', messages(), { content: 'x' }],
+        ['PATCH', theMessage(), { content: 'x' }],
+        ['DELETE', theMessage(), undefined],
+        ['POST', add(), { participants: [participant(b.id)] }],
+        ['POST', receipts(), { chatMessageId: message }],
+        ['POST', typing(), {}],
+      ] as const) {
+        const response = await userRequest<{ error: { message: string } }>(service, a.token, method, path, body, { apiVersion: version });
+        assertError(response, 400, 'UnsupportedApiVersion');
+        assert.match(response.body.error.message, new RegExp(`does not support the API version '${version}'\\.$`));
+      }
+    }
+    assert.deepEqual(stateSnapshot(service), snapshot);
+  });
+
+  test('every GA chat api-version is accepted: 2021-03-07, 2021-09-07, 2023-11-07, 2024-03-07, 2025-03-15', async () => {
+    for (const version of ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15']) {
+      const created = await userRequest<{ chatThread: { id: string } }>(service, a.token, 'POST', threads(), { topic: version }, { apiVersion: version });
+      assert.equal(created.status, 201, `${version}: ${created.text}`);
+      const listed = await userRequest(service, a.token, 'GET', threadPath(created.body.chatThread.id, '/messages'), undefined, { apiVersion: version });
+      assert.equal(listed.status, 200, `${version}: ${listed.text}`);
+    }
+  });
+
   test('limits hold at the boundary: 28 KB content, 256-character topic, 4 KB metadata are accepted', async () => {
     const exact = 'a'.repeat(KB28);
     const mixed = '€'.repeat((KB28 - 1) / 3) + 'a'; // 9557 × 3 bytes + 1 = 28672
