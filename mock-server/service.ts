@@ -24,6 +24,7 @@ import { SmsService } from './telephony/smsService.js';
 import { IdentityStore } from './identity/identityStore.js';
 import { RealtimeHub } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
+import { apiOfPath, isSupportedApiVersion } from '../src/common/apiVersions.js';
 import { REALTIME_PATH } from '../src/common/realtimeProtocol.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { loadOrCreateCertificate } from './tls.js';
@@ -91,8 +92,6 @@ export interface RunningService {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-/** Versioned API routes (the ACS REST API and calling control): these need `api-version`. */
-const API_ROUTE = /^\/(identities|applications|chat|calling|phoneNumbers|sms)(\/|$)/;
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const { secrets, created } = options.dataDir
@@ -147,11 +146,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       if (verified.isApplication && isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
       return verified;
     }
-    await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-    if (typeof applicationId !== 'string' || applicationId === '') {
-      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}.`, 'MissingApplication');
+    // The application id is taken only as signed: the header is covered by the signature.
+    const { applicationId: signedApplicationId } = await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
+    if (signedApplicationId === undefined || signedApplicationId === '') {
+      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}, signed.`, 'MissingApplication');
     }
-    const application = requireApplication(identities, applicationId);
+    const application = requireApplication(identities, signedApplicationId);
     if (isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
     return {
       userId: application.id,
@@ -173,14 +173,24 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       return;
     }
     if (!route) {
-      if (API_ROUTE.test(url.pathname) || !options.fallback) {
+      if (apiOfPath(url.pathname) || !options.fallback) {
         throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
       }
       options.fallback(req, res);
       return;
     }
-    if (API_ROUTE.test(url.pathname) && !url.searchParams.get('api-version')) {
+    // Versioned API routes (the ACS REST API and calling control) need an api-version that API has.
+    const api = apiOfPath(url.pathname);
+    const apiVersion = url.searchParams.get('api-version');
+    if (api && !apiVersion) {
       throw ServiceError.badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
+    }
+    if (api && !isSupportedApiVersion(api, apiVersion!)) {
+      // ACS's wording; the supported list is in src/common/apiVersions.ts.
+      throw ServiceError.badRequest(
+        `The HTTP resource that matches the request URI '${originOf(req)}${url.pathname}${url.search}' does not support the API version '${apiVersion}'.`,
+        'UnsupportedApiVersion',
+      );
     }
     const rawBody = await readBody(req, maxBodyBytes);
     const context: RequestContext = { req, res, url, params: route.params, rawBody };

@@ -20,7 +20,7 @@ export function registerCallingRoutes(
     const userId = requireScope(caller, VOIP_SCOPES);
     const raw = parseJsonObject(rawBody, { required: true });
     const body = new BodyReader(raw).allowOnly('targets', 'endpointId', 'displayName', 'isMuted', 'isVideoOn', 'alternateCallerId');
-    const alternateCallerId = raw.alternateCallerId === undefined || raw.alternateCallerId === null ? undefined : readTargets([raw.alternateCallerId])[0];
+    const alternateCallerId = readAlternateCallerId(raw);
     return {
       status: 201,
       body: calling.startCall(userId, {
@@ -36,14 +36,21 @@ export function registerCallingRoutes(
 
   // Call automation: an application calls users, who ring with the application as the caller and,
   // once they accept, are in one group call together. The application takes no media.
+  // An application acts with the access key, so it may present any number of the resource as its
+  // caller id (a user only their own or an unassigned one: see CallingService).
   router.add('POST', '/calling/automation/calls', ({ rawBody, caller }) => {
     const applicationId = requireApplicationCaller(caller);
     const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('targets', 'displayName');
+    const body = new BodyReader(raw).allowOnly('targets', 'displayName', 'alternateCallerId');
     const displayName = body.optionalString('displayName', { maxLength: 256 });
+    const alternateCallerId = readAlternateCallerId(raw);
     return {
       status: 201,
-      body: calling.startCall(applicationId, { targets: readTargets(raw.targets), ...(displayName !== undefined ? { displayName } : {}) }),
+      body: calling.startCall(applicationId, {
+        targets: readTargets(raw.targets),
+        ...(displayName !== undefined ? { displayName } : {}),
+        ...(alternateCallerId ? { alternateCallerId } : {}),
+      }),
     };
   });
 
@@ -120,6 +127,10 @@ export function registerCallingRoutes(
     const link = nextLink(url, origin(context), page.continuation, 'skip');
     return { status: 200, body: link ? { value: page.value, nextLink: link } : { value: page.value } };
   });
+}
+
+function readAlternateCallerId(raw: JsonObject): string | undefined {
+  return raw.alternateCallerId === undefined || raw.alternateCallerId === null ? undefined : readTargets([raw.alternateCallerId])[0];
 }
 
 function requireApplicationCaller(caller: VerifiedToken | undefined): string {

@@ -121,7 +121,7 @@ export class CallingService {
   ): CallModel {
     const targets = [...new Set(request.targets)].filter((rawId) => rawId !== callerId);
     if (targets.length === 0) throw ServiceError.validation('Call at least one identifier other than yourself.');
-    const alternateCallerId = this.#checkAlternateCallerId(targets, request.alternateCallerId);
+    const alternateCallerId = this.#checkAlternateCallerId(callerId, targets, request.alternateCallerId);
     if (targets.some((rawId) => this.#userBehind(rawId) === callerId)) {
       throw ServiceError.validation('A user cannot call their own phone number.');
     }
@@ -218,7 +218,7 @@ export class CallingService {
   addParticipants(userId: string, callId: string, targets: string[]): CallModel {
     const { call, participant } = this.#member(userId, callId);
     if (!IN_CALL.has(participant.state)) throw ServiceError.forbidden('Only participants in the call may add others.', 'NotInCall');
-    this.#checkAlternateCallerId(targets, call.alternateCallerId);
+    this.#checkAlternateCallerId(userId, targets, call.alternateCallerId, false);
     const fresh = [...new Set(targets)].filter((rawId) => {
       const existing = call.participants.get(rawId);
       return !existing || existing.state === 'Disconnected';
@@ -441,8 +441,20 @@ export class CallingService {
   /**
    * Calling a phone number needs a caller id the resource owns (ACS requires it): the number callees
    * see. Returns its raw id, or `undefined` when no phone number is called.
+   *
+   * Who may present which number (`presenterId` is the one placing the call or adding the callee):
+   * a user presents a number assigned to them, or one of the resource's unassigned ("main line")
+   * numbers, never another user's number, which would let them pose as that user. A calling
+   * application acts with the access key, the resource owner's authority, so it may present any
+   * number of the resource. `presentsNow` is false when the number is not shown to anyone by this
+   * request (adding users to a call that has a caller id): then only its existence is checked.
    */
-  #checkAlternateCallerId(targets: string[], alternateCallerId: string | undefined): string | undefined {
+  #checkAlternateCallerId(
+    presenterId: string,
+    targets: string[],
+    alternateCallerId: string | undefined,
+    presentsNow = true,
+  ): string | undefined {
     const callsPhone = targets.some((rawId) => createIdentifierFromRawId(rawId).kind === 'phoneNumber');
     if (alternateCallerId === undefined) {
       if (callsPhone) {
@@ -451,8 +463,16 @@ export class CallingService {
       return undefined;
     }
     const identifier = createIdentifierFromRawId(alternateCallerId);
-    if (identifier.kind !== 'phoneNumber' || !this.#numbers.get(identifier.phoneNumber)) {
+    const number = identifier.kind === 'phoneNumber' ? this.#numbers.get(identifier.phoneNumber) : undefined;
+    if (!number) {
       throw ServiceError.validation('"alternateCallerId" must be a phone number this resource owns.');
+    }
+    const isApplication = createIdentifierFromRawId(presenterId).kind === 'callingApplication';
+    if ((presentsNow || callsPhone) && !isApplication && number.assignedTo !== undefined && number.assignedTo !== presenterId) {
+      throw ServiceError.forbidden(
+        `${number.phoneNumber} is assigned to another user: present your own number or an unassigned number of this resource.`,
+        'CallerIdNotAllowed',
+      );
     }
     return alternateCallerId;
   }

@@ -105,11 +105,11 @@ export class ChatService {
         'SELECT raw_id FROM chat_participants WHERE thread_id = ? AND share_history_time <= ?',
       ),
       participantCount: db.prepare('SELECT COUNT(*) AS n FROM chat_participants WHERE thread_id = ?'),
-      upsertParticipant: db.prepare(
+      // Never overwrites: a member's name, metadata and history window are theirs once added.
+      insertParticipant: db.prepare(
         `INSERT INTO chat_participants (thread_id, raw_id, display_name, share_history_time, metadata, joined_on)
          VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (thread_id, raw_id) DO UPDATE SET display_name = excluded.display_name,
-           share_history_time = excluded.share_history_time, metadata = excluded.metadata`,
+         ON CONFLICT (thread_id, raw_id) DO NOTHING`,
       ),
       deleteParticipant: db.prepare('DELETE FROM chat_participants WHERE thread_id = ? AND raw_id = ?'),
       threadsOf: db.prepare(
@@ -203,7 +203,7 @@ export class ChatService {
       if (idempotencyToken) this.#q.insertIdempotency.run(callerId, idempotencyToken, id);
       const { valid, invalid } = this.#partitionParticipants(request.participants);
       if (!valid.some((p) => p.rawId === callerId)) valid.unshift({ rawId: callerId });
-      for (const participant of valid) this.#upsertParticipant(id, participant, now);
+      for (const participant of valid) this.#insertParticipant(id, participant, now);
       const row = this.#threadRow(id)!;
       const participants = this.#participantRows(id);
       const models = participants.map(participantModel);
@@ -439,13 +439,15 @@ export class ChatService {
     return this.#hub.atomically(() => {
       const { participant: caller } = this.#requireMember(callerId, threadId);
       const { valid, invalid } = this.#partitionParticipants(inputs);
+      // As ACS: "If participants already exist, no change occurs." Re-adding a member must not let
+      // anyone rename them, rewrite their metadata or move their history window (their own included).
       const existing = new Set(this.#memberIds(threadId));
-      const newcomers = valid.filter((p) => !existing.has(p.rawId)).length;
-      if (existing.size + newcomers > CHAT_LIMITS.participantsPerThread) throw tooManyParticipants();
-      if (valid.length === 0) return { invalidParticipants: invalid };
+      const newcomers = valid.filter((p) => !existing.has(p.rawId));
+      if (existing.size + newcomers.length > CHAT_LIMITS.participantsPerThread) throw tooManyParticipants();
+      if (newcomers.length === 0) return { invalidParticipants: invalid };
       const now = Date.now();
-      for (const participant of valid) this.#upsertParticipant(threadId, participant, now);
-      const added = valid.map((p) => participantModel(this.#q.participant.get(threadId, p.rawId) as ParticipantRow));
+      for (const participant of newcomers) this.#insertParticipant(threadId, participant, now);
+      const added = newcomers.map((p) => participantModel(this.#q.participant.get(threadId, p.rawId) as ParticipantRow));
       this.#insertSystemMessage(threadId, 'participantAdded', { participants: added, initiator: callerId }, now);
       this.#q.touchThread.run(now, now, threadId);
       this.#hub.publish(this.#memberIds(threadId), 'participantsAdded', () => ({
@@ -573,8 +575,8 @@ export class ChatService {
     return this.#q.participants.all(threadId) as ParticipantRow[];
   }
 
-  #upsertParticipant(threadId: string, participant: ParticipantInput, now: number): void {
-    this.#q.upsertParticipant.run(
+  #insertParticipant(threadId: string, participant: ParticipantInput, now: number): void {
+    this.#q.insertParticipant.run(
       threadId,
       participant.rawId,
       participant.displayName ?? null,

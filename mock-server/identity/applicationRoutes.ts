@@ -5,8 +5,8 @@ import { MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, type TokenService } from '../au
 import { serializeToken } from './identityRoutes.js';
 import type { ApplicationRecord, IdentityStore } from './identityStore.js';
 
-/** The header naming the application an HMAC-signed request acts as. */
-export const APPLICATION_HEADER = 'x-ms-acs-application-id';
+/** The header naming the application an HMAC-signed request acts as (signed with the request). */
+export { APPLICATION_HEADER } from '../../src/common/hmac.js';
 
 /** Admin routes (HMAC) for calling application identities: create, get, delete. */
 export function registerApplicationRoutes(router: Router, identities: IdentityStore, tokens: TokenService): void {

@@ -39,9 +39,10 @@ export class CallAutomationClient {
       throw new TypeError('Give the calling application ({ callingApplicationId: "28:acs:..." }) the client acts as.');
     }
     this.#applicationId = application.callingApplicationId;
+    // The application id goes out signed with each request, so it cannot be swapped on a replay.
     this.#pipeline = keyGiven
-      ? createKeyCredentialPipeline(CALLING_API_VERSION, connectionStringOrEndpoint, second as KeyCredential, fourth)
-      : createKeyCredentialPipeline(CALLING_API_VERSION, connectionStringOrEndpoint, third as PipelineOptions | undefined);
+      ? createKeyCredentialPipeline(CALLING_API_VERSION, connectionStringOrEndpoint, second as KeyCredential, fourth, this.#applicationId)
+      : createKeyCredentialPipeline(CALLING_API_VERSION, connectionStringOrEndpoint, third as PipelineOptions | undefined, undefined, this.#applicationId);
   }
 
   /** Calls `targets`; resolves with the call as the service sees it (callees ringing). */
@@ -52,7 +53,6 @@ export class CallAutomationClient {
     const { body } = await this.#pipeline.send<CallModel>({
       method: 'POST',
       path: 'calling/automation/calls',
-      headers: { 'x-ms-acs-application-id': this.#applicationId },
       body: {
         targets: targets.map(serializeCommunicationIdentifier),
         ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
@@ -68,7 +68,6 @@ export class CallAutomationClient {
     await this.#pipeline.send({
       method: 'POST',
       path: `calling/automation/calls/${encodeURIComponent(callId)}/:hangUp`,
-      headers: { 'x-ms-acs-application-id': this.#applicationId },
       body: { forEveryone: options.forEveryone ?? false },
       abortSignal: options.abortSignal,
     });

@@ -1,3 +1,4 @@
+import { API_VERSIONS } from '../common/apiVersions.js';
 import type { SerializedCommunicationIdentifier } from '../common/identifiers.js';
 
 /**
@@ -5,7 +6,8 @@ import type { SerializedCommunicationIdentifier } from '../common/identifiers.js
  * controlled over REST (`/calling/calls...`, bearer token with the `voip` scope) and announced over
  * the real-time channel (`callIncoming`, `callUpdated`, `callEnded`); media never passes the service.
  */
-export const CALLING_API_VERSION = '2026-11-01';
+/** The calling api-version our clients send (the supported list is in common/apiVersions.ts). */
+export const CALLING_API_VERSION = API_VERSIONS.calling.current;
 
 export type RemoteParticipantState = 'Idle' | 'Connecting' | 'Ringing' | 'Connected' | 'Hold' | 'Disconnected';
 export type ServerCallState = 'Ringing' | 'Connected' | 'Ended';

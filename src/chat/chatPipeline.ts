@@ -1,9 +1,10 @@
+import { API_VERSIONS } from '../common/apiVersions.js';
 import { bearerTokenAuthPolicy } from '../common/bearerTokenAuthPolicy.js';
 import type { CommunicationTokenCredential } from '../common/credential.js';
 import { HttpPipeline, type PipelineOptions } from '../common/http.js';
 
 /** The chat api-version `@azure/communication-chat` 1.6.0 sends. */
-export const CHAT_API_VERSION = '2025-03-15';
+export const CHAT_API_VERSION = API_VERSIONS.chat.current;
 
 /** A pipeline for the chat routes: bearer auth with the user's token, the chat api-version. */
 export function createChatPipeline(

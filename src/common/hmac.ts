@@ -6,6 +6,15 @@ import { base64ToBytes, bytesToBase64 } from './base64.js';
  */
 export const SIGNED_HEADERS = 'x-ms-date;host;x-ms-content-sha256';
 
+/** The header naming the calling application an HMAC-signed request acts as. */
+export const APPLICATION_HEADER = 'x-ms-acs-application-id';
+
+/**
+ * SignedHeaders of a request acting as an application: the application id is signed too, so a
+ * captured request cannot be replayed as another application.
+ */
+export const SIGNED_HEADERS_WITH_APPLICATION = `${SIGNED_HEADERS};${APPLICATION_HEADER}`;
+
 const encoder = new TextEncoder();
 
 export async function sha256Base64(content: string | Uint8Array<ArrayBuffer>): Promise<string> {
@@ -39,40 +48,51 @@ export function signedPathAndQuery(url: URL): string {
   return query ? `${url.pathname}?${query}` : url.pathname;
 }
 
+/** The signed header values are joined with ';' in SignedHeaders order; the application id last. */
 export function stringToSign(
   method: string,
   pathAndQuery: string,
   date: string,
   host: string,
   contentHash: string,
+  applicationId?: string,
 ): string {
-  return `${method.toUpperCase()}\n${pathAndQuery}\n${date};${host};${contentHash}`;
+  const values = applicationId === undefined ? [date, host, contentHash] : [date, host, contentHash, applicationId];
+  return `${method.toUpperCase()}\n${pathAndQuery}\n${values.join(';')}`;
 }
 
 export type SignedHeaders = {
   'x-ms-date': string;
   'x-ms-content-sha256': string;
+  'x-ms-acs-application-id'?: string;
   Authorization: string;
 };
 
-/** Signs one request; returns the headers to send with it. */
+/**
+ * Signs one request; returns the headers to send with it. With `applicationId` the request acts as
+ * that calling application: the returned headers carry it, and the signature covers it.
+ */
 export async function signRequest(request: {
   method: string;
   url: string;
   body?: string;
   accessKey: string;
   date?: Date;
+  applicationId?: string;
 }): Promise<SignedHeaders> {
   const url = new URL(request.url);
   const date = (request.date ?? new Date()).toUTCString();
   const contentHash = await sha256Base64(request.body ?? '');
+  const { applicationId } = request;
   const signature = await hmacSha256Base64(
     request.accessKey,
-    stringToSign(request.method, signedPathAndQuery(url), date, url.host, contentHash),
+    stringToSign(request.method, signedPathAndQuery(url), date, url.host, contentHash, applicationId),
   );
+  const signedHeaders = applicationId === undefined ? SIGNED_HEADERS : SIGNED_HEADERS_WITH_APPLICATION;
   return {
     'x-ms-date': date,
     'x-ms-content-sha256': contentHash,
-    Authorization: `HMAC-SHA256 SignedHeaders=${SIGNED_HEADERS}&Signature=${signature}`,
+    ...(applicationId === undefined ? {} : { [APPLICATION_HEADER]: applicationId }),
+    Authorization: `HMAC-SHA256 SignedHeaders=${signedHeaders}&Signature=${signature}`,
   };
 }

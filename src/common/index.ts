@@ -4,6 +4,7 @@ export * from './credential.js';
 export * from './errors.js';
 export * from './events.js';
 export { signRequest, type SignedHeaders } from './hmac.js';
+export { API_VERSIONS, type VersionedApi } from './apiVersions.js';
 export { HttpPipeline, type AuthPolicy, type PipelineOptions, type PipelineRequest, type PipelineResponse, type RetryOptions } from './http.js';
 export { bearerTokenAuthPolicy } from './bearerTokenAuthPolicy.js';
 export * from './paging.js';

@@ -4,13 +4,15 @@ import { HttpPipeline, type PipelineOptions } from './http.js';
 
 /**
  * The pipeline of an admin client (identity, phone numbers, SMS): built from a connection string or
- * an endpoint and key, every request HMAC-signed with the access key as ACS signs them.
+ * an endpoint and key, every request HMAC-signed with the access key as ACS signs them. With
+ * `applicationId` every request acts as that calling application, the id sent and signed.
  */
 export function createKeyCredentialPipeline(
   apiVersion: string,
   connectionStringOrEndpoint: string,
   credentialOrOptions?: KeyCredential | PipelineOptions,
   maybeOptions?: PipelineOptions,
+  applicationId?: string,
 ): HttpPipeline {
   let endpoint: string;
   let key: string;
@@ -25,5 +27,10 @@ export function createKeyCredentialPipeline(
     key = parsed.credential.key;
     options = credentialOrOptions as PipelineOptions | undefined;
   }
-  return new HttpPipeline(endpoint, apiVersion, ({ method, url, body }) => signRequest({ method, url, body, accessKey: key }), options);
+  return new HttpPipeline(
+    endpoint,
+    apiVersion,
+    ({ method, url, body }) => signRequest({ method, url, body, accessKey: key, ...(applicationId !== undefined ? { applicationId } : {}) }),
+    options,
+  );
 }

@@ -1,3 +1,4 @@
+import { API_VERSIONS } from '../common/apiVersions.js';
 import type { KeyCredential } from '../common/connectionString.js';
 import { throwIfAborted } from '../common/errors.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
@@ -14,7 +15,8 @@ import {
 export type TokenScope = 'chat' | 'voip' | 'chat.join' | 'chat.join.limited' | 'voip.join';
 const TOKEN_SCOPES: readonly TokenScope[] = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'];
 
-export const IDENTITY_API_VERSION = '2023-10-01';
+/** The identity api-version `@azure/communication-identity` 1.3.1 sends. */
+export const IDENTITY_API_VERSION = API_VERSIONS.identity.current;
 
 export interface OperationOptions {
   abortSignal?: AbortSignal;

@@ -1,10 +1,11 @@
+import { API_VERSIONS } from '../common/apiVersions.js';
 import type { KeyCredential } from '../common/connectionString.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
 import { type CommunicationUserIdentifier, isCommunicationUserIdentifier, isE164PhoneNumber } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 import { type PagedAsyncIterableIterator, type WirePage, createPagedIterator } from '../common/paging.js';
 
-export const PHONE_NUMBERS_API_VERSION = '2025-06-01';
+export const PHONE_NUMBERS_API_VERSION = API_VERSIONS.phoneNumbers.current;
 
 export interface PurchasedPhoneNumber {
   id: string;

@@ -1,9 +1,10 @@
+import { API_VERSIONS } from '../common/apiVersions.js';
 import type { KeyCredential } from '../common/connectionString.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
 import { isE164PhoneNumber } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 
-export const SMS_API_VERSION = '2021-03-07';
+export const SMS_API_VERSION = API_VERSIONS.sms.current;
 
 export interface SmsSendRequest {
   /** A number of this resource, in E.164 form. */

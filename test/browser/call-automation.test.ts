@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { CallAutomationClient } from '../../src/calling/callAutomationClient.js';
+import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { type RestError } from '../../src/common/errors.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
@@ -49,7 +50,7 @@ describe('call automation: an application calls users into one group call', () =
 
   it('users cannot use call automation, and applications cannot answer calls', async () => {
     const { endpoint, connectionString } = await testService();
-    const response = await fetch(new URL('calling/automation/calls?api-version=1', endpoint), {
+    const response = await fetch(new URL(`calling/automation/calls?api-version=${CALLING_API_VERSION}`, endpoint), {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ targets: [{ rawId: bob.userId }] }),
@@ -59,7 +60,7 @@ describe('call automation: an application calls users into one group call', () =
     const identity = new CommunicationIdentityClient(connectionString);
     const app = await identity.createCallingApplication('Nosy bot');
     const { token } = await identity.getCallingApplicationToken(app);
-    const answer = await fetch(new URL('calling/calls/any/:accept?api-version=1', endpoint), {
+    const answer = await fetch(new URL(`calling/calls/any/:accept?api-version=${CALLING_API_VERSION}`, endpoint), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ endpointId: 'bot' }),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startService, type RunningService } from '../../mock-server/service.js';
+import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import {
   adminRequest,
   assertError,
@@ -28,7 +29,7 @@ describe('calling applications: identities that act with the access key', () => 
   const asApp = <T = unknown>(method: string, path: string, body?: unknown, applicationId = app.id) =>
     adminRequest<T>(service, method, path, body, {
       apiVersion: CHAT_API_VERSION,
-      headers: { 'x-ms-acs-application-id': applicationId },
+      applicationId,
     });
 
   before(async () => {
@@ -85,8 +86,8 @@ describe('calling applications: identities that act with the access key', () => 
       endpointId: 'tab1',
     });
     const answering = await adminRequest(service, 'POST', `/calling/calls/${call.body.id}/:accept`, { endpointId: 'bot' }, {
-      apiVersion: CHAT_API_VERSION,
-      headers: { 'x-ms-acs-application-id': app.id },
+      apiVersion: CALLING_API_VERSION,
+      applicationId: app.id,
     });
     assertError(answering, 403, 'NotForApplications');
     assertError(await asApp('POST', '/chat/threads', { topic: 'x' }, '28:acs:nobody_here'), 404, 'ApplicationNotFound');
@@ -95,7 +96,7 @@ describe('calling applications: identities that act with the access key', () => 
     const badSignature = await adminRequest(service, 'POST', '/chat/threads', { topic: 'x' }, {
       apiVersion: CHAT_API_VERSION,
       key: Buffer.alloc(32, 7).toString('base64'),
-      headers: { 'x-ms-acs-application-id': app.id },
+      applicationId: app.id,
     });
     assertError(badSignature, 401);
     const after = stateSnapshot(service);

@@ -5,9 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { MAX_CLOCK_SKEW_MS, verifyHmacRequest } from '../../mock-server/auth/hmac.js';
 import { type RunningService, startService } from '../../mock-server/service.js';
+import { CallAutomationClient } from '../../src/calling/callAutomationClient.js';
 import { sha256Base64, signRequest } from '../../src/common/hmac.js';
 import {
   API_VERSION,
+  CHAT_API_VERSION,
   type CreateUserBody,
   type JsonResponse,
   adminRequest,
@@ -19,6 +21,7 @@ import {
   issueToken,
   plainRequest,
   serviceUrl,
+  stateSnapshot,
   usersSnapshot,
 } from './helpers.js';
 
@@ -279,6 +282,64 @@ describe('admin HMAC authentication', () => {
   test('the user created in before() is untouched', async () => {
     assert.equal(service.identities.getUser(userId)?.tokenGeneration, 0);
     assert.equal((await service.tokens.verify(userToken)).userId, userId);
+  });
+});
+
+describe('the application identity header (x-ms-acs-application-id) is signed', () => {
+  let service: RunningService;
+  let appA: string;
+  let appB: string;
+  before(async () => {
+    service = await startService();
+    appA = service.identities.createApplication('A').id;
+    appB = service.identities.createApplication('B').id;
+  });
+  after(() => service.close());
+
+  const createThreadAs = (options: Parameters<typeof adminRequest>[4]) =>
+    adminRequest<{ chatThread?: { createdByCommunicationIdentifier: { rawId: string } } }>(
+      service,
+      'POST',
+      '/chat/threads',
+      { topic: 'as an application' },
+      { apiVersion: CHAT_API_VERSION, ...options },
+    );
+
+  /** Refused with 401 and nothing written. */
+  async function expectRefused(options: Parameters<typeof adminRequest>[4], code: string): Promise<void> {
+    const before = stateSnapshot(service);
+    assertError(await createThreadAs(options), 401, code);
+    assert.deepEqual(stateSnapshot(service), before, 'a refused request wrote something');
+  }
+
+  test('properly signed (SignedHeaders names it, the signature covers it): 2xx, acting as that application', async () => {
+    const created = await createThreadAs({ applicationId: appA });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.chatThread!.createdByCommunicationIdentifier.rawId, appA);
+  });
+
+  test('the header sent but not signed is 401, on user routes and admin routes alike', async () => {
+    await expectRefused({ headers: { 'x-ms-acs-application-id': appA } }, 'InvalidAuthentication');
+    const before = usersSnapshot(service);
+    const admin = await adminRequest(service, 'POST', '/identities', {}, { headers: { 'x-ms-acs-application-id': appA } });
+    assertError(admin, 401, 'InvalidAuthentication');
+    assert.deepEqual(usersSnapshot(service), before);
+  });
+
+  test('signed as one application, the header swapped for another after signing: 401', async () => {
+    await expectRefused({ applicationId: appA, headers: { 'x-ms-acs-application-id': appB } }, 'InvalidSignature');
+  });
+
+  test('SignedHeaders naming the header while it is missing: 401', async () => {
+    await expectRefused({ applicationId: appA, headers: { 'x-ms-acs-application-id': null } }, 'InvalidAuthentication');
+  });
+
+  test('the library signs it: CallAutomationClient places a call as its application', async () => {
+    const callee = service.identities.createUser().id;
+    const client = new CallAutomationClient(service.connectionString, { callingApplicationId: appA });
+    const call = await client.createGroupCall([{ communicationUserId: callee }]);
+    assert.equal(call.createdBy.rawId, appA);
+    await client.hangUp(call.id, { forEveryone: true });
   });
 });
 

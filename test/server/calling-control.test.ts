@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CallHistoryEntry, CallModel } from '../../src/calling/callingProtocol.js';
 import { startService, type RunningService } from '../../mock-server/service.js';
-import { adminRequest, chatUser, type ChatUser, userRequest } from './helpers.js';
+import { adminRequest, assertError, chatUser, type ChatUser, stateSnapshot, userRequest } from './helpers.js';
 
 const target = (rawId: string) => ({ rawId, communicationUser: { id: rawId } });
 
@@ -92,5 +92,92 @@ describe('calling control: history and the deletion path', () => {
     assert.equal(bobView.status, 404, 'the call Carol was in has ended');
     const bobHistory = await userRequest<{ value: CallHistoryEntry[] }>(service, bob.token, 'GET', '/calling/history?maxPageSize=200');
     assert.ok(bobHistory.body.value.some((entry) => entry.callId === ongoing), 'Bob keeps his own record of the call');
+  });
+});
+
+describe('calling control: caller id (alternateCallerId) is only a number the caller may present', () => {
+  let service: RunningService;
+  let alice: ChatUser;
+  let bob: ChatUser;
+  let carol: ChatUser;
+  let aliceNumber: string;
+  let bobNumber: string;
+  let carolNumber: string;
+  let mainLine: string;
+  const phone = (number: string) => ({ rawId: `4:${number}`, phoneNumber: { value: number } });
+
+  before(async () => {
+    service = await startService({ calling: { ringTimeoutMs: 60_000, endpointGraceMs: 60_000 } });
+    alice = await chatUser(service, ['voip']);
+    bob = await chatUser(service, ['voip']);
+    carol = await chatUser(service, ['voip']);
+    [aliceNumber, bobNumber, carolNumber, mainLine] = service.phoneNumbers.acquire('206', 4).map((n) => n.phoneNumber) as [string, string, string, string];
+    service.phoneNumbers.assign(aliceNumber, alice.id);
+    service.phoneNumbers.assign(bobNumber, bob.id);
+    service.phoneNumbers.assign(carolNumber, carol.id);
+  });
+
+  after(async () => {
+    await service.close();
+  });
+
+  const callCarolsPhone = (user: ChatUser, callerId: string, endpointId: string) =>
+    userRequest<CallModel>(service, user.token, 'POST', '/calling/calls', {
+      targets: [phone(carolNumber)],
+      endpointId,
+      alternateCallerId: phone(callerId),
+    });
+
+  test("presenting another user's number is 403 CallerIdNotAllowed, and nobody rings", async () => {
+    const before = stateSnapshot(service);
+    const spoofed = await callCarolsPhone(alice, bobNumber, 'alice1');
+    assertError(spoofed, 403, 'CallerIdNotAllowed');
+    assert.deepEqual(stateSnapshot(service), before, 'nothing written, no incoming-call event stored for Carol');
+  });
+
+  test('a user presents their own number or an unassigned main line; the callee sees that number', async () => {
+    for (const [callerId, endpointId] of [[aliceNumber, 'alice2'], [mainLine, 'alice3']] as const) {
+      const call = await callCarolsPhone(alice, callerId, endpointId);
+      assert.equal(call.status, 201, call.text);
+      const seen = await userRequest<CallModel>(service, carol.token, 'GET', `/calling/calls/${call.body.id}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.equal(seen.body.createdBy.rawId, `4:${callerId}`, 'Carol sees the presented number as the caller');
+      await userRequest(service, alice.token, 'POST', `/calling/calls/${call.body.id}/:hangUp`, {});
+    }
+  });
+
+  test("adding a phone to someone else's call does not let a participant present the creator's number", async () => {
+    const started = await userRequest<CallModel>(service, alice.token, 'POST', '/calling/calls', {
+      targets: [target(bob.id)],
+      endpointId: 'alice4',
+      alternateCallerId: phone(aliceNumber),
+    });
+    assert.equal(started.status, 201, started.text);
+    const accepted = await userRequest(service, bob.token, 'POST', `/calling/calls/${started.body.id}/:accept`, { endpointId: 'bob1' });
+    assert.equal(accepted.status, 200, accepted.text);
+    const byBob = await userRequest(service, bob.token, 'POST', `/calling/calls/${started.body.id}/participants/:add`, {
+      targets: [phone(carolNumber)],
+    });
+    assertError(byBob, 403, 'CallerIdNotAllowed');
+    const byAlice = await userRequest(service, alice.token, 'POST', `/calling/calls/${started.body.id}/participants/:add`, {
+      targets: [phone(carolNumber)],
+    });
+    assert.equal(byAlice.status, 200, byAlice.text);
+    await userRequest(service, alice.token, 'POST', `/calling/calls/${started.body.id}/:hangUp`, { forEveryone: true });
+  });
+
+  test("an application (access key) may present any number of the resource, a user's included", async () => {
+    const created = await adminRequest<{ id: string }>(service, 'POST', '/applications', { displayName: 'Front desk' });
+    assert.equal(created.status, 201, created.text);
+    const call = await adminRequest<CallModel>(
+      service,
+      'POST',
+      '/calling/automation/calls',
+      { targets: [phone(carolNumber)], alternateCallerId: phone(bobNumber) },
+      { applicationId: created.body.id },
+    );
+    assert.equal(call.status, 201, call.text);
+    const seen = await userRequest<CallModel>(service, carol.token, 'GET', `/calling/calls/${call.body.id}`);
+    assert.equal(seen.body.createdBy.rawId, `4:${bobNumber}`);
   });
 });

@@ -618,6 +618,62 @@ describe('chat participants, history sharing, read receipts, typing', () => {
     assert.equal((await getMessage(service, full, thread, old1)).content?.message, 'old 1');
   });
 
+  test('re-adding someone already in the thread changes nothing: no rename, no history window moved, no system message', async () => {
+    const late = await chatUser(service);
+    const victim = await chatUser(service);
+    const thread = await createThread(service, a, [b.id]);
+    const old = await sendMessage(service, a, thread, 'before the late joiner');
+    const lastOld = ms((await getMessage(service, a, thread, old)).createdOn);
+    await clockPast(lastOld);
+    const shareFrom = new Date(lastOld + 1).toISOString();
+    const add = await userRequest(service, a.token, 'POST', threadPath(thread, '/participants/:add'), {
+      participants: [
+        { communicationIdentifier: userModel(late.id), displayName: 'Late', shareHistoryTime: shareFrom },
+        { communicationIdentifier: userModel(victim.id), displayName: 'Vic', metadata: { team: 'blue' } },
+      ],
+    });
+    assert.equal(add.status, 201, add.text);
+    const snapshot = stateSnapshot(service);
+
+    for (const [actor, participants] of [
+      // The late joiner lifts their own history restriction.
+      [late, [{ communicationIdentifier: userModel(late.id), displayName: 'Late', shareHistoryTime: new Date(0).toISOString() }]],
+      [late, [{ communicationIdentifier: userModel(late.id) }]],
+      // Any member renames another, rewrites their metadata, or hides the whole history from them.
+      [b, [{ communicationIdentifier: userModel(victim.id), displayName: 'Chief Executive (verified)', metadata: { team: 'red' } }]],
+      [b, [{ communicationIdentifier: userModel(victim.id), displayName: 'Vic', shareHistoryTime: '2100-01-01T00:00:00.000Z' }]],
+    ] as const) {
+      const again = await userRequest(service, actor.token, 'POST', threadPath(thread, '/participants/:add'), { participants });
+      assert.equal(again.status, 201, again.text);
+      assert.deepEqual(again.body, {});
+      assert.deepEqual(stateSnapshot(service), snapshot, 'an existing participant was changed or announced');
+    }
+    assertError(await userRequest(service, late.token, 'GET', threadPath(thread, `/messages/${old}`)), 404, 'MessageNotFound');
+    const listed = await listParticipants(service, a, thread);
+    const lateListed = listed.find((p) => p.communicationIdentifier.rawId === late.id)!;
+    assert.equal(lateListed.displayName, 'Late');
+    assert.equal(lateListed.shareHistoryTime, shareFrom);
+    const victimListed = listed.find((p) => p.communicationIdentifier.rawId === victim.id)!;
+    assert.equal(victimListed.displayName, 'Vic');
+    assert.deepEqual(victimListed.metadata, { team: 'blue' });
+    assert.equal(victimListed.shareHistoryTime, undefined);
+
+    // A mix adds the newcomer only, and the system message names only them.
+    const newcomer = await chatUser(service);
+    const mixed = await userRequest(service, b.token, 'POST', threadPath(thread, '/participants/:add'), {
+      participants: [
+        { communicationIdentifier: userModel(victim.id), displayName: 'Chief Executive (verified)' },
+        { communicationIdentifier: userModel(newcomer.id), displayName: 'New' },
+      ],
+    });
+    assert.equal(mixed.status, 201, mixed.text);
+    const [latest] = await listMessages(service, a, thread);
+    assert.equal(latest!.type, 'participantAdded');
+    assert.deepEqual(latest!.content?.participants, [{ communicationIdentifier: wire(newcomer.id), displayName: 'New' }]);
+    const afterMix = await listParticipants(service, a, thread);
+    assert.equal(afterMix.find((p) => p.communicationIdentifier.rawId === victim.id)!.displayName, 'Vic');
+  });
+
   test('read receipts: send 200, one per reader (the latest), listed with sender, message and readOn', async () => {
     const thread = await createThread(service, a, [b.id]);
     const m1 = await sendMessage(service, a, thread, 'one');
@@ -1085,6 +1141,38 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
       assertError(response, 400, 'MissingApiVersionParameter');
     }
     assert.deepEqual(stateSnapshot(service), snapshot);
+  });
+
+  test('an api-version chat does not have is 400 UnsupportedApiVersion on every route, nothing written', async () => {
+    const snapshot = stateSnapshot(service);
+    for (const version of ['2099-01-01', '2021-04-05-preview6', '2023-10-01', 'x']) {
+      for (const [method, path, body] of [
+        ['POST', threads(), { topic: 'x' }],
+        ['GET', threads(), undefined],
+        ['PATCH', one(), { topic: 'y' }],
+        ['DELETE', one(), undefined],
+        ['POST', messages(), { content: 'x' }],
+        ['PATCH', theMessage(), { content: 'x' }],
+        ['DELETE', theMessage(), undefined],
+        ['POST', add(), { participants: [participant(b.id)] }],
+        ['POST', receipts(), { chatMessageId: message }],
+        ['POST', typing(), {}],
+      ] as const) {
+        const response = await userRequest<{ error: { message: string } }>(service, a.token, method, path, body, { apiVersion: version });
+        assertError(response, 400, 'UnsupportedApiVersion');
+        assert.match(response.body.error.message, new RegExp(`does not support the API version '${version}'\\.$`));
+      }
+    }
+    assert.deepEqual(stateSnapshot(service), snapshot);
+  });
+
+  test('every GA chat api-version is accepted: 2021-03-07, 2021-09-07, 2023-11-07, 2024-03-07, 2025-03-15', async () => {
+    for (const version of ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15']) {
+      const created = await userRequest<{ chatThread: { id: string } }>(service, a.token, 'POST', threads(), { topic: version }, { apiVersion: version });
+      assert.equal(created.status, 201, `${version}: ${created.text}`);
+      const listed = await userRequest(service, a.token, 'GET', threadPath(created.body.chatThread.id, '/messages'), undefined, { apiVersion: version });
+      assert.equal(listed.status, 200, `${version}: ${listed.text}`);
+    }
   });
 
   test('limits hold at the boundary: 28 KB content, 256-character topic, 4 KB metadata are accepted', async () => {

@@ -4,11 +4,18 @@ import { WebSocket } from 'ws';
 import type { TokenScope } from '../../mock-server/auth/tokens.js';
 import { ServiceError } from '../../mock-server/http/errors.js';
 import type { RunningService } from '../../mock-server/service.js';
+import { API_VERSIONS, apiOfPath } from '../../src/common/apiVersions.js';
 import { signRequest } from '../../src/common/hmac.js';
 import type { EventFrame, PongFrame, ReadyFrame } from '../../src/common/realtimeProtocol.js';
 
 /** The identity api-version the official SDK (1.3.1) sends. */
-export const API_VERSION = '2023-10-01';
+export const API_VERSION = API_VERSIONS.identity.current;
+
+/** The api-version our clients send to this path's API (identity, chat, calling, ...). */
+export function apiVersionFor(path: string): string {
+  const api = apiOfPath(new URL(path, 'http://x.invalid').pathname);
+  return api ? API_VERSIONS[api].current : API_VERSION;
+}
 
 export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -24,9 +31,11 @@ export interface AdminRequestOptions {
   tamperBody?: string;
   /** Access key to sign with; the service's own by default. */
   key?: string;
-  /** api-version to add to the query; `null` leaves it out (and unsigned). */
+  /** api-version to add to the query (by default the one of the path's API); `null` leaves it out (and unsigned). */
   apiVersion?: string | null;
-  /** Extra or replaced headers; `null` removes one (e.g. a signed header). */
+  /** Acts as this calling application: the id is sent and signed (x-ms-acs-application-id). */
+  applicationId?: string;
+  /** Extra or replaced headers, set after signing; `null` removes one (e.g. a signed header). */
   headers?: Record<string, string | null>;
 }
 
@@ -55,7 +64,7 @@ export async function adminRequest<T = unknown>(
   options: AdminRequestOptions = {},
 ): Promise<JsonResponse<T>> {
   const url = serviceUrl(service, path);
-  if (options.apiVersion !== null) url.searchParams.set('api-version', options.apiVersion ?? API_VERSION);
+  if (options.apiVersion !== null) url.searchParams.set('api-version', options.apiVersion ?? apiVersionFor(path));
   const bodyText = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const signed = await signRequest({
     method,
@@ -63,6 +72,7 @@ export async function adminRequest<T = unknown>(
     body: bodyText ?? '',
     accessKey: options.key ?? service.secrets.accessKey,
     date: options.date,
+    ...(options.applicationId !== undefined ? { applicationId: options.applicationId } : {}),
   });
   const headers: Record<string, string> = { ...signed };
   if (bodyText !== undefined) headers['content-type'] = 'application/json';
@@ -204,7 +214,7 @@ export function accessKeyOf(connectionString: string): string | undefined {
 // ---- chat and the real-time channel ------------------------------------------------------------
 
 /** The chat api-version the official SDK (1.6.0) sends. */
-export const CHAT_API_VERSION = '2025-03-15';
+export const CHAT_API_VERSION = API_VERSIONS.chat.current;
 
 /** Generous upper bound for waiting on sockets: only there so a broken service cannot hang the run. */
 export const WAIT_MS = 10_000;
@@ -232,7 +242,7 @@ export function userModel(rawId: string): { communicationUser: { id: string } } 
 }
 
 export interface UserRequestOptions {
-  /** api-version to set; `null` leaves it out. The chat version by default. */
+  /** api-version to set; `null` leaves it out. By default the one of the path's API (chat, calling). */
   apiVersion?: string | null;
   /** Extra headers (e.g. repeatability-request-id), or a replaced Authorization. */
   headers?: Record<string, string>;
@@ -252,7 +262,7 @@ export async function userRequest<T = unknown>(
 ): Promise<JsonResponse<T>> {
   const url = path.startsWith('http') ? new URL(path) : serviceUrl(service, path);
   if (options.apiVersion !== null && !url.searchParams.has('api-version')) {
-    url.searchParams.set('api-version', options.apiVersion ?? CHAT_API_VERSION);
+    url.searchParams.set('api-version', options.apiVersion ?? apiVersionFor(url.pathname));
   }
   const headers: Record<string, string> = {};
   if (token !== undefined) headers.authorization = `Bearer ${token}`;

@@ -322,6 +322,41 @@ describe('identity routes: bad input', () => {
     await expectRejected(400, 'MissingApiVersionParameter', 'POST', '/identities', {}, { apiVersion: '' });
   });
 
+  for (const version of ['2099-01-01', '2020-07-20-preview2', '2025-03-15', '1', 'latest']) {
+    test(`api-version ${version} (not an identity version) is 400 UnsupportedApiVersion on every route, nothing written`, async () => {
+      for (const [method, path, body] of [
+        ['POST', '/identities', { createTokenWithScopes: ['chat'] }],
+        ['POST', issuePath(userId), { scopes: ['chat'] }],
+        ['POST', revokePath(userId), undefined],
+        ['DELETE', userPath(userId), undefined],
+        ['POST', '/applications', { displayName: 'x' }],
+      ] as const) {
+        await expectRejected(400, 'UnsupportedApiVersion', method, path, body, { apiVersion: version });
+      }
+    });
+  }
+
+  test("UnsupportedApiVersion answers with ACS's message, naming the URI and the version", async () => {
+    const response = await adminRequest<{ error: { message: string } }>(service, 'POST', '/identities', {}, { apiVersion: '2099-01-01' });
+    const uri = `${service.endpoint.replace(/\/$/, '')}/identities?api-version=2099-01-01`;
+    assert.equal(
+      response.body.error.message,
+      `The HTTP resource that matches the request URI '${uri}' does not support the API version '2099-01-01'.`,
+    );
+  });
+
+  test('every GA identity api-version is accepted: 2021-03-07, 2022-06-01, 2022-10-01, 2023-08-01, 2023-10-01', async () => {
+    for (const version of ['2021-03-07', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01']) {
+      const created = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {}, { apiVersion: version });
+      assert.equal(created.status, 201, `${version}: ${created.text}`);
+      const id = created.body.identity.id;
+      const issued = await adminRequest(service, 'POST', issuePath(id), { scopes: ['chat'] }, { apiVersion: version });
+      assert.equal(issued.status, 200, `${version}: ${issued.text}`);
+      const deleted = await adminRequest(service, 'DELETE', userPath(id), undefined, { apiVersion: version });
+      assert.equal(deleted.status, 204, `${version}: ${deleted.text}`);
+    }
+  });
+
   test('a body over 1 MiB is 413 PayloadTooLarge', async () => {
     const body = JSON.stringify({ createTokenWithScopes: ['chat'], padding: 'x'.repeat(1024 * 1024 + 16) });
     await expectRejected(413, 'PayloadTooLarge', 'POST', '/identities', body);

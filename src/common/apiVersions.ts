@@ -1,0 +1,46 @@
+/**
+ * The `api-version` values each API accepts, shared by the service (which refuses any other with
+ * 400 UnsupportedApiVersion, as ACS does) and the clients (which send each API's `current`).
+ *
+ * - identity: GA versions of the ACS identity REST API (azure-rest-api-specs
+ *   `specification/communication/data-plane/Identity/stable/*`); 2023-10-01 is what
+ *   `@azure/communication-identity` 1.3.1 sends. Our calling-application routes are an identity
+ *   extension and take the same versions.
+ * - chat: GA versions of the ACS chat REST API (`.../Chat/stable/*`); 2025-03-15 is what
+ *   `@azure/communication-chat` 1.6.0 sends.
+ * - calling: our own calling control API (not an ACS REST API), one version so far.
+ * - phoneNumbers, sms: the versions our clients send (the simulated pool is our own shape).
+ */
+export const API_VERSIONS = {
+  identity: { current: '2023-10-01', supported: ['2021-03-07', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01'] },
+  chat: { current: '2025-03-15', supported: ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15'] },
+  calling: { current: '2026-11-01', supported: ['2026-11-01'] },
+  phoneNumbers: { current: '2025-06-01', supported: ['2025-06-01'] },
+  sms: { current: '2021-03-07', supported: ['2021-03-07'] },
+} as const satisfies Record<string, { current: string; supported: readonly string[] }>;
+
+export type VersionedApi = keyof typeof API_VERSIONS;
+
+/** Which API a service path belongs to, by its first segment; `undefined` for unversioned paths. */
+export function apiOfPath(pathname: string): VersionedApi | undefined {
+  const segment = /^\/([^/]+)/.exec(pathname)?.[1];
+  switch (segment) {
+    case 'identities':
+    case 'applications':
+      return 'identity';
+    case 'chat':
+      return 'chat';
+    case 'calling':
+      return 'calling';
+    case 'phoneNumbers':
+      return 'phoneNumbers';
+    case 'sms':
+      return 'sms';
+    default:
+      return undefined;
+  }
+}
+
+export function isSupportedApiVersion(api: VersionedApi, version: string): boolean {
+  return (API_VERSIONS[api].supported as readonly string[]).includes(version);
+}
