@@ -82,7 +82,8 @@ describe('demo routes: origins', () => {
   });
 
   test('the own origin, allow-listed origins and requests without Origin get their token', async () => {
-    for (const headers of [{ origin: ownOrigin() }, { origin: 'https://a.example' }, { origin: 'http://b.example:8443' }, {}]) {
+    const variants: Record<string, string>[] = [{ origin: ownOrigin() }, { origin: 'https://a.example' }, { origin: 'http://b.example:8443' }, {}];
+    for (const headers of variants) {
       const users = countUsers(service());
       const response = await demoToken(service(), headers);
       assert.equal(response.status, 201, `${JSON.stringify(headers)}: ${response.text}`);
