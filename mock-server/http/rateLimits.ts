@@ -83,7 +83,7 @@ export interface DemoRateLimitOptions {
   createsPerWindow?: number;
   /** Refreshes one demo user may make per window; 10 by default. */
   refreshesPerWindow?: number;
-  /** The clock, for tests. */
+  /** The clock, for tests; the demo's number recycling goes by it too. */
   now?: () => number;
 }
 
