@@ -10,6 +10,9 @@ const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | -
   --data DIR    data folder for the database and generated secrets (default .data)
   --memory      keep everything in memory; nothing is written to disk
   --demo        also serve the demo page (Vite) and its token route
+  --demo-origins URL,URL
+                other page origins allowed to call the demo routes (the service's own always
+                is), e.g. https://a.example,https://b.example
   --https       serve HTTPS with a self-signed certificate kept in the data folder
   --ice-servers JSON  ICE servers for calls, e.g. '[{"urls":"stun:stun.example.org:3478"}]'
                 (default none: host candidates, right for one machine or a LAN)
@@ -27,6 +30,7 @@ function parseCli() {
         data: { type: 'string' },
         memory: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
+        'demo-origins': { type: 'string' },
         https: { type: 'boolean', default: false },
         'ice-servers': { type: 'string' },
         'rate-limits': { type: 'boolean', default: false },
@@ -42,11 +46,29 @@ function parseCli() {
     if (statsInterval !== undefined && !(Number.isInteger(statsInterval) && statsInterval >= 10)) {
       throw new Error(`--stats-interval must be an integer of at least 10 (ms), not "${values['stats-interval']}"`);
     }
-    return { ...values, port, iceServers: parseIceServers(values['ice-servers']), statsInterval };
+    const demoOrigins = parseOrigins(values['demo-origins']);
+    return { ...values, port, iceServers: parseIceServers(values['ice-servers']), statsInterval, demoOrigins };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
+}
+
+function parseOrigins(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(',').map((part) => {
+    const origin = part.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin === 'null' || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+      throw new Error(`--demo-origins takes origins (scheme://host[:port]), not "${origin}"`);
+    }
+    return url.origin;
+  });
 }
 
 function parseIceServers(text: string | undefined): { urls: string | string[]; username?: string; credential?: string }[] | undefined {
@@ -76,7 +98,7 @@ if (args.help) {
 }
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
-const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers, rateLimits: args['rate-limits'] };
+const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers, rateLimits: args['rate-limits'], demoOrigins: args.demoOrigins };
 const service = await (args.demo ? startDemoServer({ ...serviceOptions, watch: true }) : startService(serviceOptions)).catch(
   (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {

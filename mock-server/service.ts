@@ -9,16 +9,16 @@ import { type CallingOptions, CallingService } from './calling/callingService.js
 import { SIGNALLING_PATH, SIGNALLING_SOCKET_PATH, Signalling } from './calling/signalling.js';
 import { registerChatRoutes } from './chat/chatRoutes.js';
 import { ChatService } from './chat/chatService.js';
-import { registerDemoRoutes } from './demo/demoRoutes.js';
+import { normalizeOrigin, registerDemoRoutes } from './demo/demoRoutes.js';
 import { readBody } from './http/body.js';
-import { type RateLimitOptions, RateLimiter, rateLimitedOperation } from './http/rateLimits.js';
+import { type DemoRateLimitOptions, type RateLimitOptions, RateLimiter, demoRateLimiter, rateLimitedOperation } from './http/rateLimits.js';
 import { ServiceError } from './http/errors.js';
 import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
 import { type RequestContext, Router } from './http/router.js';
 import { APPLICATION_HEADER, registerApplicationRoutes, requireApplication } from './identity/applicationRoutes.js';
 import { registerIdentityRoutes } from './identity/identityRoutes.js';
 import { registerPhoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
-import { PhoneNumberStore } from './telephony/phoneNumberStore.js';
+import { PhoneNumberStore, demoPoolNumbers } from './telephony/phoneNumberStore.js';
 import { registerSmsRoutes } from './telephony/smsRoutes.js';
 import { SmsService } from './telephony/smsService.js';
 import { IdentityStore } from './identity/identityStore.js';
@@ -56,6 +56,17 @@ export interface ServiceOptions {
   /** Enables the demo page's token route. */
   demo?: boolean;
   /**
+   * Page origins besides the service's own that may call the demo routes (e.g.
+   * `https://a.example`); a request with any other `Origin` is refused with 403.
+   */
+  demoOrigins?: readonly string[];
+  /** Throttling of the demo token routes (always on): 10 creations per address, 10 refreshes per user, per minute. */
+  demoRateLimits?: DemoRateLimitOptions;
+  /** Size of the demo users' number pool (reserved area codes); 1,000 by default. */
+  demoNumberPoolSize?: number;
+  /** A demo user whose last token expired this long ago is gone: their number may be recycled. 24 h by default. */
+  demoGoneAfterMs?: number;
+  /**
    * Throttles identity and chat operations as ACS documents (429 with Retry-After). Off by
    * default, so local work, tests and benchmarks are not throttled; `true` for the documented
    * limits, or options with other rules (tests use shorter windows).
@@ -88,10 +99,22 @@ export interface RunningService {
   calling: CallingService;
   phoneNumbers: PhoneNumberStore;
   sms: SmsService;
+  /**
+   * Every registered HTTP route and how it authenticates: `hmac` (signed with the access key),
+   * `user` (a user's token, or an application's signed request), `open` (the demo routes).
+   */
+  routes: ServiceRoute[];
   close(): Promise<void>;
 }
 
+export interface ServiceRoute {
+  method: string;
+  template: string;
+  auth: 'hmac' | 'user' | 'open';
+}
+
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEMO_GONE_AFTER_MS = 24 * 60 * 60_000;
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const { secrets, created } = options.dataDir
@@ -129,7 +152,23 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   });
   /** Routes without authentication. */
   const openRouter = new Router();
-  if (options.demo) registerDemoRoutes(openRouter, identities, tokens, { numbers: phoneNumbers, sms });
+  /** Pages of other origins the demo routes answer (same-origin only otherwise). */
+  const allowedOrigins = new Set<string>();
+  for (const origin of options.demoOrigins ?? []) {
+    const normalized = normalizeOrigin(origin);
+    if (!normalized) throw new Error(`Not an origin: "${origin}" (expected e.g. https://a.example).`);
+    allowedOrigins.add(normalized);
+  }
+  if (options.demo) {
+    registerDemoRoutes(openRouter, identities, tokens, { numbers: phoneNumbers, sms }, {
+      ownOrigin: originOf,
+      allowedOrigins,
+      limiter: demoRateLimiter(options.demoRateLimits),
+      numberPool: demoPoolNumbers(options.demoNumberPoolSize),
+      goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
+      now: options.demoRateLimits?.now ?? Date.now,
+    });
+  }
 
   /**
    * A user route takes a user's bearer token, or an application's HMAC-signed request naming the
@@ -214,9 +253,14 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     // CORS on the API alone: pages of any origin call it (auth is by header, never by cookie), but
     // nothing else the server answers (the demo page, its token route, files) is for other origins.
-    const api = API_ROUTE.test(new URL(req.url ?? '/', 'http://service.invalid').pathname);
-    if (api) setCorsHeaders(req, res);
-    if (req.method === 'OPTIONS' && api) {
+    // The demo routes answer other origins only when allow-listed (--demo-origins).
+    const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
+    const origin = req.headers.origin;
+    const cors =
+      apiOfPath(pathname) !== undefined ||
+      (options.demo === true && pathname.startsWith('/demo/') && origin !== undefined && allowedOrigins.has(normalizeOrigin(origin) ?? ''));
+    if (cors) setCorsHeaders(req, res);
+    if (req.method === 'OPTIONS' && cors) {
       res.writeHead(204).end();
       return;
     }
@@ -276,6 +320,11 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     calling,
     phoneNumbers,
     sms,
+    routes: [
+      ...adminRouter.routes().map((route) => ({ ...route, auth: 'hmac' as const })),
+      ...userRouter.routes().map((route) => ({ ...route, auth: 'user' as const })),
+      ...openRouter.routes().map((route) => ({ ...route, auth: 'open' as const })),
+    ],
     close() {
       closing ??= new Promise<void>((resolve) => {
         calling.close();

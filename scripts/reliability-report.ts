@@ -26,7 +26,7 @@ function section(): string {
     const outcomes = fuzz.outcomes as Record<string, number>;
     const fivexx = Object.entries(outcomes).filter(([status]) => /^5\d\d$/.test(status)).reduce((sum, [, count]) => sum + count, 0);
     lines.push(
-      `- **Bad input (fuzz)**: ${n(fuzz.inputsTried)} generated inputs: ${Object.entries(kinds).map(([k, v]) => `${k} ${n(v)}`).join(', ')}; 5xx answers: ${fivexx}.`,
+      `- **Bad input (fuzz)**: ${n(fuzz.inputsTried)} generated inputs${typeof fuzz.routesRegistered === 'number' ? ` (HTTP routes fuzzed: ${n(fuzz.routesFuzzed)} of ${n(fuzz.routesRegistered)} registered)` : ''}: ${Object.entries(kinds).map(([k, v]) => `${k} ${n(v)}`).join(', ')}; 5xx answers: ${fivexx}.`,
       `  Outcomes: ${Object.entries(outcomes).map(([k, v]) => `${k}: ${n(v)}`).join(', ')}.`,
     );
   }

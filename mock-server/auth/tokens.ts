@@ -22,6 +22,8 @@ export interface VerifiedToken {
   userId: string;
   scopes: TokenScope[];
   expiresOn: Date;
+  /** When the token was issued (its `iat`); unset for an application's signed request. */
+  issuedAt?: Date;
   /** The user's token generation the token was issued in (bumped by every revoke). */
   generation: number;
   /** Set when a calling application acts (HMAC-signed with the access key), not a user's token. */
@@ -65,6 +67,7 @@ export class TokenService {
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(this.#key);
+    this.#identities.recordTokenIssued(userId, expiresAt * 1000);
     return { token, expiresOn: new Date(expiresAt * 1000) };
   }
 
@@ -83,7 +86,7 @@ export class TokenService {
       }
       throw ServiceError.unauthorized('The access token is not valid.', 'InvalidToken');
     }
-    const { sub, acsScope, gen, exp } = payload;
+    const { sub, acsScope, gen, exp, iat } = payload;
     if (typeof sub !== 'string' || typeof acsScope !== 'string' || typeof gen !== 'number') {
       throw ServiceError.unauthorized('The access token is not valid.', 'InvalidToken');
     }
@@ -103,6 +106,7 @@ export class TokenService {
       );
     }
     const verified: VerifiedToken = { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000), generation: gen };
+    if (typeof iat === 'number') verified.issuedAt = new Date(iat * 1000);
     if (isApplication) verified.isApplication = true;
     return verified;
   }

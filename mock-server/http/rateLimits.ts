@@ -1,7 +1,7 @@
 import { ServiceError } from './errors.js';
 
 /** Whose requests one limit counts together. */
-export type RateLimitScope = 'resource' | 'user' | 'thread' | 'userThread';
+export type RateLimitScope = 'resource' | 'user' | 'thread' | 'userThread' | 'address';
 
 /** One documented limit: at most `limit` requests of `operation` per `windowMs`, per `scope`. */
 export interface RateLimitRule {
@@ -29,7 +29,10 @@ export type RateLimitedOperation =
   | 'listParticipants'
   | 'sendUpdateOrDeleteMessage'
   | 'sendReadReceipt'
-  | 'sendTypingIndicator';
+  | 'sendTypingIndicator'
+  // The demo page's open token routes (not ACS operations).
+  | 'createDemoUser'
+  | 'refreshDemoToken';
 
 const SECONDS_10 = 10_000;
 const SECONDS_30 = 30_000;
@@ -71,6 +74,33 @@ export const ACS_RATE_LIMITS: readonly RateLimitRule[] = [
   { operation: 'sendTypingIndicator', scope: 'thread', windowMs: SECONDS_10, limit: 10 },
   { operation: 'sendTypingIndicator', scope: 'thread', windowMs: MINUTE, limit: 30 },
 ];
+
+/** How the demo's open token routes are throttled. */
+export interface DemoRateLimitOptions {
+  /** Window of both limits; a minute by default. */
+  windowMs?: number;
+  /** Demo users one client address may create per window; 10 by default. */
+  createsPerWindow?: number;
+  /** Refreshes one demo user may make per window; 10 by default. */
+  refreshesPerWindow?: number;
+  /** The clock, for tests; the demo's number recycling goes by it too. */
+  now?: () => number;
+}
+
+/**
+ * The demo token routes need no credential, so they are always throttled (with or without the
+ * ACS limits): user creation per client address, refresh per user.
+ */
+export function demoRateLimiter(options: DemoRateLimitOptions = {}): RateLimiter {
+  const windowMs = options.windowMs ?? MINUTE;
+  return new RateLimiter({
+    rules: [
+      { operation: 'createDemoUser', scope: 'address', windowMs, limit: options.createsPerWindow ?? 10 },
+      { operation: 'refreshDemoToken', scope: 'user', windowMs, limit: options.refreshesPerWindow ?? 10 },
+    ],
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
 
 export interface RateLimitOptions {
   /** The limits to enforce; {@link ACS_RATE_LIMITS} by default (tests pass shorter windows). */
@@ -128,6 +158,13 @@ export function rateLimitedOperation(
   return operation && { operation, threadId };
 }
 
+/** Who a request counts for: the caller, the thread, the client's address. */
+export interface RateLimitSubject {
+  userId?: string;
+  threadId?: string;
+  address?: string;
+}
+
 interface Window {
   start: number;
   count: number;
@@ -156,7 +193,7 @@ export class RateLimiter {
   }
 
   /** Counts the request; throws the 429 when any of its operation's limits is exceeded. */
-  check(operation: RateLimitedOperation, who: { userId?: string; threadId?: string }): void {
+  check(operation: RateLimitedOperation, who: RateLimitSubject): void {
     const rules = this.#rules.get(operation);
     if (!rules) return;
     const now = this.#now();
@@ -197,7 +234,7 @@ export class RateLimiter {
   }
 }
 
-function scopeKey(scope: RateLimitScope, who: { userId?: string; threadId?: string }): string {
+function scopeKey(scope: RateLimitScope, who: RateLimitSubject): string {
   switch (scope) {
     case 'resource':
       return '';
@@ -207,5 +244,7 @@ function scopeKey(scope: RateLimitScope, who: { userId?: string; threadId?: stri
       return who.threadId ?? '';
     case 'userThread':
       return `${who.userId ?? ''}|${who.threadId ?? ''}`;
+    case 'address':
+      return who.address ?? '';
   }
 }

@@ -25,6 +25,7 @@ export type Handler = (context: RequestContext) => Promise<HandlerResult> | Hand
 
 interface Route {
   method: string;
+  template: string;
   pattern: RegExp;
   names: string[];
   handler: Handler;
@@ -50,8 +51,13 @@ export class Router {
         return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       })
       .join('');
-    this.#routes.push({ method, pattern: new RegExp(`^${source}/?$`), names, handler });
+    this.#routes.push({ method, template, pattern: new RegExp(`^${source}/?$`), names, handler });
     return this;
+  }
+
+  /** The registered routes, in registration order (tests derive their route lists from these). */
+  routes(): { method: string; template: string }[] {
+    return this.#routes.map(({ method, template }) => ({ method, template }));
   }
 
   /** The matching handler; `undefined` when no route has this path; 405 when only the method differs. */

@@ -6,6 +6,8 @@ export interface UserRecord {
   createdAt: number;
   /** Bumped by every revoke: tokens carry the generation they were issued in. */
   tokenGeneration: number;
+  /** When the latest token issued to the user expires (ms); undefined before the first one. */
+  lastTokenExpiresOn?: number;
 }
 
 export interface ApplicationRecord {
@@ -37,7 +39,10 @@ export class IdentityStore {
     this.#resourceId = resourceId;
     this.#statements = {
       insert: db.prepare('INSERT INTO users (id, created_at) VALUES (?, ?)'),
-      get: db.prepare('SELECT id, created_at, token_generation FROM users WHERE id = ?'),
+      get: db.prepare('SELECT id, created_at, token_generation, last_token_expires_on FROM users WHERE id = ?'),
+      tokenIssued: db.prepare(
+        'UPDATE users SET last_token_expires_on = max(coalesce(last_token_expires_on, 0), ?) WHERE id = ?',
+      ),
       revoke: db.prepare('UPDATE users SET token_generation = token_generation + 1 WHERE id = ?'),
       delete: db.prepare('DELETE FROM users WHERE id = ?'),
       insertApplication: db.prepare('INSERT INTO applications (id, display_name, created_at) VALUES (?, ?, ?)'),
@@ -69,9 +74,17 @@ export class IdentityStore {
 
   getUser(id: string): UserRecord | undefined {
     const row = this.#statements.get.get(id) as
-      | { id: string; created_at: number; token_generation: number }
+      | { id: string; created_at: number; token_generation: number; last_token_expires_on: number | null }
       | undefined;
-    return row && { id: row.id, createdAt: row.created_at, tokenGeneration: row.token_generation };
+    if (!row) return undefined;
+    const user: UserRecord = { id: row.id, createdAt: row.created_at, tokenGeneration: row.token_generation };
+    if (row.last_token_expires_on !== null) user.lastTokenExpiresOn = row.last_token_expires_on;
+    return user;
+  }
+
+  /** Records a token issued to a user: the latest expiry is kept (no-op for an application). */
+  recordTokenIssued(id: string, expiresOn: number): void {
+    this.#statements.tokenIssued.run(expiresOn, id);
   }
 
   /** Invalidates every token issued so far; returns false for an unknown user. */

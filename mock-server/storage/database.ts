@@ -121,6 +121,8 @@ const MIGRATIONS: string[] = [
      display_name TEXT NOT NULL,
      created_at INTEGER NOT NULL
    ) STRICT;`,
+  // 7: when each user's latest token expires (the demo recycles numbers of users long gone)
+  `ALTER TABLE users ADD COLUMN last_token_expires_on INTEGER;`,
 ];
 
 /**

@@ -18,6 +18,22 @@ interface Row {
 }
 
 /**
+ * Area codes reserved for the demo's users: the NANP keeps N9X codes for expansion, so these
+ * collide with nothing. The admin acquire API never hands them out, so demo users cannot use up
+ * the resource's numbers, and the resource cannot use up the demo's. 100 numbers each.
+ */
+export const DEMO_AREA_CODES = ['290', '291', '292', '293', '294', '295', '296', '297', '298', '299'] as const;
+
+/** The demo pool's numbers, in the order they are handed out. */
+export function demoPoolNumbers(size = DEMO_AREA_CODES.length * 100): string[] {
+  const numbers: string[] = [];
+  for (const areaCode of DEMO_AREA_CODES) {
+    for (let line = 100; line <= 199 && numbers.length < size; line++) numbers.push(`+1${areaCode}5550${line}`);
+  }
+  return numbers;
+}
+
+/**
  * The simulated telephone network's numbers. The pool is the North American fictional range
  * `+1 AAA 555 0100`–`0199` (never a real subscriber), by area code; acquired numbers belong to this
  * resource until released, and an assigned number rings its user. A user's numbers are released
@@ -37,12 +53,25 @@ export class PhoneNumberStore {
       assign: db.prepare('UPDATE phone_numbers SET assigned_to = ? WHERE number = ?'),
       releaseUsers: db.prepare('DELETE FROM phone_numbers WHERE assigned_to = ?'),
       ofUser: db.prepare('SELECT * FROM phone_numbers WHERE assigned_to = ? ORDER BY number'),
+      freeOfPool: db.prepare(
+        'SELECT value AS number FROM json_each(?) WHERE value NOT IN (SELECT number FROM phone_numbers) ORDER BY key LIMIT 1',
+      ),
+      staleOfPool: db.prepare(
+        `SELECT p.number FROM phone_numbers p JOIN users u ON u.id = p.assigned_to
+         WHERE p.number IN (SELECT value FROM json_each(?)) AND u.last_token_expires_on < ?
+         ORDER BY u.last_token_expires_on, p.number LIMIT 1`,
+      ),
+      reassign: db.prepare('UPDATE phone_numbers SET assigned_to = ?, acquired_on = ? WHERE number = ?'),
+      insertAssigned: db.prepare('INSERT INTO phone_numbers (number, country_code, acquired_on, assigned_to) VALUES (?, ?, ?, ?)'),
     };
     identities.onUserDeleted('telephony', (userId) => this.#q.releaseUsers.run(userId));
   }
 
   /** Takes `quantity` free numbers of an area code from the pool, all or none. */
   acquire(areaCode: string, quantity: number): PhoneNumberRecord[] {
+    if ((DEMO_AREA_CODES as readonly string[]).includes(areaCode)) {
+      throw ServiceError.badRequest(`Area code ${areaCode} is reserved for the demo's users.`, 'AreaCodeReserved');
+    }
     return this.#db.transaction(() => {
       const now = Date.now();
       const acquired: PhoneNumberRecord[] = [];
@@ -59,6 +88,31 @@ export class PhoneNumberStore {
         );
       }
       return acquired;
+    })();
+  }
+
+  /**
+   * Gives a demo user a number of the demo pool (`pool`, from {@link demoPoolNumbers}): the first
+   * one nobody holds; when all are held, the number of the user gone longest, if any is gone.
+   *
+   * Recycling rule: a user is gone once the latest token ever issued to them expired more than
+   * `goneAfterMs` before `now` (no token of theirs can still be valid, and they had time to come
+   * back); only then, and only when no number is free, is their number moved to the new user. A
+   * user who never had a token is never taken from. Deleted users need no rule: their numbers are
+   * released with them, which frees them here. Returns undefined when nothing can be had.
+   */
+  assignFromDemoPool(pool: readonly string[], userId: string, now: number, goneAfterMs: number): PhoneNumberRecord | undefined {
+    return this.#db.transaction(() => {
+      const poolJson = JSON.stringify(pool);
+      const free = this.#q.freeOfPool.get(poolJson) as { number: string } | undefined;
+      if (free) {
+        this.#q.insertAssigned.run(free.number, 'US', now, userId);
+        return this.get(free.number);
+      }
+      const stale = this.#q.staleOfPool.get(poolJson, now - goneAfterMs) as { number: string } | undefined;
+      if (!stale) return undefined;
+      this.#q.reassign.run(userId, now, stale.number);
+      return this.get(stale.number);
     })();
   }
 

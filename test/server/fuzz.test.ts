@@ -1,5 +1,7 @@
 /**
- * Generated bad input (fast-check) against every route of the service and both sockets. Every
+ * Generated bad input (fast-check) against every route of the service and both sockets. The route
+ * list is checked against what the service's routers register (`RunningService.routes`): a route
+ * added without a property here fails the first test. Every
  * request is authenticated well enough to reach validation most of the time (HMAC-signed over the
  * generated body, or a valid user token), so the generators exercise parsing and checks, not only
  * the auth gate. The properties:
@@ -20,9 +22,12 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { type RunningService, startService } from '../../mock-server/service.js';
+import { APPLICATION_HEADER } from '../../mock-server/identity/applicationRoutes.js';
 import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import { parsePeerId, peerIdFor } from '../../src/calling/peerIds.js';
 import { signRequest } from '../../src/common/hmac.js';
+import { PHONE_NUMBERS_API_VERSION } from '../../src/phoneNumbers/phoneNumbersClient.js';
+import { SMS_API_VERSION } from '../../src/sms/smsClient.js';
 import { recordFigures } from './figures.js';
 import {
   API_VERSION,
@@ -51,12 +56,14 @@ const count = (what: string) => (tried[what] = (tried[what] ?? 0) + 1);
 const outcome = (what: string) => (outcomes[what] = (outcomes[what] ?? 0) + 1);
 
 let service: RunningService;
-/** a and b are in the thread and the call; outsider is in neither. */
+/** a and b are in the thread and the call; outsider is in neither; callee is the application's call's. */
 let a: ChatUser;
 let b: ChatUser;
 let outsider: ChatUser;
+let callee: ChatUser;
 let tokens: Record<string, string | undefined>;
-const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '' };
+/** `number` is an admin number assigned to a (a's demo SMS go from it); `sms` was sent from it. */
+const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '', application: '', automationCall: '', number: '', sms: '' };
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -85,15 +92,35 @@ async function ensureFixtures(): Promise<void> {
     fixture.call = service.calling.startCall(a.id, { targets: [b.id], endpointId: 'fuzzA' }).id;
   }
   if (!service.identities.getUser(fixture.victim)) fixture.victim = service.identities.createUser().id;
+  if (!service.identities.getApplication(fixture.application)) {
+    fixture.application = service.identities.createApplication('Fuzzed bot').id;
+    fixture.automationCall = '';
+  }
+  let automationLive = false;
+  try {
+    automationLive = fixture.automationCall !== '' && service.calling.getCall(callee.id, fixture.automationCall).state !== 'Ended';
+  } catch {
+    automationLive = false;
+  }
+  if (!automationLive) fixture.automationCall = service.calling.startCall(fixture.application, { targets: [callee.id] }).id;
+  if (!service.phoneNumbers.get(fixture.number)) {
+    // An area code of its own, so accepted generated acquisitions cannot use it up first.
+    fixture.number = service.phoneNumbers.acquire('505', 1)[0]!.phoneNumber;
+    fixture.sms = '';
+  }
+  if (service.phoneNumbers.get(fixture.number)!.assignedTo !== a.id) service.phoneNumbers.assign(fixture.number, a.id);
+  if (fixture.sms === '') {
+    fixture.sms = service.sms.send({ from: fixture.number, to: ['+14255550100'], message: 'fixture', enableDeliveryReport: true })[0]!.messageId!;
+  }
 }
 
 /** Every stored row plus the calls in progress the fixtures take part in. */
 function snapshot(): unknown {
   const calls: unknown[] = [];
-  for (const user of [a, b]) {
+  for (const [user, callId] of [[a, fixture.call], [b, fixture.call], [callee, fixture.automationCall]] as const) {
     try {
       // Every read of a call numbers a new snapshot: the version is no state.
-      const { version: _version, ...call } = service.calling.getCall(user.id, fixture.call);
+      const { version: _version, ...call } = service.calling.getCall(user.id, callId);
       calls.push(call);
     } catch (error) {
       calls.push(String(error));
@@ -135,51 +162,89 @@ const identifierModel: fc.Arbitrary<unknown> = fc.oneof(
 interface Route {
   name: string;
   method: string;
-  /** Builds the path from generated path parameters (each either a fixture id or garbage). */
-  path: (params: string[]) => string;
+  /** The template as the service registers it; `{…}` are filled from `params`, in order. */
+  template: string;
+  /** Generates each path parameter: a fixture id, or garbage (see `pathParam`). */
   params: (() => string)[];
-  auth: 'admin' | 'user' | 'open';
+  /** How the service authenticates it (`RunningService.routes`). */
+  auth: 'hmac' | 'user' | 'open';
+  /** A user route an application calls: HMAC-signed, naming the application in a header. */
+  asApplication?: boolean;
+  /** An open route that takes a user's bearer token. */
+  bearer?: boolean;
+  /** Not on the service's routers (signalling's own HTTP), so not in `RunningService.routes`. */
+  unregistered?: boolean;
   /** A valid body (the generator mutates it); undefined for routes without one. */
   valid?: () => Record<string, unknown>;
 }
 
 const encode = encodeURIComponent;
 const ROUTES: Route[] = [
-  { name: 'create identity', method: 'POST', auth: 'admin', path: () => '/identities', params: [], valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }) },
-  { name: 'issue token', method: 'POST', auth: 'admin', path: ([id]) => `/identities/${id}/:issueAccessToken`, params: [() => fixture.victim], valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }) },
-  { name: 'revoke tokens', method: 'POST', auth: 'admin', path: ([id]) => `/identities/${id}/:revokeAccessTokens`, params: [() => fixture.victim], valid: () => ({}) },
-  { name: 'delete identity', method: 'DELETE', auth: 'admin', path: ([id]) => `/identities/${id}`, params: [() => fixture.victim] },
-  { name: 'create thread', method: 'POST', auth: 'user', path: () => '/chat/threads', params: [], valid: () => ({ topic: 'T', participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } }], metadata: { a: 'b' }, retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 } }) },
-  { name: 'list threads', method: 'GET', auth: 'user', path: () => '/chat/threads', params: [] },
-  { name: 'get thread', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}`, params: [() => fixture.thread] },
-  { name: 'update thread', method: 'PATCH', auth: 'user', path: ([t]) => `/chat/threads/${t}`, params: [() => fixture.thread], valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }) },
-  { name: 'delete thread', method: 'DELETE', auth: 'user', path: ([t]) => `/chat/threads/${t}`, params: [() => fixture.thread] },
-  { name: 'send message', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/messages`, params: [() => fixture.thread], valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }) },
-  { name: 'list messages', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}/messages`, params: [() => fixture.thread] },
-  { name: 'get message', method: 'GET', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfA] },
-  { name: 'update message', method: 'PATCH', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfA], valid: () => ({ content: 'edited', metadata: { e: 'f' } }) },
-  { name: "update b's message", method: 'PATCH', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfB], valid: () => ({ content: 'not mine' }) },
-  { name: 'delete message', method: 'DELETE', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfA] },
-  { name: "delete b's message", method: 'DELETE', auth: 'user', path: ([t, m]) => `/chat/threads/${t}/messages/${m}`, params: [() => fixture.thread, () => fixture.messageOfB] },
-  { name: 'list participants', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}/participants`, params: [() => fixture.thread] },
-  { name: 'add participants', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/participants/:add`, params: [() => fixture.thread], valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }) },
-  { name: 'remove participant', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/participants/:remove`, params: [() => fixture.thread], valid: () => ({ communicationUser: { id: outsider.id } }) },
-  { name: 'send read receipt', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/readReceipts`, params: [() => fixture.thread], valid: () => ({ chatMessageId: fixture.messageOfB }) },
-  { name: 'list read receipts', method: 'GET', auth: 'user', path: ([t]) => `/chat/threads/${t}/readReceipts`, params: [() => fixture.thread] },
-  { name: 'typing', method: 'POST', auth: 'user', path: ([t]) => `/chat/threads/${t}/typing`, params: [() => fixture.thread], valid: () => ({ senderDisplayName: 'A' }) },
-  { name: 'start call', method: 'POST', auth: 'user', path: () => '/calling/calls', params: [], valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }) },
-  { name: 'get call', method: 'GET', auth: 'user', path: ([c]) => `/calling/calls/${c}`, params: [() => fixture.call] },
-  { name: 'accept call', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:accept`, params: [() => fixture.call], valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }) },
-  { name: 'reject call', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:reject`, params: [() => fixture.call], valid: () => ({}) },
-  { name: 'hang up', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:hangUp`, params: [() => fixture.call], valid: () => ({ forEveryone: false }) },
-  { name: 'add to call', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/participants/:add`, params: [() => fixture.call], valid: () => ({ targets: [userModel(outsider.id)] }) },
-  { name: 'update media state', method: 'POST', auth: 'user', path: ([c]) => `/calling/calls/${c}/:updateMediaState`, params: [() => fixture.call], valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }) },
-  { name: 'call history', method: 'GET', auth: 'user', path: () => '/calling/history', params: [] },
-  { name: 'calling config', method: 'GET', auth: 'user', path: () => '/calling/config', params: [] },
-  { name: 'demo token', method: 'POST', auth: 'open', path: () => '/demo/token', params: [], valid: () => ({}) },
-  { name: 'demo refresh', method: 'POST', auth: 'open', path: () => '/demo/token/refresh', params: [], valid: () => ({}) },
-  { name: 'signalling over HTTP', method: 'GET', auth: 'open', path: ([p]) => `/peerjs/${p}`, params: [() => 'peerjs/id'] },
+  { name: 'create identity', method: 'POST', auth: 'hmac', template: '/identities', params: [], valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }) },
+  { name: 'issue token', method: 'POST', auth: 'hmac', template: '/identities/{id}/:issueAccessToken', params: [() => fixture.victim], valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }) },
+  { name: 'revoke tokens', method: 'POST', auth: 'hmac', template: '/identities/{id}/:revokeAccessTokens', params: [() => fixture.victim], valid: () => ({}) },
+  { name: 'delete identity', method: 'DELETE', auth: 'hmac', template: '/identities/{id}', params: [() => fixture.victim] },
+  { name: 'create application', method: 'POST', auth: 'hmac', template: '/applications', params: [], valid: () => ({ displayName: 'Bot' }) },
+  { name: 'get application', method: 'GET', auth: 'hmac', template: '/applications/{id}', params: [() => fixture.application] },
+  { name: 'application token', method: 'POST', auth: 'hmac', template: '/applications/{id}/:issueAccessToken', params: [() => fixture.application], valid: () => ({ expiresInMinutes: 60 }) },
+  { name: 'delete application', method: 'DELETE', auth: 'hmac', template: '/applications/{id}', params: [() => fixture.application] },
+  { name: 'acquire numbers', method: 'POST', auth: 'hmac', template: '/phoneNumbers/:acquire', params: [], valid: () => ({ countryCode: 'US', areaCode: '206', quantity: 1 }) },
+  { name: 'list numbers', method: 'GET', auth: 'hmac', template: '/phoneNumbers', params: [] },
+  { name: 'get number', method: 'GET', auth: 'hmac', template: '/phoneNumbers/{number}', params: [() => fixture.number] },
+  { name: 'assign number', method: 'PATCH', auth: 'hmac', template: '/phoneNumbers/{number}', params: [() => fixture.number], valid: () => ({ assignedTo: b.id }) },
+  { name: 'release number', method: 'DELETE', auth: 'hmac', template: '/phoneNumbers/{number}', params: [() => fixture.number] },
+  { name: 'send sms', method: 'POST', auth: 'hmac', template: '/sms', params: [], valid: () => ({ from: fixture.number, smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }], message: 'hi', smsSendOptions: { enableDeliveryReport: true, tag: 't' } }) },
+  { name: 'get sms', method: 'GET', auth: 'hmac', template: '/sms/{messageId}', params: [() => fixture.sms] },
+  { name: 'create thread', method: 'POST', auth: 'user', template: '/chat/threads', params: [], valid: () => ({ topic: 'T', participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } }], metadata: { a: 'b' }, retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 } }) },
+  { name: 'list threads', method: 'GET', auth: 'user', template: '/chat/threads', params: [] },
+  { name: 'get thread', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}', params: [() => fixture.thread] },
+  { name: 'update thread', method: 'PATCH', auth: 'user', template: '/chat/threads/{threadId}', params: [() => fixture.thread], valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }) },
+  { name: 'delete thread', method: 'DELETE', auth: 'user', template: '/chat/threads/{threadId}', params: [() => fixture.thread] },
+  { name: 'send message', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/messages', params: [() => fixture.thread], valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }) },
+  { name: 'list messages', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/messages', params: [() => fixture.thread] },
+  { name: 'get message', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfA] },
+  { name: 'update message', method: 'PATCH', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfA], valid: () => ({ content: 'edited', metadata: { e: 'f' } }) },
+  { name: "update b's message", method: 'PATCH', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfB], valid: () => ({ content: 'not mine' }) },
+  { name: 'delete message', method: 'DELETE', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfA] },
+  { name: "delete b's message", method: 'DELETE', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfB] },
+  { name: 'list participants', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/participants', params: [() => fixture.thread] },
+  { name: 'add participants', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/participants/:add', params: [() => fixture.thread], valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }) },
+  { name: 'remove participant', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/participants/:remove', params: [() => fixture.thread], valid: () => ({ communicationUser: { id: outsider.id } }) },
+  { name: 'send read receipt', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/readReceipts', params: [() => fixture.thread], valid: () => ({ chatMessageId: fixture.messageOfB }) },
+  { name: 'list read receipts', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/readReceipts', params: [() => fixture.thread] },
+  { name: 'typing', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/typing', params: [() => fixture.thread], valid: () => ({ senderDisplayName: 'A' }) },
+  { name: 'start call', method: 'POST', auth: 'user', template: '/calling/calls', params: [], valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }) },
+  { name: 'get call', method: 'GET', auth: 'user', template: '/calling/calls/{callId}', params: [() => fixture.call] },
+  { name: 'accept call', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:accept', params: [() => fixture.call], valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }) },
+  { name: 'reject call', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:reject', params: [() => fixture.call], valid: () => ({}) },
+  { name: 'hang up', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:hangUp', params: [() => fixture.call], valid: () => ({ forEveryone: false }) },
+  { name: 'add to call', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/participants/:add', params: [() => fixture.call], valid: () => ({ targets: [userModel(outsider.id)] }) },
+  { name: 'update media state', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:updateMediaState', params: [() => fixture.call], valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }) },
+  { name: 'call history', method: 'GET', auth: 'user', template: '/calling/history', params: [] },
+  { name: 'calling config', method: 'GET', auth: 'user', template: '/calling/config', params: [] },
+  { name: 'application places a call', method: 'POST', auth: 'user', asApplication: true, template: '/calling/automation/calls', params: [], valid: () => ({ targets: [userModel(callee.id)], displayName: 'Bot' }) },
+  { name: 'application hangs up', method: 'POST', auth: 'user', asApplication: true, template: '/calling/automation/calls/{callId}/:hangUp', params: [() => fixture.automationCall], valid: () => ({ forEveryone: true }) },
+  { name: 'demo token', method: 'POST', auth: 'open', template: '/demo/token', params: [], valid: () => ({}) },
+  { name: 'demo refresh', method: 'POST', auth: 'open', bearer: true, template: '/demo/token/refresh', params: [], valid: () => ({}) },
+  { name: 'demo me', method: 'GET', auth: 'open', bearer: true, template: '/demo/me', params: [] },
+  { name: 'demo sms', method: 'POST', auth: 'open', bearer: true, template: '/demo/sms', params: [], valid: () => ({ to: '+14255550100', message: 'hi' }) },
+  { name: 'signalling over HTTP', method: 'GET', auth: 'open', unregistered: true, template: '/peerjs/{id}', params: [() => 'peerjs/id'] },
 ];
+
+/** The route's path with these (already encoded) parameters. */
+function pathOf(route: Route, params: string[]): string {
+  let index = 0;
+  return route.template.replace(/\{[a-zA-Z]+\}/g, () => params[index++] ?? '');
+}
+
+/** The api-version each API area's clients send. */
+function apiVersionOf(template: string): string {
+  if (template.startsWith('/calling')) return CALLING_API_VERSION;
+  if (template.startsWith('/phoneNumbers')) return PHONE_NUMBERS_API_VERSION;
+  if (template.startsWith('/sms')) return SMS_API_VERSION;
+  if (template.startsWith('/chat')) return CHAT_API_VERSION;
+  return API_VERSION;
+}
 
 /** A path parameter: the fixture's own id (so checks past the lookup are reached) or garbage. */
 function pathParam(valid: () => string): fc.Arbitrary<string> {
@@ -271,19 +336,20 @@ interface Sent {
   contentType: string;
 }
 
-async function send(route: Route, path: string, q: Record<string, string | undefined>, body: string | Uint8Array | undefined, credential: string, signing: string, contentType: string | undefined): Promise<Sent> {
+async function send(route: Route, path: string, q: Record<string, string | undefined>, body: string | Uint8Array | undefined, credential: string, signing: string, contentType: string | undefined, origin: string | undefined): Promise<Sent> {
   const url = serviceUrl(service, path);
   for (const [name, value] of Object.entries(q)) {
     if (value === undefined) continue;
     if (name === 'api-version') {
-      url.searchParams.set(name, value === 'ok' ? (route.auth === 'admin' ? API_VERSION : route.path([]).startsWith('/calling') ? CALLING_API_VERSION : CHAT_API_VERSION) : value);
+      url.searchParams.set(name, value === 'ok' ? apiVersionOf(route.template) : value);
     } else if (route.method === 'GET') {
       url.searchParams.set(name, value);
     }
   }
   const headers: Record<string, string> = {};
   if (contentType !== undefined) headers['content-type'] = contentType;
-  if (route.auth === 'admin') {
+  if (origin !== undefined) headers.origin = origin === 'own' ? new URL(service.endpoint).origin : origin;
+  if (route.auth === 'hmac' || route.asApplication) {
     const text = body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     const signed = await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey });
     if (signing === 'good') Object.assign(headers, signed);
@@ -291,7 +357,11 @@ async function send(route: Route, path: string, q: Record<string, string | undef
     else if (signing === 'otherKey') Object.assign(headers, await signRequest({ method: route.method, url: url.href, body: text, accessKey: Buffer.alloc(32, 7).toString('base64') }));
     else if (signing === 'garbage') Object.assign(headers, { ...signed, Authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signing}` });
     else if (signing === 'bearer') headers.authorization = `Bearer ${tokens.a}`;
-  } else if (route.auth === 'user' || route.name === 'demo refresh') {
+    // An application names itself; the user credential picks a good, unknown or missing name.
+    if (route.asApplication && credential !== 'none') {
+      headers[APPLICATION_HEADER] = credential === 'a' ? fixture.application : credential === 'b' ? b.id : (tokens[credential] ?? credential);
+    }
+  } else if (route.auth === 'user' || route.bearer) {
     if (credential === 'basic') headers.authorization = 'Basic YTpi';
     else if (credential !== 'none') headers.authorization = `Bearer ${tokens[credential] ?? credential}`;
   }
@@ -315,10 +385,16 @@ function assertWellFormed(response: Sent, what: string): void {
 }
 
 before(async () => {
-  service = await startService({ demo: true, calling: { ringTimeoutMs: 10 * 60_000 } });
+  service = await startService({
+    demo: true,
+    // Generated requests all come from one address: throttled, the demo routes would mostly answer 429.
+    demoRateLimits: { createsPerWindow: 100_000, refreshesPerWindow: 100_000 },
+    calling: { ringTimeoutMs: 10 * 60_000 },
+  });
   a = await chatUser(service, ['chat', 'voip']);
   b = await chatUser(service, ['chat', 'voip']);
   outsider = await chatUser(service, ['chat', 'voip']);
+  callee = await chatUser(service, ['chat', 'voip']);
   const revoked = await chatUser(service, ['chat', 'voip']);
   service.identities.revokeTokens(revoked.id);
   const deleted = await chatUser(service, ['chat', 'voip']);
@@ -344,10 +420,24 @@ after(async () => {
   await closeRealtimeClients();
   await service.close();
   const inputs = Object.values(tried).reduce((sum, n) => sum + n, 0);
-  recordFigures('fuzz', { inputsTried: inputs, byKind: tried, outcomes });
+  const registered = service.routes.length;
+  const fuzzedRoutes = service.routes.filter((r) => ROUTES.some((f) => f.method === r.method && f.template === r.template)).length;
+  recordFigures('fuzz', { inputsTried: inputs, routesRegistered: registered, routesFuzzed: fuzzedRoutes, byKind: tried, outcomes });
 });
 
 describe('fuzz: HTTP routes', () => {
+  test('every route the service registers has a fuzz property here, with its authentication', () => {
+    const key = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
+    const fuzzed = new Map(ROUTES.filter((route) => !route.unregistered).map((route) => [key(route), route]));
+    const unfuzzed = service.routes.filter((route) => !fuzzed.has(key(route))).map(key);
+    assert.deepEqual(unfuzzed, [], `registered routes without a fuzz property: ${unfuzzed.join(', ')}`);
+    const registered = new Map(service.routes.map((route) => [key(route), route]));
+    const stale = [...fuzzed.keys()].filter((k) => !registered.has(k));
+    assert.deepEqual(stale, [], `fuzz properties for routes the service does not have: ${stale.join(', ')}`);
+    const wrongAuth = [...fuzzed.values()].filter((route) => registered.get(key(route))!.auth !== route.auth).map(key);
+    assert.deepEqual(wrongAuth, [], `fuzzed with the wrong authentication: ${wrongAuth.join(', ')}`);
+  });
+
   for (const route of ROUTES) {
     test(`${route.method} ${route.name}: never 5xx, refusals are JSON errors that change nothing`, async () => {
       const property = fc.asyncProperty(
@@ -357,14 +447,18 @@ describe('fuzz: HTTP routes', () => {
         userCredential,
         fc.oneof({ weight: 8, arbitrary: fc.constant('good') }, { weight: 1, arbitrary: fc.constantFrom('stale', 'otherKey', 'garbage', 'bearer', 'none') }),
         fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), { nil: undefined }),
-        async (params, q, body, credential, signing, contentType) => {
+        // The demo routes answer their own origin and requests without one; anything else is a 403.
+        route.auth === 'open'
+          ? fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constantFrom('https://evil.example', 'null', 'garbage', '') })
+          : fc.constant(undefined),
+        async (params, q, body, credential, signing, contentType, origin) => {
           await ensureFixtures();
-          const path = route.path(params as string[]);
+          const path = pathOf(route, params as string[]);
           const before = snapshot();
-          const response = await send(route, path, q, body, credential, signing, contentType);
+          const response = await send(route, path, q, body, credential, signing, contentType, origin);
           count('http');
           outcome(String(response.status));
-          const what = `${route.method} ${path.slice(0, 120)} as ${credential}/${signing}`;
+          const what = `${route.method} ${path.slice(0, 120)} as ${credential}/${signing}${origin === undefined ? '' : ` from ${origin}`}`;
           assertWellFormed(response, what);
           if (response.status >= 400) assert.deepEqual(snapshot(), before, `${what}: a refused request (${response.status}) changed stored state`);
         },
