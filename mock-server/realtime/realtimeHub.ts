@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
+  ACCESS_TOKEN_PROTOCOL_PREFIX,
   ENDPOINT_ID_PATTERN,
   type EventFrame,
+  REALTIME_SUBPROTOCOL,
   RealtimeCloseCode,
   type ReadyFrame,
 } from '../../src/common/realtimeProtocol.js';
@@ -52,7 +54,12 @@ const CHANNEL_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.join.l
 export class RealtimeHub {
   readonly #db: Db;
   readonly #tokens: TokenService;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // Echo only the protocol name: the token subprotocol is a secret and never goes back out.
+    handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+  });
   readonly #connections = new Map<string, Set<Connection>>();
   readonly #retained: number;
   readonly #heartbeat: ReturnType<typeof setInterval>;
@@ -147,7 +154,7 @@ export class RealtimeHub {
   /** Handles an upgrade on the channel's path: authenticates, then resumes and goes live. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://service.invalid');
-    void this.#authenticate(url).then(
+    void this.#authenticate(url, req).then(
       (auth) =>
         this.#wss.handleUpgrade(req, socket, head, (ws) => {
           try {
@@ -191,9 +198,19 @@ export class RealtimeHub {
     this.#wss.close();
   }
 
-  async #authenticate(url: URL): Promise<{ verified: VerifiedToken; endpointId: string; lastSeq: number | undefined }> {
-    const token = url.searchParams.get('access_token');
-    if (!token) throw ServiceError.unauthorized('access_token is required.', 'MissingToken');
+  async #authenticate(
+    url: URL,
+    req: IncomingMessage,
+  ): Promise<{ verified: VerifiedToken; endpointId: string; lastSeq: number | undefined }> {
+    if (url.searchParams.has('access_token')) {
+      // The old form put the token in the URL, where logs and consoles keep it: refused outright.
+      throw ServiceError.unauthorized(
+        'A token in the URL is not accepted: offer it as the Sec-WebSocket-Protocol "access_token.<base64url>".',
+        'TokenInUrl',
+      );
+    }
+    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']);
+    if (!token) throw ServiceError.unauthorized('An access token is required (Sec-WebSocket-Protocol "access_token.<base64url>").', 'MissingToken');
     const verified = await this.#tokens.verify(token, CHANNEL_SCOPES);
     const endpointId = url.searchParams.get('endpointId') ?? '';
     if (!ENDPOINT_ID_PATTERN.test(endpointId)) {
@@ -306,6 +323,19 @@ export class RealtimeHub {
       }
     }
   }
+}
+
+/** The access token from the offered subprotocols (`access_token.<base64url>`), if any. */
+function tokenFromProtocols(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const protocol of header.split(',')) {
+    const value = protocol.trim();
+    if (value.startsWith(ACCESS_TOKEN_PROTOCOL_PREFIX)) {
+      const encoded = value.slice(ACCESS_TOKEN_PROTOCOL_PREFIX.length);
+      return /^[A-Za-z0-9_-]+$/.test(encoded) ? Buffer.from(encoded, 'base64url').toString('utf8') : undefined;
+    }
+  }
+  return undefined;
 }
 
 class Connection implements RealtimeConnection {
