@@ -121,6 +121,10 @@ const MIGRATIONS: string[] = [
      display_name TEXT NOT NULL,
      created_at INTEGER NOT NULL
    ) STRICT;`,
+  // 7: real-time channel: bytes of each user's retained events, so the log is bounded in bytes too
+  `ALTER TABLE user_event_seq ADD COLUMN retained_bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE user_event_seq SET retained_bytes =
+     (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM events WHERE events.user_id = user_event_seq.user_id);`,
 ];
 
 /**

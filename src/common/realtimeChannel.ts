@@ -72,7 +72,11 @@ export interface RealtimeChannelOptions {
   connectTimeoutInMs?: number;
 }
 
-/** Close codes after which retrying cannot help. */
+/**
+ * Close codes after which retrying cannot help. Every other code reconnects and resumes from the
+ * last sequence number seen, among them 4408 (a slow consumer: the service would not queue more for
+ * it; the resume brings what it did not send) and 4429 (too many sockets: retried with backoff).
+ */
 const FATAL_CLOSE_CODES = new Set<number>([RealtimeCloseCode.Forbidden, RealtimeCloseCode.BadRequest, 4409]);
 /** Close codes of the client's own (never sent by the service). */
 const ABANDONED = 4000;

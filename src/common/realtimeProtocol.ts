@@ -14,6 +14,10 @@
  * the last one it saw as `lastSeq` and first receives every event after it, in order, exactly once;
  * then `ready`. Ephemeral events (typing indicators) carry no sequence number and are never replayed.
  * A token that is bad, expired, revoked or lacks a scope closes the socket with a 44xx code.
+ *
+ * The service bounds what it holds for a socket: the replay is sent in pages as the socket drains
+ * (events published meanwhile come after it, then `ready`); a live socket with too much queued is
+ * closed with 4408 (resume with `lastSeq`, nothing is lost); sockets per user are limited (4429).
  */
 export const REALTIME_PATH = '/realtime';
 
@@ -43,6 +47,17 @@ export const RealtimeCloseCode = {
   Forbidden: 4403,
   /** Malformed connection parameters or frames. */
   BadRequest: 4400,
+  /**
+   * Slow consumer: the socket fell so far behind that the service would have had to queue more than
+   * its per-socket limit. Nothing is lost: reconnect and resume with `lastSeq`.
+   */
+  SlowConsumer: 4408,
+  /**
+   * Too many sockets: the user has as many open as the service allows (one per endpoint id; a
+   * reconnect of the same endpoint id replaces its socket and is never refused), or the service is
+   * full. Reconnect with backoff, or close another endpoint.
+   */
+  TooManyConnections: 4429,
   /** The service is shutting down: reconnect with backoff. */
   GoingAway: 1001,
 } as const;
