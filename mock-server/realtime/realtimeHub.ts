@@ -120,6 +120,8 @@ export class RealtimeHub {
   #slowConsumerCloses = 0;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #outbox: PendingEvent[] | undefined;
+  /** Set when the open transaction rewrote events: the old content must also leave the WAL. */
+  #redacted = false;
   readonly #endpointListeners = new Set<(change: EndpointChange) => void>();
   readonly #statements;
 
@@ -140,7 +142,12 @@ export class RealtimeHub {
          RETURNING last_seq, retained_bytes`,
       ),
       lastSeq: db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?'),
-      insert: db.prepare('INSERT INTO events (user_id, seq, name, data, created_on) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO events (user_id, seq, name, data, created_on, thread_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      eventsOfMessage: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ? AND message_id = ?'),
+      eventsOfThread: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ?'),
+      rewrite: db.prepare('UPDATE events SET data = ? WHERE user_id = ? AND seq = ?'),
       prune: db.prepare('DELETE FROM events WHERE user_id = ? AND seq <= ?'),
       bytesThrough: db.prepare(
         'SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE user_id = ? AND seq <= ?',
@@ -180,11 +187,19 @@ export class RealtimeHub {
     this.#outbox = [];
     let result: T;
     let outbox: PendingEvent[];
+    let redacted: boolean;
     try {
       result = this.#db.transaction(write)();
     } finally {
       outbox = this.#outbox;
       this.#outbox = undefined;
+      redacted = this.#redacted;
+      this.#redacted = false;
+    }
+    if (redacted) {
+      // The WAL still holds the pages as they were before (the old text): copy the new ones into
+      // the database file and truncate the log. secure_delete zeroes what the file frees.
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
     }
     for (const { userId, frame } of outbox) this.#deliver(userId, frame);
     return result;
@@ -197,12 +212,17 @@ export class RealtimeHub {
     const { retainedEventsPerUser, retainedBytesPerUser } = this.#limits;
     for (const userId of new Set(recipients)) {
       const payload = data(userId);
+      // Chat events are indexed by thread and message, so a later edit or delete finds their copies
+      // of the content (see rewriteEvents).
+      const { threadId: thread, id } = (payload ?? {}) as { threadId?: unknown; id?: unknown };
+      const threadId = typeof thread === 'string' ? thread : null;
+      const messageId = threadId !== null && name.startsWith('chatMessage') && typeof id === 'string' ? id : null;
       const json = JSON.stringify(payload);
       const { last_seq: seq, retained_bytes: bytes } = this.#statements.nextSeq.get(userId, Buffer.byteLength(json)) as {
         last_seq: number;
         retained_bytes: number;
       };
-      this.#statements.insert.run(userId, seq, name, json, now);
+      this.#statements.insert.run(userId, seq, name, json, now, threadId, messageId);
       let retainedBytes = bytes;
       if (seq > retainedEventsPerUser && seq % 100 === 0) retainedBytes -= this.#pruneThrough(userId, seq - retainedEventsPerUser);
       if (retainedBytes > retainedBytesPerUser) this.#pruneBytes(userId, retainedBytes - retainedBytesPerUser, seq);
@@ -233,11 +253,30 @@ export class RealtimeHub {
   }
 
   /**
-   * Adjusts a user's retained bytes after its stored events were rewritten in place (redaction);
-   * call inside {@link atomically}.
+   * Rewrites, in place, the stored events of every recipient about one chat message (or, without
+   * `messageId`, about a whole thread): `rewrite` gets each event's name and data and returns the
+   * new data, or undefined to leave it. The rows stay (sequence numbers stay gapless, so resuming
+   * stays exactly-once); only what they say changes. Call inside {@link atomically}, in the same
+   * transaction as the edit or delete, so the old content never outlives it.
    */
-  adjustRetainedBytes(userId: string, delta: number): void {
-    if (delta !== 0) this.#statements.addBytes.run(delta, userId);
+  rewriteEvents(
+    threadId: string,
+    messageId: string | undefined,
+    rewrite: (name: string, data: Record<string, unknown>) => Record<string, unknown> | undefined,
+  ): void {
+    if (!this.#outbox) throw new Error('RealtimeHub.rewriteEvents must run inside atomically().');
+    this.#redacted = true;
+    const rows = (
+      messageId === undefined ? this.#statements.eventsOfThread.all(threadId) : this.#statements.eventsOfMessage.all(threadId, messageId)
+    ) as { user_id: string; seq: number; name: string; data: string }[];
+    for (const row of rows) {
+      const next = rewrite(row.name, JSON.parse(row.data) as Record<string, unknown>);
+      if (next === undefined) continue;
+      const json = JSON.stringify(next);
+      if (json === row.data) continue;
+      this.#statements.rewrite.run(json, row.user_id, row.seq);
+      this.#statements.addBytes.run(Buffer.byteLength(json) - Buffer.byteLength(row.data), row.user_id);
+    }
   }
 
   /** Sends an event that is not stored or replayed (typing indicators), now, to connected endpoints. */
