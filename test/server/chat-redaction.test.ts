@@ -64,7 +64,7 @@ describe('chat: edited and deleted content is gone from stored events and from t
         metadata: { note: EDITED_METADATA },
       })
     ).body.id;
-    const kept = await sendMessage(service, a, thread, KEPT);
+    await sendMessage(service, a, thread, KEPT);
     const doomed = await createThread(service, a, [b.id], DELETED_TOPIC);
     await sendMessage(service, a, doomed, IN_DELETED_THREAD);
 
