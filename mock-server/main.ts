@@ -125,7 +125,7 @@ if (args.statsInterval !== undefined) {
   const timer = setInterval(() => {
     collect?.();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const stats = { time: Date.now(), rss, heapUsed, heapTotal, external, sockets: service.realtime.connectionCount };
+    const stats = { time: Date.now(), rss, heapUsed, heapTotal, external, sockets: service.realtime.connectionCount, bufferedBytes: service.realtime.bufferedBytes };
     console.log(`STATS ${JSON.stringify(stats)}`);
   }, args.statsInterval);
   timer.unref();

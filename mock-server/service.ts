@@ -22,7 +22,7 @@ import { PhoneNumberStore, demoPoolNumbers } from './telephony/phoneNumberStore.
 import { registerSmsRoutes } from './telephony/smsRoutes.js';
 import { SmsService } from './telephony/smsService.js';
 import { IdentityStore } from './identity/identityStore.js';
-import { RealtimeHub } from './realtime/realtimeHub.js';
+import { RealtimeHub, type RealtimeHubOptions } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
 import { apiOfPath, isSupportedApiVersion } from '../src/common/apiVersions.js';
 import { REALTIME_PATH } from '../src/common/realtimeProtocol.js';
@@ -48,6 +48,8 @@ export interface ServiceOptions {
   https?: boolean;
   /** Ring timeout and endpoint grace period of calls. */
   calling?: CallingOptions;
+  /** Limits of the real-time channel (retained log, replay pages, socket buffers, sockets per user). */
+  realtime?: RealtimeHubOptions;
   /**
    * ICE servers handed to calling clients. Default none: on one machine or a LAN host candidates
    * connect, and no time is lost waiting on unreachable STUN servers.
@@ -123,7 +125,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const db = openDatabase(options.dataDir);
   const identities = new IdentityStore(db, secrets.resourceId);
   const tokens = new TokenService(secrets.tokenSigningSecret, identities);
-  const realtime = new RealtimeHub(db, tokens, identities);
+  const realtime = new RealtimeHub(db, tokens, identities, options.realtime);
   const chat = new ChatService(db, realtime, identities);
   const phoneNumbers = new PhoneNumberStore(db, identities);
   const sms = new SmsService(db, realtime, phoneNumbers, identities);

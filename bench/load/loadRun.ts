@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { signRequest } from '../../src/common/hmac.js';
+import { realtimeProtocols } from '../../src/common/realtimeProtocol.js';
 import { type ServiceProcess, type ServiceStats, startServiceProcess } from '../../test/server/serviceProcess.js';
 
 export interface LoadOptions {
@@ -152,9 +153,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         (client, index) =>
           new Promise<void>((resolve, reject) => {
             const url = new URL(`${proc.endpoint.replace(/^http/, 'ws')}realtime`);
-            url.searchParams.set('access_token', client.token);
             url.searchParams.set('endpointId', `load-${index}`);
-            const ws = new WebSocket(url);
+            const ws = new WebSocket(url, realtimeProtocols(client.token));
             client.ws = ws;
             const timer = setTimeout(() => reject(new Error(`client ${index} not ready`)), 30_000);
             ws.on('message', (data) => {

@@ -58,6 +58,7 @@ export class Signalling {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // The PeerJS client forces its token into the query (`token=`): never log or echo this URL.
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     void this.#authorise(url).then(
       ({ peerId, verified }) =>

@@ -280,6 +280,8 @@ export class ChatService {
       const members = this.#memberIds(threadId);
       const now = Date.now();
       this.#q.deleteThread.run(threadId);
+      // The thread's messages, topic and metadata go with it from every stored event as well.
+      this.#hub.rewriteEvents(threadId, undefined, redactThreadEvent);
       this.#hub.publish(members, 'chatThreadDeleted', () => ({
         threadId,
         version: String(now),
@@ -386,6 +388,12 @@ export class ChatService {
         threadId,
         messageId,
       );
+      // An edit replaces the text: like GET (and the ACS service), a replay shows only the current
+      // content. The earlier received/edited events of this message keep their seq, version and
+      // dates but now carry the current text and metadata, so the old text is stored nowhere.
+      this.#hub.rewriteEvents(threadId, messageId, (name, data) =>
+        name === 'chatMessageDeleted' ? undefined : { ...data, message: content, metadata: metadata ?? {} },
+      );
       this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageEdited', (recipient) => ({
         threadId,
         id: messageId,
@@ -410,6 +418,9 @@ export class ChatService {
       const now = Date.now();
       const version = this.#nextMessageId(now);
       this.#q.softDeleteMessage.run(now, version, threadId, messageId);
+      // A deleted message has no content anywhere: its earlier events stay (seq, id, dates) with an
+      // empty text and no metadata, as an ACS client sees a deleted message (content absent).
+      this.#hub.rewriteEvents(threadId, messageId, redactMessageEvent);
       this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageDeleted', (recipient) => ({
         threadId,
         id: messageId,
@@ -675,4 +686,18 @@ function messageNotFound(messageId: string): ServiceError {
 
 function tooManyParticipants(): ServiceError {
   return ServiceError.validation(`A thread has at most ${CHAT_LIMITS.participantsPerThread} participants.`);
+}
+
+/** A stored event of a deleted message, without its text or metadata. */
+function redactMessageEvent(name: string, data: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (name !== 'chatMessageReceived' && name !== 'chatMessageEdited') return undefined;
+  return { ...data, message: '', metadata: {} };
+}
+
+/** A stored event of a deleted thread, without what its participants wrote (messages, topic, metadata). */
+function redactThreadEvent(name: string, data: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (name === 'chatThreadCreated' || name === 'chatThreadPropertiesUpdated') {
+    return { ...data, properties: { topic: '', metadata: {} } };
+  }
+  return redactMessageEvent(name, data);
 }

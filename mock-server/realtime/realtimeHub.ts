@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
+  ACCESS_TOKEN_PROTOCOL_PREFIX,
   ENDPOINT_ID_PATTERN,
   type EventFrame,
+  REALTIME_SUBPROTOCOL,
   RealtimeCloseCode,
   type ReadyFrame,
 } from '../../src/common/realtimeProtocol.js';
@@ -26,11 +28,66 @@ export interface EndpointChange {
   connected: boolean;
 }
 
+/**
+ * Limits of the channel. Each bounds what one user can make the service hold: the retained log on
+ * disk, and in memory what is queued on each socket (a client that does not read must not make the
+ * service buffer its whole log) and how many sockets there are.
+ */
 export interface RealtimeHubOptions {
-  /** Durable events kept per user for resumption; older ones are pruned. */
+  /** Durable events kept per user for resumption; older ones are pruned. Default 10,000. */
   retainedEventsPerUser?: number;
+  /**
+   * Bytes of event data kept per user; the oldest events are pruned past it (the newest one is
+   * always kept). A resume from before the oldest kept event is ready with `gap: true`. Default 32 MiB.
+   */
+  retainedBytesPerUser?: number;
   /** Interval of the liveness ping; a socket that misses one pong is dropped. */
   heartbeatMs?: number;
+  /**
+   * A replay is sent in pages of at most this many events and about this many bytes; the next page
+   * goes once the previous one has been written to the socket. Defaults 100 events, 256 KiB.
+   */
+  replayPageEvents?: number;
+  replayPageBytes?: number;
+  /**
+   * Bytes a live socket may have queued; an event that would go past it closes the socket with
+   * {@link RealtimeCloseCode.SlowConsumer} (the client resumes from its lastSeq and loses nothing).
+   * Default 4 MiB.
+   */
+  maxBufferedBytesPerSocket?: number;
+  /**
+   * Sockets one user may have open (one per endpoint id: a reconnect of the same endpoint replaces
+   * its older socket and is never refused). More are refused with {@link RealtimeCloseCode.TooManyConnections}.
+   * Default 16.
+   */
+  maxSocketsPerUser?: number;
+  /** Sockets the service keeps open in all; more are refused the same way. Default 10,000. */
+  maxSockets?: number;
+}
+
+/** The limits in force (the options with their defaults). */
+export const REALTIME_DEFAULTS = {
+  retainedEventsPerUser: 10_000,
+  retainedBytesPerUser: 32 * 1024 * 1024,
+  heartbeatMs: 30_000,
+  replayPageEvents: 100,
+  replayPageBytes: 256 * 1024,
+  maxBufferedBytesPerSocket: 4 * 1024 * 1024,
+  maxSocketsPerUser: 16,
+  maxSockets: 10_000,
+} as const satisfies Required<RealtimeHubOptions>;
+
+/** A socket closed as a slow consumer is dropped this long after its close frame, read or not. */
+const SLOW_CONSUMER_GRACE_MS = 1_000;
+
+/** What one socket holds, for tests and the status figures. */
+export interface RealtimeSocketStats {
+  userId: string;
+  endpointId: string;
+  /** Bytes queued on the socket and not yet written to the network. */
+  bufferedBytes: number;
+  /** Still being sent what it missed (no live events yet). */
+  replaying: boolean;
 }
 
 interface PendingEvent {
@@ -52,28 +109,57 @@ const CHANNEL_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.join.l
 export class RealtimeHub {
   readonly #db: Db;
   readonly #tokens: TokenService;
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  readonly #wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // Echo only the protocol name: the token subprotocol is a secret and never goes back out.
+    handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+  });
   readonly #connections = new Map<string, Set<Connection>>();
-  readonly #retained: number;
+  readonly #limits: Required<RealtimeHubOptions>;
+  #slowConsumerCloses = 0;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #outbox: PendingEvent[] | undefined;
+  /** Set when the open transaction rewrote events: the old content must also leave the WAL. */
+  #redacted = false;
   readonly #endpointListeners = new Set<(change: EndpointChange) => void>();
   readonly #statements;
 
   constructor(db: Db, tokens: TokenService, identities: IdentityStore, options: RealtimeHubOptions = {}) {
     this.#db = db;
     this.#tokens = tokens;
-    this.#retained = options.retainedEventsPerUser ?? 10_000;
+    this.#limits = { ...REALTIME_DEFAULTS };
+    for (const [name, value] of Object.entries(options) as [keyof RealtimeHubOptions, number | undefined][]) {
+      if (value === undefined) continue;
+      if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer.`);
+      this.#limits[name] = value;
+    }
     this.#statements = {
+      // The sequence number and the retained bytes move together, in the writer's transaction.
       nextSeq: db.prepare(
-        `INSERT INTO user_event_seq (user_id, last_seq) VALUES (?, 1)
-         ON CONFLICT(user_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+        `INSERT INTO user_event_seq (user_id, last_seq, retained_bytes) VALUES (?, 1, ?)
+         ON CONFLICT(user_id) DO UPDATE SET last_seq = last_seq + 1, retained_bytes = retained_bytes + excluded.retained_bytes
+         RETURNING last_seq, retained_bytes`,
       ),
       lastSeq: db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?'),
-      insert: db.prepare('INSERT INTO events (user_id, seq, name, data, created_on) VALUES (?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO events (user_id, seq, name, data, created_on, thread_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      eventsOfMessage: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ? AND message_id = ?'),
+      eventsOfThread: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ?'),
+      rewrite: db.prepare('UPDATE events SET data = ? WHERE user_id = ? AND seq = ?'),
       prune: db.prepare('DELETE FROM events WHERE user_id = ? AND seq <= ?'),
+      bytesThrough: db.prepare(
+        'SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE user_id = ? AND seq <= ?',
+      ),
+      oldestSizes: db.prepare('SELECT seq, length(CAST(data AS BLOB)) AS bytes FROM events WHERE user_id = ? ORDER BY seq'),
+      addBytes: db.prepare('UPDATE user_event_seq SET retained_bytes = retained_bytes + ? WHERE user_id = ?'),
+      recountBytes: db.prepare(
+        `UPDATE user_event_seq SET retained_bytes =
+           (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM events WHERE events.user_id = user_event_seq.user_id)`,
+      ),
       oldest: db.prepare('SELECT MIN(seq) AS seq FROM events WHERE user_id = ?'),
-      after: db.prepare('SELECT seq, name, data FROM events WHERE user_id = ? AND seq > ? ORDER BY seq'),
+      page: db.prepare('SELECT seq, name, data FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       deleteEvents: db.prepare('DELETE FROM events WHERE user_id = ?'),
       deleteSeq: db.prepare('DELETE FROM user_event_seq WHERE user_id = ?'),
       // What a user sent (message text, read receipts) is also stored in the recipients' events.
@@ -82,14 +168,13 @@ export class RealtimeHub {
     identities.onUserDeleted('realtime', (userId) => {
       this.#statements.deleteEvents.run(userId);
       this.#statements.deleteSeq.run(userId);
-      this.#statements.deleteSentEvents.run(userId);
+      if (this.#statements.deleteSentEvents.run(userId).changes > 0) this.#statements.recountBytes.run();
     });
     // A revoked token or a deleted user loses its open sockets at once, not when the token expires.
     identities.onTokensInvalidated((userId, reason) =>
       this.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'),
     );
-    const heartbeatMs = options.heartbeatMs ?? 30_000;
-    this.#heartbeat = setInterval(() => this.#checkLiveness(), heartbeatMs);
+    this.#heartbeat = setInterval(() => this.#checkLiveness(), this.#limits.heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -102,11 +187,19 @@ export class RealtimeHub {
     this.#outbox = [];
     let result: T;
     let outbox: PendingEvent[];
+    let redacted: boolean;
     try {
       result = this.#db.transaction(write)();
     } finally {
       outbox = this.#outbox;
       this.#outbox = undefined;
+      redacted = this.#redacted;
+      this.#redacted = false;
+    }
+    if (redacted) {
+      // The WAL still holds the pages as they were before (the old text): copy the new ones into
+      // the database file and truncate the log. secure_delete zeroes what the file frees.
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
     }
     for (const { userId, frame } of outbox) this.#deliver(userId, frame);
     return result;
@@ -116,12 +209,73 @@ export class RealtimeHub {
   publish(recipients: Iterable<string>, name: string, data: (userId: string) => unknown): void {
     if (!this.#outbox) throw new Error('RealtimeHub.publish must run inside atomically().');
     const now = Date.now();
+    const { retainedEventsPerUser, retainedBytesPerUser } = this.#limits;
     for (const userId of new Set(recipients)) {
-      const { last_seq: seq } = this.#statements.nextSeq.get(userId) as { last_seq: number };
       const payload = data(userId);
-      this.#statements.insert.run(userId, seq, name, JSON.stringify(payload), now);
-      if (seq > this.#retained && seq % 100 === 0) this.#statements.prune.run(userId, seq - this.#retained);
+      // Chat events are indexed by thread and message, so a later edit or delete finds their copies
+      // of the content (see rewriteEvents).
+      const { threadId: thread, id } = (payload ?? {}) as { threadId?: unknown; id?: unknown };
+      const threadId = typeof thread === 'string' ? thread : null;
+      const messageId = threadId !== null && name.startsWith('chatMessage') && typeof id === 'string' ? id : null;
+      const json = JSON.stringify(payload);
+      const { last_seq: seq, retained_bytes: bytes } = this.#statements.nextSeq.get(userId, Buffer.byteLength(json)) as {
+        last_seq: number;
+        retained_bytes: number;
+      };
+      this.#statements.insert.run(userId, seq, name, json, now, threadId, messageId);
+      let retainedBytes = bytes;
+      if (seq > retainedEventsPerUser && seq % 100 === 0) retainedBytes -= this.#pruneThrough(userId, seq - retainedEventsPerUser);
+      if (retainedBytes > retainedBytesPerUser) this.#pruneBytes(userId, retainedBytes - retainedBytesPerUser, seq);
       this.#outbox.push({ userId, frame: { type: 'event', seq, name, data: payload } });
+    }
+  }
+
+  /** Deletes a user's events up to `seq`; returns the bytes freed. */
+  #pruneThrough(userId: string, seq: number): number {
+    const { bytes } = this.#statements.bytesThrough.get(userId, seq) as { bytes: number };
+    if (bytes === 0) return 0;
+    this.#statements.prune.run(userId, seq);
+    this.#statements.addBytes.run(-bytes, userId);
+    return bytes;
+  }
+
+  /** Deletes a user's oldest events until `excess` bytes are freed, never the newest (`newest`). */
+  #pruneBytes(userId: string, excess: number, newest: number): void {
+    let freed = 0;
+    let through = 0;
+    for (const row of this.#statements.oldestSizes.iterate(userId) as IterableIterator<{ seq: number; bytes: number }>) {
+      if (row.seq >= newest) break;
+      freed += row.bytes;
+      through = row.seq;
+      if (freed >= excess) break;
+    }
+    if (through > 0) this.#pruneThrough(userId, through);
+  }
+
+  /**
+   * Rewrites, in place, the stored events of every recipient about one chat message (or, without
+   * `messageId`, about a whole thread): `rewrite` gets each event's name and data and returns the
+   * new data, or undefined to leave it. The rows stay (sequence numbers stay gapless, so resuming
+   * stays exactly-once); only what they say changes. Call inside {@link atomically}, in the same
+   * transaction as the edit or delete, so the old content never outlives it.
+   */
+  rewriteEvents(
+    threadId: string,
+    messageId: string | undefined,
+    rewrite: (name: string, data: Record<string, unknown>) => Record<string, unknown> | undefined,
+  ): void {
+    if (!this.#outbox) throw new Error('RealtimeHub.rewriteEvents must run inside atomically().');
+    this.#redacted = true;
+    const rows = (
+      messageId === undefined ? this.#statements.eventsOfThread.all(threadId) : this.#statements.eventsOfMessage.all(threadId, messageId)
+    ) as { user_id: string; seq: number; name: string; data: string }[];
+    for (const row of rows) {
+      const next = rewrite(row.name, JSON.parse(row.data) as Record<string, unknown>);
+      if (next === undefined) continue;
+      const json = JSON.stringify(next);
+      if (json === row.data) continue;
+      this.#statements.rewrite.run(json, row.user_id, row.seq);
+      this.#statements.addBytes.run(Buffer.byteLength(json) - Buffer.byteLength(row.data), row.user_id);
     }
   }
 
@@ -139,15 +293,15 @@ export class RealtimeHub {
     return () => this.#endpointListeners.delete(listener);
   }
 
-  /** Connected endpoints of a user (calling rings each of them). */
+  /** Connected (live) endpoints of a user (calling rings each of them). */
   endpointsOf(userId: string): RealtimeConnection[] {
-    return [...(this.#connections.get(userId) ?? [])];
+    return [...(this.#connections.get(userId) ?? [])].filter((connection) => connection.live);
   }
 
   /** Handles an upgrade on the channel's path: authenticates, then resumes and goes live. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://service.invalid');
-    void this.#authenticate(url).then(
+    void this.#authenticate(url, req).then(
       (auth) =>
         this.#wss.handleUpgrade(req, socket, head, (ws) => {
           try {
@@ -181,6 +335,34 @@ export class RealtimeHub {
     return count;
   }
 
+  /** Bytes queued on all sockets and not yet written to the network. */
+  get bufferedBytes(): number {
+    let bytes = 0;
+    for (const set of this.#connections.values()) for (const connection of set) bytes += connection.ws.bufferedAmount;
+    return bytes;
+  }
+
+  /** Sockets closed as slow consumers since the start. */
+  get slowConsumerCloses(): number {
+    return this.#slowConsumerCloses;
+  }
+
+  /** The limits in force. */
+  get limits(): Readonly<Required<RealtimeHubOptions>> {
+    return this.#limits;
+  }
+
+  /** What each open socket holds. */
+  socketStats(): RealtimeSocketStats[] {
+    const stats: RealtimeSocketStats[] = [];
+    for (const set of this.#connections.values()) {
+      for (const { userId, endpointId, ws, replaying } of set) {
+        stats.push({ userId, endpointId, bufferedBytes: ws.bufferedAmount, replaying });
+      }
+    }
+    return stats;
+  }
+
   /** Closes every connection (service shutdown). */
   close(): void {
     clearInterval(this.#heartbeat);
@@ -191,9 +373,19 @@ export class RealtimeHub {
     this.#wss.close();
   }
 
-  async #authenticate(url: URL): Promise<{ verified: VerifiedToken; endpointId: string; lastSeq: number | undefined }> {
-    const token = url.searchParams.get('access_token');
-    if (!token) throw ServiceError.unauthorized('access_token is required.', 'MissingToken');
+  async #authenticate(
+    url: URL,
+    req: IncomingMessage,
+  ): Promise<{ verified: VerifiedToken; endpointId: string; lastSeq: number | undefined }> {
+    if (url.searchParams.has('access_token')) {
+      // The old form put the token in the URL, where logs and consoles keep it: refused outright.
+      throw ServiceError.unauthorized(
+        'A token in the URL is not accepted: offer it as the Sec-WebSocket-Protocol "access_token.<base64url>".',
+        'TokenInUrl',
+      );
+    }
+    const token = tokenFromProtocols(req.headers['sec-websocket-protocol']);
+    if (!token) throw ServiceError.unauthorized('An access token is required (Sec-WebSocket-Protocol "access_token.<base64url>").', 'MissingToken');
     const verified = await this.#tokens.verify(token, CHANNEL_SCOPES);
     const endpointId = url.searchParams.get('endpointId') ?? '';
     if (!ENDPOINT_ID_PATTERN.test(endpointId)) {
@@ -211,8 +403,13 @@ export class RealtimeHub {
   }
 
   /**
-   * Registers the socket and replays what it missed, synchronously: no event can be published
-   * between the replay query and the registration, so nothing is lost or sent twice.
+   * Registers the socket and replays what it missed, page by page as the socket drains, then sends
+   * `ready` and goes live.
+   *
+   * Exactly once, in order: a replaying socket gets no live events. Events published meanwhile are
+   * stored before they are delivered, so the replay, which reads on from the last sequence number it
+   * sent until it finds nothing newer, picks them up; it goes live in the same synchronous step as
+   * that last empty read, so no event can fall between the replay and live delivery.
    */
   #open(ws: WebSocket, verified: VerifiedToken, endpointId: string, lastSeq: number | undefined): void {
     if (!this.#tokens.isStillValid(verified)) {
@@ -220,34 +417,38 @@ export class RealtimeHub {
       ws.close(RealtimeCloseCode.Unauthorized, 'token revoked');
       return;
     }
-    const connection = new Connection(ws, verified, endpointId);
     const { userId } = verified;
+    let set = this.#connections.get(userId);
+    const replaced = [...(set ?? [])].filter((other) => other.endpointId === endpointId);
+    const { maxSocketsPerUser, maxSockets } = this.#limits;
+    if ((set?.size ?? 0) - replaced.length >= maxSocketsPerUser) {
+      ws.close(RealtimeCloseCode.TooManyConnections, `too many connections for this user (limit ${maxSocketsPerUser})`);
+      return;
+    }
+    if (this.connectionCount - replaced.length >= maxSockets) {
+      ws.close(RealtimeCloseCode.TooManyConnections, `too many connections to the service (limit ${maxSockets})`);
+      return;
+    }
+    const connection = new Connection(ws, verified, endpointId, this.#limits.maxBufferedBytesPerSocket, () =>
+      this.#closeSlowConsumer(connection),
+    );
     const current = (this.#statements.lastSeq.get(userId) as { last_seq: number } | undefined)?.last_seq ?? 0;
-    let gap = false;
     if (lastSeq !== undefined && lastSeq < current) {
       const oldest = (this.#statements.oldest.get(userId) as { seq: number | null }).seq;
-      gap = oldest === null || oldest > lastSeq + 1;
-      const rows = this.#statements.after.all(userId, lastSeq) as { seq: number; name: string; data: string }[];
-      for (const row of rows) {
-        connection.sendRaw(`{"type":"event","seq":${row.seq},"name":${JSON.stringify(row.name)},"data":${row.data}}`);
-      }
+      connection.gap = oldest === null || oldest > lastSeq + 1;
+      connection.cursor = lastSeq;
+      connection.replaying = true;
     } else if (lastSeq !== undefined && lastSeq > current) {
-      gap = true; // The client knows of events this service never had (a reset data folder).
+      connection.gap = true; // The client knows of events this service never had (a reset data folder).
     }
-    const ready: ReadyFrame = { type: 'ready', endpointId, userId, seq: current, gap };
-    connection.sendRaw(JSON.stringify(ready));
 
     // One endpoint id, one socket: a reconnect replaces the stale socket of the same endpoint.
-    let set = this.#connections.get(userId);
     if (!set) this.#connections.set(userId, (set = new Set()));
-    for (const other of set) {
-      if (other.endpointId === endpointId) {
-        set.delete(other);
-        other.ws.close(4409, 'replaced by a newer connection of this endpoint');
-      }
+    for (const other of replaced) {
+      set.delete(other);
+      other.ws.close(4409, 'replaced by a newer connection of this endpoint');
     }
     set.add(connection);
-    this.#emitEndpointChange({ userId, endpointId, connected: true });
 
     const expiresIn = verified.expiresOn.getTime() - Date.now();
     const expiry = setTimeout(() => ws.close(RealtimeCloseCode.Unauthorized, 'token expired'), Math.max(0, expiresIn));
@@ -255,12 +456,81 @@ export class RealtimeHub {
     ws.on('message', (data, isBinary) => this.#onMessage(connection, data.toString(), isBinary));
     ws.on('close', () => {
       clearTimeout(expiry);
+      clearTimeout(connection.dropTimer);
+      connection.replaying = false;
       const current = this.#connections.get(userId);
       if (!current?.delete(connection)) return; // Already replaced by a newer socket of this endpoint.
       if (current.size === 0) this.#connections.delete(userId);
-      this.#emitEndpointChange({ userId, endpointId, connected: false });
+      if (connection.live) this.#emitEndpointChange({ userId, endpointId, connected: false });
     });
     ws.on('error', () => ws.terminate());
+
+    if (connection.replaying) this.#replayPage(connection);
+    else this.#goLive(connection);
+  }
+
+  /**
+   * Sends the next page of what a socket missed; once that page is written out, the next one. The
+   * socket never holds more than about one page of the replay, however much it missed.
+   */
+  #replayPage(connection: Connection): void {
+    if (!connection.replaying || connection.ws.readyState !== WebSocket.OPEN) return;
+    const { userId, ws } = connection;
+    const { replayPageEvents, replayPageBytes } = this.#limits;
+    const texts: string[] = [];
+    const from = connection.cursor;
+    let bytes = 0;
+    let first: number | undefined;
+    for (const row of this.#statements.page.iterate(userId, connection.cursor, replayPageEvents) as IterableIterator<{
+      seq: number;
+      name: string;
+      data: string;
+    }>) {
+      first ??= row.seq;
+      const text = `{"type":"event","seq":${row.seq},"name":${JSON.stringify(row.name)},"data":${row.data}}`;
+      texts.push(text);
+      connection.cursor = row.seq;
+      bytes += text.length;
+      if (bytes >= replayPageBytes) break;
+    }
+    if (first === undefined) {
+      this.#goLive(connection); // Nothing newer stored: caught up, in this same step.
+      return;
+    }
+    if (first > from + 1 && !connection.gap) {
+      // Pruned under a long replay (not just a hole left by a deleted user's events): tell the
+      // client, as a resume from before the log would.
+      const oldest = (this.#statements.oldest.get(userId) as { seq: number | null }).seq;
+      if (oldest !== null && oldest > from + 1) connection.gap = true;
+    }
+    const last = texts.pop()!;
+    for (const text of texts) ws.send(text);
+    ws.send(last, (error) => {
+      if (!error) this.#replayPage(connection);
+    });
+  }
+
+  #goLive(connection: Connection): void {
+    const { userId, endpointId } = connection;
+    connection.replaying = false;
+    const seq = (this.#statements.lastSeq.get(userId) as { last_seq: number } | undefined)?.last_seq ?? 0;
+    const ready: ReadyFrame = { type: 'ready', endpointId, userId, seq, gap: connection.gap };
+    connection.sendRaw(JSON.stringify(ready));
+    connection.live = true;
+    this.#emitEndpointChange({ userId, endpointId, connected: true });
+  }
+
+  /** Closes a socket whose queue would outgrow the limit: its client resumes from its lastSeq. */
+  #closeSlowConsumer(connection: Connection): void {
+    if (connection.ws.readyState !== WebSocket.OPEN) return;
+    this.#slowConsumerCloses++;
+    connection.ws.close(
+      RealtimeCloseCode.SlowConsumer,
+      `slow consumer: over ${this.#limits.maxBufferedBytesPerSocket} bytes queued; resume with lastSeq`,
+    );
+    // A client that does not read will not read the close frame either: do not hold its queue.
+    connection.dropTimer = setTimeout(() => connection.ws.terminate(), SLOW_CONSUMER_GRACE_MS);
+    connection.dropTimer.unref();
   }
 
   #onMessage(connection: Connection, text: string, isBinary: boolean): void {
@@ -291,7 +561,8 @@ export class RealtimeHub {
     const set = this.#connections.get(userId);
     if (!set) return;
     const text = JSON.stringify(frame);
-    for (const connection of set) connection.sendRaw(text);
+    // A replaying socket gets this event from its replay, which reads it from the log.
+    for (const connection of set) if (connection.live) connection.sendRaw(text);
   }
 
   #checkLiveness(): void {
@@ -308,8 +579,30 @@ export class RealtimeHub {
   }
 }
 
+/** The access token from the offered subprotocols (`access_token.<base64url>`), if any. */
+function tokenFromProtocols(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  for (const protocol of header.split(',')) {
+    const value = protocol.trim();
+    if (value.startsWith(ACCESS_TOKEN_PROTOCOL_PREFIX)) {
+      const encoded = value.slice(ACCESS_TOKEN_PROTOCOL_PREFIX.length);
+      return /^[A-Za-z0-9_-]+$/.test(encoded) ? Buffer.from(encoded, 'base64url').toString('utf8') : undefined;
+    }
+  }
+  return undefined;
+}
+
 class Connection implements RealtimeConnection {
   alive = true;
+  /** Past its replay and `ready`: gets live events. */
+  live = false;
+  /** Being sent what it missed. */
+  replaying = false;
+  /** The last sequence number the replay has sent. */
+  cursor = 0;
+  /** Events after the client's lastSeq are missing from the replay (pruned). */
+  gap = false;
+  dropTimer: ReturnType<typeof setTimeout> | undefined;
   readonly userId: string;
   readonly scopes: readonly TokenScope[];
 
@@ -317,6 +610,8 @@ class Connection implements RealtimeConnection {
     readonly ws: WebSocket,
     verified: VerifiedToken,
     readonly endpointId: string,
+    private readonly maxBufferedBytes: number,
+    private readonly onSlow: () => void,
   ) {
     this.userId = verified.userId;
     this.scopes = verified.scopes;
@@ -326,7 +621,13 @@ class Connection implements RealtimeConnection {
     this.sendRaw(JSON.stringify(frame));
   }
 
+  /** Queues a frame, or closes the socket as a slow consumer if that would queue too much. */
   sendRaw(text: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount + text.length > this.maxBufferedBytes) {
+      this.onSlow();
+      return;
+    }
+    this.ws.send(text);
   }
 }

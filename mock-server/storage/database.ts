@@ -123,6 +123,19 @@ const MIGRATIONS: string[] = [
    ) STRICT;`,
   // 7: when each user's latest token expires (the demo recycles numbers of users long gone)
   `ALTER TABLE users ADD COLUMN last_token_expires_on INTEGER;`,
+  // 8: real-time channel: bytes of each user's retained events, so the log is bounded in bytes too
+  `ALTER TABLE user_event_seq ADD COLUMN retained_bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE user_event_seq SET retained_bytes =
+     (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM events WHERE events.user_id = user_event_seq.user_id);`,
+  // 9: real-time channel: the chat thread and message an event is about, so an edit or a delete can
+  // redact the copies of the old content in every recipient's events by index, not by a JSON scan
+  `ALTER TABLE events ADD COLUMN thread_id TEXT;
+   ALTER TABLE events ADD COLUMN message_id TEXT;
+   UPDATE events SET thread_id = json_extract(data, '$.threadId'),
+     message_id = CASE WHEN name IN ('chatMessageReceived', 'chatMessageEdited', 'chatMessageDeleted')
+       THEN json_extract(data, '$.id') END
+     WHERE name LIKE 'chat%' OR name IN ('participantsAdded', 'participantsRemoved', 'readReceiptReceived');
+   CREATE INDEX events_by_thread ON events (thread_id, message_id) WHERE thread_id IS NOT NULL;`,
 ];
 
 /**
@@ -140,6 +153,9 @@ export function openDatabase(dataDir: string | undefined): Db {
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
+  // Deleted and overwritten content (a deleted or edited chat message) is zeroed in the file, not
+  // left in free pages where anyone with the data folder could read it back.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, MIGRATIONS);
   return db;

@@ -7,6 +7,7 @@ import {
   RealtimeCloseCode,
   type ReadyFrame,
   type ServerFrame,
+  realtimeProtocols,
 } from './realtimeProtocol.js';
 import { WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike, openWebSocket } from './webSocket.js';
 
@@ -71,7 +72,11 @@ export interface RealtimeChannelOptions {
   connectTimeoutInMs?: number;
 }
 
-/** Close codes after which retrying cannot help. */
+/**
+ * Close codes after which retrying cannot help. Every other code reconnects and resumes from the
+ * last sequence number seen, among them 4408 (a slow consumer: the service would not queue more for
+ * it; the resume brings what it did not send) and 4429 (too many sockets: retried with backoff).
+ */
 const FATAL_CLOSE_CODES = new Set<number>([RealtimeCloseCode.Forbidden, RealtimeCloseCode.BadRequest, 4409]);
 /** Close codes of the client's own (never sent by the service). */
 const ABANDONED = 4000;
@@ -220,7 +225,7 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
     }
     let socket: WebSocketLike;
     try {
-      socket = await this.#openSocket(this.#url(token));
+      socket = await this.#openSocket(this.#url(), realtimeProtocols(token));
     } catch {
       if (generation === this.#generation) this.#scheduleReconnect();
       return;
@@ -242,10 +247,10 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
     this.#connectTimer = setTimeout(() => this.#abandon(HEARTBEAT_TIMEOUT, 'no ready frame in time'), this.#connectTimeoutMs);
   }
 
-  #url(token: string): string {
+  /** The socket's URL. No token in it: URLs are logged; the token goes in a subprotocol. */
+  #url(): string {
     const url = new URL(REALTIME_PATH.slice(1), this.endpoint);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('access_token', token);
     url.searchParams.set('endpointId', this.endpointId);
     if (this.#lastSeq !== undefined) url.searchParams.set('lastSeq', String(this.#lastSeq));
     return url.href;

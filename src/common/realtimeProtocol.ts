@@ -2,14 +2,42 @@
  * The real-time channel's wire protocol, shared by the service and the clients.
  *
  * One WebSocket per client endpoint (a tab, a device, a server process):
- *   GET /realtime?access_token=JWT&endpointId=ID[&lastSeq=N]   (Upgrade: websocket)
+ *   GET /realtime?endpointId=ID[&lastSeq=N]   (Upgrade: websocket)
+ *   Sec-WebSocket-Protocol: acs.realtime.v1, access_token.<base64url(token)>
+ *
+ * The token never goes in the URL (URLs end up in logs, proxies and the browser console on every
+ * failed connect). Browsers cannot set headers on a WebSocket, so it travels as a second
+ * subprotocol; the service answers with `acs.realtime.v1` only, never echoing the secret. A URL with
+ * an `access_token` query parameter is refused with 4401.
  *
  * Every durable event for a user has a per-user sequence number. A client that reconnects passes
  * the last one it saw as `lastSeq` and first receives every event after it, in order, exactly once;
  * then `ready`. Ephemeral events (typing indicators) carry no sequence number and are never replayed.
  * A token that is bad, expired, revoked or lacks a scope closes the socket with a 44xx code.
+ *
+ * The service bounds what it holds for a socket: the replay is sent in pages as the socket drains
+ * (events published meanwhile come after it, then `ready`); a live socket with too much queued is
+ * closed with 4408 (resume with `lastSeq`, nothing is lost); sockets per user are limited (4429).
  */
 export const REALTIME_PATH = '/realtime';
+
+/** The subprotocol the service selects; the only one it ever echoes back. */
+export const REALTIME_SUBPROTOCOL = 'acs.realtime.v1';
+
+/** Prefix of the subprotocol that carries the access token (base64url of its UTF-8 bytes). */
+export const ACCESS_TOKEN_PROTOCOL_PREFIX = 'access_token.';
+
+/**
+ * The subprotocols a client offers: the protocol name, then the token. base64url keeps any token
+ * (JWTs are already base64url with dots, but test tokens need not be) within the header's syntax.
+ */
+export function realtimeProtocols(token: string): string[] {
+  const bytes = new TextEncoder().encode(token);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  const encoded = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return [REALTIME_SUBPROTOCOL, `${ACCESS_TOKEN_PROTOCOL_PREFIX}${encoded}`];
+}
 
 /** Close codes: 4000 + the HTTP status the same failure gets on a REST route. */
 export const RealtimeCloseCode = {
@@ -19,6 +47,17 @@ export const RealtimeCloseCode = {
   Forbidden: 4403,
   /** Malformed connection parameters or frames. */
   BadRequest: 4400,
+  /**
+   * Slow consumer: the socket fell so far behind that the service would have had to queue more than
+   * its per-socket limit. Nothing is lost: reconnect and resume with `lastSeq`.
+   */
+  SlowConsumer: 4408,
+  /**
+   * Too many sockets: the user has as many open as the service allows (one per endpoint id; a
+   * reconnect of the same endpoint id replaces its socket and is never refused), or the service is
+   * full. Reconnect with backoff, or close another endpoint.
+   */
+  TooManyConnections: 4429,
   /** The service is shutting down: reconnect with backoff. */
   GoingAway: 1001,
 } as const;

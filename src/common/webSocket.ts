@@ -20,8 +20,11 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** Opens a WebSocket to `url` (`ws:` or `wss:`). */
-export type WebSocketFactory = (url: string) => WebSocketLike | Promise<WebSocketLike>;
+/**
+ * Opens a WebSocket to `url` (`ws:` or `wss:`), offering `protocols` (the real-time channel passes
+ * its access token there: a factory must hand them on, as `new WebSocket(url, protocols)` does).
+ */
+export type WebSocketFactory = (url: string, protocols?: string[]) => WebSocketLike | Promise<WebSocketLike>;
 
 /** `WebSocket.OPEN` without depending on a global that Node 20 lacks. */
 export const WEB_SOCKET_OPEN = 1;
@@ -38,9 +41,9 @@ let nodeWebSocket: Promise<typeof NodeWebSocket> | undefined;
  * Opens a WebSocket with the runtime's own implementation, or with the `ws` package where there is
  * none (Node 20).
  */
-export const openWebSocket: WebSocketFactory = async (url) => {
-  const native = (globalThis as { WebSocket?: new (url: string) => unknown }).WebSocket;
-  if (typeof native === 'function') return new native(url) as WebSocketLike;
+export const openWebSocket: WebSocketFactory = async (url, protocols) => {
+  const native = (globalThis as { WebSocket?: new (url: string, protocols?: string[]) => unknown }).WebSocket;
+  if (typeof native === 'function') return new native(url, protocols) as WebSocketLike;
   nodeWebSocket ??= import(/* @vite-ignore */ WS_PACKAGE).then(
     (module: { WebSocket: typeof NodeWebSocket }) => module.WebSocket,
     (error: unknown) => {
@@ -49,5 +52,5 @@ export const openWebSocket: WebSocketFactory = async (url) => {
     },
   );
   const Implementation = await nodeWebSocket;
-  return new Implementation(url) as unknown as WebSocketLike;
+  return new Implementation(url, protocols) as unknown as WebSocketLike;
 };

@@ -4,6 +4,7 @@ import type { AccessToken, CommunicationGetTokenOptions, CommunicationTokenCrede
 import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
 import { AbortError, RealtimeError } from '../../src/common/errors.js';
 import { RealtimeChannel, type RealtimeEvent } from '../../src/common/realtimeChannel.js';
+import { realtimeProtocols } from '../../src/common/realtimeProtocol.js';
 import type { WebSocketCloseEventLike, WebSocketLike } from '../../src/common/webSocket.js';
 import { ChatEventRecorder, createTestUser } from './chatTestHelpers.js';
 import FakeTimers, { type Clock } from './fakeTimers.js';
@@ -61,6 +62,35 @@ describe('RealtimeChannel against the service: a dropped socket loses and duplic
     }
   });
 
+  it('opens the socket with no token in its URL; the token goes as a subprotocol the service does not echo', async () => {
+    const { endpoint } = await testService();
+    const bob = await createTestUser();
+    const opened: { url: string; protocols: string | string[] | undefined; socket: WebSocket }[] = [];
+    const Native = window.WebSocket;
+    // Every WebSocket the page opens is recorded, as a console or log would see its URL.
+    class RecordingWebSocket extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        opened.push({ url: String(url), protocols, socket: this });
+      }
+    }
+    window.WebSocket = RecordingWebSocket;
+    const channel = new RealtimeChannel(endpoint, new AzureCommunicationTokenCredential(bob.token));
+    try {
+      await channel.start();
+    } finally {
+      window.WebSocket = Native;
+      channel.stop();
+    }
+    expect(opened).to.have.length(1);
+    const [{ url, protocols, socket }] = opened as [(typeof opened)[0]];
+    expect(url).not.to.include(bob.token);
+    expect(url).not.to.include('access_token');
+    expect(new URL(url).pathname).to.equal('/realtime');
+    expect(protocols).to.deep.equal(realtimeProtocols(bob.token));
+    expect(socket.protocol).to.equal('acs.realtime.v1');
+  });
+
   it('after stop and start, delivers what was sent while stopped, once', async () => {
     const { endpoint } = await testService();
     const [alice, bob] = await Promise.all([createTestUser(), createTestUser()]);
@@ -97,7 +127,10 @@ class FakeSocket implements WebSocketLike {
   readonly sent: string[] = [];
   closedWith: { code?: number; reason?: string } | undefined;
 
-  constructor(readonly url: URL) {}
+  constructor(
+    readonly url: URL,
+    readonly protocols: string[] | undefined,
+  ) {}
 
   send(data: string): void {
     this.sent.push(data);
@@ -144,8 +177,8 @@ class CountingCredential implements CommunicationTokenCredential {
 describe('RealtimeChannel with a fake socket', () => {
   let clock: Clock;
   let sockets: FakeSocket[];
-  const factory = (url: string) => {
-    const socket = new FakeSocket(new URL(url));
+  const factory = (url: string, protocols?: string[]) => {
+    const socket = new FakeSocket(new URL(url), protocols);
     sockets.push(socket);
     return socket;
   };
@@ -165,11 +198,12 @@ describe('RealtimeChannel with a fake socket', () => {
     });
   }
 
-  it('connects to wss://…/realtime with the token and endpoint id, and resumes with the last seq', async () => {
+  it('connects to wss://…/realtime with the token (as a subprotocol) and endpoint id, and resumes with the last seq', async () => {
     const subject = channel();
     const started = subject.start();
     await clock.tickAsync(0);
-    expect(last().url.href).to.equal('wss://chat.example/realtime?access_token=token-1&endpointId=tab1');
+    expect(last().url.href).to.equal('wss://chat.example/realtime?endpointId=tab1');
+    expect(last().protocols).to.deep.equal(realtimeProtocols('token-1'));
     last().ready(7);
     await started;
     last().event('chatMessageReceived', 8);
@@ -259,7 +293,7 @@ describe('RealtimeChannel with a fake socket', () => {
     last().serverClose(4401, 'token expired');
     await clock.tickAsync(10_000);
     expect(credential.calls.map((call) => call.forceRefresh ?? false)).to.deep.equal([false, true]);
-    expect(last().url.searchParams.get('access_token')).to.equal('token-2');
+    expect(last().protocols).to.deep.equal(realtimeProtocols('token-2'));
     last().ready(0);
     await started;
 

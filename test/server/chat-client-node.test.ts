@@ -100,8 +100,8 @@ describe('ChatClient in Node (ws adapter)', () => {
     const channel: RealtimeChannel = new RealtimeChannel(service.endpoint, new AzureCommunicationTokenCredential(token), {
       // Stops right after the socket is made, before its handshake can finish: ws then reports an
       // error on the abandoned socket, which must have a listener.
-      webSocketFactory: async (url) => {
-        const socket = await openWebSocket(url);
+      webSocketFactory: async (url, protocols) => {
+        const socket = await openWebSocket(url, protocols);
         queueMicrotask(() => {
           channel.stop();
           stopped = true;

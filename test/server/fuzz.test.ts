@@ -26,6 +26,7 @@ import { APPLICATION_HEADER } from '../../mock-server/identity/applicationRoutes
 import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import { parsePeerId, peerIdFor } from '../../src/calling/peerIds.js';
 import { signRequest } from '../../src/common/hmac.js';
+import { realtimeProtocols } from '../../src/common/realtimeProtocol.js';
 import { PHONE_NUMBERS_API_VERSION } from '../../src/phoneNumbers/phoneNumbersClient.js';
 import { SMS_API_VERSION } from '../../src/sms/smsClient.js';
 import { recordFigures } from './figures.js';
@@ -506,10 +507,10 @@ interface Closed {
 function socketRun(
   url: string,
   frames: (string | Buffer)[],
-  options: { waitMs?: number; readyType?: string; doneWhen?: (frames: string[]) => boolean } = {},
+  options: { waitMs?: number; readyType?: string; doneWhen?: (frames: string[]) => boolean; protocols?: string[] } = {},
 ): Promise<Closed | { open: true; frames: string[] }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, options.protocols);
     const seen: string[] = [];
     let done = false;
     const finish = (result: Closed | { open: true; frames: string[] }) => {
@@ -549,7 +550,8 @@ describe('fuzz: real-time channel', () => {
       async (credential, endpointId, lastSeq) => {
         const before = stateSnapshot(service);
         const token = credential === 'none' ? undefined : (tokens[credential] ?? credential);
-        const result = await socketRun(realtimeUrl({ access_token: token, endpointId, lastSeq }), [], {
+        const result = await socketRun(realtimeUrl({ endpointId, lastSeq }), [], {
+          protocols: token === undefined ? undefined : realtimeProtocols(token),
           readyType: 'ready',
           waitMs: WAIT_MS,
           doneWhen: (frames) => frames.some((f) => f.includes('"type":"ready"')),
@@ -583,7 +585,8 @@ describe('fuzz: real-time channel', () => {
     const property = fc.asyncProperty(frame, async (sent) => {
       const before = stateSnapshot(service);
       const isPing = typeof sent === 'string' && sent === '{"type":"ping"}';
-      const result = await socketRun(realtimeUrl({ access_token: a.token, endpointId: `fuzz-frames-${endpoint++}` }), [sent], {
+      const result = await socketRun(realtimeUrl({ endpointId: `fuzz-frames-${endpoint++}` }), [sent], {
+        protocols: realtimeProtocols(a.token),
         readyType: 'ready',
         waitMs: WAIT_MS,
         doneWhen: isPing ? (frames) => frames.includes('{"type":"pong"}') : undefined,

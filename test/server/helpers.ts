@@ -6,7 +6,7 @@ import { ServiceError } from '../../mock-server/http/errors.js';
 import type { RunningService } from '../../mock-server/service.js';
 import { API_VERSIONS, apiOfPath } from '../../src/common/apiVersions.js';
 import { signRequest } from '../../src/common/hmac.js';
-import type { EventFrame, PongFrame, ReadyFrame } from '../../src/common/realtimeProtocol.js';
+import { type EventFrame, type PongFrame, type ReadyFrame, realtimeProtocols } from '../../src/common/realtimeProtocol.js';
 
 /** The identity api-version the official SDK (1.3.1) sends. */
 export const API_VERSION = API_VERSIONS.identity.current;
@@ -340,8 +340,8 @@ export class RealtimeTestClient {
   readonly #waiters = new Set<() => void>();
   readonly #closed: Promise<{ code: number; reason: string }>;
 
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
+  constructor(url: string, protocols?: string[]) {
+    this.ws = new WebSocket(url, protocols);
     openClients.add(this);
     this.ws.on('message', (data) => {
       this.frames.push(JSON.parse(data.toString()) as TestFrame);
@@ -363,11 +363,11 @@ export class RealtimeTestClient {
     params: { token?: string; endpointId?: string; lastSeq?: number | string; extra?: Record<string, string> },
   ): RealtimeTestClient {
     const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}realtime`);
-    if (params.token !== undefined) url.searchParams.set('access_token', params.token);
     if (params.endpointId !== undefined) url.searchParams.set('endpointId', params.endpointId);
     if (params.lastSeq !== undefined) url.searchParams.set('lastSeq', String(params.lastSeq));
     for (const [name, value] of Object.entries(params.extra ?? {})) url.searchParams.set(name, value);
-    return new RealtimeTestClient(url.href);
+    // The token travels as a subprotocol, as the real client sends it; never in the URL.
+    return new RealtimeTestClient(url.href, params.token === undefined ? undefined : realtimeProtocols(params.token));
   }
 
   /** Connects and waits for `ready`. */

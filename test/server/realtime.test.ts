@@ -72,6 +72,18 @@ describe('real-time channel: refused connections', () => {
     await expectRefused({ endpointId: 'e1' }, 4401);
   });
 
+  test('a token in the URL query (the old form) is refused with 4401, even a good one', async () => {
+    // In the URL only.
+    await expectRefused({ endpointId: 'e1', extra: { access_token: user.token } }, 4401, /URL/);
+    // In the URL as well as in the subprotocol: still refused, so no client keeps leaking it.
+    await expectRefused({ token: user.token, endpointId: 'e1', extra: { access_token: user.token } }, 4401, /URL/);
+  });
+
+  test('the service selects only the protocol name, never echoing the token subprotocol', async () => {
+    const client = await RealtimeTestClient.ready(service, { token: user.token, endpointId: 'protocol' });
+    assert.equal(client.ws.protocol, 'acs.realtime.v1');
+  });
+
   test('a garbage or foreign token: 4401', async () => {
     await expectRefused({ token: 'not-a-token', endpointId: 'e1' }, 4401, /not valid/);
     const now = Math.floor(Date.now() / 1000);
