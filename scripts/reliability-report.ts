@@ -52,6 +52,18 @@ function section(): string {
       `- **${label}**: ${n(load.clients)} real-time clients, ${n(load.messagesPerSecond)} messages/s for ${((load.durationMs as number) / 1000).toFixed(1)} s: ${n(load.messagesSent)} messages, ${n(load.eventsDelivered)} of ${n(load.eventsExpected)} events delivered; lost: ${n(load.eventsLost)}, duplicates: ${n(load.duplicates)}, dropped sockets: ${n(load.unexpectedCloses)}. Delivery latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, **p99 ${latency.p99} ms**, max ${latency.max} ms. Service heap after GC ${memory.heapStartMB} → ${memory.heapEndMB} MB (trend ${memory.heapSlopeMBPerMin} MB/min), RSS ${memory.rssStartMB} → ${memory.rssEndMB} MB.`,
     );
   }
+  const served = read('served-files');
+  if (served) {
+    lines.push(
+      `- **Served files (npm start, plain and --https)**: ${n(served.requestsAttempted)} requests for the data folder, TLS key, sources and config under ${n(served.modes)} modes, with and without a foreign Origin; refused (404): ${n(served.refused)}; with CORS headers: ${n(served.withCorsHeaders)}.`,
+    );
+  }
+  const realtimeLimits = read('realtime-limits');
+  if (realtimeLimits) {
+    lines.push(
+      `- **Real-time memory bounds**: ${n(realtimeLimits.stuckSockets)} non-reading sockets resuming a log of ${n(realtimeLimits.retainedEventsPerSocket)} events of ~20 KB: at most ${n(realtimeLimits.maxQueuedBytesPerStuckSocket)} bytes queued on one socket (bound ${n(realtimeLimits.socketBound)}), ${n(realtimeLimits.maxQueuedBytesAllSockets)} on all; a live socket that stopped reading was closed 4408 after ${n(realtimeLimits.slowConsumerMessagesBeforeClose)} messages with ${n(realtimeLimits.slowConsumerMaxQueuedBytes)} bytes queued, and resumed without loss.`,
+    );
+  }
   const limits = read('rate-limits');
   if (limits) {
     lines.push(

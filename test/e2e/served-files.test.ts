@@ -11,10 +11,12 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { basename, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { recordFigures } from '../server/figures.js';
 import { type ServiceProcess, startServiceProcess } from '../server/serviceProcess.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EVIL = 'http://evil.example';
+const figures = { requestsAttempted: 0, refused: 0, withCorsHeaders: 0, modes: 0 };
 
 interface Answer {
   status: number;
@@ -126,12 +128,17 @@ for (const https of [false, true]) {
       for (const path of attackPaths(basename(dataDir))) {
         for (const origin of [undefined, EVIL]) {
           const answer = await get(service.endpoint, path, origin);
+          figures.requestsAttempted++;
+          if (answer.status === 404) figures.refused++;
+          if (answer.headers['access-control-allow-origin'] !== undefined) figures.withCorsHeaders++;
           if (answer.status !== 404) served.push(`${path} (origin ${origin ?? 'none'}): ${answer.status}`);
           assert.equal(answer.headers['access-control-allow-origin'], undefined, `${path} carries CORS headers`);
           assert.ok(!answer.body.includes(service.accessKey), `${path} leaked the access key`);
         }
       }
       assert.deepEqual(served, [], 'paths that were not refused');
+      figures.modes++;
+      recordFigures('served-files', figures);
     });
 
     test('a path that is no file is a 404, not the demo page', async () => {
