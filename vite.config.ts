@@ -5,7 +5,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   build: {
     target: 'es2022',
-    outDir: 'dist',
+    outDir: 'dist/demo',
     rollupOptions: {
       input: { demo: 'index.html' },
     },

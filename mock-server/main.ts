@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { startDemoServer } from './demoServer.js';
 import { startService } from './service.js';
 
-const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | --memory] [--demo] [--rate-limits]
+const USAGE = `Usage: open-communication serve [--port N] [--host ADDR] [--data DIR | --memory] [--demo] [--rate-limits]
+   (in this repository: npm run server -- [options])
 
   --port N      port to listen on (default 8080; 0 picks a free one)
   --host ADDR   interface to bind (default 127.0.0.1)
@@ -23,7 +24,8 @@ const USAGE = `Usage: npm run server -- [--port N] [--host ADDR] [--data DIR | -
 
 function parseCli() {
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
+      allowPositionals: true,
       options: {
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
@@ -39,6 +41,10 @@ function parseCli() {
       },
       strict: true,
     });
+    // `serve` is the one command (the package's bin); without it the service starts all the same.
+    if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'serve')) {
+      throw new Error(`Unknown command "${positionals.join(' ')}": the command is serve`);
+    }
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not "${values.port}"`);
     if (values.memory && values.data) throw new Error('--memory and --data exclude each other');

@@ -1,4 +1,14 @@
-import { type MediaConnection, Peer } from 'peerjs';
+import type * as PeerJs from 'peerjs';
+import type { MediaConnection, Peer } from 'peerjs';
+
+/**
+ * PeerJS loads when the first call needs it: a chat-only page never downloads it, and in Node, where
+ * the package is CommonJS (no named exports), the library imports without it.
+ */
+async function loadPeer(): Promise<typeof Peer> {
+  const module = (await import('peerjs')) as typeof PeerJs & { default?: typeof PeerJs };
+  return module.Peer ?? module.default!.Peer;
+}
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import { TypedEventEmitter } from '../../common/events.js';
 import { CallingError } from '../callingErrors.js';
@@ -92,7 +102,7 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
   }
 
   async #open(): Promise<void> {
-    const { token } = await this.#options.credential.getToken();
+    const [{ token }, Peer] = await Promise.all([this.#options.credential.getToken(), loadPeer()]);
     if (this.#disposed) throw CallingError.disposed();
     const url = new URL(this.#options.endpoint);
     const secure = url.protocol === 'https:';
