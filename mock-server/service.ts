@@ -10,6 +10,7 @@ import { SIGNALLING_PATH, SIGNALLING_SOCKET_PATH, Signalling } from './calling/s
 import { registerChatRoutes } from './chat/chatRoutes.js';
 import { ChatService } from './chat/chatService.js';
 import { normalizeOrigin, registerDemoRoutes } from './demo/demoRoutes.js';
+import { hostAllowed, hostNotAllowed } from './http/hosts.js';
 import { readBody } from './http/body.js';
 import { type DemoRateLimitOptions, type RateLimitOptions, RateLimiter, demoRateLimiter, rateLimitedOperation } from './http/rateLimits.js';
 import { ServiceError } from './http/errors.js';
@@ -161,6 +162,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     if (!normalized) throw new Error(`Not an origin: "${origin}" (expected e.g. https://a.example).`);
     allowedOrigins.add(normalized);
   }
+  /** Host names (beyond addresses and localhost) the demo answers for: those of the allowed origins. */
+  const allowedHosts = new Set([...allowedOrigins].map((origin) => new URL(origin).hostname.toLowerCase()));
   if (options.demo) {
     registerDemoRoutes(openRouter, identities, tokens, { numbers: phoneNumbers, sms }, {
       ownOrigin: originOf,
@@ -208,7 +211,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const method = req.method ?? 'GET';
     const admin = adminRouter.match(method, url.pathname);
     const user = admin ? undefined : userRouter.match(method, url.pathname);
-    const route = admin ?? user ?? openRouter.match(method, url.pathname);
+    const open = admin || user ? undefined : openRouter.match(method, url.pathname);
+    const route = admin ?? user ?? open;
+    // The demo page and its routes are not for other sites, rebound names included.
+    if (open && !hostAllowed(req, allowedHosts)) throw hostNotAllowed(req);
     if (!route && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
       signalling.handleRequest(req, res);
       return;
@@ -217,6 +223,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       if (apiOfPath(url.pathname) || !options.fallback) {
         throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
       }
+      if (!hostAllowed(req, allowedHosts)) throw hostNotAllowed(req);
       options.fallback(req, res);
       return;
     }

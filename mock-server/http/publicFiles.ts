@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 
 /**
@@ -27,14 +28,17 @@ export interface PublicFiles {
 const CLIENT_FOLDERS = ['src', 'node_modules'];
 /** Files at the root every demo server serves. */
 const ROOT_FILES = ['index.html'];
-/** Vite's own modules (its client, env and virtual modules); they name no file of ours. */
-const VITE_PREFIXES = ['/@vite/', '/@id/__x00__', '/__vite_ping'];
+/** Vite's own modules (its client and env); they name no file of ours. */
+const VITE_PREFIXES = ['/@vite/', '/__vite_ping'];
+/** Vite's virtual modules: what follows is a module id, checked like a path when it names a file. */
+const VIRTUAL_PREFIX = '/@id/__x00__';
 
 export function publicFiles(root: string, extraFolders: readonly string[] = []): PublicFiles {
-  const folders = [...CLIENT_FOLDERS, ...extraFolders].map((folder) => resolve(root, folder));
-  const files = ROOT_FILES.map((file) => resolve(root, file));
+  const folders = [...CLIENT_FOLDERS, ...extraFolders].map((folder) => real(resolve(root, folder)));
+  const files = ROOT_FILES.map((file) => real(resolve(root, file)));
+  // Compared by real path, so a symbolic link inside a served folder cannot lead out of it.
   const serves = (path: string): boolean => {
-    const absolute = resolve(path);
+    const absolute = real(resolve(path));
     return files.includes(absolute) || folders.some((folder) => isInside(absolute, folder));
   };
   return {
@@ -47,11 +51,24 @@ export function publicFiles(root: string, extraFolders: readonly string[] = []):
       if (path === undefined) return false;
       if (path === '/') return true;
       if (VITE_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix))) return true;
+      if (path.startsWith(VIRTUAL_PREFIX)) {
+        const id = path.slice(VIRTUAL_PREFIX.length);
+        return !id.startsWith('/') || (hasNoHiddenPart(id) && serves(id));
+      }
       if (path.startsWith('/@fs/')) return isAbsolute(path.slice(4)) && hasNoHiddenPart(path) && serves(path.slice(4));
       if (path.startsWith('/@')) return false;
       return hasNoHiddenPart(path) && serves(resolve(root, `.${path}`));
     },
   };
+}
+
+/** The path with symbolic links resolved; as given when it does not exist (yet). */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** `child` is `parent` or below it. */

@@ -63,6 +63,11 @@ export interface RealtimeHubOptions {
   maxSocketsPerUser?: number;
   /** Sockets the service keeps open in all; more are refused the same way. Default 10,000. */
   maxSockets?: number;
+  /**
+   * How long a socket the service closes (refused, replaced, expired, revoked, slow) may take to
+   * complete the close before it is dropped. Default 1 s.
+   */
+  closeGraceMs?: number;
 }
 
 /** The limits in force (the options with their defaults). */
@@ -75,10 +80,8 @@ export const REALTIME_DEFAULTS = {
   maxBufferedBytesPerSocket: 4 * 1024 * 1024,
   maxSocketsPerUser: 16,
   maxSockets: 10_000,
+  closeGraceMs: 1_000,
 } as const satisfies Required<RealtimeHubOptions>;
-
-/** A socket closed as a slow consumer is dropped this long after its close frame, read or not. */
-const SLOW_CONSUMER_GRACE_MS = 1_000;
 
 /** What one socket holds, for tests and the status figures. */
 export interface RealtimeSocketStats {
@@ -118,6 +121,7 @@ export class RealtimeHub {
   readonly #connections = new Map<string, Set<Connection>>();
   readonly #limits: Required<RealtimeHubOptions>;
   #slowConsumerCloses = 0;
+  #droppedSockets = 0;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #outbox: PendingEvent[] | undefined;
   /** Set when the open transaction rewrote events: the old content must also leave the WAL. */
@@ -308,7 +312,7 @@ export class RealtimeHub {
             this.#open(ws, auth.verified, auth.endpointId, auth.lastSeq);
           } catch (error) {
             console.error('Failed to open a real-time connection:', error);
-            ws.close(1011, 'internal error');
+            this.#closeAndDrop(ws, 1011, 'internal error');
           }
         }),
       (error: unknown) =>
@@ -316,7 +320,7 @@ export class RealtimeHub {
         this.#wss.handleUpgrade(req, socket, head, (ws) => {
           const { status, message } =
             error instanceof ServiceError ? error : { status: 500, message: 'internal error' };
-          ws.close(4000 + status, message.slice(0, 120));
+          this.#closeAndDrop(ws, 4000 + status, message.slice(0, 120));
         }),
     );
   }
@@ -325,7 +329,7 @@ export class RealtimeHub {
   closeUser(userId: string, reason: string): void {
     const set = this.#connections.get(userId);
     if (!set) return;
-    for (const connection of [...set]) connection.ws.close(RealtimeCloseCode.Unauthorized, reason);
+    for (const connection of [...set]) this.#closeAndDrop(connection.ws, RealtimeCloseCode.Unauthorized, reason);
   }
 
   /** Open sockets, for the service's status figures. */
@@ -338,8 +342,18 @@ export class RealtimeHub {
   /** Bytes queued on all sockets and not yet written to the network. */
   get bufferedBytes(): number {
     let bytes = 0;
-    for (const set of this.#connections.values()) for (const connection of set) bytes += connection.ws.bufferedAmount;
+    for (const ws of this.#wss.clients) bytes += ws.bufferedAmount;
     return bytes;
+  }
+
+  /** Every socket the channel holds, those on their way out (closing, not yet closed) included. */
+  get openSocketCount(): number {
+    return this.#wss.clients.size;
+  }
+
+  /** Sockets dropped because their client did not complete a close within the grace period. */
+  get droppedSockets(): number {
+    return this.#droppedSockets;
   }
 
   /** Sockets closed as slow consumers since the start. */
@@ -414,7 +428,7 @@ export class RealtimeHub {
   #open(ws: WebSocket, verified: VerifiedToken, endpointId: string, lastSeq: number | undefined): void {
     if (!this.#tokens.isStillValid(verified)) {
       // Revoked or deleted while the upgrade was in flight.
-      ws.close(RealtimeCloseCode.Unauthorized, 'token revoked');
+      this.#closeAndDrop(ws, RealtimeCloseCode.Unauthorized, 'token revoked');
       return;
     }
     const { userId } = verified;
@@ -422,11 +436,11 @@ export class RealtimeHub {
     const replaced = [...(set ?? [])].filter((other) => other.endpointId === endpointId);
     const { maxSocketsPerUser, maxSockets } = this.#limits;
     if ((set?.size ?? 0) - replaced.length >= maxSocketsPerUser) {
-      ws.close(RealtimeCloseCode.TooManyConnections, `too many connections for this user (limit ${maxSocketsPerUser})`);
+      this.#closeAndDrop(ws, RealtimeCloseCode.TooManyConnections, `too many connections for this user (limit ${maxSocketsPerUser})`);
       return;
     }
     if (this.connectionCount - replaced.length >= maxSockets) {
-      ws.close(RealtimeCloseCode.TooManyConnections, `too many connections to the service (limit ${maxSockets})`);
+      this.#closeAndDrop(ws, RealtimeCloseCode.TooManyConnections, `too many connections to the service (limit ${maxSockets})`);
       return;
     }
     const connection = new Connection(ws, verified, endpointId, this.#limits.maxBufferedBytesPerSocket, () =>
@@ -446,17 +460,17 @@ export class RealtimeHub {
     if (!set) this.#connections.set(userId, (set = new Set()));
     for (const other of replaced) {
       set.delete(other);
-      other.ws.close(4409, 'replaced by a newer connection of this endpoint');
+      other.replaying = false; // no more replay pages for a socket on its way out
+      this.#closeAndDrop(other.ws, 4409, 'replaced by a newer connection of this endpoint');
     }
     set.add(connection);
 
     const expiresIn = verified.expiresOn.getTime() - Date.now();
-    const expiry = setTimeout(() => ws.close(RealtimeCloseCode.Unauthorized, 'token expired'), Math.max(0, expiresIn));
+    const expiry = setTimeout(() => this.#closeAndDrop(ws, RealtimeCloseCode.Unauthorized, 'token expired'), Math.max(0, expiresIn));
     ws.on('pong', () => (connection.alive = true));
     ws.on('message', (data, isBinary) => this.#onMessage(connection, data.toString(), isBinary));
     ws.on('close', () => {
       clearTimeout(expiry);
-      clearTimeout(connection.dropTimer);
       connection.replaying = false;
       const current = this.#connections.get(userId);
       if (!current?.delete(connection)) return; // Already replaced by a newer socket of this endpoint.
@@ -490,7 +504,7 @@ export class RealtimeHub {
       const text = `{"type":"event","seq":${row.seq},"name":${JSON.stringify(row.name)},"data":${row.data}}`;
       texts.push(text);
       connection.cursor = row.seq;
-      bytes += text.length;
+      bytes += Buffer.byteLength(text);
       if (bytes >= replayPageBytes) break;
     }
     if (first === undefined) {
@@ -524,13 +538,31 @@ export class RealtimeHub {
   #closeSlowConsumer(connection: Connection): void {
     if (connection.ws.readyState !== WebSocket.OPEN) return;
     this.#slowConsumerCloses++;
-    connection.ws.close(
+    // A client that does not read will not read the close frame either: it is dropped after the grace.
+    this.#closeAndDrop(
+      connection.ws,
       RealtimeCloseCode.SlowConsumer,
       `slow consumer: over ${this.#limits.maxBufferedBytesPerSocket} bytes queued; resume with lastSeq`,
     );
-    // A client that does not read will not read the close frame either: do not hold its queue.
-    connection.dropTimer = setTimeout(() => connection.ws.terminate(), SLOW_CONSUMER_GRACE_MS);
-    connection.dropTimer.unref();
+  }
+
+  /**
+   * Closes a socket with a code and a reason, and drops it if its client has not completed the close
+   * within the grace period. `ws` alone waits 30 s for the client's close frame, and a client that
+   * does not read keeps everything queued on the socket until then: refused, replaced and expired
+   * sockets must cost no more than one grace period, or reconnecting in a loop would hold memory
+   * without limit.
+   */
+  #closeAndDrop(ws: WebSocket, code: number, reason: string): void {
+    if (ws.readyState === WebSocket.CLOSED) return;
+    if (ws.readyState !== WebSocket.CLOSING) ws.close(code, reason);
+    const timer = setTimeout(() => {
+      if (ws.readyState === WebSocket.CLOSED) return;
+      this.#droppedSockets++;
+      ws.terminate();
+    }, this.#limits.closeGraceMs);
+    timer.unref();
+    ws.once('close', () => clearTimeout(timer));
   }
 
   #onMessage(connection: Connection, text: string, isBinary: boolean): void {
@@ -544,7 +576,7 @@ export class RealtimeHub {
       connection.sendRaw('{"type":"pong"}');
       return;
     }
-    connection.ws.close(RealtimeCloseCode.BadRequest, 'unsupported frame');
+    this.#closeAndDrop(connection.ws, RealtimeCloseCode.BadRequest, 'unsupported frame');
   }
 
   #emitEndpointChange(change: EndpointChange): void {
@@ -602,7 +634,6 @@ class Connection implements RealtimeConnection {
   cursor = 0;
   /** Events after the client's lastSeq are missing from the replay (pruned). */
   gap = false;
-  dropTimer: ReturnType<typeof setTimeout> | undefined;
   readonly userId: string;
   readonly scopes: readonly TokenScope[];
 
@@ -624,7 +655,7 @@ class Connection implements RealtimeConnection {
   /** Queues a frame, or closes the socket as a slow consumer if that would queue too much. */
   sendRaw(text: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount + text.length > this.maxBufferedBytes) {
+    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.maxBufferedBytes) {
       this.onSlow();
       return;
     }

@@ -25,7 +25,7 @@ interface Answer {
 }
 
 /** Sends the path exactly as written (fetch would normalise it), optionally from another origin. */
-function get(endpoint: string, path: string, origin?: string, method = 'GET'): Promise<Answer> {
+function get(endpoint: string, path: string, origin?: string, method = 'GET', host?: string): Promise<Answer> {
   const url = new URL(endpoint);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolvePromise, reject) => {
@@ -35,7 +35,7 @@ function get(endpoint: string, path: string, origin?: string, method = 'GET'): P
         port: url.port,
         path,
         method,
-        headers: origin ? { origin } : {},
+        headers: { ...(origin ? { origin } : {}), ...(host ? { host } : {}) },
         rejectUnauthorized: false, // the service's own self-signed certificate, on loopback
       },
       (res) => {
@@ -71,6 +71,10 @@ function attackPaths(dataFolder: string): string[] {
     `/@fs${ROOT}/${dataFolder}/tls/key.pem`,
     `/@fs${ROOT}/package.json`,
     `/@fs/etc/passwd`,
+    `/@id/__x00__${ROOT}/mock-server/secrets.ts?worker`,
+    `/@id/__x00__${ROOT}/${dataFolder}/secrets.json`,
+    `/@id/${ROOT}/mock-server/secrets.ts`,
+    `//evil.example/${dataFolder}/secrets.json`,
     `${data}/secrets.json?import`,
     `${data}/secrets.json?raw`,
     '/.data/secrets.json',
@@ -139,6 +143,17 @@ for (const https of [false, true]) {
       assert.deepEqual(served, [], 'paths that were not refused');
       figures.modes++;
       recordFigures('served-files', figures);
+    });
+
+    test('a rebound host name (DNS rebinding) gets 421 for the page and its code; the API still answers', async () => {
+      const { port } = new URL(service.endpoint);
+      for (const path of ['/', '/index.html', '/src/demo/main.ts']) {
+        const answer = await get(service.endpoint, path, `http://evil.example:${port}`, 'GET', `evil.example:${port}`);
+        assert.equal(answer.status, 421, path);
+      }
+      assert.equal((await get(service.endpoint, '/', undefined, 'GET', `localhost:${port}`)).status, 200);
+      const api = await get(service.endpoint, '/chat/threads?api-version=2025-03-15', undefined, 'GET', `evil.example:${port}`);
+      assert.equal(api.status, 401, 'the API needs a credential, whatever the host');
     });
 
     test('a path that is no file is a 404, not the demo page', async () => {

@@ -3,6 +3,7 @@
  * their own that is recycled, and a refresh that keeps the presented token's lifetime.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type RunningService, type ServiceOptions, startService } from '../../mock-server/service.js';
 import { DEMO_AREA_CODES } from '../../mock-server/telephony/phoneNumberStore.js';
@@ -108,6 +109,39 @@ describe('demo routes: origins', () => {
 
   test('a demo origin that is no origin refuses to start', async () => {
     await assert.rejects(startService({ demo: true, demoOrigins: ['not an origin'] }), /Not an origin/);
+  });
+});
+
+describe('demo routes: host names', () => {
+  const service = withService({ demoOrigins: ['https://a.example'], demoRateLimits: { createsPerWindow: 1000, refreshesPerWindow: 1000 } });
+
+  test('a rebound host name (DNS rebinding) gets 421 on every demo route; addresses, localhost and allowed origins pass', async () => {
+    const { port } = new URL(service().endpoint);
+    /** fetch does not let a page set Host; a rebinding attack gets it set by the browser. */
+    const post = (path: string, host: string, origin = `http://${host}`) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host, 'content-type': 'application/json', origin } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const users = countUsers(service());
+    for (const host of [`evil.example:${port}`, `attacker.test:${port}`, `127.0.0.1.evil.example:${port}`]) {
+      for (const path of ['/demo/token', '/demo/token/refresh', '/demo/sms']) {
+        const answer = await post(path, host);
+        assert.equal(answer.status, 421, `${host} ${path}: ${answer.body}`);
+        assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'HostNotAllowed');
+      }
+    }
+    assert.equal(countUsers(service()), users, 'a refused request created a user');
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      assert.equal((await post('/demo/token', host)).status, 201, host);
+    }
+    // A host named by --demo-origins is answered (its page is allowed, so is its name).
+    assert.equal((await post('/demo/token', 'a.example', 'https://a.example')).status, 201);
   });
 });
 

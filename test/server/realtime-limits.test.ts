@@ -186,6 +186,38 @@ describe('real-time limits: sockets that do not read cannot make the service buf
   });
 });
 
+describe('real-time limits: sockets the service closes cannot linger', () => {
+  let service: RunningService;
+  let a: ChatUser;
+  let b: ChatUser;
+
+  before(async () => {
+    // A grace period far below ws's own 30 s close timeout: only the hub's drop ends these sockets.
+    service = await startService({ realtime: { replayPageEvents: 20, replayPageBytes: PAGE_BYTES, maxSocketsPerUser: 2, closeGraceMs: 100 } });
+    [a, b] = await Promise.all([chatUser(service), chatUser(service)]);
+    const threadId = await createThread(service, a, [b.id]);
+    for (let i = 0; i < 100; i++) service.chat.sendMessage(a.id, threadId, { content: `${i} `.padEnd(BIG, 'x'), type: 'text' });
+  });
+  afterEach(() => closeRealtimeClients());
+  after(() => service.close());
+
+  /** Polls a service-side condition (no wall-clock limit: the test's own timeout reports a hang). */
+  async function until(what: string, check: () => boolean): Promise<void> {
+    while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(check(), what);
+  }
+
+  test('non-reading sockets replaced or refused in a loop are dropped: the service holds no more than the cap', async () => {
+    const dropsBefore = service.realtime.droppedSockets;
+    // Each connect replays from 0 into a socket that never reads, then is replaced by the next one
+    // (same endpoint id) or refused (over the cap of 2); none of them completes the close handshake.
+    for (let i = 0; i < 12; i++) await stuckClient(service, b, i % 3 === 0 ? 'same' : `other-${i}`, 0).catch(() => undefined);
+    await until('every replaced or refused socket dropped', () => service.realtime.openSocketCount <= 2);
+    assert.ok(service.realtime.droppedSockets - dropsBefore >= 10, `dropped ${service.realtime.droppedSockets - dropsBefore}`);
+    assert.ok(service.realtime.bufferedBytes <= 2 * SOCKET_BOUND, `still queued: ${service.realtime.bufferedBytes} bytes`);
+  });
+});
+
 describe('real-time limits: the retained log is bounded in bytes', () => {
   let service: RunningService;
   const BUDGET = 200_000;
