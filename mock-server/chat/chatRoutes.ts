@@ -61,7 +61,7 @@ export function chatRoutes(chat: ChatService, origin: (context: RequestContext) 
       ...CHAT,
       method: 'GET',
       template: '/chat/threads',
-      summary: "Lists the caller's threads, most recent first, paged.",
+      summary: "Lists the caller's threads, most recently active first, paged.",
       scopes: CHAT_SCOPES,
       body: 'none',
       rateLimit: { operation: 'getOrListChatThreads' },

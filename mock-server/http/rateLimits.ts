@@ -92,14 +92,16 @@ export interface DemoRateLimitOptions {
  * ACS limits): user creation per client address, refresh per user.
  */
 export function demoRateLimiter(options: DemoRateLimitOptions = {}): RateLimiter {
+  return new RateLimiter({ rules: demoRateLimitRules(options), ...(options.now ? { now: options.now } : {}) });
+}
+
+/** The demo routes' limits (10 creations per address, 10 refreshes per user, per minute by default). */
+export function demoRateLimitRules(options: DemoRateLimitOptions = {}): RateLimitRule[] {
   const windowMs = options.windowMs ?? MINUTE;
-  return new RateLimiter({
-    rules: [
-      { operation: 'createDemoUser', scope: 'address', windowMs, limit: options.createsPerWindow ?? 10 },
-      { operation: 'refreshDemoToken', scope: 'user', windowMs, limit: options.refreshesPerWindow ?? 10 },
-    ],
-    ...(options.now ? { now: options.now } : {}),
-  });
+  return [
+    { operation: 'createDemoUser', scope: 'address', windowMs, limit: options.createsPerWindow ?? 10 },
+    { operation: 'refreshDemoToken', scope: 'user', windowMs, limit: options.refreshesPerWindow ?? 10 },
+  ];
 }
 
 export interface RateLimitOptions {
