@@ -1,23 +1,21 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { verifyHmacRequest } from './auth/hmac.js';
-import { requireScope } from './auth/scopes.js';
-import { TokenService, type VerifiedToken } from './auth/tokens.js';
+import { TokenService } from './auth/tokens.js';
 import { type IceServer, callingRoutes } from './calling/callingRoutes.js';
 import { type CallingOptions, CallingService } from './calling/callingService.js';
 import { SIGNALLING_PATH, SIGNALLING_SOCKET_PATH, Signalling } from './calling/signalling.js';
 import { chatRoutes } from './chat/chatRoutes.js';
 import { ChatService } from './chat/chatService.js';
 import { demoRoutes } from './demo/demoRoutes.js';
-import { readBody } from './http/body.js';
 import { type DemoRateLimitOptions, type RateLimitOptions, RateLimiter, demoRateLimiter } from './http/rateLimits.js';
 import { ServiceError } from './http/errors.js';
-import { checkOrigin, normalizeOrigin } from './http/origins.js';
-import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
-import { type RequestContext, Router } from './http/router.js';
-import { type RouteInfo, type RouteOrigins, type RouteSpec, declaredBody, describeRoute, rateLimitedOperationOf } from './http/routes.js';
-import { APPLICATION_HEADER, applicationRoutes, requireApplication } from './identity/applicationRoutes.js';
+import { RouteDispatcher } from './http/dispatch.js';
+import { normalizeOrigin } from './http/origins.js';
+import { sendError, setCorsHeaders } from './http/respond.js';
+import type { RequestContext } from './http/router.js';
+import type { RouteInfo } from './http/routes.js';
+import { applicationRoutes } from './identity/applicationRoutes.js';
 import { identityRoutes } from './identity/identityRoutes.js';
 import { phoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
 import { PhoneNumberStore, demoPoolNumbers } from './telephony/phoneNumberStore.js';
@@ -26,7 +24,6 @@ import { SmsService } from './telephony/smsService.js';
 import { IdentityStore } from './identity/identityStore.js';
 import { RealtimeHub, type RealtimeHubOptions } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
-import { type VersionedApi, isSupportedApiVersion } from '../src/common/apiVersions.js';
 import { REALTIME_PATH } from '../src/common/realtimeProtocol.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { loadOrCreateCertificate } from './tls.js';
@@ -147,138 +144,50 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const origin = ({ req }: RequestContext) => originOf(req);
 
   /** Every route, declared with its rules; dispatch, auth, limits and the route list all read these. */
-  const router = new Router<RouteSpec>();
-  for (const route of [
-    ...identityRoutes(identities, tokens),
-    ...applicationRoutes(identities, tokens),
-    ...phoneNumberRoutes(phoneNumbers, identities, origin),
-    ...smsRoutes(sms),
-    ...chatRoutes(chat, origin),
-    ...callingRoutes(calling, origin, iceServers),
-    ...(options.demo
-      ? demoRoutes(identities, tokens, { numbers: phoneNumbers, sms }, {
-          numberPool: demoPoolNumbers(options.demoNumberPoolSize),
-          goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
-          now: demoNow,
-        })
-      : []),
-  ]) {
-    router.add(route);
-  }
-  const areas = routeAreas(router.routes());
-
-  /** The API and origin policy of a path: its route's (any method), else its area's (a 404 there). */
-  function policyOfPath(pathname: string): { api?: VersionedApi; origins: RouteOrigins } | undefined {
-    return router.matchPath(pathname) ?? areas.get(firstSegment(pathname));
-  }
-
-  /**
-   * A token route takes a user's bearer token, or an application's HMAC-signed request naming the
-   * application in a header. A user's token can never act as an application.
-   */
-  async function authenticateToken(req: IncomingMessage, url: URL, rawBody: string, route: RouteSpec): Promise<VerifiedToken> {
-    const applicationId = req.headers[APPLICATION_HEADER];
-    const authorization = req.headers.authorization ?? '';
-    if (!/^HMAC-SHA256\s/i.test(authorization)) {
-      if (applicationId !== undefined) {
-        throw ServiceError.forbidden('A user access token cannot act as an application.', 'CannotActAsApplication');
-      }
-      const verified = await tokens.verifyBearer(authorization);
-      if (verified.isApplication && route.auth === 'user') throw notForApplications();
-      return verified;
-    }
-    // The application id is taken only as signed: the header is covered by the signature.
-    const { applicationId: signedApplicationId } = await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-    if (signedApplicationId === undefined || signedApplicationId === '') {
-      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}, signed.`, 'MissingApplication');
-    }
-    const application = requireApplication(identities, signedApplicationId);
-    if (route.auth === 'user') throw notForApplications();
-    return {
-      userId: application.id,
-      scopes: ['chat'],
-      expiresOn: new Date(8.64e15),
-      generation: 0,
-      isApplication: true,
-    };
-  }
-
-  /** The verified caller of a route, per its declared auth (`undefined` for `hmac` and `open`). */
-  async function authenticate(req: IncomingMessage, url: URL, rawBody: string, route: RouteSpec): Promise<VerifiedToken | undefined> {
-    switch (route.auth) {
-      case 'hmac':
-        await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-        return undefined;
-      case 'user':
-      case 'userOrApplication':
-      case 'application':
-        return authenticateToken(req, url, rawBody, route);
-      case 'demoUser': {
-        const verified = await tokens.verifyBearer(req.headers.authorization);
-        if (verified.isApplication) throw ServiceError.forbidden('The demo routes are for users.', 'NotForApplications');
-        return verified;
-      }
-      case 'open':
-        return undefined;
-    }
-  }
-
-  /**
-   * Counts the request against its route's declared operation. Only authenticated requests count
-   * (or, on open routes, per client address), so nobody can spend another caller's budget; and a
-   * thread's budget only for its members.
-   */
-  function throttle(route: RouteSpec, req: IncomingMessage, params: Record<string, string>, rawBody: string, caller: VerifiedToken | undefined): void {
-    const operation = rateLimitedOperationOf(route, rawBody);
-    const limiter = operation && limiters.find((candidate) => candidate.limits(operation));
-    if (!operation || !limiter) return;
-    const userId = caller?.userId;
-    const threadParam = route.rateLimit?.threadParam;
-    const threadId = threadParam === undefined ? undefined : params[threadParam];
-    if (threadParam !== undefined && !(threadId && userId && chat.isParticipant(threadId, userId))) return;
-    limiter.check(operation, { userId, threadId, address: req.socket.remoteAddress ?? '' });
-  }
+  const dispatcher = new RouteDispatcher(
+    [
+      ...identityRoutes(identities, tokens),
+      ...applicationRoutes(identities, tokens),
+      ...phoneNumberRoutes(phoneNumbers, identities, origin),
+      ...smsRoutes(sms),
+      ...chatRoutes(chat, origin),
+      ...callingRoutes(calling, origin, iceServers),
+      ...(options.demo
+        ? demoRoutes(identities, tokens, { numbers: phoneNumbers, sms }, {
+            numberPool: demoPoolNumbers(options.demoNumberPoolSize),
+            goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
+            now: demoNow,
+          })
+        : []),
+    ],
+    {
+      tokens,
+      identities,
+      accessKey: secrets.accessKey,
+      limiters,
+      isParticipant: (threadId, userId) => chat.isParticipant(threadId, userId),
+      allowedOrigins,
+      maxBodyBytes,
+      originOf,
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     const method = req.method ?? 'GET';
-    const matched = router.match(method, url.pathname);
+    const matched = dispatcher.match(method, url.pathname);
     if (!matched && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
       signalling.handleRequest(req, res);
       return;
     }
     if (!matched) {
-      if (policyOfPath(url.pathname)?.api || !options.fallback) {
+      if (dispatcher.policyOfPath(url.pathname)?.api || !options.fallback) {
         throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
       }
       options.fallback(req, res);
       return;
     }
-    const { route, params } = matched;
-    // Versioned API routes (the ACS REST API and calling control) need an api-version that API has.
-    const apiVersion = url.searchParams.get('api-version');
-    if (route.api && !apiVersion) {
-      throw ServiceError.badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
-    }
-    if (route.api && !isSupportedApiVersion(route.api, apiVersion!)) {
-      // ACS's wording; the supported list is in src/common/apiVersions.ts.
-      throw ServiceError.badRequest(
-        `The HTTP resource that matches the request URI '${originOf(req)}${url.pathname}${url.search}' does not support the API version '${apiVersion}'.`,
-        'UnsupportedApiVersion',
-      );
-    }
-    const rawBody = await readBody(req, maxBodyBytes);
-    if (route.origins === 'ownAndAllowListed') checkOrigin(req, originOf(req), allowedOrigins);
-    const caller = await authenticate(req, url, rawBody, route);
-    throttle(route, req, params, rawBody, caller);
-    if (route.auth === 'application' && !caller?.isApplication) {
-      throw ServiceError.forbidden('Call automation is for calling applications (HMAC-signed, or an application token).', 'ApplicationsOnly');
-    }
-    if (route.scopes) requireScope(caller, route.scopes);
-    const context: RequestContext = { req, res, url, params, rawBody, json: () => declaredBody(route, rawBody) };
-    if (caller) context.caller = caller;
-    const result = await route.handler(context);
-    sendJson(res, result.status, result.body, result.headers);
+    await dispatcher.dispatch(req, res, url, matched);
   }
 
   const tls = options.https ? await loadOrCreateCertificate(options.dataDir) : undefined;
@@ -287,11 +196,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     // nothing else the server answers (the demo page, its token route, files) is for other origins.
     // The demo routes answer other origins only when allow-listed (--demo-origins).
     const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
-    const origin = req.headers.origin;
-    const origins = policyOfPath(pathname)?.origins;
-    const cors =
-      origins === 'any' ||
-      (origins === 'ownAndAllowListed' && origin !== undefined && allowedOrigins.has(normalizeOrigin(origin) ?? ''));
+    const cors = dispatcher.allowsCors(pathname, req.headers.origin);
     if (cors) setCorsHeaders(req, res);
     if (req.method === 'OPTIONS' && cors) {
       res.writeHead(204).end();
@@ -353,7 +258,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     calling,
     phoneNumbers,
     sms,
-    routes: router.routes().map(describeRoute),
+    routes: dispatcher.routes(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         calling.close();
@@ -374,30 +279,4 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
 function originOf(req: IncomingMessage): string {
   const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
   return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-}
-
-/** A path's first segment: `/chat/threads/x` → `chat`. */
-function firstSegment(pathname: string): string {
-  return pathname.split('/')[1] ?? '';
-}
-
-/**
- * The API and origin policy of each first path segment the routes use, so a path no route matches
- * (a 404, a preflight) is treated as its neighbours are. The routes of one segment must agree.
- */
-function routeAreas(routes: readonly RouteSpec[]): Map<string, { api?: VersionedApi; origins: RouteOrigins }> {
-  const areas = new Map<string, { api?: VersionedApi; origins: RouteOrigins }>();
-  for (const route of routes) {
-    const segment = firstSegment(route.template);
-    const area = areas.get(segment);
-    if (area && (area.api !== route.api || area.origins !== route.origins)) {
-      throw new Error(`${route.method} ${route.template} disagrees with the other /${segment} routes on its API or origins.`);
-    }
-    areas.set(segment, { ...(route.api ? { api: route.api } : {}), origins: route.origins });
-  }
-  return areas;
-}
-
-function notForApplications(): ServiceError {
-  return ServiceError.forbidden('Calling routes are for users: applications cannot answer or place calls here.', 'NotForApplications');
 }
