@@ -1,31 +1,30 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { verifyHmacRequest } from './auth/hmac.js';
-import { requireScope } from './auth/scopes.js';
-import { TokenService, type VerifiedToken } from './auth/tokens.js';
-import { registerCallingRoutes } from './calling/callingRoutes.js';
+import { TokenService } from './auth/tokens.js';
+import { type IceServer, callingRoutes } from './calling/callingRoutes.js';
 import { type CallingOptions, CallingService } from './calling/callingService.js';
 import { SIGNALLING_PATH, SIGNALLING_SOCKET_PATH, Signalling } from './calling/signalling.js';
-import { registerChatRoutes } from './chat/chatRoutes.js';
+import { chatRoutes } from './chat/chatRoutes.js';
 import { ChatService } from './chat/chatService.js';
-import { normalizeOrigin, registerDemoRoutes } from './demo/demoRoutes.js';
-import { hostAllowed, hostNotAllowed } from './http/hosts.js';
-import { readBody } from './http/body.js';
-import { type DemoRateLimitOptions, type RateLimitOptions, RateLimiter, demoRateLimiter, rateLimitedOperation } from './http/rateLimits.js';
+import { demoRoutes } from './demo/demoRoutes.js';
+import { type DemoRateLimitOptions, type RateLimitOptions, RateLimiter, demoRateLimiter } from './http/rateLimits.js';
 import { ServiceError } from './http/errors.js';
-import { sendError, sendJson, setCorsHeaders } from './http/respond.js';
-import { type RequestContext, Router } from './http/router.js';
-import { APPLICATION_HEADER, registerApplicationRoutes, requireApplication } from './identity/applicationRoutes.js';
-import { registerIdentityRoutes } from './identity/identityRoutes.js';
-import { registerPhoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
+import { RouteDispatcher, allowedHostsOf } from './http/dispatch.js';
+import { hostAllowed, hostNotAllowed } from './http/hosts.js';
+import { normalizeOrigin } from './http/origins.js';
+import { sendError, setCorsHeaders } from './http/respond.js';
+import type { RequestContext } from './http/router.js';
+import type { RouteInfo } from './http/routes.js';
+import { applicationRoutes } from './identity/applicationRoutes.js';
+import { identityRoutes } from './identity/identityRoutes.js';
+import { phoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
 import { PhoneNumberStore, demoPoolNumbers } from './telephony/phoneNumberStore.js';
-import { registerSmsRoutes } from './telephony/smsRoutes.js';
+import { smsRoutes } from './telephony/smsRoutes.js';
 import { SmsService } from './telephony/smsService.js';
 import { IdentityStore } from './identity/identityStore.js';
 import { RealtimeHub, type RealtimeHubOptions } from './realtime/realtimeHub.js';
 import { type ServiceSecrets, generateSecrets, loadOrCreateSecrets } from './secrets.js';
-import { apiOfPath, isSupportedApiVersion } from '../src/common/apiVersions.js';
 import { REALTIME_PATH } from '../src/common/realtimeProtocol.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { loadOrCreateCertificate } from './tls.js';
@@ -55,7 +54,7 @@ export interface ServiceOptions {
    * ICE servers handed to calling clients. Default none: on one machine or a LAN host candidates
    * connect, and no time is lost waiting on unreachable STUN servers.
    */
-  iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+  iceServers?: IceServer[];
   /** Enables the demo page's token route. */
   demo?: boolean;
   /**
@@ -103,18 +102,14 @@ export interface RunningService {
   phoneNumbers: PhoneNumberStore;
   sms: SmsService;
   /**
-   * Every registered HTTP route and how it authenticates: `hmac` (signed with the access key),
-   * `user` (a user's token, or an application's signed request), `open` (the demo routes).
+   * Every HTTP route as declared, in dispatch order: method, template, summary, API, auth, scopes,
+   * body, limit, origins (the same declarations the service dispatches on).
    */
   routes: ServiceRoute[];
   close(): Promise<void>;
 }
 
-export interface ServiceRoute {
-  method: string;
-  template: string;
-  auth: 'hmac' | 'user' | 'open';
-}
+export type ServiceRoute = RouteInfo;
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const DEMO_GONE_AFTER_MS = 24 * 60 * 60_000;
@@ -137,24 +132,6 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     ? new RateLimiter(options.rateLimits === true ? {} : options.rateLimits)
     : undefined;
 
-  /** Routes signed with the access key (HMAC). */
-  const adminRouter = new Router();
-  registerIdentityRoutes(adminRouter, identities, tokens);
-  registerApplicationRoutes(adminRouter, identities, tokens);
-  registerPhoneNumberRoutes(adminRouter, phoneNumbers, identities, ({ req }) => originOf(req));
-  registerSmsRoutes(adminRouter, sms);
-  /** Routes that take a user access token. */
-  const userRouter = new Router();
-  registerChatRoutes(userRouter, chat, ({ req }) => originOf(req));
-  registerCallingRoutes(userRouter, calling, ({ req }) => originOf(req));
-  // Needs the voip scope like every calling route: CallAgent.create relies on it to refuse a
-  // chat-only token before anything connects.
-  userRouter.add('GET', '/calling/config', ({ caller }) => {
-    requireScope(caller, ['voip', 'voip.join']);
-    return { status: 200, body: { iceServers } };
-  });
-  /** Routes without authentication. */
-  const openRouter = new Router();
   /** Pages of other origins the demo routes answer (same-origin only otherwise). */
   const allowedOrigins = new Set<string>();
   for (const origin of options.demoOrigins ?? []) {
@@ -162,100 +139,58 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     if (!normalized) throw new Error(`Not an origin: "${origin}" (expected e.g. https://a.example).`);
     allowedOrigins.add(normalized);
   }
-  /** Host names (beyond addresses and localhost) the demo answers for: those of the allowed origins. */
-  const allowedHosts = new Set([...allowedOrigins].map((origin) => new URL(origin).hostname.toLowerCase()));
-  if (options.demo) {
-    registerDemoRoutes(openRouter, identities, tokens, { numbers: phoneNumbers, sms }, {
-      ownOrigin: originOf,
-      allowedOrigins,
-      limiter: demoRateLimiter(options.demoRateLimits),
-      numberPool: demoPoolNumbers(options.demoNumberPoolSize),
-      goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
-      now: options.demoRateLimits?.now ?? Date.now,
-    });
-  }
+  const demoNow = options.demoRateLimits?.now ?? Date.now;
+  /** The demo routes need no credential, so they are always throttled; the ACS limits only when asked. */
+  const limiters = [demoRateLimiter(options.demoRateLimits), ...(rateLimiter ? [rateLimiter] : [])];
+  const origin = ({ req }: RequestContext) => originOf(req);
 
-  /**
-   * A user route takes a user's bearer token, or an application's HMAC-signed request naming the
-   * application in a header. A user's token can never act as an application.
-   */
-  async function authenticateUserRoute(req: IncomingMessage, url: URL, rawBody: string): Promise<VerifiedToken> {
-    const applicationId = req.headers[APPLICATION_HEADER];
-    const authorization = req.headers.authorization ?? '';
-    if (!/^HMAC-SHA256\s/i.test(authorization)) {
-      if (applicationId !== undefined) {
-        throw ServiceError.forbidden('A user access token cannot act as an application.', 'CannotActAsApplication');
-      }
-      const verified = await tokens.verifyBearer(authorization);
-      if (verified.isApplication && isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
-      return verified;
-    }
-    // The application id is taken only as signed: the header is covered by the signature.
-    const { applicationId: signedApplicationId } = await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-    if (signedApplicationId === undefined || signedApplicationId === '') {
-      throw ServiceError.unauthorized(`An application's request names it in ${APPLICATION_HEADER}, signed.`, 'MissingApplication');
-    }
-    const application = requireApplication(identities, signedApplicationId);
-    if (isUsersOnlyCallingRoute(url.pathname)) throw notForApplications();
-    return {
-      userId: application.id,
-      scopes: ['chat'],
-      expiresOn: new Date(8.64e15),
-      generation: 0,
-      isApplication: true,
-    };
-  }
+  /** Every route, declared with its rules; dispatch, auth, limits and the route list all read these. */
+  const dispatcher = new RouteDispatcher(
+    [
+      ...identityRoutes(identities, tokens),
+      ...applicationRoutes(identities, tokens),
+      ...phoneNumberRoutes(phoneNumbers, identities, origin),
+      ...smsRoutes(sms),
+      ...chatRoutes(chat, origin),
+      ...callingRoutes(calling, origin, iceServers),
+      ...(options.demo
+        ? demoRoutes(identities, tokens, { numbers: phoneNumbers, sms }, {
+            numberPool: demoPoolNumbers(options.demoNumberPoolSize),
+            goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
+            now: demoNow,
+          })
+        : []),
+    ],
+    {
+      tokens,
+      identities,
+      accessKey: secrets.accessKey,
+      limiters,
+      isParticipant: (threadId, userId) => chat.isParticipant(threadId, userId),
+      allowedOrigins,
+      maxBodyBytes,
+      originOf,
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     const method = req.method ?? 'GET';
-    const admin = adminRouter.match(method, url.pathname);
-    const user = admin ? undefined : userRouter.match(method, url.pathname);
-    const open = admin || user ? undefined : openRouter.match(method, url.pathname);
-    const route = admin ?? user ?? open;
-    // The demo page and its routes are not for other sites, rebound names included.
-    if (open && !hostAllowed(req, allowedHosts)) throw hostNotAllowed(req);
-    if (!route && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
+    const matched = dispatcher.match(method, url.pathname);
+    if (!matched && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
       signalling.handleRequest(req, res);
       return;
     }
-    if (!route) {
-      if (apiOfPath(url.pathname) || !options.fallback) {
+    if (!matched) {
+      if (dispatcher.policyOfPath(url.pathname)?.api || !options.fallback) {
         throw ServiceError.notFound(`No route for ${method} ${url.pathname}.`, 'RouteNotFound');
       }
-      if (!hostAllowed(req, allowedHosts)) throw hostNotAllowed(req);
+      // The demo page is not for other sites either.
+      if (!hostAllowed(req, allowedHostsOf(allowedOrigins))) throw hostNotAllowed(req);
       options.fallback(req, res);
       return;
     }
-    // Versioned API routes (the ACS REST API and calling control) need an api-version that API has.
-    const api = apiOfPath(url.pathname);
-    const apiVersion = url.searchParams.get('api-version');
-    if (api && !apiVersion) {
-      throw ServiceError.badRequest('The api-version query parameter is required.', 'MissingApiVersionParameter');
-    }
-    if (api && !isSupportedApiVersion(api, apiVersion!)) {
-      // ACS's wording; the supported list is in src/common/apiVersions.ts.
-      throw ServiceError.badRequest(
-        `The HTTP resource that matches the request URI '${originOf(req)}${url.pathname}${url.search}' does not support the API version '${apiVersion}'.`,
-        'UnsupportedApiVersion',
-      );
-    }
-    const rawBody = await readBody(req, maxBodyBytes);
-    const context: RequestContext = { req, res, url, params: route.params, rawBody };
-    if (admin) await verifyHmacRequest(req, url, rawBody, secrets.accessKey);
-    // Any valid user token gets in; each route checks the scope it needs.
-    if (user) context.caller = await authenticateUserRoute(req, url, rawBody);
-    // Throttling counts authenticated requests only, so nobody can spend another caller's budget;
-    // and a thread's budget only for its members.
-    if (rateLimiter && (admin || user)) {
-      const limited = rateLimitedOperation(method, url.pathname, { hasTokenScopes: admin ? asksForToken(rawBody) : false });
-      const userId = context.caller?.userId;
-      if (limited && (!limited.threadId || (userId && chat.isParticipant(limited.threadId, userId)))) {
-        rateLimiter.check(limited.operation, { userId, threadId: limited.threadId });
-      }
-    }
-    const result = await route.handler(context);
-    sendJson(res, result.status, result.body, result.headers);
+    await dispatcher.dispatch(req, res, url, matched);
   }
 
   const tls = options.https ? await loadOrCreateCertificate(options.dataDir) : undefined;
@@ -264,10 +199,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     // nothing else the server answers (the demo page, its token route, files) is for other origins.
     // The demo routes answer other origins only when allow-listed (--demo-origins).
     const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
-    const origin = req.headers.origin;
-    const cors =
-      apiOfPath(pathname) !== undefined ||
-      (options.demo === true && pathname.startsWith('/demo/') && origin !== undefined && allowedOrigins.has(normalizeOrigin(origin) ?? ''));
+    const cors = dispatcher.allowsCors(pathname, req.headers.origin);
     if (cors) setCorsHeaders(req, res);
     if (req.method === 'OPTIONS' && cors) {
       res.writeHead(204).end();
@@ -329,11 +261,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     calling,
     phoneNumbers,
     sms,
-    routes: [
-      ...adminRouter.routes().map((route) => ({ ...route, auth: 'hmac' as const })),
-      ...userRouter.routes().map((route) => ({ ...route, auth: 'user' as const })),
-      ...openRouter.routes().map((route) => ({ ...route, auth: 'open' as const })),
-    ],
+    routes: dispatcher.routes(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         calling.close();
@@ -350,27 +278,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   };
 }
 
-/** Whether a create-identity body asks for a token too (ACS counts that as createUserAndToken). */
-function asksForToken(rawBody: string): boolean {
-  try {
-    const scopes = (JSON.parse(rawBody) as { createTokenWithScopes?: unknown }).createTokenWithScopes;
-    return Array.isArray(scopes) && scopes.length > 0;
-  } catch {
-    return false;
-  }
-}
-
 /** The origin a client used to reach us, for absolute links (`nextLink`). */
 function originOf(req: IncomingMessage): string {
   const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
   return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-}
-
-/** Calling routes act for a user's endpoint; applications have their own (call automation). */
-function isUsersOnlyCallingRoute(pathname: string): boolean {
-  return pathname.startsWith('/calling') && !pathname.startsWith('/calling/automation/');
-}
-
-function notForApplications(): ServiceError {
-  return ServiceError.forbidden('Calling routes are for users: applications cannot answer or place calls here.', 'NotForApplications');
 }

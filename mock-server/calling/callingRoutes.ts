@@ -1,143 +1,212 @@
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
-import { requireScope } from '../auth/scopes.js';
-import type { TokenScope, VerifiedToken } from '../auth/tokens.js';
-import { BodyReader, type JsonObject, parseJsonObject } from '../http/body.js';
+import type { TokenScope } from '../auth/tokens.js';
+import { BodyReader, type JsonObject } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
 import { integerParam, nextLink } from '../http/query.js';
-import type { RequestContext, Router } from '../http/router.js';
+import type { RequestContext } from '../http/router.js';
+import type { RouteSpec } from '../http/routes.js';
 import { type CallingService, MAX_CALL_PARTICIPANTS, type MediaState } from './callingService.js';
 
 const VOIP_SCOPES: readonly TokenScope[] = ['voip', 'voip.join'];
 const CALLING_ENDPOINT_ID = /^[A-Za-z0-9]{1,64}$/;
+const MEDIA_STATE_FIELDS = ['isMuted', 'isVideoOn', 'isScreenSharing', 'onHold'] as const;
+
+const CALLING = { api: 'calling', auth: 'user', scopes: VOIP_SCOPES, origins: 'any' } as const;
+/** Call automation: applications act as themselves, with the access key or their token. */
+const AUTOMATION = { api: 'calling', auth: 'application', origins: 'any' } as const;
+
+/** ICE servers as calling clients take them (`RTCIceServer`). */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
 
 /** The calling control plane's routes; media never passes through the service. */
-export function registerCallingRoutes(
-  router: Router,
+export function callingRoutes(
   calling: CallingService,
   origin: (context: RequestContext) => string,
-): void {
-  router.add('POST', '/calling/calls', ({ rawBody, caller }) => {
-    const userId = requireScope(caller, VOIP_SCOPES);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('targets', 'endpointId', 'displayName', 'isMuted', 'isVideoOn', 'alternateCallerId');
-    const alternateCallerId = readAlternateCallerId(raw);
-    return {
-      status: 201,
-      body: calling.startCall(userId, {
-        ...(alternateCallerId ? { alternateCallerId } : {}),
-        targets: readTargets(raw.targets),
-        endpointId: readEndpointId(body),
-        displayName: body.optionalString('displayName', { maxLength: 256 }),
-        isMuted: readBoolean(raw, 'isMuted'),
-        isVideoOn: readBoolean(raw, 'isVideoOn'),
+  iceServers: readonly IceServer[],
+): RouteSpec[] {
+  return [
+    {
+      ...CALLING,
+      method: 'POST',
+      template: '/calling/calls',
+      summary: "Starts a call from the caller's endpoint to users or phone numbers; their endpoints ring.",
+      body: 'required',
+      fields: ['targets', 'endpointId', 'displayName', 'isMuted', 'isVideoOn', 'alternateCallerId'],
+      handler: ({ json, caller }) => {
+        const raw = json();
+        const body = new BodyReader(raw);
+        const alternateCallerId = readAlternateCallerId(raw);
+        return {
+          status: 201,
+          body: calling.startCall(caller!.userId, {
+            ...(alternateCallerId ? { alternateCallerId } : {}),
+            targets: readTargets(raw.targets),
+            endpointId: readEndpointId(body),
+            displayName: body.optionalString('displayName', { maxLength: 256 }),
+            isMuted: readBoolean(raw, 'isMuted'),
+            isVideoOn: readBoolean(raw, 'isVideoOn'),
+          }),
+        };
+      },
+    },
+    // Call automation: an application calls users, who ring with the application as the caller and,
+    // once they accept, are in one group call together. The application takes no media.
+    // An application acts with the access key, so it may present any number of the resource as its
+    // caller id (a user only their own or an unassigned one: see CallingService).
+    {
+      ...AUTOMATION,
+      method: 'POST',
+      template: '/calling/automation/calls',
+      summary: 'An application calls users; those who accept are in one group call (no media of its own).',
+      body: 'required',
+      fields: ['targets', 'displayName', 'alternateCallerId'],
+      handler: ({ json, caller }) => {
+        const raw = json();
+        const displayName = new BodyReader(raw).optionalString('displayName', { maxLength: 256 });
+        const alternateCallerId = readAlternateCallerId(raw);
+        return {
+          status: 201,
+          body: calling.startCall(caller!.userId, {
+            targets: readTargets(raw.targets),
+            ...(displayName !== undefined ? { displayName } : {}),
+            ...(alternateCallerId ? { alternateCallerId } : {}),
+          }),
+        };
+      },
+    },
+    {
+      ...AUTOMATION,
+      method: 'POST',
+      template: '/calling/automation/calls/{callId}/:hangUp',
+      summary: "An application leaves its call, or ends it for everyone (forEveryone).",
+      body: 'json',
+      fields: ['forEveryone'],
+      handler: ({ params, json, caller }) => ({
+        status: 200,
+        body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
       }),
-    };
-  });
-
-  // Call automation: an application calls users, who ring with the application as the caller and,
-  // once they accept, are in one group call together. The application takes no media.
-  // An application acts with the access key, so it may present any number of the resource as its
-  // caller id (a user only their own or an unassigned one: see CallingService).
-  router.add('POST', '/calling/automation/calls', ({ rawBody, caller }) => {
-    const applicationId = requireApplicationCaller(caller);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('targets', 'displayName', 'alternateCallerId');
-    const displayName = body.optionalString('displayName', { maxLength: 256 });
-    const alternateCallerId = readAlternateCallerId(raw);
-    return {
-      status: 201,
-      body: calling.startCall(applicationId, {
-        targets: readTargets(raw.targets),
-        ...(displayName !== undefined ? { displayName } : {}),
-        ...(alternateCallerId ? { alternateCallerId } : {}),
+    },
+    {
+      ...CALLING,
+      method: 'GET',
+      template: '/calling/calls/{callId}',
+      summary: 'Gets a call the caller takes part in: state, participants, end reason.',
+      body: 'none',
+      handler: ({ params, caller }) => ({ status: 200, body: calling.getCall(caller!.userId, params.callId!) }),
+    },
+    {
+      ...CALLING,
+      method: 'POST',
+      template: '/calling/calls/{callId}/:accept',
+      summary: "Accepts a ringing call on one of the caller's endpoints; the others stop ringing.",
+      body: 'required',
+      fields: ['endpointId', 'displayName', 'isMuted', 'isVideoOn'],
+      handler: ({ params, json, caller }) => {
+        const raw = json();
+        const body = new BodyReader(raw);
+        return {
+          status: 200,
+          body: calling.accept(caller!.userId, params.callId!, {
+            endpointId: readEndpointId(body),
+            displayName: body.optionalString('displayName', { maxLength: 256 }),
+            isMuted: readBoolean(raw, 'isMuted'),
+            isVideoOn: readBoolean(raw, 'isVideoOn'),
+          }),
+        };
+      },
+    },
+    {
+      ...CALLING,
+      method: 'POST',
+      template: '/calling/calls/{callId}/:reject',
+      summary: 'Declines a ringing call on all of the caller\'s endpoints.',
+      body: 'json',
+      fields: [],
+      handler: ({ params, json, caller }) => {
+        json();
+        calling.reject(caller!.userId, params.callId!);
+        return { status: 204 };
+      },
+    },
+    {
+      ...CALLING,
+      method: 'POST',
+      template: '/calling/calls/{callId}/:hangUp',
+      summary: 'Leaves a call, or ends it for everyone (forEveryone); answers with the call as it ends.',
+      body: 'json',
+      fields: ['forEveryone'],
+      // The call as it is after the hang-up: the caller learns why it ended (487 for a cancelled call)
+      // from the response, whether or not the real-time event arrives first.
+      handler: ({ params, json, caller }) => ({
+        status: 200,
+        body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
       }),
-    };
-  });
-
-  router.add('POST', '/calling/automation/calls/{callId}/:hangUp', ({ params, rawBody, caller }) => {
-    const applicationId = requireApplicationCaller(caller);
-    const raw = parseJsonObject(rawBody);
-    new BodyReader(raw).allowOnly('forEveryone');
-    return { status: 200, body: calling.hangUp(applicationId, params.callId!, readBoolean(raw, 'forEveryone') ?? false) };
-  });
-
-  router.add('GET', '/calling/calls/{callId}', ({ params, caller }) => ({
-    status: 200,
-    body: calling.getCall(requireScope(caller, VOIP_SCOPES), params.callId!),
-  }));
-
-  router.add('POST', '/calling/calls/{callId}/:accept', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, VOIP_SCOPES);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('endpointId', 'displayName', 'isMuted', 'isVideoOn');
-    return {
-      status: 200,
-      body: calling.accept(userId, params.callId!, {
-        endpointId: readEndpointId(body),
-        displayName: body.optionalString('displayName', { maxLength: 256 }),
-        isMuted: readBoolean(raw, 'isMuted'),
-        isVideoOn: readBoolean(raw, 'isVideoOn'),
+    },
+    {
+      ...CALLING,
+      method: 'POST',
+      template: '/calling/calls/{callId}/participants/:add',
+      summary: 'Invites more users or phone numbers into a call.',
+      body: 'required',
+      fields: ['targets'],
+      handler: ({ params, json, caller }) => ({
+        status: 200,
+        body: calling.addParticipants(caller!.userId, params.callId!, readTargets(json().targets)),
       }),
-    };
-  });
-
-  router.add('POST', '/calling/calls/{callId}/:reject', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, VOIP_SCOPES);
-    new BodyReader(parseJsonObject(rawBody)).allowOnly();
-    calling.reject(userId, params.callId!);
-    return { status: 204 };
-  });
-
-  router.add('POST', '/calling/calls/{callId}/:hangUp', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, VOIP_SCOPES);
-    const raw = parseJsonObject(rawBody);
-    new BodyReader(raw).allowOnly('forEveryone');
-    // The call as it is after the hang-up: the caller learns why it ended (487 for a cancelled call)
-    // from the response, whether or not the real-time event arrives first.
-    return { status: 200, body: calling.hangUp(userId, params.callId!, readBoolean(raw, 'forEveryone') ?? false) };
-  });
-
-  router.add('POST', '/calling/calls/{callId}/participants/:add', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, VOIP_SCOPES);
-    const raw = parseJsonObject(rawBody, { required: true });
-    new BodyReader(raw).allowOnly('targets');
-    return { status: 200, body: calling.addParticipants(userId, params.callId!, readTargets(raw.targets)) };
-  });
-
-  router.add('POST', '/calling/calls/{callId}/:updateMediaState', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, VOIP_SCOPES);
-    const raw = parseJsonObject(rawBody, { required: true });
-    new BodyReader(raw).allowOnly('isMuted', 'isVideoOn', 'isScreenSharing', 'onHold');
-    const state: MediaState = {};
-    for (const field of ['isMuted', 'isVideoOn', 'isScreenSharing', 'onHold'] as const) {
-      const value = readBoolean(raw, field);
-      if (value !== undefined) state[field] = value;
-    }
-    if (Object.keys(state).length === 0) throw ServiceError.validation('Give at least one media state to change.');
-    return { status: 200, body: calling.updateMediaState(userId, params.callId!, state) };
-  });
-
-  router.add('GET', '/calling/history', (context) => {
-    const userId = requireScope(context.caller, VOIP_SCOPES);
-    const { url } = context;
-    const page = calling.listHistory(userId, {
-      maxPageSize: integerParam(url, 'maxPageSize', 50, 1, 200),
-      skip: integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
-    });
-    const link = nextLink(url, origin(context), page.continuation, 'skip');
-    return { status: 200, body: link ? { value: page.value, nextLink: link } : { value: page.value } };
-  });
+    },
+    {
+      ...CALLING,
+      method: 'POST',
+      template: '/calling/calls/{callId}/:updateMediaState',
+      summary: "Announces the caller's mute, video, screen-share or hold state to the call.",
+      body: 'required',
+      fields: MEDIA_STATE_FIELDS,
+      handler: ({ params, json, caller }) => {
+        const raw = json();
+        const state: MediaState = {};
+        for (const field of MEDIA_STATE_FIELDS) {
+          const value = readBoolean(raw, field);
+          if (value !== undefined) state[field] = value;
+        }
+        if (Object.keys(state).length === 0) throw ServiceError.validation('Give at least one media state to change.');
+        return { status: 200, body: calling.updateMediaState(caller!.userId, params.callId!, state) };
+      },
+    },
+    {
+      ...CALLING,
+      method: 'GET',
+      template: '/calling/history',
+      summary: "Lists the caller's past calls, newest first, paged.",
+      body: 'none',
+      handler: (context) => {
+        const { url } = context;
+        const page = calling.listHistory(context.caller!.userId, {
+          maxPageSize: integerParam(url, 'maxPageSize', 50, 1, 200),
+          skip: integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+        });
+        const link = nextLink(url, origin(context), page.continuation, 'skip');
+        return { status: 200, body: link ? { value: page.value, nextLink: link } : { value: page.value } };
+      },
+    },
+    // Needs the voip scope like every calling route: CallAgent.create relies on it to refuse a
+    // chat-only token before anything connects.
+    {
+      ...CALLING,
+      method: 'GET',
+      template: '/calling/config',
+      summary: 'The ICE servers calling clients use (none by default: host candidates only).',
+      body: 'none',
+      handler: () => ({ status: 200, body: { iceServers } }),
+    },
+  ];
 }
 
 function readAlternateCallerId(raw: JsonObject): string | undefined {
   return raw.alternateCallerId === undefined || raw.alternateCallerId === null ? undefined : readTargets([raw.alternateCallerId])[0];
-}
-
-function requireApplicationCaller(caller: VerifiedToken | undefined): string {
-  if (!caller?.isApplication) {
-    throw ServiceError.forbidden('Call automation is for calling applications (HMAC-signed, or an application token).', 'ApplicationsOnly');
-  }
-  return caller.userId;
 }
 
 function readEndpointId(body: BodyReader): string {

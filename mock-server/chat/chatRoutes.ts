@@ -1,10 +1,10 @@
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
-import { requireScope } from '../auth/scopes.js';
 import type { TokenScope } from '../auth/tokens.js';
-import { BodyReader, type JsonObject, parseJsonObject } from '../http/body.js';
+import { BodyReader, type JsonObject } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
 import { integerParam, nextLink, timeParam } from '../http/query.js';
-import type { RequestContext, Router } from '../http/router.js';
+import type { RequestContext } from '../http/router.js';
+import type { RouteSpec } from '../http/routes.js';
 import type { RetentionPolicyModel } from './chatModels.js';
 import { CHAT_LIMITS, type ChatService, type ParticipantInput } from './chatService.js';
 
@@ -13,175 +13,301 @@ export const CHAT_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.jo
 const MANAGE_THREADS: readonly TokenScope[] = ['chat'];
 const MANAGE_PARTICIPANTS: readonly TokenScope[] = ['chat', 'chat.join'];
 
+const CHAT = { api: 'chat', auth: 'userOrApplication', origins: 'any' } as const;
+const THREAD = 'threadId';
+/** The identifier model fields (`communicationUser`, `phoneNumber`, …) a body that is one may have. */
+const IDENTIFIER_FIELDS = ['rawId', 'kind', 'communicationUser', 'phoneNumber', 'microsoftTeamsUser', 'microsoftTeamsApp', 'callingApplication'] as const;
+
 /**
- * The ACS chat REST API (`api-version=2025-03-15`). The service has verified the bearer token (any
- * chat scope) before these run; operations that need more check it here, membership is the
- * ChatService's.
+ * The ACS chat REST API (`api-version=2025-03-15`). The service has verified the caller and the
+ * route's scopes before these run; membership is the ChatService's.
  */
-export function registerChatRoutes(router: Router, chat: ChatService, origin: (context: RequestContext) => string): void {
-  router.add('POST', '/chat/threads', ({ req, rawBody, caller }) => {
-    const userId = requireScope(caller, MANAGE_THREADS);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('topic', 'participants', 'metadata', 'retentionPolicy');
-    const topic = requireTopic(body.requiredString('topic', { maxLength: CHAT_LIMITS.topicLength }));
-    const idempotencyToken = header(req.headers['repeatability-request-id']);
-    if (idempotencyToken !== undefined && !/^[\w-]{1,128}$/.test(idempotencyToken)) {
-      throw ServiceError.validation('repeatability-request-id must be 1-128 letters, digits, "-" or "_".');
-    }
-    const { thread, invalidParticipants } = chat.createThread(
-      userId,
-      {
-        topic,
-        participants: readParticipants(raw.participants, { optional: true }),
-        metadata: readMetadata(raw.metadata, 'metadata'),
-        retentionPolicy: readRetentionPolicy(raw.retentionPolicy) ?? undefined,
+export function chatRoutes(chat: ChatService, origin: (context: RequestContext) => string): RouteSpec[] {
+  return [
+    {
+      ...CHAT,
+      method: 'POST',
+      template: '/chat/threads',
+      summary: 'Creates a thread with the caller and the given participants (repeatability-request-id: once).',
+      scopes: MANAGE_THREADS,
+      body: 'required',
+      fields: ['topic', 'participants', 'metadata', 'retentionPolicy'],
+      rateLimit: { operation: 'createChatThread' },
+      handler: ({ req, json, caller }) => {
+        const raw = json();
+        const body = new BodyReader(raw);
+        const topic = requireTopic(body.requiredString('topic', { maxLength: CHAT_LIMITS.topicLength }));
+        const idempotencyToken = header(req.headers['repeatability-request-id']);
+        if (idempotencyToken !== undefined && !/^[\w-]{1,128}$/.test(idempotencyToken)) {
+          throw ServiceError.validation('repeatability-request-id must be 1-128 letters, digits, "-" or "_".');
+        }
+        const { thread, invalidParticipants } = chat.createThread(
+          caller!.userId,
+          {
+            topic,
+            participants: readParticipants(raw.participants, { optional: true }),
+            metadata: readMetadata(raw.metadata, 'metadata'),
+            retentionPolicy: readRetentionPolicy(raw.retentionPolicy) ?? undefined,
+          },
+          idempotencyToken,
+        );
+        return {
+          status: 201,
+          body: { chatThread: thread, ...(invalidParticipants.length ? { invalidParticipants } : {}) },
+        };
       },
-      idempotencyToken,
-    );
-    return {
-      status: 201,
-      body: { chatThread: thread, ...(invalidParticipants.length ? { invalidParticipants } : {}) },
-    };
-  });
-
-  router.add('GET', '/chat/threads', (context) => {
-    const userId = requireScope(context.caller, CHAT_SCOPES);
-    const { url } = context;
-    const maxPageSize = pageSize(url);
-    const skip = integerParam(url, 'continuationToken', 0, 0, Number.MAX_SAFE_INTEGER);
-    const page = chat.listThreads(userId, { maxPageSize, startTime: timeParam(url, 'startTime'), skip });
-    return { status: 200, body: withNextLink(page, context, origin) };
-  });
-
-  router.add('GET', '/chat/threads/{threadId}', ({ params, caller }) => ({
-    status: 200,
-    body: chat.getThread(requireScope(caller, CHAT_SCOPES), params.threadId!),
-  }));
-
-  router.add('PATCH', '/chat/threads/{threadId}', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, MANAGE_THREADS);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('topic', 'metadata', 'retentionPolicy');
-    const topic = body.optionalString('topic', { maxLength: CHAT_LIMITS.topicLength });
-    chat.updateThread(userId, params.threadId!, {
-      topic: topic === undefined ? undefined : requireTopic(topic),
-      metadata: readMetadata(raw.metadata, 'metadata'),
-      retentionPolicy: readRetentionPolicy(raw.retentionPolicy),
-    });
-    return { status: 204 };
-  });
-
-  router.add('DELETE', '/chat/threads/{threadId}', ({ params, caller }) => {
-    chat.deleteThread(requireScope(caller, MANAGE_THREADS), params.threadId!);
-    return { status: 204 };
-  });
-
-  router.add('POST', '/chat/threads/{threadId}/messages', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, CHAT_SCOPES);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('content', 'senderDisplayName', 'type', 'metadata');
-    const content = requireContent(body.requiredString('content', { maxLength: Number.MAX_SAFE_INTEGER }));
-    const type = body.optionalString('type') ?? 'text';
-    if (type !== 'text' && type !== 'html') {
-      throw ServiceError.validation('"type" must be "text" or "html"; system messages are the service\'s to send.');
-    }
-    const result = chat.sendMessage(userId, params.threadId!, {
-      content,
-      type,
-      senderDisplayName: body.optionalString('senderDisplayName', { maxLength: CHAT_LIMITS.displayNameLength }),
-      metadata: readMetadata(raw.metadata, 'metadata'),
-    });
-    return { status: 201, body: result };
-  });
-
-  router.add('GET', '/chat/threads/{threadId}/messages', (context) => {
-    const { url, params } = context;
-    const userId = requireScope(context.caller, CHAT_SCOPES);
-    const continuation = url.searchParams.get('continuationToken') ?? undefined;
-    if (continuation !== undefined && !/^\d{1,15}$/.test(continuation)) {
-      throw ServiceError.validation('The continuationToken is not valid.');
-    }
-    const page = chat.listMessages(userId, params.threadId!, {
-      maxPageSize: pageSize(url),
-      startTime: timeParam(url, 'startTime'),
-      continuation,
-    });
-    return { status: 200, body: withNextLink(page, context, origin) };
-  });
-
-  router.add('GET', '/chat/threads/{threadId}/messages/{messageId}', ({ params, caller }) => ({
-    status: 200,
-    body: chat.getMessage(requireScope(caller, CHAT_SCOPES), params.threadId!, params.messageId!),
-  }));
-
-  router.add('PATCH', '/chat/threads/{threadId}/messages/{messageId}', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, CHAT_SCOPES);
-    const raw = parseJsonObject(rawBody, { required: true });
-    const body = new BodyReader(raw).allowOnly('content', 'metadata');
-    const content = body.optionalString('content', { maxLength: Number.MAX_SAFE_INTEGER });
-    chat.updateMessage(userId, params.threadId!, params.messageId!, {
-      content: content === undefined ? undefined : requireContent(content),
-      metadata: readMetadata(raw.metadata, 'metadata'),
-    });
-    return { status: 204 };
-  });
-
-  router.add('DELETE', '/chat/threads/{threadId}/messages/{messageId}', ({ params, caller }) => {
-    chat.deleteMessage(requireScope(caller, CHAT_SCOPES), params.threadId!, params.messageId!);
-    return { status: 204 };
-  });
-
-  router.add('GET', '/chat/threads/{threadId}/participants', (context) => {
-    const { url, params } = context;
-    const page = chat.listParticipants(requireScope(context.caller, CHAT_SCOPES), params.threadId!, {
-      maxPageSize: pageSize(url),
-      skip: integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
-    });
-    return { status: 200, body: withNextLink(page, context, origin, 'skip') };
-  });
-
-  router.add('POST', '/chat/threads/{threadId}/participants/:add', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, MANAGE_PARTICIPANTS);
-    const raw = parseJsonObject(rawBody, { required: true });
-    new BodyReader(raw).allowOnly('participants');
-    const participants = readParticipants(raw.participants, { optional: false });
-    const { invalidParticipants } = chat.addParticipants(userId, params.threadId!, participants);
-    return { status: 201, body: invalidParticipants.length ? { invalidParticipants } : {} };
-  });
-
-  router.add('POST', '/chat/threads/{threadId}/participants/:remove', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, MANAGE_PARTICIPANTS);
-    const rawId = readIdentifier(parseJsonObject(rawBody, { required: true }), 'body');
-    chat.removeParticipant(userId, params.threadId!, rawId);
-    return { status: 204 };
-  });
-
-  router.add('POST', '/chat/threads/{threadId}/readReceipts', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, CHAT_SCOPES);
-    const body = new BodyReader(parseJsonObject(rawBody, { required: true })).allowOnly('chatMessageId');
-    chat.sendReadReceipt(userId, params.threadId!, body.requiredString('chatMessageId', { maxLength: 64 }));
-    return { status: 200 };
-  });
-
-  router.add('GET', '/chat/threads/{threadId}/readReceipts', (context) => {
-    const { url, params } = context;
-    const page = chat.listReadReceipts(requireScope(context.caller, CHAT_SCOPES), params.threadId!, {
-      maxPageSize: pageSize(url),
-      skip: integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
-    });
-    return { status: 200, body: withNextLink(page, context, origin, 'skip') };
-  });
-
-  router.add('POST', '/chat/threads/{threadId}/typing', ({ params, rawBody, caller }) => {
-    const userId = requireScope(caller, CHAT_SCOPES);
-    const body = new BodyReader(parseJsonObject(rawBody)).allowOnly('senderDisplayName');
-    chat.sendTypingNotification(
-      userId,
-      params.threadId!,
-      body.optionalString('senderDisplayName', { maxLength: CHAT_LIMITS.displayNameLength }),
-    );
-    return { status: 200 };
-  });
+    },
+    {
+      ...CHAT,
+      method: 'GET',
+      template: '/chat/threads',
+      summary: "Lists the caller's threads, most recently active first, paged.",
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'getOrListChatThreads' },
+      handler: (context) => {
+        const { url } = context;
+        const maxPageSize = pageSize(url);
+        const skip = integerParam(url, 'continuationToken', 0, 0, Number.MAX_SAFE_INTEGER);
+        const page = chat.listThreads(context.caller!.userId, { maxPageSize, startTime: timeParam(url, 'startTime'), skip });
+        return { status: 200, body: withNextLink(page, context, origin) };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'GET',
+      template: '/chat/threads/{threadId}',
+      summary: 'Gets a thread the caller is in.',
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'getOrListChatThreads', threadParam: THREAD },
+      handler: ({ params, caller }) => ({ status: 200, body: chat.getThread(caller!.userId, params.threadId!) }),
+    },
+    {
+      ...CHAT,
+      method: 'PATCH',
+      template: '/chat/threads/{threadId}',
+      summary: "Updates a thread's topic, metadata or retention policy.",
+      scopes: MANAGE_THREADS,
+      body: 'required',
+      fields: ['topic', 'metadata', 'retentionPolicy'],
+      rateLimit: { operation: 'updateChatThread', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const raw = json();
+        const topic = new BodyReader(raw).optionalString('topic', { maxLength: CHAT_LIMITS.topicLength });
+        chat.updateThread(caller!.userId, params.threadId!, {
+          topic: topic === undefined ? undefined : requireTopic(topic),
+          metadata: readMetadata(raw.metadata, 'metadata'),
+          retentionPolicy: readRetentionPolicy(raw.retentionPolicy),
+        });
+        return { status: 204 };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'DELETE',
+      template: '/chat/threads/{threadId}',
+      summary: 'Deletes a thread for everyone in it.',
+      scopes: MANAGE_THREADS,
+      body: 'none',
+      rateLimit: { operation: 'deleteChatThread', threadParam: THREAD },
+      handler: ({ params, caller }) => {
+        chat.deleteThread(caller!.userId, params.threadId!);
+        return { status: 204 };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'POST',
+      template: '/chat/threads/{threadId}/messages',
+      summary: 'Sends a text or html message (28 KB at most) to a thread.',
+      scopes: CHAT_SCOPES,
+      body: 'required',
+      fields: ['content', 'senderDisplayName', 'type', 'metadata'],
+      rateLimit: { operation: 'sendUpdateOrDeleteMessage', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const raw = json();
+        const body = new BodyReader(raw);
+        const content = requireContent(body.requiredString('content', { maxLength: Number.MAX_SAFE_INTEGER }));
+        const type = body.optionalString('type') ?? 'text';
+        if (type !== 'text' && type !== 'html') {
+          throw ServiceError.validation('"type" must be "text" or "html"; system messages are the service\'s to send.');
+        }
+        const result = chat.sendMessage(caller!.userId, params.threadId!, {
+          content,
+          type,
+          senderDisplayName: body.optionalString('senderDisplayName', { maxLength: CHAT_LIMITS.displayNameLength }),
+          metadata: readMetadata(raw.metadata, 'metadata'),
+        });
+        return { status: 201, body: result };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'GET',
+      template: '/chat/threads/{threadId}/messages',
+      summary: "Lists a thread's messages, newest first, paged (from startTime).",
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'listChatMessages', threadParam: THREAD },
+      handler: (context) => {
+        const { url, params } = context;
+        const continuation = url.searchParams.get('continuationToken') ?? undefined;
+        if (continuation !== undefined && !/^\d{1,15}$/.test(continuation)) {
+          throw ServiceError.validation('The continuationToken is not valid.');
+        }
+        const page = chat.listMessages(context.caller!.userId, params.threadId!, {
+          maxPageSize: pageSize(url),
+          startTime: timeParam(url, 'startTime'),
+          continuation,
+        });
+        return { status: 200, body: withNextLink(page, context, origin) };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'GET',
+      template: '/chat/threads/{threadId}/messages/{messageId}',
+      summary: 'Gets one message of a thread.',
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'getChatMessage', threadParam: THREAD },
+      handler: ({ params, caller }) => ({
+        status: 200,
+        body: chat.getMessage(caller!.userId, params.threadId!, params.messageId!),
+      }),
+    },
+    {
+      ...CHAT,
+      method: 'PATCH',
+      template: '/chat/threads/{threadId}/messages/{messageId}',
+      summary: "Edits the caller's own message (content, metadata).",
+      scopes: CHAT_SCOPES,
+      body: 'required',
+      fields: ['content', 'metadata'],
+      rateLimit: { operation: 'sendUpdateOrDeleteMessage', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const raw = json();
+        const content = new BodyReader(raw).optionalString('content', { maxLength: Number.MAX_SAFE_INTEGER });
+        chat.updateMessage(caller!.userId, params.threadId!, params.messageId!, {
+          content: content === undefined ? undefined : requireContent(content),
+          metadata: readMetadata(raw.metadata, 'metadata'),
+        });
+        return { status: 204 };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'DELETE',
+      template: '/chat/threads/{threadId}/messages/{messageId}',
+      summary: "Deletes the caller's own message.",
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'sendUpdateOrDeleteMessage', threadParam: THREAD },
+      handler: ({ params, caller }) => {
+        chat.deleteMessage(caller!.userId, params.threadId!, params.messageId!);
+        return { status: 204 };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'GET',
+      template: '/chat/threads/{threadId}/participants',
+      summary: "Lists a thread's participants, paged.",
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'listParticipants', threadParam: THREAD },
+      handler: (context) => {
+        const { url, params } = context;
+        const page = chat.listParticipants(context.caller!.userId, params.threadId!, {
+          maxPageSize: pageSize(url),
+          skip: integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+        });
+        return { status: 200, body: withNextLink(page, context, origin, 'skip') };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'POST',
+      template: '/chat/threads/{threadId}/participants/:add',
+      summary: 'Adds participants to a thread (250 at most in all).',
+      scopes: MANAGE_PARTICIPANTS,
+      body: 'required',
+      fields: ['participants'],
+      rateLimit: { operation: 'addOrRemoveParticipants', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const participants = readParticipants(json().participants, { optional: false });
+        const { invalidParticipants } = chat.addParticipants(caller!.userId, params.threadId!, participants);
+        return { status: 201, body: invalidParticipants.length ? { invalidParticipants } : {} };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'POST',
+      template: '/chat/threads/{threadId}/participants/:remove',
+      summary: 'Removes a participant (the body is their identifier) from a thread.',
+      scopes: MANAGE_PARTICIPANTS,
+      body: 'required',
+      fields: IDENTIFIER_FIELDS,
+      rateLimit: { operation: 'addOrRemoveParticipants', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const rawId = readIdentifier(json(), 'body');
+        chat.removeParticipant(caller!.userId, params.threadId!, rawId);
+        return { status: 204 };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'POST',
+      template: '/chat/threads/{threadId}/readReceipts',
+      summary: 'Marks a message as read by the caller.',
+      scopes: CHAT_SCOPES,
+      body: 'required',
+      fields: ['chatMessageId'],
+      rateLimit: { operation: 'sendReadReceipt', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const body = new BodyReader(json());
+        chat.sendReadReceipt(caller!.userId, params.threadId!, body.requiredString('chatMessageId', { maxLength: 64 }));
+        return { status: 200 };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'GET',
+      template: '/chat/threads/{threadId}/readReceipts',
+      summary: "Lists a thread's read receipts, paged.",
+      scopes: CHAT_SCOPES,
+      body: 'none',
+      rateLimit: { operation: 'listReadReceipts', threadParam: THREAD },
+      handler: (context) => {
+        const { url, params } = context;
+        const page = chat.listReadReceipts(context.caller!.userId, params.threadId!, {
+          maxPageSize: pageSize(url),
+          skip: integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+        });
+        return { status: 200, body: withNextLink(page, context, origin, 'skip') };
+      },
+    },
+    {
+      ...CHAT,
+      method: 'POST',
+      template: '/chat/threads/{threadId}/typing',
+      summary: 'Tells the other participants that the caller is typing.',
+      scopes: CHAT_SCOPES,
+      body: 'json',
+      fields: ['senderDisplayName'],
+      rateLimit: { operation: 'sendTypingIndicator', threadParam: THREAD },
+      handler: ({ params, json, caller }) => {
+        const body = new BodyReader(json());
+        chat.sendTypingNotification(
+          caller!.userId,
+          params.threadId!,
+          body.optionalString('senderDisplayName', { maxLength: CHAT_LIMITS.displayNameLength }),
+        );
+        return { status: 200 };
+      },
+    },
+  ];
 }
 
 function pageSize(url: URL): number {
@@ -259,7 +385,7 @@ function asObject(value: unknown, field: string): JsonObject {
 /** A wire identifier's raw id; malformed ones are a 400. */
 function readIdentifier(value: unknown, field: string): string {
   const model = asObject(value, field);
-  new BodyReader(model, field).allowOnly('rawId', 'kind', 'communicationUser', 'phoneNumber', 'microsoftTeamsUser', 'microsoftTeamsApp', 'callingApplication');
+  new BodyReader(model, field).allowOnly(...IDENTIFIER_FIELDS);
   try {
     const rawId = getIdentifierRawId(deserializeCommunicationIdentifier(model));
     if (rawId === '' || rawId.length > 256) throw new TypeError('bad raw id');

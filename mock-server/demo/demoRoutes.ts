@@ -1,9 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import { DEFAULT_EXPIRY_MINUTES, MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, type TokenService, type VerifiedToken } from '../auth/tokens.js';
-import { BodyReader, parseJsonObject } from '../http/body.js';
+import { DEFAULT_EXPIRY_MINUTES, MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINUTES, type TokenService } from '../auth/tokens.js';
+import { BodyReader } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
-import type { RateLimiter } from '../http/rateLimits.js';
-import type { Handler, Router } from '../http/router.js';
+import type { RouteSpec } from '../http/routes.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import { serializeToken } from '../identity/identityRoutes.js';
 import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
@@ -16,13 +14,7 @@ export interface DemoTelephony {
   sms: SmsService;
 }
 
-export interface DemoGuards {
-  /** The origin a request reached the service at (scheme, host, port): always allowed. */
-  ownOrigin: (req: IncomingMessage) => string;
-  /** Other page origins allowed to call the demo routes, normalized (`new URL(x).origin`). */
-  allowedOrigins: ReadonlySet<string>;
-  /** Throttles user creation per client address and refresh per user. */
-  limiter: RateLimiter;
+export interface DemoOptions {
   /** The demo's own phone numbers (see `demoPoolNumbers`). */
   numberPool: readonly string[];
   /** How long after their last token expired a demo user counts as gone (their number recycled). */
@@ -30,15 +22,7 @@ export interface DemoGuards {
   now: () => number;
 }
 
-/** `new URL(origin).origin`, or undefined for what is no origin (`null`, garbage). */
-export function normalizeOrigin(origin: string): string | undefined {
-  try {
-    const url = new URL(origin);
-    return url.origin === 'null' ? undefined : url.origin;
-  } catch {
-    return undefined;
-  }
-}
+const DEMO = { origins: 'ownAndAllowListed' } as const;
 
 /**
  * The demo page's token routes: the part a real application runs on its own trusted server. It
@@ -46,80 +30,85 @@ export function normalizeOrigin(origin: string): string | undefined {
  * A refresh needs the caller's current, still valid token and keeps its scopes and its lifetime:
  * nobody can mint tokens for someone else, or widen or lengthen their own.
  *
- * The routes need no credential, so they guard themselves: a page on another origin is refused
- * (403; a request without `Origin` is no page's and passes), creation is throttled per client
- * address and refresh per user (429), and demo users get numbers from a pool of their own.
+ * The routes need no access key, so their declarations guard them: a page on another origin is
+ * refused (403; a request without `Origin` is no page's and passes), creation is throttled per
+ * client address and refresh per user (429, always on), and demo users get numbers from a pool of
+ * their own.
  */
-export function registerDemoRoutes(
-  router: Router,
-  identities: IdentityStore,
-  tokens: TokenService,
-  telephony: DemoTelephony,
-  guards: DemoGuards,
-): void {
-  const checkOrigin = (req: IncomingMessage): void => {
-    const origin = req.headers.origin;
-    if (origin === undefined) return;
-    const normalized = normalizeOrigin(origin);
-    const own = normalizeOrigin(guards.ownOrigin(req));
-    if (normalized !== undefined && (normalized === own || guards.allowedOrigins.has(normalized))) return;
-    throw ServiceError.forbidden(`The demo routes do not answer pages of ${origin.slice(0, 200)}.`, 'OriginNotAllowed');
-  };
-  /** Every demo route checks the origin before anything else. */
-  const add = (method: string, template: string, handler: Handler): void => {
-    router.add(method, template, (context) => {
-      checkOrigin(context.req);
-      return handler(context);
-    });
-  };
-  const verifyUser = async (authorization: string | undefined, anyOfScopes?: readonly ('chat' | 'voip')[]): Promise<VerifiedToken> => {
-    const verified = await tokens.verifyBearer(authorization, anyOfScopes);
-    if (verified.isApplication) throw ServiceError.forbidden('The demo routes are for users.', 'NotForApplications');
-    return verified;
-  };
-
-  add('POST', '/demo/token', async ({ req, rawBody }) => {
-    new BodyReader(parseJsonObject(rawBody)).allowOnly();
-    guards.limiter.check('createDemoUser', { address: req.socket.remoteAddress ?? '' });
-    const user = identities.createUser();
-    // When the pool is used up (and nobody is gone), the user simply has no number.
-    telephony.numbers.assignFromDemoPool(guards.numberPool, user.id, guards.now(), guards.goneAfterMs);
-    const accessToken = await tokens.issue(user.id, [...DEMO_SCOPES]);
-    return {
-      status: 201,
-      body: { user: { communicationUserId: user.id }, ...serializeToken(accessToken) },
-    };
-  });
-
-  add('POST', '/demo/token/refresh', async ({ req, rawBody }) => {
-    new BodyReader(parseJsonObject(rawBody)).allowOnly();
-    // The new token carries the presented token's scopes and lifetime, never more.
-    const { userId, scopes, issuedAt, expiresOn } = await verifyUser(req.headers.authorization);
-    guards.limiter.check('refreshDemoToken', { userId });
-    const lifetimeMinutes = issuedAt
-      ? Math.min(MAX_EXPIRY_MINUTES, Math.max(MIN_EXPIRY_MINUTES, Math.round((expiresOn.getTime() - issuedAt.getTime()) / 60_000)))
-      : DEFAULT_EXPIRY_MINUTES;
-    const accessToken = await tokens.issue(userId, scopes, lifetimeMinutes);
-    return { status: 200, body: { user: { communicationUserId: userId }, ...serializeToken(accessToken) } };
-  });
-
-  /** Who the caller is here: their identifier and phone number. */
-  add('GET', '/demo/me', async ({ req }) => {
-    const { userId } = await verifyUser(req.headers.authorization);
-    const [number] = telephony.numbers.numbersOf(userId);
-    return { status: 200, body: { user: { communicationUserId: userId }, ...(number ? { phoneNumber: number.phoneNumber } : {}) } };
-  });
-
-  /** Sends an SMS from the caller's own number (the access key stays on the server). */
-  add('POST', '/demo/sms', async ({ req, rawBody }) => {
-    const { userId } = await verifyUser(req.headers.authorization, ['chat']);
-    const body = new BodyReader(parseJsonObject(rawBody, { required: true })).allowOnly('to', 'message');
-    const to = body.requiredString('to', { maxLength: 32 });
-    const message = body.requiredString('message', { maxLength: 2048 });
-    if (message.trim() === '') throw ServiceError.validation('"message" must not be empty.');
-    const [number] = telephony.numbers.numbersOf(userId);
-    if (!number) throw ServiceError.conflict('You have no phone number to send from.', 'NoPhoneNumber');
-    const [result] = telephony.sms.send({ from: number.phoneNumber, to: [to], message, enableDeliveryReport: true });
-    return { status: 202, body: result };
-  });
+export function demoRoutes(identities: IdentityStore, tokens: TokenService, telephony: DemoTelephony, options: DemoOptions): RouteSpec[] {
+  return [
+    {
+      ...DEMO,
+      method: 'POST',
+      template: '/demo/token',
+      summary: 'Creates a demo user (with a number from the demo pool when one is free) and its chat+voip token.',
+      auth: 'open',
+      body: 'json',
+      fields: [],
+      rateLimit: { operation: 'createDemoUser' },
+      handler: async ({ json }) => {
+        json();
+        const user = identities.createUser();
+        // When the pool is used up (and nobody is gone), the user simply has no number.
+        telephony.numbers.assignFromDemoPool(options.numberPool, user.id, options.now(), options.goneAfterMs);
+        const accessToken = await tokens.issue(user.id, [...DEMO_SCOPES]);
+        return {
+          status: 201,
+          body: { user: { communicationUserId: user.id }, ...serializeToken(accessToken) },
+        };
+      },
+    },
+    {
+      ...DEMO,
+      method: 'POST',
+      template: '/demo/token/refresh',
+      summary: "Issues the caller a new token with the presented token's scopes and lifetime, never more.",
+      auth: 'demoUser',
+      body: 'json',
+      fields: [],
+      rateLimit: { operation: 'refreshDemoToken' },
+      handler: async ({ json, caller }) => {
+        json();
+        const { userId, scopes, issuedAt, expiresOn } = caller!;
+        const lifetimeMinutes = issuedAt
+          ? Math.min(MAX_EXPIRY_MINUTES, Math.max(MIN_EXPIRY_MINUTES, Math.round((expiresOn.getTime() - issuedAt.getTime()) / 60_000)))
+          : DEFAULT_EXPIRY_MINUTES;
+        const accessToken = await tokens.issue(userId, scopes, lifetimeMinutes);
+        return { status: 200, body: { user: { communicationUserId: userId }, ...serializeToken(accessToken) } };
+      },
+    },
+    {
+      ...DEMO,
+      method: 'GET',
+      template: '/demo/me',
+      summary: "Who the caller is here: their identifier and phone number.",
+      auth: 'demoUser',
+      body: 'none',
+      handler: ({ caller }) => {
+        const { userId } = caller!;
+        const [number] = telephony.numbers.numbersOf(userId);
+        return { status: 200, body: { user: { communicationUserId: userId }, ...(number ? { phoneNumber: number.phoneNumber } : {}) } };
+      },
+    },
+    {
+      ...DEMO,
+      method: 'POST',
+      template: '/demo/sms',
+      summary: "Sends an SMS from the caller's own number (the access key stays on the server).",
+      auth: 'demoUser',
+      scopes: ['chat'],
+      body: 'required',
+      fields: ['to', 'message'],
+      handler: ({ json, caller }) => {
+        const body = new BodyReader(json());
+        const to = body.requiredString('to', { maxLength: 32 });
+        const message = body.requiredString('message', { maxLength: 2048 });
+        if (message.trim() === '') throw ServiceError.validation('"message" must not be empty.');
+        const [number] = telephony.numbers.numbersOf(caller!.userId);
+        if (!number) throw ServiceError.conflict('You have no phone number to send from.', 'NoPhoneNumber');
+        const [result] = telephony.sms.send({ from: number.phoneNumber, to: [to], message, enableDeliveryReport: true });
+        return { status: 202, body: result };
+      },
+    },
+  ];
 }

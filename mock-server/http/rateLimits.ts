@@ -92,14 +92,16 @@ export interface DemoRateLimitOptions {
  * ACS limits): user creation per client address, refresh per user.
  */
 export function demoRateLimiter(options: DemoRateLimitOptions = {}): RateLimiter {
+  return new RateLimiter({ rules: demoRateLimitRules(options), ...(options.now ? { now: options.now } : {}) });
+}
+
+/** The demo routes' limits (10 creations per address, 10 refreshes per user, per minute by default). */
+export function demoRateLimitRules(options: DemoRateLimitOptions = {}): RateLimitRule[] {
   const windowMs = options.windowMs ?? MINUTE;
-  return new RateLimiter({
-    rules: [
-      { operation: 'createDemoUser', scope: 'address', windowMs, limit: options.createsPerWindow ?? 10 },
-      { operation: 'refreshDemoToken', scope: 'user', windowMs, limit: options.refreshesPerWindow ?? 10 },
-    ],
-    ...(options.now ? { now: options.now } : {}),
-  });
+  return [
+    { operation: 'createDemoUser', scope: 'address', windowMs, limit: options.createsPerWindow ?? 10 },
+    { operation: 'refreshDemoToken', scope: 'user', windowMs, limit: options.refreshesPerWindow ?? 10 },
+  ];
 }
 
 export interface RateLimitOptions {
@@ -107,55 +109,6 @@ export interface RateLimitOptions {
   rules?: readonly RateLimitRule[];
   /** The clock, for tests. */
   now?: () => number;
-}
-
-/** Which documented operation a request is, from its method and path (undefined: not limited). */
-export function rateLimitedOperation(
-  method: string,
-  pathname: string,
-  body: { hasTokenScopes?: boolean } = {},
-): { operation: RateLimitedOperation; threadId?: string } | undefined {
-  const path = pathname.replace(/\/$/, '');
-  if (method === 'POST' && path === '/identities') {
-    return { operation: body.hasTokenScopes ? 'createUserAndToken' : 'createIdentity' };
-  }
-  if (method === 'DELETE' && /^\/identities\/[^/]+$/.test(path)) return { operation: 'deleteIdentity' };
-  if (method === 'POST' && /^\/identities\/[^/]+\/:issueAccessToken$/.test(path)) return { operation: 'issueAccessToken' };
-  if (method === 'POST' && /^\/identities\/[^/]+\/:revokeAccessTokens$/.test(path)) return { operation: 'revokeAccessToken' };
-  if (path === '/chat/threads') {
-    if (method === 'POST') return { operation: 'createChatThread' };
-    if (method === 'GET') return { operation: 'getOrListChatThreads' };
-    return undefined;
-  }
-  const match = /^\/chat\/threads\/([^/]+)(\/.*)?$/.exec(path);
-  if (!match) return undefined;
-  let threadId: string;
-  try {
-    threadId = decodeURIComponent(match[1]!);
-  } catch {
-    return undefined; // The router answers 400 for it.
-  }
-  const rest = match[2] ?? '';
-  const operation = ((): RateLimitedOperation | undefined => {
-    if (rest === '') {
-      if (method === 'GET') return 'getOrListChatThreads';
-      if (method === 'PATCH') return 'updateChatThread';
-      if (method === 'DELETE') return 'deleteChatThread';
-      return undefined;
-    }
-    if (rest === '/messages') return method === 'GET' ? 'listChatMessages' : method === 'POST' ? 'sendUpdateOrDeleteMessage' : undefined;
-    if (/^\/messages\/[^/]+$/.test(rest)) {
-      if (method === 'GET') return 'getChatMessage';
-      if (method === 'PATCH' || method === 'DELETE') return 'sendUpdateOrDeleteMessage';
-      return undefined;
-    }
-    if (rest === '/participants') return method === 'GET' ? 'listParticipants' : undefined;
-    if (rest === '/participants/:add' || rest === '/participants/:remove') return method === 'POST' ? 'addOrRemoveParticipants' : undefined;
-    if (rest === '/readReceipts') return method === 'GET' ? 'listReadReceipts' : method === 'POST' ? 'sendReadReceipt' : undefined;
-    if (rest === '/typing') return method === 'POST' ? 'sendTypingIndicator' : undefined;
-    return undefined;
-  })();
-  return operation && { operation, threadId };
 }
 
 /** Who a request counts for: the caller, the thread, the client's address. */
@@ -190,6 +143,11 @@ export class RateLimiter {
       list.push(rule);
       this.#rules.set(rule.operation, list);
     }
+  }
+
+  /** Whether any rule limits this operation (each route's declaration names its operation). */
+  limits(operation: RateLimitedOperation): boolean {
+    return this.#rules.has(operation);
   }
 
   /** Counts the request; throws the 429 when any of its operation's limits is exceeded. */

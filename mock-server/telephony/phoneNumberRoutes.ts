@@ -1,62 +1,98 @@
 import { isCommunicationUserRawId, isE164PhoneNumber } from '../../src/common/identifiers.js';
-import { BodyReader, parseJsonObject } from '../http/body.js';
+import { BodyReader } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
 import { integerParam, nextLink } from '../http/query.js';
-import type { RequestContext, Router } from '../http/router.js';
+import type { RequestContext } from '../http/router.js';
+import type { RouteSpec } from '../http/routes.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { PhoneNumberRecord, PhoneNumberStore } from './phoneNumberStore.js';
+
+const PHONE_NUMBERS = { api: 'phoneNumbers', auth: 'hmac', origins: 'any' } as const;
 
 /**
  * Admin routes of the simulated number pool (HMAC-signed like identity): acquire, list, get,
  * assign to a user, release.
  */
-export function registerPhoneNumberRoutes(
-  router: Router,
+export function phoneNumberRoutes(
   numbers: PhoneNumberStore,
   identities: IdentityStore,
   origin: (context: RequestContext) => string,
-): void {
-  router.add('POST', '/phoneNumbers/:acquire', ({ rawBody }) => {
-    const body = new BodyReader(parseJsonObject(rawBody, { required: true })).allowOnly('countryCode', 'areaCode', 'quantity');
-    const countryCode = body.optionalString('countryCode', { maxLength: 2 }) ?? 'US';
-    if (countryCode !== 'US') throw ServiceError.validation('The simulated pool has US (+1) numbers only.');
-    const areaCode = body.optionalString('areaCode', { maxLength: 3 }) ?? '425';
-    if (!/^[2-9]\d{2}$/.test(areaCode)) throw ServiceError.validation('"areaCode" must be three digits, not starting with 0 or 1.');
-    const quantity = body.optionalInteger('quantity', 1, 100) ?? 1;
-    return { status: 201, body: { phoneNumbers: numbers.acquire(areaCode, quantity).map(toModel) } };
-  });
-
-  router.add('GET', '/phoneNumbers', (context) => {
-    const { url } = context;
-    const page = numbers.list(
-      integerParam(url, 'maxPageSize', 100, 1, 200),
-      integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
-    );
-    const link = nextLink(url, origin(context), page.continuation, 'skip');
-    return { status: 200, body: { value: page.value.map(toModel), ...(link ? { nextLink: link } : {}) } };
-  });
-
-  router.add('GET', '/phoneNumbers/{number}', ({ params }) => ({ status: 200, body: toModel(owned(numbers, params.number!)) }));
-
-  router.add('PATCH', '/phoneNumbers/{number}', ({ params, rawBody }) => {
-    const raw = parseJsonObject(rawBody, { required: true });
-    new BodyReader(raw).allowOnly('assignedTo');
-    const number = owned(numbers, params.number!).phoneNumber;
-    const assignedTo = raw.assignedTo;
-    if (assignedTo !== null && (typeof assignedTo !== 'string' || !isCommunicationUserRawId(assignedTo))) {
-      throw ServiceError.validation('"assignedTo" must be a communication user id (8:acs:...) or null.');
-    }
-    if (assignedTo !== null && !identities.getUser(assignedTo)) {
-      throw ServiceError.notFound(`The identity ${assignedTo} does not exist.`, 'IdentityNotFound');
-    }
-    numbers.assign(number, assignedTo ?? undefined);
-    return { status: 200, body: toModel(numbers.get(number)!) };
-  });
-
-  router.add('DELETE', '/phoneNumbers/{number}', ({ params }) => {
-    numbers.release(owned(numbers, params.number!).phoneNumber);
-    return { status: 204 };
-  });
+): RouteSpec[] {
+  return [
+    {
+      ...PHONE_NUMBERS,
+      method: 'POST',
+      template: '/phoneNumbers/:acquire',
+      summary: 'Acquires numbers from the simulated US pool (an area code, 1-100 of them).',
+      body: 'required',
+      fields: ['countryCode', 'areaCode', 'quantity'],
+      handler: ({ json }) => {
+        const body = new BodyReader(json());
+        const countryCode = body.optionalString('countryCode', { maxLength: 2 }) ?? 'US';
+        if (countryCode !== 'US') throw ServiceError.validation('The simulated pool has US (+1) numbers only.');
+        const areaCode = body.optionalString('areaCode', { maxLength: 3 }) ?? '425';
+        if (!/^[2-9]\d{2}$/.test(areaCode)) throw ServiceError.validation('"areaCode" must be three digits, not starting with 0 or 1.');
+        const quantity = body.optionalInteger('quantity', 1, 100) ?? 1;
+        return { status: 201, body: { phoneNumbers: numbers.acquire(areaCode, quantity).map(toModel) } };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'GET',
+      template: '/phoneNumbers',
+      summary: "Lists the resource's numbers, paged.",
+      body: 'none',
+      handler: (context) => {
+        const { url } = context;
+        const page = numbers.list(
+          integerParam(url, 'maxPageSize', 100, 1, 200),
+          integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+        );
+        const link = nextLink(url, origin(context), page.continuation, 'skip');
+        return { status: 200, body: { value: page.value.map(toModel), ...(link ? { nextLink: link } : {}) } };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'GET',
+      template: '/phoneNumbers/{number}',
+      summary: 'Gets one of the resource\'s numbers.',
+      body: 'none',
+      handler: ({ params }) => ({ status: 200, body: toModel(owned(numbers, params.number!)) }),
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'PATCH',
+      template: '/phoneNumbers/{number}',
+      summary: 'Assigns a number to a user (assignedTo), or unassigns it (null).',
+      body: 'required',
+      fields: ['assignedTo'],
+      handler: ({ params, json }) => {
+        const raw = json();
+        const number = owned(numbers, params.number!).phoneNumber;
+        const assignedTo = raw.assignedTo;
+        if (assignedTo !== null && (typeof assignedTo !== 'string' || !isCommunicationUserRawId(assignedTo))) {
+          throw ServiceError.validation('"assignedTo" must be a communication user id (8:acs:...) or null.');
+        }
+        if (assignedTo !== null && !identities.getUser(assignedTo)) {
+          throw ServiceError.notFound(`The identity ${assignedTo} does not exist.`, 'IdentityNotFound');
+        }
+        numbers.assign(number, assignedTo ?? undefined);
+        return { status: 200, body: toModel(numbers.get(number)!) };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'DELETE',
+      template: '/phoneNumbers/{number}',
+      summary: 'Releases a number back to the pool.',
+      body: 'none',
+      handler: ({ params }) => {
+        numbers.release(owned(numbers, params.number!).phoneNumber);
+        return { status: 204 };
+      },
+    },
+  ];
 }
 
 function owned(numbers: PhoneNumberStore, number: string): PhoneNumberRecord {

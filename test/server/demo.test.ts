@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { clientNetwork } from '../../mock-server/http/dispatch.js';
 import { type RunningService, type ServiceOptions, startService } from '../../mock-server/service.js';
 import { DEMO_AREA_CODES } from '../../mock-server/telephony/phoneNumberStore.js';
 import {
@@ -265,5 +266,15 @@ describe('demo routes: refresh keeps the lifetime', () => {
     assert.equal(response.status, 200, response.text);
     const { iat, exp } = claimsOf(response.body.token);
     assert.ok(Math.abs(exp! - iat! - 24 * 3600) <= 1, `lifetime ${exp! - iat!} s`);
+  });
+});
+
+describe('demo routes: who a per-address budget counts', () => {
+  test('every IPv6 address of one /64 shares one budget; IPv4 (mapped or not) counts per address', () => {
+    assert.equal(clientNetwork('2001:db8:1:2:3:4:5:6'), clientNetwork('2001:db8:1:2::9'));
+    assert.equal(clientNetwork('2001:0db8:0001:0002:ffff::1'), '2001:db8:1:2::/64');
+    assert.notEqual(clientNetwork('2001:db8:1:2::1'), clientNetwork('2001:db8:1:3::1'));
+    assert.equal(clientNetwork('::ffff:127.0.0.1'), '127.0.0.1');
+    assert.notEqual(clientNetwork('10.0.0.1'), clientNetwork('10.0.0.2'));
   });
 });

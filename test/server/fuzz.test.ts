@@ -1,10 +1,11 @@
 /**
  * Generated bad input (fast-check) against every route of the service and both sockets. The route
- * list is checked against what the service's routers register (`RunningService.routes`): a route
- * added without a property here fails the first test. Every
- * request is authenticated well enough to reach validation most of the time (HMAC-signed over the
- * generated body, or a valid user token), so the generators exercise parsing and checks, not only
- * the auth gate. The properties:
+ * list is the service's route table (`RunningService.routes`): every declared route gets a
+ * property, and one declared without fuzz inputs here (fixture ids, a valid body) fails the first
+ * test. Credentials follow each route's declaration: HMAC-signed over the generated body, a user's
+ * token, or an application's signed request, by its `auth`; sometimes a token without its
+ * `scopes`, or the caller kind it refuses. So most requests reach validation, and the generators
+ * exercise parsing and checks, not only the auth gate. The properties:
  *
  * - HTTP: never a 5xx, never a non-JSON error; a refused request (4xx) leaves every stored row and
  *   the calls in progress exactly as they were. Accepted requests (the generator sometimes builds
@@ -21,14 +22,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { TOKEN_SCOPES, type TokenScope } from '../../mock-server/auth/tokens.js';
+import { type RunningService, type ServiceRoute, startService } from '../../mock-server/service.js';
 import { APPLICATION_HEADER } from '../../mock-server/identity/applicationRoutes.js';
-import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import { parsePeerId, peerIdFor } from '../../src/calling/peerIds.js';
 import { signRequest } from '../../src/common/hmac.js';
 import { realtimeProtocols } from '../../src/common/realtimeProtocol.js';
-import { PHONE_NUMBERS_API_VERSION } from '../../src/phoneNumbers/phoneNumbersClient.js';
-import { SMS_API_VERSION } from '../../src/sms/smsClient.js';
+import { API_VERSIONS } from '../../src/common/apiVersions.js';
 import { recordFigures } from './figures.js';
 import {
   API_VERSION,
@@ -56,7 +56,6 @@ const outcomes: Record<string, number> = {};
 const count = (what: string) => (tried[what] = (tried[what] ?? 0) + 1);
 const outcome = (what: string) => (outcomes[what] = (outcomes[what] ?? 0) + 1);
 
-let service: RunningService;
 /** a and b are in the thread and the call; outsider is in neither; callee is the application's call's. */
 let a: ChatUser;
 let b: ChatUser;
@@ -160,76 +159,114 @@ const identifierModel: fc.Arbitrary<unknown> = fc.oneof(
   anyValue,
 );
 
-interface Route {
+/** What the fuzzer needs beyond a route's declaration: a name, fixture ids for its path, a valid body. */
+interface FuzzInputs {
+  /** `METHOD template`, as the service declares the route. */
+  route: string;
   name: string;
-  method: string;
-  /** The template as the service registers it; `{…}` are filled from `params`, in order. */
-  template: string;
   /** Generates each path parameter: a fixture id, or garbage (see `pathParam`). */
   params: (() => string)[];
-  /** How the service authenticates it (`RunningService.routes`). */
-  auth: 'hmac' | 'user' | 'open';
-  /** A user route an application calls: HMAC-signed, naming the application in a header. */
-  asApplication?: boolean;
-  /** An open route that takes a user's bearer token. */
-  bearer?: boolean;
-  /** Not on the service's routers (signalling's own HTTP), so not in `RunningService.routes`. */
-  unregistered?: boolean;
   /** A valid body (the generator mutates it); undefined for routes without one. */
   valid?: () => Record<string, unknown>;
 }
 
+/** A fuzzed route: its declaration (`RunningService.routes`) plus the inputs for it. */
+type Route = Omit<FuzzInputs, 'route'> &
+  Pick<ServiceRoute, 'method' | 'template' | 'auth' | 'scopes' | 'api' | 'origins' | 'body'> & {
+    /** Not on the service's router (signalling's own HTTP), so not in `RunningService.routes`. */
+    unregistered?: boolean;
+  };
+
 const encode = encodeURIComponent;
+const INPUTS: FuzzInputs[] = [
+  { route: 'POST /identities', name: 'create identity', params: [], valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }) },
+  { route: 'POST /identities/{id}/:issueAccessToken', name: 'issue token', params: [() => fixture.victim], valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }) },
+  { route: 'POST /identities/{id}/:revokeAccessTokens', name: 'revoke tokens', params: [() => fixture.victim], valid: () => ({}) },
+  { route: 'DELETE /identities/{id}', name: 'delete identity', params: [() => fixture.victim] },
+  { route: 'POST /applications', name: 'create application', params: [], valid: () => ({ displayName: 'Bot' }) },
+  { route: 'GET /applications/{id}', name: 'get application', params: [() => fixture.application] },
+  { route: 'POST /applications/{id}/:issueAccessToken', name: 'application token', params: [() => fixture.application], valid: () => ({ expiresInMinutes: 60 }) },
+  { route: 'DELETE /applications/{id}', name: 'delete application', params: [() => fixture.application] },
+  { route: 'POST /phoneNumbers/:acquire', name: 'acquire numbers', params: [], valid: () => ({ countryCode: 'US', areaCode: '206', quantity: 1 }) },
+  { route: 'GET /phoneNumbers', name: 'list numbers', params: [] },
+  { route: 'GET /phoneNumbers/{number}', name: 'get number', params: [() => fixture.number] },
+  { route: 'PATCH /phoneNumbers/{number}', name: 'assign number', params: [() => fixture.number], valid: () => ({ assignedTo: b.id }) },
+  { route: 'DELETE /phoneNumbers/{number}', name: 'release number', params: [() => fixture.number] },
+  { route: 'POST /sms', name: 'send sms', params: [], valid: () => ({ from: fixture.number, smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }], message: 'hi', smsSendOptions: { enableDeliveryReport: true, tag: 't' } }) },
+  { route: 'GET /sms/{messageId}', name: 'get sms', params: [() => fixture.sms] },
+  { route: 'POST /chat/threads', name: 'create thread', params: [], valid: () => ({ topic: 'T', participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } }], metadata: { a: 'b' }, retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 } }) },
+  { route: 'GET /chat/threads', name: 'list threads', params: [] },
+  { route: 'GET /chat/threads/{threadId}', name: 'get thread', params: [() => fixture.thread] },
+  { route: 'PATCH /chat/threads/{threadId}', name: 'update thread', params: [() => fixture.thread], valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }) },
+  { route: 'DELETE /chat/threads/{threadId}', name: 'delete thread', params: [() => fixture.thread] },
+  { route: 'POST /chat/threads/{threadId}/messages', name: 'send message', params: [() => fixture.thread], valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }) },
+  { route: 'GET /chat/threads/{threadId}/messages', name: 'list messages', params: [() => fixture.thread] },
+  { route: 'GET /chat/threads/{threadId}/messages/{messageId}', name: 'get message', params: [() => fixture.thread, () => fixture.messageOfA] },
+  { route: 'PATCH /chat/threads/{threadId}/messages/{messageId}', name: 'update message', params: [() => fixture.thread, () => fixture.messageOfA], valid: () => ({ content: 'edited', metadata: { e: 'f' } }) },
+  { route: 'PATCH /chat/threads/{threadId}/messages/{messageId}', name: "update b's message", params: [() => fixture.thread, () => fixture.messageOfB], valid: () => ({ content: 'not mine' }) },
+  { route: 'DELETE /chat/threads/{threadId}/messages/{messageId}', name: 'delete message', params: [() => fixture.thread, () => fixture.messageOfA] },
+  { route: 'DELETE /chat/threads/{threadId}/messages/{messageId}', name: "delete b's message", params: [() => fixture.thread, () => fixture.messageOfB] },
+  { route: 'GET /chat/threads/{threadId}/participants', name: 'list participants', params: [() => fixture.thread] },
+  { route: 'POST /chat/threads/{threadId}/participants/:add', name: 'add participants', params: [() => fixture.thread], valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }) },
+  { route: 'POST /chat/threads/{threadId}/participants/:remove', name: 'remove participant', params: [() => fixture.thread], valid: () => ({ communicationUser: { id: outsider.id } }) },
+  { route: 'POST /chat/threads/{threadId}/readReceipts', name: 'send read receipt', params: [() => fixture.thread], valid: () => ({ chatMessageId: fixture.messageOfB }) },
+  { route: 'GET /chat/threads/{threadId}/readReceipts', name: 'list read receipts', params: [() => fixture.thread] },
+  { route: 'POST /chat/threads/{threadId}/typing', name: 'typing', params: [() => fixture.thread], valid: () => ({ senderDisplayName: 'A' }) },
+  { route: 'POST /calling/calls', name: 'start call', params: [], valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }) },
+  { route: 'GET /calling/calls/{callId}', name: 'get call', params: [() => fixture.call] },
+  { route: 'POST /calling/calls/{callId}/:accept', name: 'accept call', params: [() => fixture.call], valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }) },
+  { route: 'POST /calling/calls/{callId}/:reject', name: 'reject call', params: [() => fixture.call], valid: () => ({}) },
+  { route: 'POST /calling/calls/{callId}/:hangUp', name: 'hang up', params: [() => fixture.call], valid: () => ({ forEveryone: false }) },
+  { route: 'POST /calling/calls/{callId}/participants/:add', name: 'add to call', params: [() => fixture.call], valid: () => ({ targets: [userModel(outsider.id)] }) },
+  { route: 'POST /calling/calls/{callId}/:updateMediaState', name: 'update media state', params: [() => fixture.call], valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }) },
+  { route: 'GET /calling/history', name: 'call history', params: [] },
+  { route: 'GET /calling/config', name: 'calling config', params: [] },
+  { route: 'POST /calling/automation/calls', name: 'application places a call', params: [], valid: () => ({ targets: [userModel(callee.id)], displayName: 'Bot' }) },
+  { route: 'POST /calling/automation/calls/{callId}/:hangUp', name: 'application hangs up', params: [() => fixture.automationCall], valid: () => ({ forEveryone: true }) },
+  { route: 'POST /demo/token', name: 'demo token', params: [], valid: () => ({}) },
+  { route: 'POST /demo/token/refresh', name: 'demo refresh', params: [], valid: () => ({}) },
+  { route: 'GET /demo/me', name: 'demo me', params: [] },
+  { route: 'POST /demo/sms', name: 'demo sms', params: [], valid: () => ({ to: '+14255550100', message: 'hi' }) },
+];
+
+const routeKey = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
+
+/** Signalling's own HTTP under /peerjs (the PeerJS server answers it, not the route table). */
+const SIGNALLING_OVER_HTTP: Route = {
+  name: 'signalling over HTTP',
+  method: 'GET',
+  template: '/peerjs/{id}',
+  auth: 'open',
+  origins: 'any',
+  body: 'none',
+  params: [() => 'peerjs/id'],
+  unregistered: true,
+};
+
+const service: RunningService = await startService({
+  demo: true,
+  // Generated requests all come from one address: throttled, the demo routes would mostly answer 429.
+  demoRateLimits: { createsPerWindow: 100_000, refreshesPerWindow: 100_000 },
+  calling: { ringTimeoutMs: 10 * 60_000 },
+});
+
+/**
+ * One property per declared route (and per extra input set of it), credentials chosen by its
+ * declared auth and scopes. A declared route without inputs is still fuzzed, with garbage path
+ * parameters and no valid body, and the first test fails until it has inputs.
+ */
 const ROUTES: Route[] = [
-  { name: 'create identity', method: 'POST', auth: 'hmac', template: '/identities', params: [], valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }) },
-  { name: 'issue token', method: 'POST', auth: 'hmac', template: '/identities/{id}/:issueAccessToken', params: [() => fixture.victim], valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }) },
-  { name: 'revoke tokens', method: 'POST', auth: 'hmac', template: '/identities/{id}/:revokeAccessTokens', params: [() => fixture.victim], valid: () => ({}) },
-  { name: 'delete identity', method: 'DELETE', auth: 'hmac', template: '/identities/{id}', params: [() => fixture.victim] },
-  { name: 'create application', method: 'POST', auth: 'hmac', template: '/applications', params: [], valid: () => ({ displayName: 'Bot' }) },
-  { name: 'get application', method: 'GET', auth: 'hmac', template: '/applications/{id}', params: [() => fixture.application] },
-  { name: 'application token', method: 'POST', auth: 'hmac', template: '/applications/{id}/:issueAccessToken', params: [() => fixture.application], valid: () => ({ expiresInMinutes: 60 }) },
-  { name: 'delete application', method: 'DELETE', auth: 'hmac', template: '/applications/{id}', params: [() => fixture.application] },
-  { name: 'acquire numbers', method: 'POST', auth: 'hmac', template: '/phoneNumbers/:acquire', params: [], valid: () => ({ countryCode: 'US', areaCode: '206', quantity: 1 }) },
-  { name: 'list numbers', method: 'GET', auth: 'hmac', template: '/phoneNumbers', params: [] },
-  { name: 'get number', method: 'GET', auth: 'hmac', template: '/phoneNumbers/{number}', params: [() => fixture.number] },
-  { name: 'assign number', method: 'PATCH', auth: 'hmac', template: '/phoneNumbers/{number}', params: [() => fixture.number], valid: () => ({ assignedTo: b.id }) },
-  { name: 'release number', method: 'DELETE', auth: 'hmac', template: '/phoneNumbers/{number}', params: [() => fixture.number] },
-  { name: 'send sms', method: 'POST', auth: 'hmac', template: '/sms', params: [], valid: () => ({ from: fixture.number, smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }], message: 'hi', smsSendOptions: { enableDeliveryReport: true, tag: 't' } }) },
-  { name: 'get sms', method: 'GET', auth: 'hmac', template: '/sms/{messageId}', params: [() => fixture.sms] },
-  { name: 'create thread', method: 'POST', auth: 'user', template: '/chat/threads', params: [], valid: () => ({ topic: 'T', participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } }], metadata: { a: 'b' }, retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 } }) },
-  { name: 'list threads', method: 'GET', auth: 'user', template: '/chat/threads', params: [] },
-  { name: 'get thread', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}', params: [() => fixture.thread] },
-  { name: 'update thread', method: 'PATCH', auth: 'user', template: '/chat/threads/{threadId}', params: [() => fixture.thread], valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }) },
-  { name: 'delete thread', method: 'DELETE', auth: 'user', template: '/chat/threads/{threadId}', params: [() => fixture.thread] },
-  { name: 'send message', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/messages', params: [() => fixture.thread], valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }) },
-  { name: 'list messages', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/messages', params: [() => fixture.thread] },
-  { name: 'get message', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfA] },
-  { name: 'update message', method: 'PATCH', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfA], valid: () => ({ content: 'edited', metadata: { e: 'f' } }) },
-  { name: "update b's message", method: 'PATCH', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfB], valid: () => ({ content: 'not mine' }) },
-  { name: 'delete message', method: 'DELETE', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfA] },
-  { name: "delete b's message", method: 'DELETE', auth: 'user', template: '/chat/threads/{threadId}/messages/{messageId}', params: [() => fixture.thread, () => fixture.messageOfB] },
-  { name: 'list participants', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/participants', params: [() => fixture.thread] },
-  { name: 'add participants', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/participants/:add', params: [() => fixture.thread], valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }) },
-  { name: 'remove participant', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/participants/:remove', params: [() => fixture.thread], valid: () => ({ communicationUser: { id: outsider.id } }) },
-  { name: 'send read receipt', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/readReceipts', params: [() => fixture.thread], valid: () => ({ chatMessageId: fixture.messageOfB }) },
-  { name: 'list read receipts', method: 'GET', auth: 'user', template: '/chat/threads/{threadId}/readReceipts', params: [() => fixture.thread] },
-  { name: 'typing', method: 'POST', auth: 'user', template: '/chat/threads/{threadId}/typing', params: [() => fixture.thread], valid: () => ({ senderDisplayName: 'A' }) },
-  { name: 'start call', method: 'POST', auth: 'user', template: '/calling/calls', params: [], valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }) },
-  { name: 'get call', method: 'GET', auth: 'user', template: '/calling/calls/{callId}', params: [() => fixture.call] },
-  { name: 'accept call', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:accept', params: [() => fixture.call], valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }) },
-  { name: 'reject call', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:reject', params: [() => fixture.call], valid: () => ({}) },
-  { name: 'hang up', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:hangUp', params: [() => fixture.call], valid: () => ({ forEveryone: false }) },
-  { name: 'add to call', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/participants/:add', params: [() => fixture.call], valid: () => ({ targets: [userModel(outsider.id)] }) },
-  { name: 'update media state', method: 'POST', auth: 'user', template: '/calling/calls/{callId}/:updateMediaState', params: [() => fixture.call], valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }) },
-  { name: 'call history', method: 'GET', auth: 'user', template: '/calling/history', params: [] },
-  { name: 'calling config', method: 'GET', auth: 'user', template: '/calling/config', params: [] },
-  { name: 'application places a call', method: 'POST', auth: 'user', asApplication: true, template: '/calling/automation/calls', params: [], valid: () => ({ targets: [userModel(callee.id)], displayName: 'Bot' }) },
-  { name: 'application hangs up', method: 'POST', auth: 'user', asApplication: true, template: '/calling/automation/calls/{callId}/:hangUp', params: [() => fixture.automationCall], valid: () => ({ forEveryone: true }) },
-  { name: 'demo token', method: 'POST', auth: 'open', template: '/demo/token', params: [], valid: () => ({}) },
-  { name: 'demo refresh', method: 'POST', auth: 'open', bearer: true, template: '/demo/token/refresh', params: [], valid: () => ({}) },
-  { name: 'demo me', method: 'GET', auth: 'open', bearer: true, template: '/demo/me', params: [] },
-  { name: 'demo sms', method: 'POST', auth: 'open', bearer: true, template: '/demo/sms', params: [], valid: () => ({ to: '+14255550100', message: 'hi' }) },
-  { name: 'signalling over HTTP', method: 'GET', auth: 'open', unregistered: true, template: '/peerjs/{id}', params: [() => 'peerjs/id'] },
+  ...service.routes.flatMap((declared) => {
+    const inputs = INPUTS.filter((input) => input.route === routeKey(declared));
+    const fallback: Omit<FuzzInputs, 'route'> = { name: `${declared.template} (no inputs)`, params: (declared.template.match(/\{[a-zA-Z]+\}/g) ?? []).map(() => () => 'x') };
+    return (inputs.length > 0 ? inputs : [fallback]).map(({ name, params, valid }) => ({
+      ...declared,
+      name,
+      params,
+      ...(valid ? { valid } : {}),
+    }));
+  }),
+  SIGNALLING_OVER_HTTP,
 ];
 
 /** The route's path with these (already encoded) parameters. */
@@ -238,13 +275,9 @@ function pathOf(route: Route, params: string[]): string {
   return route.template.replace(/\{[a-zA-Z]+\}/g, () => params[index++] ?? '');
 }
 
-/** The api-version each API area's clients send. */
-function apiVersionOf(template: string): string {
-  if (template.startsWith('/calling')) return CALLING_API_VERSION;
-  if (template.startsWith('/phoneNumbers')) return PHONE_NUMBERS_API_VERSION;
-  if (template.startsWith('/sms')) return SMS_API_VERSION;
-  if (template.startsWith('/chat')) return CHAT_API_VERSION;
-  return API_VERSION;
+/** The api-version the route's API's clients send (unversioned routes ignore it). */
+function apiVersionOf(route: Route): string {
+  return route.api ? API_VERSIONS[route.api].current : API_VERSION;
 }
 
 /** A path parameter: the fixture's own id (so checks past the lookup are reached) or garbage. */
@@ -325,11 +358,31 @@ function bodyFor(route: Route): fc.Arbitrary<string | Uint8Array | undefined> {
   );
 }
 
-/** Which credential a user-route request carries. */
-const userCredential = fc.oneof(
-  { weight: 10, arbitrary: fc.constant('a') },
-  { weight: 1, arbitrary: fc.constantFrom('b', 'outsider', 'chatOnly', 'voipOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none', 'basic') },
-);
+/** The key in `tokens` of a token with none of the route's declared scopes (set up in `before`). */
+const lacking = (scopes: readonly TokenScope[]) => `lacks ${scopes.join(',')}`;
+
+/** Which credential a token-route request carries: mostly a's (every scope), sometimes one its scopes refuse. */
+function credentialFor(route: Route): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 10, arbitrary: fc.constant('a') },
+    { weight: 1, arbitrary: fc.constantFrom('b', 'outsider', 'chatOnly', 'voipOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none', 'basic') },
+    ...(route.scopes ? [{ weight: 1, arbitrary: fc.constant(lacking(route.scopes)) }] : []),
+  );
+}
+
+/** Who calls a token route: mostly whom its declared auth lets in, sometimes whom it refuses. */
+function actorFor(route: Route): fc.Arbitrary<'user' | 'application'> {
+  switch (route.auth) {
+    case 'application':
+      return fc.oneof({ weight: 8, arbitrary: fc.constant('application' as const) }, { weight: 1, arbitrary: fc.constant('user' as const) });
+    case 'userOrApplication':
+      return fc.oneof({ weight: 3, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
+    case 'user':
+      return fc.oneof({ weight: 8, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
+    default:
+      return fc.constant('user' as const);
+  }
+}
 
 interface Sent {
   status: number;
@@ -337,12 +390,12 @@ interface Sent {
   contentType: string;
 }
 
-async function send(route: Route, path: string, q: Record<string, string | undefined>, body: string | Uint8Array | undefined, credential: string, signing: string, contentType: string | undefined, origin: string | undefined): Promise<Sent> {
+async function send(route: Route, path: string, q: Record<string, string | undefined>, body: string | Uint8Array | undefined, credential: string, actor: 'user' | 'application', signing: string, contentType: string | undefined, origin: string | undefined): Promise<Sent> {
   const url = serviceUrl(service, path);
   for (const [name, value] of Object.entries(q)) {
     if (value === undefined) continue;
     if (name === 'api-version') {
-      url.searchParams.set(name, value === 'ok' ? apiVersionOf(route.template) : value);
+      url.searchParams.set(name, value === 'ok' ? apiVersionOf(route) : value);
     } else if (route.method === 'GET') {
       url.searchParams.set(name, value);
     }
@@ -350,7 +403,9 @@ async function send(route: Route, path: string, q: Record<string, string | undef
   const headers: Record<string, string> = {};
   if (contentType !== undefined) headers['content-type'] = contentType;
   if (origin !== undefined) headers.origin = origin === 'own' ? new URL(service.endpoint).origin : origin;
-  if (route.auth === 'hmac' || route.asApplication) {
+  const tokenRoute = route.auth === 'user' || route.auth === 'userOrApplication' || route.auth === 'application';
+  const asApplication = tokenRoute && actor === 'application';
+  if (route.auth === 'hmac' || asApplication) {
     const text = body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     const signed = await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey });
     if (signing === 'good') Object.assign(headers, signed);
@@ -359,10 +414,10 @@ async function send(route: Route, path: string, q: Record<string, string | undef
     else if (signing === 'garbage') Object.assign(headers, { ...signed, Authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signing}` });
     else if (signing === 'bearer') headers.authorization = `Bearer ${tokens.a}`;
     // An application names itself; the user credential picks a good, unknown or missing name.
-    if (route.asApplication && credential !== 'none') {
+    if (asApplication && credential !== 'none') {
       headers[APPLICATION_HEADER] = credential === 'a' ? fixture.application : credential === 'b' ? b.id : (tokens[credential] ?? credential);
     }
-  } else if (route.auth === 'user' || route.bearer) {
+  } else if (tokenRoute || route.auth === 'demoUser') {
     if (credential === 'basic') headers.authorization = 'Basic YTpi';
     else if (credential !== 'none') headers.authorization = `Bearer ${tokens[credential] ?? credential}`;
   }
@@ -386,12 +441,6 @@ function assertWellFormed(response: Sent, what: string): void {
 }
 
 before(async () => {
-  service = await startService({
-    demo: true,
-    // Generated requests all come from one address: throttled, the demo routes would mostly answer 429.
-    demoRateLimits: { createsPerWindow: 100_000, refreshesPerWindow: 100_000 },
-    calling: { ringTimeoutMs: 10 * 60_000 },
-  });
   a = await chatUser(service, ['chat', 'voip']);
   b = await chatUser(service, ['chat', 'voip']);
   outsider = await chatUser(service, ['chat', 'voip']);
@@ -414,6 +463,10 @@ before(async () => {
     foreign: await forgeToken(Buffer.alloc(32, 1).toString('base64'), claims, { iat: now(), exp: now() + 3600 }),
     garbage: 'not.a.jwt',
   };
+  for (const { scopes } of service.routes) {
+    const others = TOKEN_SCOPES.filter((scope) => !scopes?.includes(scope));
+    if (scopes && !(lacking(scopes) in tokens)) tokens[lacking(scopes)] = (await chatUser(service, others)).token;
+  }
   await ensureFixtures();
 });
 
@@ -422,21 +475,22 @@ after(async () => {
   await service.close();
   const inputs = Object.values(tried).reduce((sum, n) => sum + n, 0);
   const registered = service.routes.length;
-  const fuzzedRoutes = service.routes.filter((r) => ROUTES.some((f) => f.method === r.method && f.template === r.template)).length;
+  const fuzzedRoutes = service.routes.filter((r) => INPUTS.some((input) => input.route === routeKey(r))).length;
   recordFigures('fuzz', { inputsTried: inputs, routesRegistered: registered, routesFuzzed: fuzzedRoutes, byKind: tried, outcomes });
 });
 
 describe('fuzz: HTTP routes', () => {
-  test('every route the service registers has a fuzz property here, with its authentication', () => {
-    const key = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
-    const fuzzed = new Map(ROUTES.filter((route) => !route.unregistered).map((route) => [key(route), route]));
-    const unfuzzed = service.routes.filter((route) => !fuzzed.has(key(route))).map(key);
-    assert.deepEqual(unfuzzed, [], `registered routes without a fuzz property: ${unfuzzed.join(', ')}`);
-    const registered = new Map(service.routes.map((route) => [key(route), route]));
-    const stale = [...fuzzed.keys()].filter((k) => !registered.has(k));
-    assert.deepEqual(stale, [], `fuzz properties for routes the service does not have: ${stale.join(', ')}`);
-    const wrongAuth = [...fuzzed.values()].filter((route) => registered.get(key(route))!.auth !== route.auth).map(key);
-    assert.deepEqual(wrongAuth, [], `fuzzed with the wrong authentication: ${wrongAuth.join(', ')}`);
+  test('every declared route has fuzz inputs here, and every input set a declared route', () => {
+    const declared = new Set(service.routes.map(routeKey));
+    const withInputs = new Set(INPUTS.map((input) => input.route));
+    const missing = [...declared].filter((key) => !withInputs.has(key));
+    assert.deepEqual(missing, [], `declared routes without fuzz inputs (fuzzed with garbage only): ${missing.join(', ')}`);
+    const stale = [...withInputs].filter((key) => !declared.has(key));
+    assert.deepEqual(stale, [], `fuzz inputs for routes the service does not declare: ${stale.join(', ')}`);
+    const wrongArity = INPUTS.filter((input) => input.params.length !== (input.route.match(/\{[a-zA-Z]+\}/g) ?? []).length).map((input) => input.name);
+    assert.deepEqual(wrongArity, [], `inputs whose path parameters do not fit the template: ${wrongArity.join(', ')}`);
+    const bodiless = ROUTES.filter((route) => route.body !== 'none' && !route.unregistered && !route.valid).map(routeKey);
+    assert.deepEqual(bodiless, [], `routes that declare a body but have no valid one to mutate: ${bodiless.join(', ')}`);
   });
 
   for (const route of ROUTES) {
@@ -445,26 +499,27 @@ describe('fuzz: HTTP routes', () => {
         fc.tuple(...route.params.map((valid) => pathParam(valid))),
         query,
         bodyFor(route),
-        userCredential,
+        credentialFor(route),
+        actorFor(route),
         fc.oneof({ weight: 8, arbitrary: fc.constant('good') }, { weight: 1, arbitrary: fc.constantFrom('stale', 'otherKey', 'garbage', 'bearer', 'none') }),
         fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), { nil: undefined }),
         // The demo routes answer their own origin and requests without one; anything else is a 403.
-        route.auth === 'open'
+        route.origins === 'ownAndAllowListed'
           ? fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constantFrom('https://evil.example', 'null', 'garbage', '') })
           : fc.constant(undefined),
-        async (params, q, body, credential, signing, contentType, origin) => {
+        async (params, q, body, credential, actor, signing, contentType, origin) => {
           await ensureFixtures();
           const path = pathOf(route, params as string[]);
           const before = snapshot();
-          const response = await send(route, path, q, body, credential, signing, contentType, origin);
+          const response = await send(route, path, q, body, credential, actor, signing, contentType, origin);
           count('http');
           outcome(String(response.status));
-          const what = `${route.method} ${path.slice(0, 120)} as ${credential}/${signing}${origin === undefined ? '' : ` from ${origin}`}`;
+          const what = `${route.method} ${path.slice(0, 120)} as ${actor} ${credential}/${signing}${origin === undefined ? '' : ` from ${origin}`}`;
           assertWellFormed(response, what);
           if (response.status >= 400) assert.deepEqual(snapshot(), before, `${what}: a refused request (${response.status}) changed stored state`);
         },
       );
-      await fc.assert(property, { numRuns: runs(route.auth === 'open' ? 30 : 50), includeErrorInReport: true });
+      await fc.assert(property, { numRuns: runs(route.origins === 'ownAndAllowListed' ? 30 : 50), includeErrorInReport: true });
     });
   }
 

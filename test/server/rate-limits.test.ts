@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ACS_RATE_LIMITS, type RateLimitRule } from '../../mock-server/http/rateLimits.js';
+import { ACS_RATE_LIMITS, type RateLimitRule, demoRateLimitRules } from '../../mock-server/http/rateLimits.js';
 import { type RunningService, startService } from '../../mock-server/service.js';
 import { ChatClient } from '../../src/chat/index.js';
 import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
@@ -72,6 +72,25 @@ describe('rate limits: the documented ACS limits (rateLimits: true)', () => {
     assert.equal(limit('sendUpdateOrDeleteMessage', 'thread', 60_000), 30);
     assert.equal(limit('listChatMessages', 'userThread', 60_000), 200);
     assert.equal(limit('sendTypingIndicator', 'userThread', 10_000), 5);
+  });
+
+  test('the route table names the operations: each documented one is some route\'s, each route\'s is documented', async () => {
+    const withDemo = await startService({ demo: true });
+    try {
+      const declared = new Set(
+        withDemo.routes.flatMap((route) => (route.rateLimit ? [route.rateLimit.operation, ...(route.rateLimit.bodyVariant ? [route.rateLimit.bodyVariant.operation] : [])] : [])),
+      );
+      const documented = new Set([...ACS_RATE_LIMITS, ...demoRateLimitRules()].map((rule) => rule.operation));
+      assert.deepEqual([...documented].filter((operation) => !declared.has(operation)), [], 'limits no route counts against');
+      assert.deepEqual([...declared].filter((operation) => !documented.has(operation)), [], 'route operations without a limit');
+      // Thread budgets are found by the route's thread parameter: every chat route under a thread has one.
+      const threadRoutes = withDemo.routes.filter((route) => route.template.startsWith('/chat/threads/{threadId}'));
+      assert.deepEqual(threadRoutes.filter((route) => route.rateLimit?.threadParam !== 'threadId').map((r) => `${r.method} ${r.template}`), []);
+      // Calling control has no documented limits.
+      assert.deepEqual(withDemo.routes.filter((route) => route.api === 'calling' && route.rateLimit).map((r) => r.template), []);
+    } finally {
+      await withDemo.close();
+    }
   });
 
   test('the 11th send to a thread within 10 s is 429 TooManyRequests with Retry-After; nothing stored', async () => {
