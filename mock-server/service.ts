@@ -12,6 +12,7 @@ import { type DemoRateLimitOptions, type RateLimitOptions, RateLimiter, demoRate
 import { ServiceError } from './http/errors.js';
 import { RouteDispatcher, allowedHostsOf } from './http/dispatch.js';
 import { hostAllowed, hostNotAllowed } from './http/hosts.js';
+import { SDK_PATH, SdkFiles } from './http/sdk.js';
 import { normalizeOrigin } from './http/origins.js';
 import { sendError, setCorsHeaders } from './http/respond.js';
 import type { RequestContext } from './http/router.js';
@@ -74,6 +75,8 @@ export interface ServiceOptions {
    * limits, or options with other rules (tests use shorter windows).
    */
   rateLimits?: boolean | RateLimitOptions;
+  /** The browser bundles served at /sdk/ (default: dist/sdk, built by `npm run build`). */
+  sdkDir?: string;
   /**
    * Requests no route matches go here (the Vite dev server in `npm start`). With a fallback, upgrades
    * on paths the service does not own are left to other listeners (Vite's HMR) instead of refused.
@@ -128,6 +131,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const calling = new CallingService(db, realtime, identities, phoneNumbers, options.calling);
   const iceServers = options.iceServers ?? [];
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const sdk = new SdkFiles(options.sdkDir);
   const rateLimiter = options.rateLimits
     ? new RateLimiter(options.rateLimits === true ? {} : options.rateLimits)
     : undefined;
@@ -179,6 +183,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     const matched = dispatcher.match(method, url.pathname);
     if (!matched && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
       signalling.handleRequest(req, res);
+      return;
+    }
+    if (!matched && url.pathname.startsWith(SDK_PATH)) {
+      sdk.handle(req, res, url.pathname);
       return;
     }
     if (!matched) {

@@ -125,6 +125,9 @@ describe('the packed package, installed into a fresh project', () => {
       assert.ok(connectionString?.startsWith(`endpoint=${endpoint};accesskey=`), connectionString);
       const answer = await fetch(new URL('/identities?api-version=2023-10-01', endpoint), { method: 'POST', body: '{}' });
       assert.equal(answer.status, 401, 'a live service refuses an unsigned request');
+      const bundle = await fetch(new URL('/sdk/ui.js', endpoint));
+      assert.equal(bundle.status, 200, 'the packaged service serves the browser bundles');
+      assert.match(await bundle.text(), /^export \* from '\.\/ui-[\w-]+\.js';/);
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
