@@ -18,6 +18,7 @@ import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents
 import { CallingError } from './callingErrors.js';
 import type { DeviceManager } from './deviceManager.js';
 import { type AcceptCallOptions, IncomingCall } from './incomingCall.js';
+import { LocalVideoStream } from './localVideoStream.js';
 import { PeerEndpoint } from './media/peerEndpoint.js';
 import { peerIdFor } from './peerIds.js';
 import type { AudioOutput } from './remoteParticipant.js';
@@ -166,8 +167,8 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (participants.some((p) => getIdentifierRawId(p) === this.#userRawId)) {
       throw new TypeError('A user cannot call themselves.');
     }
-    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
-    this.#track(call);
+    // Every check before the call exists: a startCall that throws leaves no call behind (none
+    // announced in callsUpdated, none stuck in Connecting).
     const callsPhone = participants.some(isPhoneNumberIdentifier);
     if (callsPhone && !options.alternateCallerId) {
       throw new TypeError('Calling a phone number needs options.alternateCallerId: a phone number of the resource.');
@@ -175,7 +176,10 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (options.alternateCallerId && !isPhoneNumberIdentifier(options.alternateCallerId)) {
       throw new TypeError('alternateCallerId must be a phone number identifier ({ phoneNumber: "+1..." }).');
     }
-    call.start(participants, options.videoOptions?.localVideoStreams ?? [], options.alternateCallerId).catch((error: unknown) => {
+    const videoStreams = checkVideoStreams(options.videoOptions);
+    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
+    this.#track(call);
+    call.start(participants, videoStreams, options.alternateCallerId).catch((error: unknown) => {
       call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
     });
     return call;
@@ -295,11 +299,12 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   async #accept(incoming: IncomingCall, options: AcceptCallOptions): Promise<Call> {
     if (this.#disposed) throw CallingError.disposed();
     if (incoming.callEndReason) throw CallingError.invalidState('accept', 'no longer ringing');
+    const videoStreams = checkVideoStreams(options.videoOptions);
     this.#ringing.delete(incoming.id);
     const call = new Call(this.#context(), 'Incoming', { id: incoming.id, muted: options.audioOptions?.muted ?? false });
     this.#track(call);
     try {
-      await call.accept(options.videoOptions?.localVideoStreams ?? []);
+      await call.accept(videoStreams);
     } catch (error) {
       const elsewhere = error instanceof RestError && error.code === 'AcceptedElsewhere';
       const reason = elsewhere ? CallEndReasons.acceptedElsewhere : CallEndReasons.failed;
@@ -357,4 +362,13 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       await call.switchMicrophone(track);
     }
   }
+}
+
+/** The streams of `videoOptions`, checked: a list of LocalVideoStreams (or none). */
+function checkVideoStreams(videoOptions: VideoOptions | undefined): LocalVideoStream[] {
+  const streams: unknown = videoOptions?.localVideoStreams ?? [];
+  if (!Array.isArray(streams) || !streams.every((stream) => stream instanceof LocalVideoStream)) {
+    throw new TypeError('videoOptions.localVideoStreams must be an array of LocalVideoStreams.');
+  }
+  return streams as LocalVideoStream[];
 }

@@ -6,7 +6,7 @@ import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { RemoteVideoStream } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { type TestUser, callingUser, disposeAll, untilState } from './callingHelpers.js';
+import { type TestUser, callingUser, communicationUser, disposeAll, nextIncomingCall, recordEvents, untilState } from './callingHelpers.js';
 import { testService } from './service.js';
 
 describe('calling API surface', () => {
@@ -95,6 +95,53 @@ describe('calling API surface', () => {
       }
       expect(error).to.be.instanceOf(CallingError);
       expect((error as CallingError).code).to.equal('StreamNotAvailable');
+    });
+  });
+
+  describe('operations check their arguments before anything happens', () => {
+    let alice: TestUser | undefined;
+    let bob: TestUser | undefined;
+
+    afterEach(async () => {
+      await disposeAll(alice, bob);
+      alice = bob = undefined;
+    });
+
+    it('startCall to a phone number without alternateCallerId throws and leaves no call behind', async () => {
+      alice = await callingUser('Alice');
+      const updates = recordEvents(alice.agent, 'callsUpdated');
+      expect(() => alice!.agent.startCall([{ phoneNumber: '+14255550123' }])).to.throw(TypeError, /alternateCallerId/);
+      expect(() =>
+        alice!.agent.startCall([{ phoneNumber: '+14255550123' }], { alternateCallerId: { communicationUserId: alice!.userId } as never }),
+      ).to.throw(TypeError, /alternateCallerId/);
+      expect(() =>
+        alice!.agent.startCall([{ communicationUserId: alice!.userId.replace(/.$/, '0') }], {
+          videoOptions: { localVideoStreams: [{} as never] },
+        }),
+      ).to.throw(TypeError, /localVideoStreams/);
+      expect(alice.agent.calls).to.deep.equal([]);
+      expect(updates).to.deep.equal([]);
+    });
+
+    it('accept with a bad video stream throws and leaves the call ringing, to be accepted after', async () => {
+      alice = await callingUser('Alice');
+      bob = await callingUser('Bob');
+      const ringing = nextIncomingCall(bob.agent);
+      const call = alice.agent.startCall([communicationUser(bob)]);
+      const incoming = await ringing;
+      const updates = recordEvents(bob.agent, 'callsUpdated');
+      let error: unknown;
+      try {
+        await incoming.accept({ videoOptions: { localVideoStreams: ['camera' as never] } });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(TypeError);
+      expect(bob.agent.calls).to.deep.equal([]);
+      expect(updates).to.deep.equal([]);
+      expect(incoming.callEndReason).to.equal(undefined);
+      const accepted = await incoming.accept();
+      await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
     });
   });
 });
