@@ -1,4 +1,5 @@
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
+import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import { requireScope } from '../auth/scopes.js';
 import type { TokenScope, VerifiedToken } from '../auth/tokens.js';
 import { BodyReader, type JsonObject, parseJsonObject } from '../http/body.js';
@@ -8,7 +9,6 @@ import type { RequestContext, Router } from '../http/router.js';
 import { type CallingService, MAX_CALL_PARTICIPANTS, type MediaState } from './callingService.js';
 
 const VOIP_SCOPES: readonly TokenScope[] = ['voip', 'voip.join'];
-const CALLING_ENDPOINT_ID = /^[A-Za-z0-9]{1,64}$/;
 
 /** The calling control plane's routes; media never passes through the service. */
 export function registerCallingRoutes(
@@ -142,7 +142,7 @@ function requireApplicationCaller(caller: VerifiedToken | undefined): string {
 
 function readEndpointId(body: BodyReader): string {
   const endpointId = body.requiredString('endpointId', { maxLength: 64 });
-  if (!CALLING_ENDPOINT_ID.test(endpointId)) throw ServiceError.validation('"endpointId" must be 1-64 letters and digits.');
+  if (!isCallingEndpointId(endpointId)) throw ServiceError.validation('"endpointId" must be 1-64 letters and digits.');
   return endpointId;
 }
 

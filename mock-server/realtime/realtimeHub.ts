@@ -3,8 +3,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   ACCESS_TOKEN_PROTOCOL_PREFIX,
-  ENDPOINT_ID_PATTERN,
+  ENDPOINT_ID_RULE,
   type EventFrame,
+  isEndpointId,
   REALTIME_SUBPROTOCOL,
   RealtimeCloseCode,
   type ReadyFrame,
@@ -388,9 +389,7 @@ export class RealtimeHub {
     if (!token) throw ServiceError.unauthorized('An access token is required (Sec-WebSocket-Protocol "access_token.<base64url>").', 'MissingToken');
     const verified = await this.#tokens.verify(token, CHANNEL_SCOPES);
     const endpointId = url.searchParams.get('endpointId') ?? '';
-    if (!ENDPOINT_ID_PATTERN.test(endpointId)) {
-      throw ServiceError.badRequest('endpointId must be 1-64 letters, digits, "-" or "_".');
-    }
+    if (!isEndpointId(endpointId)) throw ServiceError.badRequest(ENDPOINT_ID_RULE);
     const lastSeqText = url.searchParams.get('lastSeq');
     let lastSeq: number | undefined;
     if (lastSeqText !== null) {
@@ -446,7 +445,7 @@ export class RealtimeHub {
     if (!set) this.#connections.set(userId, (set = new Set()));
     for (const other of replaced) {
       set.delete(other);
-      other.ws.close(4409, 'replaced by a newer connection of this endpoint');
+      other.ws.close(RealtimeCloseCode.EndpointReplaced, 'replaced by a newer connection of this endpoint');
     }
     set.add(connection);
 

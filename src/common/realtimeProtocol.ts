@@ -58,6 +58,11 @@ export const RealtimeCloseCode = {
    * full. Reconnect with backoff, or close another endpoint.
    */
   TooManyConnections: 4429,
+  /**
+   * A newer connection of the same endpoint id took over (one socket per endpoint): this one must
+   * not reconnect, or the two would keep replacing each other.
+   */
+  EndpointReplaced: 4409,
   /** The service is shutting down: reconnect with backoff. */
   GoingAway: 1001,
 } as const;
@@ -92,5 +97,27 @@ export type ServerFrame = EventFrame | ReadyFrame | PongFrame;
 /** Frames a client may send: `ping` is answered with `pong` (for clients that cannot send ws pings). */
 export type ClientFrame = { type: 'ping' };
 
-/** The endpoint id a client names itself by: letters, digits, `-` and `_`, 1 to 64 characters. */
+/**
+ * The endpoint id a client names itself by (`endpointId` on the channel and in the calling routes):
+ * letters, digits, `-` and `_`, 1 to 64 characters. The only definition; service and clients both
+ * check with it.
+ */
 export const ENDPOINT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** What {@link ENDPOINT_ID_PATTERN} allows, for error messages. */
+export const ENDPOINT_ID_RULE = 'endpointId must be 1-64 letters, digits, "-" or "_".';
+
+export function isEndpointId(value: unknown): value is string {
+  return typeof value === 'string' && ENDPOINT_ID_PATTERN.test(value);
+}
+
+/**
+ * An endpoint that calls also names its PeerJS peer after its endpoint id (`p<hex>-<endpointId>`,
+ * see calling/peerIds.ts). PeerJS takes `-` and `_` only between letters and digits, and `-` is the
+ * peer id's separator, so a calling endpoint id is an endpoint id without them.
+ */
+export function isCallingEndpointId(value: unknown): value is string {
+  return isEndpointId(value) && !value.includes('-') && !value.includes('_');
+}
+
+export const CALLING_ENDPOINT_ID_RULE = 'A calling endpointId is 1-64 letters and digits.';
