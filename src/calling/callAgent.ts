@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { MediaConnection } from 'peerjs';
 import type { CommunicationTokenCredential } from '../common/credential.js';
-import { RestError } from '../common/errors.js';
+import { RestError, TokenCredentialError } from '../common/errors.js';
 import { TypedEventEmitter } from '../common/events.js';
 import { HttpPipeline, type PipelineOptions } from '../common/http.js';
 import { bearerTokenAuthPolicy } from '../common/bearerTokenAuthPolicy.js';
@@ -13,9 +13,10 @@ import {
   isPhoneNumberIdentifier,
 } from '../common/identifiers.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
+import { isCallingEndpointId } from '../common/realtimeProtocol.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
 import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents } from './callingProtocol.js';
-import { CallingError } from './callingErrors.js';
+import { CallingError, DeviceAccessError } from './callingErrors.js';
 import type { DeviceManager } from './deviceManager.js';
 import { type AcceptCallOptions, IncomingCall } from './incomingCall.js';
 import { LocalVideoStream } from './localVideoStream.js';
@@ -80,12 +81,12 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   static async create(deps: CallAgentDependencies, options: CallAgentOptions): Promise<CallAgent> {
     const { token } = await deps.credential.getToken();
     const { sub } = decodeJwt(token);
-    if (typeof sub !== 'string') throw new CallingError('InvalidToken', 'The access token names no user.');
+    if (typeof sub !== 'string') throw TokenCredentialError.noUser();
     const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
     const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: 'calling/config' });
     const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
-    if (!/^[A-Za-z0-9]{1,64}$/.test(channel.endpointId)) {
+    if (!isCallingEndpointId(channel.endpointId)) {
       throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
     }
     const peer = new PeerEndpoint({
@@ -232,7 +233,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       endpointId: this.#channel.endpointId,
       displayName: this.displayName,
       output: this.#deps.output,
-      openMicrophone: () => this.#deps.deviceManager.openMicrophone(),
+      openMicrophone: () => this.#openMicrophone(),
       claimPendingMedia: (callId, accept) => this.#claimPendingMedia(callId, accept),
       ended: (call) => {
         if (this.#calls.get(call.id) === call) {
@@ -356,9 +357,22 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     else this.#pendingMedia.delete(callId);
   }
 
+  /**
+   * The microphone for a call, or `undefined` when it cannot be had (refused, missing, in use): a
+   * call goes on without one, sending silence, as ACS calls do. Other failures are not swallowed.
+   */
+  async #openMicrophone(): Promise<MediaStreamTrack | undefined> {
+    try {
+      return await this.#deps.deviceManager.openMicrophone();
+    } catch (error) {
+      if (error instanceof DeviceAccessError) return undefined;
+      throw error;
+    }
+  }
+
   async #switchMicrophones(): Promise<void> {
     for (const call of this.#calls.values()) {
-      const track = await this.#deps.deviceManager.openMicrophone();
+      const track = await this.#openMicrophone();
       await call.switchMicrophone(track);
     }
   }

@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { CallClient, CallClientFactory } from '../../src/calling/callClient.js';
-import { CallingError } from '../../src/calling/callingErrors.js';
+import { CallingError, DeviceAccessError } from '../../src/calling/callingErrors.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { RemoteVideoStream } from '../../src/calling/remoteVideoStream.js';
@@ -58,6 +58,59 @@ describe('calling API surface', () => {
       }
       expect(error).to.be.instanceOf(TypeError);
       expect(await devices.askDevicePermission({ audio: false, video: false })).to.deep.equal({ audio: false, video: false });
+    });
+  });
+
+  describe('DeviceManager failures', () => {
+    let alice: TestUser | undefined;
+    let bob: TestUser | undefined;
+
+    afterEach(async () => {
+      delete (navigator.mediaDevices as { getUserMedia?: unknown }).getUserMedia; // back to the prototype's
+      await disposeAll(alice, bob);
+      alice = bob = undefined;
+    });
+
+    function refuseGetUserMedia(name: string): void {
+      Object.defineProperty(navigator.mediaDevices, 'getUserMedia', {
+        configurable: true,
+        value: () => Promise.reject(new DOMException(`refused (${name})`, name)),
+      });
+    }
+
+    it('classifies why a microphone cannot be opened into a DeviceAccessError code', async () => {
+      const devices = await new CallClient().getDeviceManager();
+      const cases: [string, string][] = [
+        ['NotAllowedError', 'PermissionDenied'],
+        ['NotFoundError', 'DeviceNotFound'],
+        ['OverconstrainedError', 'DeviceNotFound'],
+        ['NotReadableError', 'DeviceInUse'],
+        ['TypeError', 'DeviceUnavailable'],
+      ];
+      for (const [browserName, code] of cases) {
+        refuseGetUserMedia(browserName);
+        let error: unknown;
+        try {
+          await devices.openMicrophone();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, browserName).to.be.instanceOf(DeviceAccessError);
+        expect(error, browserName).to.be.instanceOf(CallingError);
+        expect((error as DeviceAccessError).code, browserName).to.equal(code);
+        expect((error as DeviceAccessError).deviceKind).to.equal('microphone');
+        expect(((error as DeviceAccessError).cause as DOMException).name).to.equal(browserName);
+      }
+    });
+
+    it('a call whose microphone is refused still connects, sending silence', async () => {
+      alice = await callingUser('Alice');
+      bob = await callingUser('Bob');
+      refuseGetUserMedia('NotAllowedError');
+      const ringing = nextIncomingCall(bob.agent);
+      const call = alice.agent.startCall([communicationUser(bob)]);
+      const accepted = await (await ringing).accept();
+      await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
     });
   });
 
