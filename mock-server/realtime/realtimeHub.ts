@@ -5,6 +5,10 @@ import {
   ACCESS_TOKEN_PROTOCOL_PREFIX,
   ENDPOINT_ID_RULE,
   type EventFrame,
+  type RealtimeDurableEventName,
+  type RealtimeEphemeralEventName,
+  type RealtimeEvents,
+  eventFrame,
   isEndpointId,
   REALTIME_SUBPROTOCOL,
   RealtimeCloseCode,
@@ -207,7 +211,7 @@ export class RealtimeHub {
   }
 
   /** Records a durable event for each recipient user; call inside {@link atomically}. */
-  publish(recipients: Iterable<string>, name: string, data: (userId: string) => unknown): void {
+  publish<K extends RealtimeDurableEventName>(recipients: Iterable<string>, name: K, data: (userId: string) => RealtimeEvents[K]): void {
     if (!this.#outbox) throw new Error('RealtimeHub.publish must run inside atomically().');
     const now = Date.now();
     const { retainedEventsPerUser, retainedBytesPerUser } = this.#limits;
@@ -227,7 +231,7 @@ export class RealtimeHub {
       let retainedBytes = bytes;
       if (seq > retainedEventsPerUser && seq % 100 === 0) retainedBytes -= this.#pruneThrough(userId, seq - retainedEventsPerUser);
       if (retainedBytes > retainedBytesPerUser) this.#pruneBytes(userId, retainedBytes - retainedBytesPerUser, seq);
-      this.#outbox.push({ userId, frame: { type: 'event', seq, name, data: payload } });
+      this.#outbox.push({ userId, frame: eventFrame(name, payload, seq) });
     }
   }
 
@@ -263,13 +267,13 @@ export class RealtimeHub {
   rewriteEvents(
     threadId: string,
     messageId: string | undefined,
-    rewrite: (name: string, data: Record<string, unknown>) => Record<string, unknown> | undefined,
+    rewrite: (name: RealtimeDurableEventName, data: Record<string, unknown>) => Record<string, unknown> | undefined,
   ): void {
     if (!this.#outbox) throw new Error('RealtimeHub.rewriteEvents must run inside atomically().');
     this.#redacted = true;
     const rows = (
       messageId === undefined ? this.#statements.eventsOfThread.all(threadId) : this.#statements.eventsOfMessage.all(threadId, messageId)
-    ) as { user_id: string; seq: number; name: string; data: string }[];
+    ) as { user_id: string; seq: number; name: RealtimeDurableEventName; data: string }[];
     for (const row of rows) {
       const next = rewrite(row.name, JSON.parse(row.data) as Record<string, unknown>);
       if (next === undefined) continue;
@@ -281,10 +285,14 @@ export class RealtimeHub {
   }
 
   /** Sends an event that is not stored or replayed (typing indicators), now, to connected endpoints. */
-  sendEphemeral(recipients: Iterable<string>, name: string, data: (userId: string) => unknown): void {
+  sendEphemeral<K extends RealtimeEphemeralEventName>(
+    recipients: Iterable<string>,
+    name: K,
+    data: (userId: string) => RealtimeEvents[K],
+  ): void {
     for (const userId of new Set(recipients)) {
       if (!this.#connections.has(userId)) continue;
-      this.#deliver(userId, { type: 'event', name, data: data(userId) });
+      this.#deliver(userId, eventFrame(name, data(userId)));
     }
   }
 

@@ -123,7 +123,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     this.#peer = peer;
     this.#userRawId = userRawId;
     const on = <K extends keyof CallingEvents>(name: K, handle: (data: CallingEvents[K]) => void) =>
-      this.#unsubscribers.push(channel.subscribe(name, (data) => handle(data as CallingEvents[K])));
+      this.#unsubscribers.push(channel.subscribe(name, handle));
     on('callIncoming', ({ call, callerDisplayName }) => this.#onIncoming(call, callerDisplayName));
     on('callUpdated', ({ call }) => this.#onCallModel(call));
     on('callEnded', ({ call }) => this.#onCallModel(call));

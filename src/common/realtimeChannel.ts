@@ -6,6 +6,8 @@ import {
   isEndpointId,
   REALTIME_PATH,
   RealtimeCloseCode,
+  type RealtimeEventName,
+  type RealtimeEvents,
   type ReadyFrame,
   type ServerFrame,
   realtimeProtocols,
@@ -178,10 +180,15 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
     if (wasConnected) this.emit('disconnected', { code: 1000, reason: 'client stopped', willReconnect: false });
   }
 
-  /** Calls `listener` with the data of every event named `name`; returns the unsubscribe function. */
-  subscribe(name: string, listener: (data: unknown, event: RealtimeEvent) => void): () => void {
+  /**
+   * Calls `listener` with the data of every event named `name`; returns the unsubscribe function.
+   * Events of the wire contract ({@link RealtimeEvents}) come typed; any other name as `unknown`.
+   */
+  subscribe<K extends RealtimeEventName>(name: K, listener: (data: RealtimeEvents[K], event: RealtimeEvent) => void): () => void;
+  subscribe(name: string, listener: (data: unknown, event: RealtimeEvent) => void): () => void;
+  subscribe(name: string, listener: (data: never, event: RealtimeEvent) => void): () => void {
     const filtered = (event: RealtimeEvent) => {
-      if (event.name === name) listener(event.data, event);
+      if (event.name === name) listener(event.data as never, event);
     };
     this.on('event', filtered);
     return () => this.off('event', filtered);

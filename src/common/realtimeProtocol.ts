@@ -19,7 +19,35 @@
  * (events published meanwhile come after it, then `ready`); a live socket with too much queued is
  * closed with 4408 (resume with `lastSeq`, nothing is lost); sockets per user are limited (4429).
  */
+import type { CallingEvents } from '../calling/callingProtocol.js';
+import type { ChatEphemeralEventName, ChatEvents } from '../chat/chatProtocol.js';
+import type { SmsEvents } from '../sms/smsProtocol.js';
+
 export const REALTIME_PATH = '/realtime';
+
+/**
+ * Every event the channel carries, by name, with its wire payload: the areas' own maps merged
+ * (chat/chatProtocol.ts, calling/callingProtocol.ts, sms/smsProtocol.ts). The service publishes
+ * only these names with these payloads, and the clients read them with the same types.
+ */
+export type RealtimeEvents = ChatEvents & CallingEvents & SmsEvents;
+export type RealtimeEventName = keyof RealtimeEvents;
+
+/** Events sent only to connected endpoints: no sequence number, never stored or replayed. */
+export type RealtimeEphemeralEventName = ChatEphemeralEventName;
+/** Events stored per user with a sequence number and replayed on resume. */
+export type RealtimeDurableEventName = Exclude<RealtimeEventName, RealtimeEphemeralEventName>;
+
+/** Fails to compile when two areas claim the same event name. */
+type Overlap<A, B> = Extract<keyof A, keyof B>;
+const noSharedEventNames: [Overlap<ChatEvents, CallingEvents>, Overlap<ChatEvents, SmsEvents>, Overlap<CallingEvents, SmsEvents>] extends [
+  never,
+  never,
+  never,
+]
+  ? true
+  : false = true;
+void noSharedEventNames;
 
 /** The subprotocol the service selects; the only one it ever echoes back. */
 export const REALTIME_SUBPROTOCOL = 'acs.realtime.v1';
@@ -68,11 +96,13 @@ export const RealtimeCloseCode = {
 } as const;
 
 /** One event as delivered. `seq` is absent on ephemeral events. */
-export interface EventFrame {
-  type: 'event';
-  seq?: number;
-  name: string;
-  data: unknown;
+export type EventFrame = {
+  [K in RealtimeEventName]: { type: 'event'; seq?: number; name: K; data: RealtimeEvents[K] };
+}[RealtimeEventName];
+
+/** The frame of one event (the one place the name and its payload type are paired up). */
+export function eventFrame<K extends RealtimeEventName>(name: K, data: RealtimeEvents[K], seq?: number): EventFrame {
+  return (seq === undefined ? { type: 'event', name, data } : { type: 'event', seq, name, data }) as EventFrame;
 }
 
 /**

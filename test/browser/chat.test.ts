@@ -120,6 +120,19 @@ describe('ChatClient: two users in real time', () => {
     expect(message.createdOn).to.be.instanceOf(Date);
   });
 
+  it('message events carry the sequenceId the message has in the thread, an edit keeping it', async () => {
+    const { aliceThread, bobThread } = await threadWithBob('sequence ids');
+    const { id } = await aliceThread.sendMessage({ content: 'numbered' });
+    const received = await bobEvents.waitFor('chatMessageReceived', (event) => event.id === id);
+    const listed = await bobThread.getMessage(id);
+    expect(listed.sequenceId).to.match(/^\d+$/);
+    expect(received.sequenceId).to.equal(listed.sequenceId);
+    await aliceThread.updateMessage(id, { content: 'renumbered?' });
+    expect((await bobEvents.waitFor('chatMessageEdited', (event) => event.id === id)).sequenceId).to.equal(listed.sequenceId);
+    await aliceThread.deleteMessage(id);
+    expect((await bobEvents.waitFor('chatMessageDeleted', (event) => event.id === id)).sequenceId).to.equal(listed.sequenceId);
+  });
+
   it('announces edits and deletions to the other user, and reflects them in getMessage', async () => {
     const { threadId, aliceThread, bobThread } = await threadWithBob('edits');
     const { id } = await aliceThread.sendMessage({ content: 'first draft' });
