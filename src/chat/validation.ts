@@ -3,7 +3,7 @@
  * `TypeError` (wrong kind of value) or a `RangeError` (right kind, out of bounds), never a round trip.
  */
 import { isCommunicationIdentifier, type CommunicationIdentifier } from '../common/identifiers.js';
-import { CHAT_LIMITS, utf8ByteLength } from './chatProtocol.js';
+import { CHAT_LIMITS, metadataByteLength, utf8ByteLength } from './chatProtocol.js';
 import type { ChatParticipant, ChatRetentionPolicy } from './models.js';
 
 export { CHAT_LIMITS };
@@ -48,6 +48,10 @@ export function checkMetadata(metadata: unknown, name = 'metadata'): Record<stri
   }
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') throw new TypeError(`${name}.${key} must be a string.`);
+  }
+  const bytes = metadataByteLength(metadata as Record<string, string>);
+  if (bytes > CHAT_LIMITS.metadataBytes) {
+    throw new RangeError(`${name} is ${bytes} bytes as JSON (UTF-8); the limit is ${CHAT_LIMITS.metadataBytes}.`);
   }
   return metadata as Record<string, string>;
 }

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import type { ChatThreadClient } from '../../src/chat/chatThreadClient.js';
+import { CHAT_LIMITS } from '../../src/chat/validation.js';
 import { RestError } from '../../src/common/errors.js';
 import { getIdentifierRawId } from '../../src/common/identifiers.js';
 import {
@@ -396,6 +397,32 @@ describe('ChatClient: arguments are checked before any request', () => {
     const { chatThread } = await client.createChatThread({ topic: 'limits' });
     const { id } = await client.getChatThreadClient(chatThread!.id).sendMessage({ content: 'é'.repeat(14 * 1024) });
     expect(id).to.be.a('string');
+  });
+});
+
+describe('ChatClient: metadata is limited to 4 KB, as the service limits it', () => {
+  it('throws RangeError before any request for metadata over 4 KB of JSON; exactly 4 KB is taken', async () => {
+    const { endpoint } = await testService();
+    const alice = await createTestUser();
+    const { fetch, requests } = recordingFetch();
+    const client = new ChatClient(endpoint, alice.token, { fetch });
+    const thread = client.getChatThreadClient('19:00000000000000000000000000000000@thread.v2');
+    // {"k":"…"} is 8 bytes around the value.
+    const atLimit = { k: 'x'.repeat(CHAT_LIMITS.metadataBytes - 8) };
+    const overLimit = { k: 'é'.repeat((CHAT_LIMITS.metadataBytes - 8) / 2) + 'x' };
+
+    expect(await rejectionOf(client.createChatThread({ topic: 't' }, { metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.updateProperties({ metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.sendMessage({ content: 'x' }, { metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.updateMessage('1', { metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(
+      await rejectionOf(thread.addParticipants({ participants: [{ id: alice.user, metadata: overLimit }] })),
+    ).to.be.instanceOf(RangeError);
+    expect(requests).to.have.length(0);
+
+    const { chatThread } = await client.createChatThread({ topic: 'metadata' }, { metadata: atLimit });
+    const { id } = await client.getChatThreadClient(chatThread!.id).sendMessage({ content: 'x' }, { metadata: atLimit });
+    expect((await client.getChatThreadClient(chatThread!.id).getMessage(id)).metadata).to.deep.equal(atLimit);
   });
 });
 
