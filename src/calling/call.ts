@@ -9,7 +9,7 @@ import {
   getIdentifierRawId,
   serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
-import { type CallEndReason, CallEndReasons, type CallModel } from './callingProtocol.js';
+import { type CallEndReason, CallEndReasons, type CallModel, callingPath } from './callingProtocol.js';
 import { CallingError } from './callingErrors.js';
 import { LocalVideoStream } from './localVideoStream.js';
 import { CallMedia } from './media/callMedia.js';
@@ -224,7 +224,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
       if (this.#id) {
         const { body } = await this.#context.pipeline.send<CallModel | undefined>({
           method: 'POST',
-          path: `calling/calls/${encodeURIComponent(this.#id)}/:hangUp`,
+          path: callingPath('hangUp', this.#id),
           body: { forEveryone: options.forEveryone ?? false },
         });
         // The service says why it ended here: 487 when the caller cancels an unanswered call.
@@ -245,7 +245,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     const rawId = getIdentifierRawId(identifier);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
-      path: `calling/calls/${encodeURIComponent(this.#id)}/participants/:add`,
+      path: callingPath('addParticipants', this.#id),
       body: { targets: [serializeCommunicationIdentifier(identifier)] },
     });
     this.applyModel(body);
@@ -265,7 +265,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     await this.#prepare(videoStreams);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
-      path: 'calling/calls',
+      path: callingPath('startCall'),
       body: {
         targets: targets.map(serializeCommunicationIdentifier),
         ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
@@ -284,7 +284,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     await this.#prepare(videoStreams);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
-      path: `calling/calls/${encodeURIComponent(this.#id)}/:accept`,
+      path: callingPath('accept', this.#id),
       body: {
         endpointId: this.#context.endpointId,
         ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
@@ -442,7 +442,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     try {
       const { body } = await this.#context.pipeline.send<CallModel>({
         method: 'POST',
-        path: `calling/calls/${encodeURIComponent(this.#id)}/:updateMediaState`,
+        path: callingPath('updateMediaState', this.#id),
         body: state,
       });
       this.applyModel(body);

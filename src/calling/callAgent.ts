@@ -15,7 +15,7 @@ import {
 import { RealtimeChannel } from '../common/realtimeChannel.js';
 import { isCallingEndpointId } from '../common/realtimeProtocol.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
-import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents } from './callingProtocol.js';
+import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents, callingPath } from './callingProtocol.js';
 import { CallingError, DeviceAccessError } from './callingErrors.js';
 import type { DeviceManager } from './deviceManager.js';
 import { type AcceptCallOptions, IncomingCall } from './incomingCall.js';
@@ -84,7 +84,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (typeof sub !== 'string') throw TokenCredentialError.noUser();
     const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
-    const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: 'calling/config' });
+    const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: callingPath('config') });
     const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
     if (!isCallingEndpointId(channel.endpointId)) {
       throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
@@ -320,7 +320,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (incoming.callEndReason) return;
     this.#ringing.delete(incoming.id);
     incoming.end(CallEndReasons.declined);
-    await this.#pipeline.send({ method: 'POST', path: `calling/calls/${encodeURIComponent(incoming.id)}/:reject`, body: {} });
+    await this.#pipeline.send({ method: 'POST', path: callingPath('reject', incoming.id), body: {} });
   }
 
   #onIncomingMedia(connection: MediaConnection): void {

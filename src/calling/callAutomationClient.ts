@@ -8,7 +8,7 @@ import {
   serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
-import { CALLING_API_VERSION, type CallModel } from './callingProtocol.js';
+import { CALLING_API_VERSION, type CallModel, callingPath } from './callingProtocol.js';
 
 export interface CreateGroupCallOptions {
   /** The name callees see for the application. */
@@ -52,7 +52,7 @@ export class CallAutomationClient {
     }
     const { body } = await this.#pipeline.send<CallModel>({
       method: 'POST',
-      path: 'calling/automation/calls',
+      path: callingPath('automationStartCall'),
       body: {
         targets: targets.map(serializeCommunicationIdentifier),
         ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
@@ -67,7 +67,7 @@ export class CallAutomationClient {
     if (typeof callId !== 'string' || callId === '') throw new TypeError('Give the call id.');
     await this.#pipeline.send({
       method: 'POST',
-      path: `calling/automation/calls/${encodeURIComponent(callId)}/:hangUp`,
+      path: callingPath('automationHangUp', callId),
       body: { forEveryone: options.forEveryone ?? false },
       abortSignal: options.abortSignal,
     });
