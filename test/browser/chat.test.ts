@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import type { ChatThreadClient } from '../../src/chat/chatThreadClient.js';
 import { CHAT_LIMITS } from '../../src/chat/validation.js';
-import { RestError } from '../../src/common/errors.js';
+import { AbortError, RestError } from '../../src/common/errors.js';
 import { getIdentifierRawId } from '../../src/common/identifiers.js';
 import {
   ChatEventRecorder,
@@ -360,6 +360,25 @@ describe('ChatThreadClient: typing notifications are throttled', () => {
     await thread.sendMessage({ content: 'done typing' });
     expect(await thread.sendTypingNotification()).to.equal(true);
     expect(typingRequests()).to.equal(3);
+  });
+});
+
+describe('ChatThreadClient: a failed request leaves the typing throttle as it was', () => {
+  it('a typing notification that fails does not count, and a message that fails does not reset the throttle', async () => {
+    const { endpoint } = await testService();
+    const alice = await createTestUser();
+    const { chatThread } = await new ChatClient(endpoint, alice.token).createChatThread({ topic: 'typing failures' });
+    const { fetch, requests } = recordingFetch();
+    const thread = new ChatClient(endpoint, alice.token, { fetch }).getChatThreadClient(chatThread!.id);
+    const typingRequests = () => requests.filter((request) => request.url.pathname.endsWith('/typing')).length;
+    const aborted = AbortSignal.abort();
+
+    expect(await rejectionOf(thread.sendTypingNotification({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
+    expect(await thread.sendTypingNotification()).to.equal(true);
+    expect(typingRequests()).to.equal(1);
+    expect(await rejectionOf(thread.sendMessage({ content: 'never sent' }, { abortSignal: aborted }))).to.be.instanceOf(AbortError);
+    expect(await thread.sendTypingNotification()).to.equal(false);
+    expect(typingRequests()).to.equal(1);
   });
 });
 
