@@ -1,9 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { MediaConnection } from 'peerjs';
 import type { CommunicationTokenCredential } from '../common/credential.js';
-import { RestError, TokenCredentialError } from '../common/errors.js';
+import { RestError, TokenCredentialError, throwIfAborted } from '../common/errors.js';
 import { TypedEventEmitter } from '../common/events.js';
 import { HttpPipeline, type PipelineOptions } from '../common/http.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import { bearerTokenAuthPolicy } from '../common/bearerTokenAuthPolicy.js';
 import {
   type CommunicationIdentifier,
@@ -33,7 +34,7 @@ export interface CallAgentOptions {
   pipelineOptions?: PipelineOptions;
 }
 
-export interface StartCallOptions {
+export interface StartCallOptions extends OperationOptions {
   videoOptions?: VideoOptions;
   audioOptions?: AudioOptions;
   /** The number callees reached by phone see; required when calling a phone number (a number of the resource). */
@@ -178,9 +179,10 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       throw new TypeError('alternateCallerId must be a phone number identifier ({ phoneNumber: "+1..." }).');
     }
     const videoStreams = checkVideoStreams(options.videoOptions);
+    throwIfAborted(options.abortSignal);
     const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
     this.#track(call);
-    call.start(participants, videoStreams, options.alternateCallerId).catch((error: unknown) => {
+    call.start(participants, videoStreams, options.alternateCallerId, options.abortSignal).catch((error: unknown) => {
       call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
     });
     return call;
@@ -301,11 +303,12 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (this.#disposed) throw CallingError.disposed();
     if (incoming.callEndReason) throw CallingError.invalidState('accept', 'no longer ringing');
     const videoStreams = checkVideoStreams(options.videoOptions);
+    throwIfAborted(options.abortSignal);
     this.#ringing.delete(incoming.id);
     const call = new Call(this.#context(), 'Incoming', { id: incoming.id, muted: options.audioOptions?.muted ?? false });
     this.#track(call);
     try {
-      await call.accept(videoStreams);
+      await call.accept(videoStreams, options.abortSignal);
     } catch (error) {
       const elsewhere = error instanceof RestError && error.code === 'AcceptedElsewhere';
       const reason = elsewhere ? CallEndReasons.acceptedElsewhere : CallEndReasons.failed;

@@ -8,12 +8,13 @@ import {
   serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
+import type { OperationOptions } from '../common/operationOptions.js';
+import type { HangUpOptions } from './call.js';
 import { CALLING_API_VERSION, type CallModel, callingPath } from './callingProtocol.js';
 
-export interface CreateGroupCallOptions {
+export interface CreateGroupCallOptions extends OperationOptions {
   /** The name callees see for the application. */
   displayName?: string;
-  abortSignal?: AbortSignal;
 }
 
 /**
@@ -63,7 +64,7 @@ export class CallAutomationClient {
   }
 
   /** Leaves the call (it goes on while two users remain), or ends it for everyone. */
-  async hangUp(callId: string, options: { forEveryone?: boolean; abortSignal?: AbortSignal } = {}): Promise<void> {
+  async hangUp(callId: string, options: HangUpOptions = {}): Promise<void> {
     if (typeof callId !== 'string' || callId === '') throw new TypeError('Give the call id.');
     await this.#pipeline.send({
       method: 'POST',

@@ -1,12 +1,14 @@
 import { expect } from '@esm-bundle/chai';
 import { CallClient, CallClientFactory } from '../../src/calling/callClient.js';
 import { CallingError, DeviceAccessError } from '../../src/calling/callingErrors.js';
+import { AbortError } from '../../src/common/errors.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { RemoteVideoStream } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { type TestUser, callingUser, communicationUser, disposeAll, nextIncomingCall, recordEvents, untilState } from './callingHelpers.js';
+import { rejectionOf } from './helpers.js';
 import { testService } from './service.js';
 
 describe('calling API surface', () => {
@@ -195,6 +197,30 @@ describe('calling API surface', () => {
       expect(incoming.callEndReason).to.equal(undefined);
       const accepted = await incoming.accept();
       await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
+    });
+
+    it('an already aborted signal throws AbortError and changes nothing: startCall, accept, addParticipant, hangUp', async () => {
+      alice = await callingUser('Alice');
+      bob = await callingUser('Bob');
+      const aborted = AbortSignal.abort();
+      const aliceUpdates = recordEvents(alice.agent, 'callsUpdated');
+      expect(() => alice!.agent.startCall([communicationUser(bob!)], { abortSignal: aborted })).to.throw(AbortError);
+      expect(aliceUpdates).to.deep.equal([]);
+
+      const ringing = nextIncomingCall(bob.agent);
+      const call = alice.agent.startCall([communicationUser(bob)]);
+      const incoming = await ringing;
+      expect(await rejectionOf(incoming.accept({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(bob.agent.calls).to.deep.equal([]);
+      expect(incoming.callEndReason).to.equal(undefined);
+      const accepted = await incoming.accept();
+      await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
+
+      expect(await rejectionOf(call.addParticipant({} as never))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(call.addParticipant({ communicationUserId: bob.userId }, { abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(await rejectionOf(call.hangUp({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(call.state).to.equal('Connected');
+      expect(alice.agent.calls).to.deep.equal([call]);
     });
   });
 });
