@@ -171,6 +171,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
    */
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.#requireActive('share the screen');
+    if (stream !== undefined && !(stream instanceof LocalVideoStream)) throw new TypeError('Pass a LocalVideoStream, or nothing to let the browser ask.');
     if (this.#screen) return;
     let share = stream;
     if (!share) {

@@ -80,6 +80,10 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
 
   /** @internal Use `CallClient.createCallAgent()`. */
   static async create(deps: CallAgentDependencies, options: CallAgentOptions): Promise<CallAgent> {
+    // Checked before any request: a shared channel's endpoint id also names this endpoint's peer.
+    if (options.realtimeChannel && !isCallingEndpointId(options.realtimeChannel.endpointId)) {
+      throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
+    }
     const { token } = await deps.credential.getToken();
     const { sub } = decodeJwt(token);
     if (typeof sub !== 'string') throw TokenCredentialError.noUser();
@@ -87,9 +91,6 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
     const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: callingPath('config') });
     const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
-    if (!isCallingEndpointId(channel.endpointId)) {
-      throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
-    }
     const peer = new PeerEndpoint({
       endpoint: deps.endpoint,
       peerId: peerIdFor(sub, channel.endpointId),

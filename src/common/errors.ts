@@ -121,7 +121,7 @@ export type RealtimeErrorCode =
 
 /**
  * The real-time channel stopped for good: the service refused the token's scopes (4403), the
- * connection parameters (4400), handed the endpoint id to a newer connection (4409), or refused a
+ * connection parameters (4400), handed the endpoint id to a newer connection (EndpointReplaced), or refused a
  * token the credential could not replace (4401). `closeCode` is the WebSocket close code.
  */
 export class RealtimeError extends CommunicationError<RealtimeErrorCode> {

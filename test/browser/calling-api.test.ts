@@ -1,13 +1,16 @@
 import { expect } from '@esm-bundle/chai';
 import { CallClient, CallClientFactory } from '../../src/calling/callClient.js';
 import { CallingError, DeviceAccessError } from '../../src/calling/callingErrors.js';
+import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
 import { AbortError } from '../../src/common/errors.js';
+import { RealtimeChannel } from '../../src/common/realtimeChannel.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { RemoteVideoStream } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { type TestUser, callingUser, communicationUser, disposeAll, nextIncomingCall, recordEvents, untilState } from './callingHelpers.js';
+import { recordingFetch } from './chatTestHelpers.js';
 import { rejectionOf } from './helpers.js';
 import { testService } from './service.js';
 
@@ -160,6 +163,18 @@ describe('calling API surface', () => {
     afterEach(async () => {
       await disposeAll(alice, bob);
       alice = bob = undefined;
+    });
+
+    it('createCallAgent refuses a shared channel whose endpoint id cannot name a peer, before any request', async () => {
+      const { endpoint, connectionString } = await testService();
+      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip', 'chat']);
+      const { fetch, requests } = recordingFetch();
+      const channel = new RealtimeChannel(endpoint, new AzureCommunicationTokenCredential(token), { endpointId: 'tab-1' });
+      const client = new CallClient({ endpoint });
+      const error = await rejectionOf(client.createCallAgent(token, { realtimeChannel: channel, pipelineOptions: { fetch } }));
+      expect(error).to.be.instanceOf(TypeError);
+      expect(requests).to.deep.equal([]);
+      expect(channel.state).to.equal('disconnected');
     });
 
     it('startCall to a phone number without alternateCallerId throws and leaves no call behind', async () => {
