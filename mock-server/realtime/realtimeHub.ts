@@ -14,6 +14,7 @@ import {
   RealtimeCloseCode,
   type ReadyFrame,
 } from '../../src/common/realtimeProtocol.js';
+import { isChatMessageEvent } from '../../src/chat/chatProtocol.js';
 import type { TokenScope, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
@@ -221,7 +222,7 @@ export class RealtimeHub {
       // of the content (see rewriteEvents).
       const { threadId: thread, id } = (payload ?? {}) as { threadId?: unknown; id?: unknown };
       const threadId = typeof thread === 'string' ? thread : null;
-      const messageId = threadId !== null && name.startsWith('chatMessage') && typeof id === 'string' ? id : null;
+      const messageId = threadId !== null && isChatMessageEvent(name) && typeof id === 'string' ? id : null;
       const json = JSON.stringify(payload);
       const { last_seq: seq, retained_bytes: bytes } = this.#statements.nextSeq.get(userId, Buffer.byteLength(json)) as {
         last_seq: number;

@@ -150,4 +150,10 @@ export type ChatEphemeralEventName = (typeof CHAT_EPHEMERAL_EVENTS)[number];
 export type ChatDurableEventName = Exclude<ChatEventName, ChatEphemeralEventName>;
 
 /** The events about one message, whose stored copies an edit or a delete rewrites. */
-export type ChatMessageEventName = 'chatMessageReceived' | 'chatMessageEdited' | 'chatMessageDeleted';
+export const CHAT_MESSAGE_EVENTS = ['chatMessageReceived', 'chatMessageEdited', 'chatMessageDeleted'] as const satisfies readonly ChatEventName[];
+
+export type ChatMessageEventName = (typeof CHAT_MESSAGE_EVENTS)[number];
+
+export function isChatMessageEvent(name: string): name is ChatMessageEventName {
+  return (CHAT_MESSAGE_EVENTS as readonly string[]).includes(name);
+}
