@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import type { RealtimeHub } from '../../mock-server/realtime/realtimeHub.js';
 import type { ChatEvents } from '../../src/chat/chatProtocol.js';
 import { toChatEvent } from '../../src/chat/eventMappers.js';
+import { RealtimeError } from '../../src/common/errors.js';
+import { RealtimeCloseCode } from '../../src/common/realtimeProtocol.js';
 
 const someone = { rawId: '8:acs:r_1', communicationUser: { id: '8:acs:r_1' } };
 const received: ChatEvents['chatMessageReceived'] = {
@@ -44,4 +46,11 @@ test('the client maps every field the service sends, sequenceId included', () =>
   assert.equal(event.createdOn.toISOString(), received.createdOn);
   assert.deepEqual(event.sender, { kind: 'communicationUser', communicationUserId: '8:acs:r_1' });
   assert.equal(typeof publishesOnlyTheContract, 'function');
+});
+
+test('the close codes the client gives up on map to their error codes from the one close-code table', () => {
+  assert.equal(RealtimeCloseCode.EndpointReplaced, 4409);
+  assert.equal(RealtimeError.fromClose(RealtimeCloseCode.EndpointReplaced, 'replaced').code, 'EndpointReplaced');
+  assert.equal(RealtimeError.fromClose(RealtimeCloseCode.Forbidden, '').code, 'Forbidden');
+  assert.equal(RealtimeError.fromClose(4999, '').code, 'ConnectionClosed');
 });
