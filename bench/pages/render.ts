@@ -119,6 +119,7 @@ function receivedEvent(index: number): ChatMessageReceivedEvent {
   return {
     threadId: THREAD_ID,
     id,
+    sequenceId: String(MESSAGES + index + 1),
     version: id,
     type: 'text',
     createdOn: new Date(),
@@ -135,6 +136,7 @@ function editedEvent(message: ChatThreadMessage): ChatMessageEditedEvent {
   return {
     threadId: THREAD_ID,
     id: message.id,
+    sequenceId: message.sequenceId,
     version,
     type: 'text',
     createdOn: message.createdOn,

@@ -1,4 +1,5 @@
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
+import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import type { TokenScope } from '../auth/tokens.js';
 import { BodyReader, type JsonObject } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
@@ -8,7 +9,6 @@ import type { RouteSpec } from '../http/routes.js';
 import { type CallingService, MAX_CALL_PARTICIPANTS, type MediaState } from './callingService.js';
 
 const VOIP_SCOPES: readonly TokenScope[] = ['voip', 'voip.join'];
-const CALLING_ENDPOINT_ID = /^[A-Za-z0-9]{1,64}$/;
 const MEDIA_STATE_FIELDS = ['isMuted', 'isVideoOn', 'isScreenSharing', 'onHold'] as const;
 
 const CALLING = { api: 'calling', auth: 'user', scopes: VOIP_SCOPES, origins: 'any' } as const;
@@ -211,7 +211,7 @@ function readAlternateCallerId(raw: JsonObject): string | undefined {
 
 function readEndpointId(body: BodyReader): string {
   const endpointId = body.requiredString('endpointId', { maxLength: 64 });
-  if (!CALLING_ENDPOINT_ID.test(endpointId)) throw ServiceError.validation('"endpointId" must be 1-64 letters and digits.');
+  if (!isCallingEndpointId(endpointId)) throw ServiceError.validation('"endpointId" must be 1-64 letters and digits.');
   return endpointId;
 }
 

@@ -6,7 +6,8 @@ import { integerParam, nextLink, timeParam } from '../http/query.js';
 import type { RequestContext } from '../http/router.js';
 import type { RouteSpec } from '../http/routes.js';
 import type { RetentionPolicyModel } from './chatModels.js';
-import { CHAT_LIMITS, type ChatService, type ParticipantInput } from './chatService.js';
+import { CHAT_LIMITS, metadataByteLength } from '../../src/chat/chatProtocol.js';
+import { type ChatService, type ParticipantInput } from './chatService.js';
 
 /** Scopes that may use chat at all, and those that may also manage threads. */
 export const CHAT_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.join.limited'];
@@ -350,7 +351,7 @@ function readMetadata(value: unknown, field: string): Record<string, string> | u
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') throw ServiceError.validation(`"${field}.${key}" must be a string.`);
   }
-  if (Buffer.byteLength(JSON.stringify(value)) > CHAT_LIMITS.metadataBytes) {
+  if (metadataByteLength(value as Record<string, string>) > CHAT_LIMITS.metadataBytes) {
     throw ServiceError.validation(`"${field}" exceeds ${CHAT_LIMITS.metadataBytes} bytes.`);
   }
   return value as Record<string, string>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CHAT_LIMITS } from '../../src/chat/chatProtocol.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { RealtimeHub } from '../realtime/realtimeHub.js';
@@ -14,16 +15,8 @@ import {
   wireIdentifier,
 } from './chatModels.js';
 
-/** Limits as ACS documents them. */
-export const CHAT_LIMITS = {
-  participantsPerThread: 250,
-  messageContentBytes: 28 * 1024,
-  maxPageSize: 200,
-  defaultPageSize: 100,
-  topicLength: 256,
-  displayNameLength: 256,
-  metadataBytes: 4 * 1024,
-} as const;
+/** The limits are the wire contract's (src/chat/chatProtocol.ts), shared with the client. */
+export { CHAT_LIMITS };
 
 export interface ParticipantInput {
   rawId: string;

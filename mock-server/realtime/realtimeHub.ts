@@ -3,12 +3,18 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   ACCESS_TOKEN_PROTOCOL_PREFIX,
-  ENDPOINT_ID_PATTERN,
+  ENDPOINT_ID_RULE,
   type EventFrame,
+  type RealtimeDurableEventName,
+  type RealtimeEphemeralEventName,
+  type RealtimeEvents,
+  eventFrame,
+  isEndpointId,
   REALTIME_SUBPROTOCOL,
   RealtimeCloseCode,
   type ReadyFrame,
 } from '../../src/common/realtimeProtocol.js';
+import { isChatMessageEvent } from '../../src/chat/chatProtocol.js';
 import type { TokenScope, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
@@ -210,7 +216,7 @@ export class RealtimeHub {
   }
 
   /** Records a durable event for each recipient user; call inside {@link atomically}. */
-  publish(recipients: Iterable<string>, name: string, data: (userId: string) => unknown): void {
+  publish<K extends RealtimeDurableEventName>(recipients: Iterable<string>, name: K, data: (userId: string) => RealtimeEvents[K]): void {
     if (!this.#outbox) throw new Error('RealtimeHub.publish must run inside atomically().');
     const now = Date.now();
     const { retainedEventsPerUser, retainedBytesPerUser } = this.#limits;
@@ -220,7 +226,7 @@ export class RealtimeHub {
       // of the content (see rewriteEvents).
       const { threadId: thread, id } = (payload ?? {}) as { threadId?: unknown; id?: unknown };
       const threadId = typeof thread === 'string' ? thread : null;
-      const messageId = threadId !== null && name.startsWith('chatMessage') && typeof id === 'string' ? id : null;
+      const messageId = threadId !== null && isChatMessageEvent(name) && typeof id === 'string' ? id : null;
       const json = JSON.stringify(payload);
       const { last_seq: seq, retained_bytes: bytes } = this.#statements.nextSeq.get(userId, Buffer.byteLength(json)) as {
         last_seq: number;
@@ -230,7 +236,7 @@ export class RealtimeHub {
       let retainedBytes = bytes;
       if (seq > retainedEventsPerUser && seq % 100 === 0) retainedBytes -= this.#pruneThrough(userId, seq - retainedEventsPerUser);
       if (retainedBytes > retainedBytesPerUser) this.#pruneBytes(userId, retainedBytes - retainedBytesPerUser, seq);
-      this.#outbox.push({ userId, frame: { type: 'event', seq, name, data: payload } });
+      this.#outbox.push({ userId, frame: eventFrame(name, payload, seq) });
     }
   }
 
@@ -266,13 +272,13 @@ export class RealtimeHub {
   rewriteEvents(
     threadId: string,
     messageId: string | undefined,
-    rewrite: (name: string, data: Record<string, unknown>) => Record<string, unknown> | undefined,
+    rewrite: (name: RealtimeDurableEventName, data: Record<string, unknown>) => Record<string, unknown> | undefined,
   ): void {
     if (!this.#outbox) throw new Error('RealtimeHub.rewriteEvents must run inside atomically().');
     this.#redacted = true;
     const rows = (
       messageId === undefined ? this.#statements.eventsOfThread.all(threadId) : this.#statements.eventsOfMessage.all(threadId, messageId)
-    ) as { user_id: string; seq: number; name: string; data: string }[];
+    ) as { user_id: string; seq: number; name: RealtimeDurableEventName; data: string }[];
     for (const row of rows) {
       const next = rewrite(row.name, JSON.parse(row.data) as Record<string, unknown>);
       if (next === undefined) continue;
@@ -284,10 +290,14 @@ export class RealtimeHub {
   }
 
   /** Sends an event that is not stored or replayed (typing indicators), now, to connected endpoints. */
-  sendEphemeral(recipients: Iterable<string>, name: string, data: (userId: string) => unknown): void {
+  sendEphemeral<K extends RealtimeEphemeralEventName>(
+    recipients: Iterable<string>,
+    name: K,
+    data: (userId: string) => RealtimeEvents[K],
+  ): void {
     for (const userId of new Set(recipients)) {
       if (!this.#connections.has(userId)) continue;
-      this.#deliver(userId, { type: 'event', name, data: data(userId) });
+      this.#deliver(userId, eventFrame(name, data(userId)));
     }
   }
 
@@ -402,9 +412,7 @@ export class RealtimeHub {
     if (!token) throw ServiceError.unauthorized('An access token is required (Sec-WebSocket-Protocol "access_token.<base64url>").', 'MissingToken');
     const verified = await this.#tokens.verify(token, CHANNEL_SCOPES);
     const endpointId = url.searchParams.get('endpointId') ?? '';
-    if (!ENDPOINT_ID_PATTERN.test(endpointId)) {
-      throw ServiceError.badRequest('endpointId must be 1-64 letters, digits, "-" or "_".');
-    }
+    if (!isEndpointId(endpointId)) throw ServiceError.badRequest(ENDPOINT_ID_RULE);
     const lastSeqText = url.searchParams.get('lastSeq');
     let lastSeq: number | undefined;
     if (lastSeqText !== null) {
@@ -461,7 +469,7 @@ export class RealtimeHub {
     for (const other of replaced) {
       set.delete(other);
       other.replaying = false; // no more replay pages for a socket on its way out
-      this.#closeAndDrop(other.ws, 4409, 'replaced by a newer connection of this endpoint');
+      this.#closeAndDrop(other.ws, RealtimeCloseCode.EndpointReplaced, 'replaced by a newer connection of this endpoint');
     }
     set.add(connection);
 

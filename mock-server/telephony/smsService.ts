@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isE164PhoneNumber } from '../../src/common/identifiers.js';
+import type { SmsDeliveryStatus } from '../../src/sms/smsProtocol.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { RealtimeHub } from '../realtime/realtimeHub.js';
@@ -18,7 +19,7 @@ export interface SmsSendResult {
   errorMessage?: string;
 }
 
-export type DeliveryStatus = 'Delivered' | 'Failed';
+export type DeliveryStatus = SmsDeliveryStatus;
 
 /**
  * SMS over the simulated network: a message to a number of this resource that is assigned to a

@@ -1,15 +1,17 @@
 import type { MediaConnection } from 'peerjs';
-import { RestError } from '../common/errors.js';
+import { RestError, throwIfAborted } from '../common/errors.js';
 import { TypedEventEmitter } from '../common/events.js';
 import type { HttpPipeline } from '../common/http.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import {
   type CommunicationIdentifier,
   type PhoneNumberIdentifier,
   deserializeCommunicationIdentifier,
   getIdentifierRawId,
+  isCommunicationIdentifier,
   serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
-import { type CallEndReason, CallEndReasons, type CallModel } from './callingProtocol.js';
+import { type CallEndReason, CallEndReasons, type CallModel, callingPath } from './callingProtocol.js';
 import { CallingError } from './callingErrors.js';
 import { LocalVideoStream } from './localVideoStream.js';
 import { CallMedia } from './media/callMedia.js';
@@ -41,12 +43,15 @@ export interface VideoOptions {
   localVideoStreams?: LocalVideoStream[];
 }
 
+/** Options of {@link Call.addParticipant}. */
+export type AddParticipantOptions = OperationOptions;
+
 export interface AudioOptions {
   /** Join muted. */
   muted?: boolean;
 }
 
-export interface HangUpOptions {
+export interface HangUpOptions extends OperationOptions {
   /** End the call for everyone, not just leave it. */
   forEveryone?: boolean;
 }
@@ -166,6 +171,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
    */
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.#requireActive('share the screen');
+    if (stream !== undefined && !(stream instanceof LocalVideoStream)) throw new TypeError('Pass a LocalVideoStream, or nothing to let the browser ask.');
     if (this.#screen) return;
     let share = stream;
     if (!share) {
@@ -218,14 +224,16 @@ export class Call extends TypedEventEmitter<CallEvents> {
 
   async hangUp(options: HangUpOptions = {}): Promise<void> {
     if (this.#state === 'Disconnected' || this.#state === 'Disconnecting') return;
+    throwIfAborted(options.abortSignal);
     this.#setState('Disconnecting');
     let reason: CallEndReason = CallEndReasons.normal;
     try {
       if (this.#id) {
         const { body } = await this.#context.pipeline.send<CallModel | undefined>({
           method: 'POST',
-          path: `calling/calls/${encodeURIComponent(this.#id)}/:hangUp`,
+          path: callingPath('hangUp', this.#id),
           body: { forEveryone: options.forEveryone ?? false },
+          abortSignal: options.abortSignal,
         });
         // The service says why it ended here: 487 when the caller cancels an unanswered call.
         const own = body && ownParticipant(body, this.#context.ownRawId);
@@ -240,13 +248,16 @@ export class Call extends TypedEventEmitter<CallEvents> {
   }
 
   /** Invites someone into the call; they appear in `remoteParticipants`, ringing. */
-  async addParticipant(identifier: CommunicationIdentifier): Promise<RemoteParticipant> {
+  async addParticipant(identifier: CommunicationIdentifier, options: AddParticipantOptions = {}): Promise<RemoteParticipant> {
     this.#requireActive('add a participant');
+    if (!isCommunicationIdentifier(identifier)) throw new TypeError('Pass the identifier of the participant to add.');
+    throwIfAborted(options.abortSignal);
     const rawId = getIdentifierRawId(identifier);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
-      path: `calling/calls/${encodeURIComponent(this.#id)}/participants/:add`,
+      path: callingPath('addParticipants', this.#id),
       body: { targets: [serializeCommunicationIdentifier(identifier)] },
+      abortSignal: options.abortSignal,
     });
     this.applyModel(body);
     const participant = this.#participants.get(rawId);
@@ -261,11 +272,12 @@ export class Call extends TypedEventEmitter<CallEvents> {
     targets: CommunicationIdentifier[],
     videoStreams: LocalVideoStream[],
     alternateCallerId?: PhoneNumberIdentifier,
+    abortSignal?: AbortSignal,
   ): Promise<void> {
     await this.#prepare(videoStreams);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
-      path: 'calling/calls',
+      path: callingPath('startCall'),
       body: {
         targets: targets.map(serializeCommunicationIdentifier),
         ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
@@ -274,23 +286,25 @@ export class Call extends TypedEventEmitter<CallEvents> {
         isMuted: this.#muted,
         isVideoOn: videoStreams.length > 0,
       },
+      abortSignal,
     });
     this.#setId(body.id);
     this.applyModel(body);
   }
 
   /** @internal Accepts an incoming call at the service. */
-  async accept(videoStreams: LocalVideoStream[]): Promise<void> {
+  async accept(videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
     await this.#prepare(videoStreams);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
-      path: `calling/calls/${encodeURIComponent(this.#id)}/:accept`,
+      path: callingPath('accept', this.#id),
       body: {
         endpointId: this.#context.endpointId,
         ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
         isMuted: this.#muted,
         isVideoOn: videoStreams.length > 0,
       },
+      abortSignal,
     });
     this.applyModel(body);
   }
@@ -442,7 +456,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     try {
       const { body } = await this.#context.pipeline.send<CallModel>({
         method: 'POST',
-        path: `calling/calls/${encodeURIComponent(this.#id)}/:updateMediaState`,
+        path: callingPath('updateMediaState', this.#id),
         body: state,
       });
       this.applyModel(body);

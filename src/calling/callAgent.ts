@@ -1,9 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { MediaConnection } from 'peerjs';
 import type { CommunicationTokenCredential } from '../common/credential.js';
-import { RestError } from '../common/errors.js';
+import { RestError, TokenCredentialError, throwIfAborted } from '../common/errors.js';
 import { TypedEventEmitter } from '../common/events.js';
 import { HttpPipeline, type PipelineOptions } from '../common/http.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import { bearerTokenAuthPolicy } from '../common/bearerTokenAuthPolicy.js';
 import {
   type CommunicationIdentifier,
@@ -13,11 +14,13 @@ import {
   isPhoneNumberIdentifier,
 } from '../common/identifiers.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
+import { isCallingEndpointId } from '../common/realtimeProtocol.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
-import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents } from './callingProtocol.js';
-import { CallingError } from './callingErrors.js';
+import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents, callingPath } from './callingProtocol.js';
+import { CallingError, DeviceAccessError } from './callingErrors.js';
 import type { DeviceManager } from './deviceManager.js';
 import { type AcceptCallOptions, IncomingCall } from './incomingCall.js';
+import { LocalVideoStream } from './localVideoStream.js';
 import { PeerEndpoint } from './media/peerEndpoint.js';
 import { peerIdFor } from './peerIds.js';
 import type { AudioOutput } from './remoteParticipant.js';
@@ -31,7 +34,7 @@ export interface CallAgentOptions {
   pipelineOptions?: PipelineOptions;
 }
 
-export interface StartCallOptions {
+export interface StartCallOptions extends OperationOptions {
   videoOptions?: VideoOptions;
   audioOptions?: AudioOptions;
   /** The number callees reached by phone see; required when calling a phone number (a number of the resource). */
@@ -77,16 +80,17 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
 
   /** @internal Use `CallClient.createCallAgent()`. */
   static async create(deps: CallAgentDependencies, options: CallAgentOptions): Promise<CallAgent> {
-    const { token } = await deps.credential.getToken();
-    const { sub } = decodeJwt(token);
-    if (typeof sub !== 'string') throw new CallingError('InvalidToken', 'The access token names no user.');
-    const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
-    // Also proves the token can call: a chat-only token is refused here, before anything connects.
-    const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: 'calling/config' });
-    const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
-    if (!/^[A-Za-z0-9]{1,64}$/.test(channel.endpointId)) {
+    // Checked before any request: a shared channel's endpoint id also names this endpoint's peer.
+    if (options.realtimeChannel && !isCallingEndpointId(options.realtimeChannel.endpointId)) {
       throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
     }
+    const { token } = await deps.credential.getToken();
+    const { sub } = decodeJwt(token);
+    if (typeof sub !== 'string') throw TokenCredentialError.noUser();
+    const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
+    // Also proves the token can call: a chat-only token is refused here, before anything connects.
+    const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: callingPath('config') });
+    const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
     const peer = new PeerEndpoint({
       endpoint: deps.endpoint,
       peerId: peerIdFor(sub, channel.endpointId),
@@ -121,7 +125,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     this.#peer = peer;
     this.#userRawId = userRawId;
     const on = <K extends keyof CallingEvents>(name: K, handle: (data: CallingEvents[K]) => void) =>
-      this.#unsubscribers.push(channel.subscribe(name, (data) => handle(data as CallingEvents[K])));
+      this.#unsubscribers.push(channel.subscribe(name, handle));
     on('callIncoming', ({ call, callerDisplayName }) => this.#onIncoming(call, callerDisplayName));
     on('callUpdated', ({ call }) => this.#onCallModel(call));
     on('callEnded', ({ call }) => this.#onCallModel(call));
@@ -166,8 +170,8 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (participants.some((p) => getIdentifierRawId(p) === this.#userRawId)) {
       throw new TypeError('A user cannot call themselves.');
     }
-    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
-    this.#track(call);
+    // Every check before the call exists: a startCall that throws leaves no call behind (none
+    // announced in callsUpdated, none stuck in Connecting).
     const callsPhone = participants.some(isPhoneNumberIdentifier);
     if (callsPhone && !options.alternateCallerId) {
       throw new TypeError('Calling a phone number needs options.alternateCallerId: a phone number of the resource.');
@@ -175,7 +179,11 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (options.alternateCallerId && !isPhoneNumberIdentifier(options.alternateCallerId)) {
       throw new TypeError('alternateCallerId must be a phone number identifier ({ phoneNumber: "+1..." }).');
     }
-    call.start(participants, options.videoOptions?.localVideoStreams ?? [], options.alternateCallerId).catch((error: unknown) => {
+    const videoStreams = checkVideoStreams(options.videoOptions);
+    throwIfAborted(options.abortSignal);
+    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
+    this.#track(call);
+    call.start(participants, videoStreams, options.alternateCallerId, options.abortSignal).catch((error: unknown) => {
       call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
     });
     return call;
@@ -228,7 +236,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       endpointId: this.#channel.endpointId,
       displayName: this.displayName,
       output: this.#deps.output,
-      openMicrophone: () => this.#deps.deviceManager.openMicrophone(),
+      openMicrophone: () => this.#openMicrophone(),
       claimPendingMedia: (callId, accept) => this.#claimPendingMedia(callId, accept),
       ended: (call) => {
         if (this.#calls.get(call.id) === call) {
@@ -295,11 +303,13 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   async #accept(incoming: IncomingCall, options: AcceptCallOptions): Promise<Call> {
     if (this.#disposed) throw CallingError.disposed();
     if (incoming.callEndReason) throw CallingError.invalidState('accept', 'no longer ringing');
+    const videoStreams = checkVideoStreams(options.videoOptions);
+    throwIfAborted(options.abortSignal);
     this.#ringing.delete(incoming.id);
     const call = new Call(this.#context(), 'Incoming', { id: incoming.id, muted: options.audioOptions?.muted ?? false });
     this.#track(call);
     try {
-      await call.accept(options.videoOptions?.localVideoStreams ?? []);
+      await call.accept(videoStreams, options.abortSignal);
     } catch (error) {
       const elsewhere = error instanceof RestError && error.code === 'AcceptedElsewhere';
       const reason = elsewhere ? CallEndReasons.acceptedElsewhere : CallEndReasons.failed;
@@ -314,7 +324,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (incoming.callEndReason) return;
     this.#ringing.delete(incoming.id);
     incoming.end(CallEndReasons.declined);
-    await this.#pipeline.send({ method: 'POST', path: `calling/calls/${encodeURIComponent(incoming.id)}/:reject`, body: {} });
+    await this.#pipeline.send({ method: 'POST', path: callingPath('reject', incoming.id), body: {} });
   }
 
   #onIncomingMedia(connection: MediaConnection): void {
@@ -351,10 +361,32 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     else this.#pendingMedia.delete(callId);
   }
 
+  /**
+   * The microphone for a call, or `undefined` when it cannot be had (refused, missing, in use): a
+   * call goes on without one, sending silence, as ACS calls do. Other failures are not swallowed.
+   */
+  async #openMicrophone(): Promise<MediaStreamTrack | undefined> {
+    try {
+      return await this.#deps.deviceManager.openMicrophone();
+    } catch (error) {
+      if (error instanceof DeviceAccessError) return undefined;
+      throw error;
+    }
+  }
+
   async #switchMicrophones(): Promise<void> {
     for (const call of this.#calls.values()) {
-      const track = await this.#deps.deviceManager.openMicrophone();
+      const track = await this.#openMicrophone();
       await call.switchMicrophone(track);
     }
   }
+}
+
+/** The streams of `videoOptions`, checked: a list of LocalVideoStreams (or none). */
+function checkVideoStreams(videoOptions: VideoOptions | undefined): LocalVideoStream[] {
+  const streams: unknown = videoOptions?.localVideoStreams ?? [];
+  if (!Array.isArray(streams) || !streams.every((stream) => stream instanceof LocalVideoStream)) {
+    throw new TypeError('videoOptions.localVideoStreams must be an array of LocalVideoStreams.');
+  }
+  return streams as LocalVideoStream[];
 }

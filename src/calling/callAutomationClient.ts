@@ -8,12 +8,13 @@ import {
   serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
-import { CALLING_API_VERSION, type CallModel } from './callingProtocol.js';
+import type { OperationOptions } from '../common/operationOptions.js';
+import type { HangUpOptions } from './call.js';
+import { CALLING_API_VERSION, type CallModel, callingPath } from './callingProtocol.js';
 
-export interface CreateGroupCallOptions {
+export interface CreateGroupCallOptions extends OperationOptions {
   /** The name callees see for the application. */
   displayName?: string;
-  abortSignal?: AbortSignal;
 }
 
 /**
@@ -52,7 +53,7 @@ export class CallAutomationClient {
     }
     const { body } = await this.#pipeline.send<CallModel>({
       method: 'POST',
-      path: 'calling/automation/calls',
+      path: callingPath('automationStartCall'),
       body: {
         targets: targets.map(serializeCommunicationIdentifier),
         ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
@@ -63,11 +64,11 @@ export class CallAutomationClient {
   }
 
   /** Leaves the call (it goes on while two users remain), or ends it for everyone. */
-  async hangUp(callId: string, options: { forEveryone?: boolean; abortSignal?: AbortSignal } = {}): Promise<void> {
+  async hangUp(callId: string, options: HangUpOptions = {}): Promise<void> {
     if (typeof callId !== 'string' || callId === '') throw new TypeError('Give the call id.');
     await this.#pipeline.send({
       method: 'POST',
-      path: `calling/automation/calls/${encodeURIComponent(callId)}/:hangUp`,
+      path: callingPath('automationHangUp', callId),
       body: { forEveryone: options.forEveryone ?? false },
       abortSignal: options.abortSignal,
     });

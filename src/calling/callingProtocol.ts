@@ -9,6 +9,43 @@ import type { SerializedCommunicationIdentifier } from '../common/identifiers.js
 /** The calling api-version our clients send (the supported list is in common/apiVersions.ts). */
 export const CALLING_API_VERSION = API_VERSIONS.calling.current;
 
+/**
+ * The calling control routes, as the service's router templates spell them (`{callId}` is a path
+ * parameter). The service registers exactly these (a test holds it to that); clients build their
+ * request paths from them with {@link callingPath}, never by hand.
+ */
+export const CALLING_ROUTES = {
+  config: { method: 'GET', template: '/calling/config' },
+  startCall: { method: 'POST', template: '/calling/calls' },
+  getCall: { method: 'GET', template: '/calling/calls/{callId}' },
+  accept: { method: 'POST', template: '/calling/calls/{callId}/:accept' },
+  reject: { method: 'POST', template: '/calling/calls/{callId}/:reject' },
+  hangUp: { method: 'POST', template: '/calling/calls/{callId}/:hangUp' },
+  addParticipants: { method: 'POST', template: '/calling/calls/{callId}/participants/:add' },
+  updateMediaState: { method: 'POST', template: '/calling/calls/{callId}/:updateMediaState' },
+  history: { method: 'GET', template: '/calling/history' },
+  automationStartCall: { method: 'POST', template: '/calling/automation/calls' },
+  automationHangUp: { method: 'POST', template: '/calling/automation/calls/{callId}/:hangUp' },
+} as const satisfies Record<string, { method: 'GET' | 'POST'; template: `/calling/${string}` }>;
+
+export type CallingRouteName = keyof typeof CALLING_ROUTES;
+/** The routes about one call: their paths need its id. */
+export type CallingCallRouteName = {
+  [K in CallingRouteName]: (typeof CALLING_ROUTES)[K]['template'] extends `${string}{callId}${string}` ? K : never;
+}[CallingRouteName];
+
+/**
+ * The request path of a calling route, relative to the service's endpoint (no leading slash), with
+ * the call id encoded into it. Routes about a call take its id; the others take none.
+ */
+export function callingPath(route: Exclude<CallingRouteName, CallingCallRouteName>): string;
+export function callingPath(route: CallingCallRouteName, callId: string): string;
+export function callingPath(route: CallingRouteName, callId?: string): string {
+  const { template } = CALLING_ROUTES[route];
+  const path = template.includes('{callId}') ? template.replace('{callId}', encodeURIComponent(callId ?? '')) : template;
+  return path.slice(1);
+}
+
 export type RemoteParticipantState = 'Idle' | 'Connecting' | 'Ringing' | 'Connected' | 'Hold' | 'Disconnected';
 export type ServerCallState = 'Ringing' | 'Connected' | 'Ended';
 

@@ -1,5 +1,5 @@
 import { TypedEventEmitter } from '../common/events.js';
-import { CallingError } from './callingErrors.js';
+import { CallingError, DeviceAccessError } from './callingErrors.js';
 import type { AudioDeviceInfo, VideoDeviceInfo } from './deviceInfo.js';
 
 export type DeviceManagerEvents = {
@@ -100,20 +100,24 @@ export class DeviceManager extends TypedEventEmitter<DeviceManagerEvents> {
   }
 
   /**
-   * @internal Opens the selected microphone (or the default one); `undefined` when there is none or
-   * permission is refused: the call goes on, sending silence.
+   * @internal Opens the selected microphone (or the default one). Fails with a
+   * {@link DeviceAccessError} whose `code` says why (`PermissionDenied`, `DeviceNotFound`,
+   * `DeviceInUse`, `DeviceUnavailable`); a call that gets one goes on, sending silence.
    */
-  async openMicrophone(): Promise<MediaStreamTrack | undefined> {
+  async openMicrophone(): Promise<MediaStreamTrack> {
     const deviceId = this.#selectedMicrophone?.id;
+    let stream: MediaStream;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({
+      stream = await navigator.mediaDevices.getUserMedia({
         audio: deviceId ? { deviceId: { exact: deviceId } } : true,
         video: false,
       });
-      return stream.getAudioTracks()[0];
-    } catch {
-      return undefined;
+    } catch (cause) {
+      throw DeviceAccessError.from('microphone', cause);
     }
+    const track = stream.getAudioTracks()[0];
+    if (!track) throw new DeviceAccessError('DeviceNotFound', 'microphone', 'The browser gave no microphone track.');
+    return track;
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import { TypedEventEmitter } from '../common/events.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import { type CommunicationIdentifierKind, deserializeCommunicationIdentifier } from '../common/identifiers.js';
 import type { AudioOptions, Call, VideoOptions } from './call.js';
 import type { CallEndReason, CallModel } from './callingProtocol.js';
@@ -8,7 +9,7 @@ export interface CallerInfo {
   displayName?: string;
 }
 
-export interface AcceptCallOptions {
+export interface AcceptCallOptions extends OperationOptions {
   videoOptions?: VideoOptions;
   audioOptions?: AudioOptions;
 }

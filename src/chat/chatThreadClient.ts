@@ -127,14 +127,15 @@ export class ChatThreadClient {
       type,
       metadata: checkMetadata(options.metadata),
     };
-    // A message ends the typing: the next keystroke may announce typing again at once, as in ACS.
-    this.#lastTypingRequestAt = undefined;
     const { body: result } = await this.#pipeline.send<SendChatMessageResult>({
       method: 'POST',
       path: threadPath(this.threadId, 'messages'),
       body,
       abortSignal: options.abortSignal,
     });
+    // A message ends the typing: the next keystroke may announce typing again at once, as in ACS.
+    // Only a message that was sent: one that failed ended nothing.
+    this.#lastTypingRequestAt = undefined;
     return { id: result.id };
   }
 
@@ -234,13 +235,21 @@ export class ChatThreadClient {
     if (this.#lastTypingRequestAt !== undefined && now - this.#lastTypingRequestAt < TYPING_NOTIFICATION_INTERVAL_MS) {
       return false;
     }
+    // Claimed before the request, so concurrent calls send one notification; given back if the
+    // request fails, so a notification that never went out does not silence the next 8 s.
+    const previous = this.#lastTypingRequestAt;
     this.#lastTypingRequestAt = now;
-    await this.#pipeline.send({
-      method: 'POST',
-      path: threadPath(this.threadId, 'typing'),
-      body: senderDisplayName === undefined ? {} : { senderDisplayName },
-      abortSignal: options.abortSignal,
-    });
+    try {
+      await this.#pipeline.send({
+        method: 'POST',
+        path: threadPath(this.threadId, 'typing'),
+        body: senderDisplayName === undefined ? {} : { senderDisplayName },
+        abortSignal: options.abortSignal,
+      });
+    } catch (error) {
+      if (this.#lastTypingRequestAt === now) this.#lastTypingRequestAt = previous;
+      throw error;
+    }
     return true;
   }
 

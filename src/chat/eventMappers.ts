@@ -2,51 +2,11 @@
  * Maps the chat events the real-time channel carries (wire data: identifier models, ISO date
  * strings) to the payloads the chat client emits.
  */
-import type { SerializedCommunicationIdentifier } from '../common/identifiers.js';
-import type {
-  ChatClientEvents,
-  ChatMessageDeletedEvent,
-  ChatMessageEditedEvent,
-  ChatMessageReceivedEvent,
-  ChatThreadCreatedEvent,
-  ChatThreadDeletedEvent,
-  ChatThreadPropertiesUpdatedEvent,
-  ParticipantsAddedEvent,
-  ParticipantsRemovedEvent,
-  ReadReceiptReceivedEvent,
-  SignalingChatParticipant,
-  SignalingChatThreadProperties,
-  TypingIndicatorReceivedEvent,
-} from './events.js';
-import { type ChatParticipantModel, toIdentifier } from './mappers.js';
+import type { ChatEventModel, ChatEventName, ChatEvents, ChatMessageEventModel } from './chatProtocol.js';
+import type { ChatClientEvents, SignalingChatParticipant } from './events.js';
+import { toIdentifier } from './mappers.js';
 import type { ChatRetentionPolicy } from './models.js';
-
-type Identifier = SerializedCommunicationIdentifier;
-
-interface ChatEventModel {
-  threadId: string;
-  sender: Identifier;
-  senderDisplayName?: string;
-  recipient: Identifier;
-}
-
-interface MessageEventModel extends ChatEventModel {
-  id: string;
-  createdOn: string;
-  version: string;
-  type: string;
-  message?: string;
-  metadata?: Record<string, string>;
-  editedOn?: string;
-  deletedOn?: string;
-}
-
-interface ThreadEventModel {
-  threadId: string;
-  version: string;
-  properties?: Partial<SignalingChatThreadProperties>;
-  retentionPolicy?: ChatRetentionPolicy | null;
-}
+import type { ChatParticipantModel, RetentionPolicyModel } from './wireModels.js';
 
 function participant(model: ChatParticipantModel): SignalingChatParticipant {
   const mapped: SignalingChatParticipant = {
@@ -62,101 +22,86 @@ function base(model: ChatEventModel) {
   return {
     threadId: model.threadId,
     sender: toIdentifier(model.sender),
-    senderDisplayName: model.senderDisplayName ?? '',
+    senderDisplayName: model.senderDisplayName,
     recipient: toIdentifier(model.recipient),
   };
 }
 
-function messageBase(model: MessageEventModel) {
-  return { ...base(model), id: model.id, createdOn: new Date(model.createdOn), version: model.version, type: model.type };
+function messageBase(model: ChatMessageEventModel) {
+  return {
+    ...base(model),
+    id: model.id,
+    sequenceId: model.sequenceId,
+    createdOn: new Date(model.createdOn),
+    version: model.version,
+    type: model.type,
+  };
 }
 
-function properties(model: ThreadEventModel): SignalingChatThreadProperties {
-  return { topic: model.properties?.topic ?? '', metadata: model.properties?.metadata ?? {} };
-}
-
-function withRetention<T extends object>(event: T, model: ThreadEventModel): T & { retentionPolicy?: ChatRetentionPolicy } {
+function withRetention<T extends object>(
+  event: T,
+  model: { retentionPolicy?: RetentionPolicyModel },
+): T & { retentionPolicy?: ChatRetentionPolicy } {
   return model.retentionPolicy ? { ...event, retentionPolicy: model.retentionPolicy } : event;
 }
 
-const mappers: { [K in keyof ChatClientEvents]?: (data: never) => ChatClientEvents[K] } = {
-  chatMessageReceived: (model: MessageEventModel): ChatMessageReceivedEvent => ({
+/**
+ * One mapper per chat event of the wire contract: the mapped type makes a missing event, or a
+ * wire field read that the service does not send, a compile error.
+ */
+const mappers: { [K in ChatEventName]: (model: ChatEvents[K]) => ChatClientEvents[K] } = {
+  chatMessageReceived: (model) => ({ ...messageBase(model), message: model.message, metadata: model.metadata }),
+  chatMessageEdited: (model) => ({
     ...messageBase(model),
-    message: model.message ?? '',
-    metadata: model.metadata ?? {},
+    message: model.message,
+    metadata: model.metadata,
+    editedOn: new Date(model.editedOn),
   }),
-  chatMessageEdited: (model: MessageEventModel): ChatMessageEditedEvent => ({
-    ...messageBase(model),
-    message: model.message ?? '',
-    metadata: model.metadata ?? {},
-    editedOn: new Date(model.editedOn ?? model.createdOn),
-  }),
-  chatMessageDeleted: (model: MessageEventModel): ChatMessageDeletedEvent => ({
-    ...messageBase(model),
-    deletedOn: new Date(model.deletedOn ?? model.createdOn),
-  }),
-  typingIndicatorReceived: (model: ChatEventModel & { version: string; receivedOn: string }): TypingIndicatorReceivedEvent => ({
-    ...base(model),
-    version: model.version,
-    receivedOn: new Date(model.receivedOn),
-  }),
-  readReceiptReceived: (model: ChatEventModel & { chatMessageId: string; readOn: string }): ReadReceiptReceivedEvent => ({
-    ...base(model),
-    chatMessageId: model.chatMessageId,
-    readOn: new Date(model.readOn),
-  }),
-  chatThreadCreated: (
-    model: ThreadEventModel & { createdOn: string; participants?: ChatParticipantModel[]; createdBy: ChatParticipantModel },
-  ): ChatThreadCreatedEvent =>
+  chatMessageDeleted: (model) => ({ ...messageBase(model), deletedOn: new Date(model.deletedOn) }),
+  typingIndicatorReceived: (model) => ({ ...base(model), version: model.version, receivedOn: new Date(model.receivedOn) }),
+  readReceiptReceived: (model) => ({ ...base(model), chatMessageId: model.chatMessageId, readOn: new Date(model.readOn) }),
+  chatThreadCreated: (model) =>
     withRetention(
       {
         threadId: model.threadId,
         version: model.version,
         createdOn: new Date(model.createdOn),
-        properties: properties(model),
-        participants: (model.participants ?? []).map(participant),
+        properties: { ...model.properties },
+        participants: model.participants.map(participant),
         createdBy: participant(model.createdBy),
       },
       model,
     ),
-  chatThreadPropertiesUpdated: (
-    model: ThreadEventModel & { updatedOn: string; updatedBy: ChatParticipantModel },
-  ): ChatThreadPropertiesUpdatedEvent =>
+  chatThreadPropertiesUpdated: (model) =>
     withRetention(
       {
         threadId: model.threadId,
         version: model.version,
-        properties: properties(model),
+        properties: { ...model.properties },
         updatedOn: new Date(model.updatedOn),
         updatedBy: participant(model.updatedBy),
       },
       model,
     ),
-  chatThreadDeleted: (
-    model: ThreadEventModel & { deletedOn: string; deletedBy: ChatParticipantModel; reason?: string },
-  ): ChatThreadDeletedEvent => ({
+  chatThreadDeleted: (model) => ({
     threadId: model.threadId,
     version: model.version,
     deletedOn: new Date(model.deletedOn),
     deletedBy: participant(model.deletedBy),
-    reason: model.reason ?? '',
+    reason: model.reason,
   }),
-  participantsAdded: (
-    model: ThreadEventModel & { addedOn: string; participantsAdded?: ChatParticipantModel[]; addedBy: ChatParticipantModel },
-  ): ParticipantsAddedEvent => ({
+  participantsAdded: (model) => ({
     threadId: model.threadId,
     version: model.version,
     addedOn: new Date(model.addedOn),
-    participantsAdded: (model.participantsAdded ?? []).map(participant),
+    participantsAdded: model.participantsAdded.map(participant),
     addedBy: participant(model.addedBy),
   }),
-  participantsRemoved: (
-    model: ThreadEventModel & { removedOn: string; participantsRemoved?: ChatParticipantModel[]; removedBy: ChatParticipantModel },
-  ): ParticipantsRemovedEvent => ({
+  participantsRemoved: (model) => ({
     threadId: model.threadId,
     version: model.version,
     removedOn: new Date(model.removedOn),
-    participantsRemoved: (model.participantsRemoved ?? []).map(participant),
+    participantsRemoved: model.participantsRemoved.map(participant),
     removedBy: participant(model.removedBy),
   }),
 };
@@ -164,14 +109,12 @@ const mappers: { [K in keyof ChatClientEvents]?: (data: never) => ChatClientEven
 /** The chat events the real-time channel carries, by name. */
 export const CHAT_EVENT_NAMES = Object.keys(mappers) as ChatSignalingEventName[];
 
-export type ChatSignalingEventName = Exclude<
-  keyof ChatClientEvents,
-  'realTimeNotificationConnected' | 'realTimeNotificationDisconnected'
->;
+/** The client events that come from the channel: exactly the wire contract's chat events. */
+export type ChatSignalingEventName = ChatEventName;
 
 /** Maps one event's wire data to its payload. Throws `TypeError` on data that is no such event. */
-export function toChatEvent<K extends ChatSignalingEventName>(name: K, data: unknown): ChatClientEvents[K] {
-  const map = mappers[name] as ((data: unknown) => ChatClientEvents[K]) | undefined;
+export function toChatEvent<K extends ChatSignalingEventName>(name: K, data: ChatEvents[K]): ChatClientEvents[K] {
+  const map = mappers[name] as ((data: ChatEvents[K]) => ChatClientEvents[K]) | undefined;
   if (!map) throw new TypeError(`${name} is not a chat event.`);
   if (typeof data !== 'object' || data === null) throw new TypeError(`The ${name} event carries no data.`);
   return map(data);

@@ -29,6 +29,11 @@ export interface BaseChatEvent {
 
 export interface BaseChatMessageEvent extends BaseChatEvent {
   id: string;
+  /**
+   * The message's place in the thread, as `ChatMessage.sequenceId` has it (an edit keeps it). Not
+   * in the ACS signaling events; carried here so an event's copy of a message is a whole message.
+   */
+  sequenceId: string;
   createdOn: Date;
   version: string;
   /** `text` or `html`. */

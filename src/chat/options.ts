@@ -1,12 +1,11 @@
 /** Options of the chat clients and their operations, named as `@azure/communication-chat` names them. */
 import type { PipelineOptions } from '../common/http.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import type { RealtimeChannel, RealtimeChannelOptions } from '../common/realtimeChannel.js';
 import type { ChatParticipant, ChatRetentionPolicy, ChatMessageType } from './models.js';
 
-/** What every chat operation takes. */
-export interface ChatOperationOptions {
-  abortSignal?: AbortSignal;
-}
+/** What every chat operation takes: the shared {@link OperationOptions}. */
+export type ChatOperationOptions = OperationOptions;
 
 export interface ChatClientOptions extends PipelineOptions {
   /**

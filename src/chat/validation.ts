@@ -3,18 +3,10 @@
  * `TypeError` (wrong kind of value) or a `RangeError` (right kind, out of bounds), never a round trip.
  */
 import { isCommunicationIdentifier, type CommunicationIdentifier } from '../common/identifiers.js';
+import { CHAT_LIMITS, metadataByteLength, utf8ByteLength } from './chatProtocol.js';
 import type { ChatParticipant, ChatRetentionPolicy } from './models.js';
 
-/** Limits as ACS documents them (and the service enforces). */
-export const CHAT_LIMITS = {
-  messageContentBytes: 28 * 1024,
-  topicLength: 256,
-  displayNameLength: 256,
-  participantsPerThread: 250,
-  maxPageSize: 200,
-} as const;
-
-const utf8 = new TextEncoder();
+export { CHAT_LIMITS };
 
 export function requireNonEmptyString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
@@ -33,7 +25,7 @@ export function checkTopic(topic: unknown): string {
 
 export function checkContent(content: unknown): string {
   const checked = requireNonEmptyString(content, 'content');
-  const bytes = utf8.encode(checked).length;
+  const bytes = utf8ByteLength(checked);
   if (bytes > CHAT_LIMITS.messageContentBytes) {
     throw new RangeError(`content is ${bytes} bytes (UTF-8); the limit is ${CHAT_LIMITS.messageContentBytes}.`);
   }
@@ -56,6 +48,10 @@ export function checkMetadata(metadata: unknown, name = 'metadata'): Record<stri
   }
   for (const [key, value] of Object.entries(metadata)) {
     if (typeof value !== 'string') throw new TypeError(`${name}.${key} must be a string.`);
+  }
+  const bytes = metadataByteLength(metadata as Record<string, string>);
+  if (bytes > CHAT_LIMITS.metadataBytes) {
+    throw new RangeError(`${name} is ${bytes} bytes as JSON (UTF-8); the limit is ${CHAT_LIMITS.metadataBytes}.`);
   }
   return metadata as Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { AbortError, TokenCredentialError, throwIfAborted } from './errors.js';
+import type { OperationOptions } from './operationOptions.js';
 
 /** A user access token and when it expires (ms since the epoch). */
 export interface AccessToken {
@@ -7,8 +8,7 @@ export interface AccessToken {
   expiresOnTimestamp: number;
 }
 
-export interface CommunicationGetTokenOptions {
-  abortSignal?: AbortSignal;
+export interface CommunicationGetTokenOptions extends OperationOptions {
   /**
    * The service refused the current token (revoked, or expired early): fetch a new one even if the
    * current one looks valid. A credential that cannot refresh returns the token it has.

@@ -1,19 +1,30 @@
+import { RealtimeCloseCode } from './realtimeProtocol.js';
+
 /**
  * Errors thrown by the library. Every error carries a machine-readable `code`; errors that come from
  * the service also carry the HTTP `statusCode`, mirroring `RestError` in `@azure/core-rest-pipeline`.
+ *
+ * Each class has its own `code` union, so a code names one failure of one class (`err.code` narrows
+ * after `instanceof`). `TCode` is that union; the base class itself is used for environment failures.
  */
-export class CommunicationError extends Error {
+export class CommunicationError<TCode extends string = string> extends Error {
   override readonly name: string = 'CommunicationError';
-  readonly code: string;
+  readonly code: TCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: TCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
 }
 
+/**
+ * A `RestError`'s code: the service's own `error.code` (any string the service sends, e.g.
+ * `InvalidToken`, `NotFound`), or one the client gives when no usable answer arrived.
+ */
+export type RestErrorCode = 'NetworkError' | 'InvalidResponse' | 'TooManyRequests' | (string & {});
+
 /** An error answered by the service, or a transport failure on the way to it. */
-export class RestError extends CommunicationError {
+export class RestError extends CommunicationError<RestErrorCode> {
   override readonly name: string = 'RestError';
   /** HTTP status, absent when no response arrived (network failure). */
   readonly statusCode: number | undefined;
@@ -21,7 +32,7 @@ export class RestError extends CommunicationError {
   readonly details: unknown;
 
   constructor(
-    code: string,
+    code: RestErrorCode,
     message: string,
     options: { statusCode?: number; details?: unknown; cause?: unknown } = {},
   ) {
@@ -58,7 +69,7 @@ export class ThrottlingError extends RestError {
 }
 
 /** The operation was cancelled through its `abortSignal`. */
-export class AbortError extends CommunicationError {
+export class AbortError extends CommunicationError<'Aborted'> {
   override readonly name: string = 'AbortError';
 
   constructor(message = 'The operation was aborted.', options?: { cause?: unknown }) {
@@ -66,8 +77,10 @@ export class AbortError extends CommunicationError {
   }
 }
 
-/** A token credential could not produce a usable token. */
-export class TokenCredentialError extends CommunicationError {
+export type TokenCredentialErrorCode = 'TokenExpired' | 'CredentialDisposed' | 'InvalidToken';
+
+/** A token credential could not produce a usable token, or the token it gave is not usable. */
+export class TokenCredentialError extends CommunicationError<TokenCredentialErrorCode> {
   override readonly name: string = 'TokenCredentialError';
 
   static expiredFromRefresher(): TokenCredentialError {
@@ -86,6 +99,11 @@ export class TokenCredentialError extends CommunicationError {
       cause,
     });
   }
+
+  /** The token is a JWT but names no user (`sub`): nothing can act on its behalf. */
+  static noUser(): TokenCredentialError {
+    return new TokenCredentialError('InvalidToken', 'The access token names no user.');
+  }
 }
 
 /** Throws `AbortError` if the signal has already fired. */
@@ -93,16 +111,24 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 }
 
+export type RealtimeErrorCode =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'EndpointReplaced'
+  | 'ConnectionClosed'
+  | 'CredentialDisposed';
+
 /**
  * The real-time channel stopped for good: the service refused the token's scopes (4403), the
- * connection parameters (4400), handed the endpoint id to a newer connection (4409), or refused a
+ * connection parameters (4400), handed the endpoint id to a newer connection (EndpointReplaced), or refused a
  * token the credential could not replace (4401). `closeCode` is the WebSocket close code.
  */
-export class RealtimeError extends CommunicationError {
+export class RealtimeError extends CommunicationError<RealtimeErrorCode> {
   override readonly name: string = 'RealtimeError';
   readonly closeCode: number | undefined;
 
-  constructor(code: string, message: string, options: { closeCode?: number; cause?: unknown } = {}) {
+  constructor(code: RealtimeErrorCode, message: string, options: { closeCode?: number; cause?: unknown } = {}) {
     super(code, message, { cause: options.cause });
     this.closeCode = options.closeCode;
   }
@@ -115,9 +141,9 @@ export class RealtimeError extends CommunicationError {
   }
 }
 
-const REALTIME_CLOSE_ERROR_CODES: Record<number, string> = {
-  4400: 'BadRequest',
-  4401: 'Unauthorized',
-  4403: 'Forbidden',
-  4409: 'EndpointReplaced',
+const REALTIME_CLOSE_ERROR_CODES: Partial<Record<number, RealtimeErrorCode>> = {
+  [RealtimeCloseCode.BadRequest]: 'BadRequest',
+  [RealtimeCloseCode.Unauthorized]: 'Unauthorized',
+  [RealtimeCloseCode.Forbidden]: 'Forbidden',
+  [RealtimeCloseCode.EndpointReplaced]: 'EndpointReplaced',
 };

@@ -3,6 +3,7 @@ export * from './connectionString.js';
 export * from './credential.js';
 export * from './errors.js';
 export * from './events.js';
+export type { OperationOptions } from './operationOptions.js';
 export { signRequest, type SignedHeaders } from './hmac.js';
 export { API_VERSIONS, type VersionedApi } from './apiVersions.js';
 export { HttpPipeline, type AuthPolicy, type PipelineOptions, type PipelineRequest, type PipelineResponse, type RetryOptions } from './http.js';

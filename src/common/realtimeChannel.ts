@@ -2,9 +2,12 @@ import type { CommunicationTokenCredential } from './credential.js';
 import { AbortError, RealtimeError, TokenCredentialError } from './errors.js';
 import { TypedEventEmitter } from './events.js';
 import {
-  ENDPOINT_ID_PATTERN,
+  ENDPOINT_ID_RULE,
+  isEndpointId,
   REALTIME_PATH,
   RealtimeCloseCode,
+  type RealtimeEventName,
+  type RealtimeEvents,
   type ReadyFrame,
   type ServerFrame,
   realtimeProtocols,
@@ -77,7 +80,7 @@ export interface RealtimeChannelOptions {
  * last sequence number seen, among them 4408 (a slow consumer: the service would not queue more for
  * it; the resume brings what it did not send) and 4429 (too many sockets: retried with backoff).
  */
-const FATAL_CLOSE_CODES = new Set<number>([RealtimeCloseCode.Forbidden, RealtimeCloseCode.BadRequest, 4409]);
+const FATAL_CLOSE_CODES = new Set<number>([RealtimeCloseCode.Forbidden, RealtimeCloseCode.BadRequest, RealtimeCloseCode.EndpointReplaced]);
 /** Close codes of the client's own (never sent by the service). */
 const ABANDONED = 4000;
 const HEARTBEAT_TIMEOUT = 4008;
@@ -121,9 +124,7 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
     if (typeof credential?.getToken !== 'function') throw new TypeError('Expected a CommunicationTokenCredential.');
     this.#credential = credential;
     const endpointId = options.endpointId ?? crypto.randomUUID().replace(/-/g, '');
-    if (!ENDPOINT_ID_PATTERN.test(endpointId)) {
-      throw new TypeError('endpointId must be 1-64 letters, digits, "-" or "_".');
-    }
+    if (!isEndpointId(endpointId)) throw new TypeError(ENDPOINT_ID_RULE);
     this.endpointId = endpointId;
     if (options.lastSeq !== undefined && !(Number.isSafeInteger(options.lastSeq) && options.lastSeq >= 0)) {
       throw new RangeError('lastSeq must be a non-negative integer.');
@@ -179,10 +180,15 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
     if (wasConnected) this.emit('disconnected', { code: 1000, reason: 'client stopped', willReconnect: false });
   }
 
-  /** Calls `listener` with the data of every event named `name`; returns the unsubscribe function. */
-  subscribe(name: string, listener: (data: unknown, event: RealtimeEvent) => void): () => void {
+  /**
+   * Calls `listener` with the data of every event named `name`; returns the unsubscribe function.
+   * Events of the wire contract ({@link RealtimeEvents}) come typed; any other name as `unknown`.
+   */
+  subscribe<K extends RealtimeEventName>(name: K, listener: (data: RealtimeEvents[K], event: RealtimeEvent) => void): () => void;
+  subscribe(name: string, listener: (data: unknown, event: RealtimeEvent) => void): () => void;
+  subscribe(name: string, listener: (data: never, event: RealtimeEvent) => void): () => void {
     const filtered = (event: RealtimeEvent) => {
-      if (event.name === name) listener(event.data, event);
+      if (event.name === name) listener(event.data as never, event);
     };
     this.on('event', filtered);
     return () => this.off('event', filtered);

@@ -19,7 +19,35 @@
  * (events published meanwhile come after it, then `ready`); a live socket with too much queued is
  * closed with 4408 (resume with `lastSeq`, nothing is lost); sockets per user are limited (4429).
  */
+import type { CallingEvents } from '../calling/callingProtocol.js';
+import type { ChatEphemeralEventName, ChatEvents } from '../chat/chatProtocol.js';
+import type { SmsEvents } from '../sms/smsProtocol.js';
+
 export const REALTIME_PATH = '/realtime';
+
+/**
+ * Every event the channel carries, by name, with its wire payload: the areas' own maps merged
+ * (chat/chatProtocol.ts, calling/callingProtocol.ts, sms/smsProtocol.ts). The service publishes
+ * only these names with these payloads, and the clients read them with the same types.
+ */
+export type RealtimeEvents = ChatEvents & CallingEvents & SmsEvents;
+export type RealtimeEventName = keyof RealtimeEvents;
+
+/** Events sent only to connected endpoints: no sequence number, never stored or replayed. */
+export type RealtimeEphemeralEventName = ChatEphemeralEventName;
+/** Events stored per user with a sequence number and replayed on resume. */
+export type RealtimeDurableEventName = Exclude<RealtimeEventName, RealtimeEphemeralEventName>;
+
+/** Fails to compile when two areas claim the same event name. */
+type Overlap<A, B> = Extract<keyof A, keyof B>;
+const noSharedEventNames: [Overlap<ChatEvents, CallingEvents>, Overlap<ChatEvents, SmsEvents>, Overlap<CallingEvents, SmsEvents>] extends [
+  never,
+  never,
+  never,
+]
+  ? true
+  : false = true;
+void noSharedEventNames;
 
 /** The subprotocol the service selects; the only one it ever echoes back. */
 export const REALTIME_SUBPROTOCOL = 'acs.realtime.v1';
@@ -58,16 +86,23 @@ export const RealtimeCloseCode = {
    * full. Reconnect with backoff, or close another endpoint.
    */
   TooManyConnections: 4429,
+  /**
+   * A newer connection of the same endpoint id took over (one socket per endpoint): this one must
+   * not reconnect, or the two would keep replacing each other.
+   */
+  EndpointReplaced: 4409,
   /** The service is shutting down: reconnect with backoff. */
   GoingAway: 1001,
 } as const;
 
 /** One event as delivered. `seq` is absent on ephemeral events. */
-export interface EventFrame {
-  type: 'event';
-  seq?: number;
-  name: string;
-  data: unknown;
+export type EventFrame = {
+  [K in RealtimeEventName]: { type: 'event'; seq?: number; name: K; data: RealtimeEvents[K] };
+}[RealtimeEventName];
+
+/** The frame of one event (the one place the name and its payload type are paired up). */
+export function eventFrame<K extends RealtimeEventName>(name: K, data: RealtimeEvents[K], seq?: number): EventFrame {
+  return (seq === undefined ? { type: 'event', name, data } : { type: 'event', seq, name, data }) as EventFrame;
 }
 
 /**
@@ -92,5 +127,27 @@ export type ServerFrame = EventFrame | ReadyFrame | PongFrame;
 /** Frames a client may send: `ping` is answered with `pong` (for clients that cannot send ws pings). */
 export type ClientFrame = { type: 'ping' };
 
-/** The endpoint id a client names itself by: letters, digits, `-` and `_`, 1 to 64 characters. */
+/**
+ * The endpoint id a client names itself by (`endpointId` on the channel and in the calling routes):
+ * letters, digits, `-` and `_`, 1 to 64 characters. The only definition; service and clients both
+ * check with it.
+ */
 export const ENDPOINT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** What {@link ENDPOINT_ID_PATTERN} allows, for error messages. */
+export const ENDPOINT_ID_RULE = 'endpointId must be 1-64 letters, digits, "-" or "_".';
+
+export function isEndpointId(value: unknown): value is string {
+  return typeof value === 'string' && ENDPOINT_ID_PATTERN.test(value);
+}
+
+/**
+ * An endpoint that calls also names its PeerJS peer after its endpoint id (`p<hex>-<endpointId>`,
+ * see calling/peerIds.ts). PeerJS takes `-` and `_` only between letters and digits, and `-` is the
+ * peer id's separator, so a calling endpoint id is an endpoint id without them.
+ */
+export function isCallingEndpointId(value: unknown): value is string {
+  return isEndpointId(value) && !value.includes('-') && !value.includes('_');
+}
+
+export const CALLING_ENDPOINT_ID_RULE = 'A calling endpointId is 1-64 letters and digits.';

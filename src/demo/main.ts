@@ -60,12 +60,10 @@ async function goLive(session: DemoSession): Promise<Live> {
   const me = await demoRequest<{ phoneNumber?: string }>('GET', 'demo/me', credential);
   const state: Live = { session, phoneNumber: me.phoneNumber, channel, chat, agent, threads: new Map() };
   $('phone-number').textContent = me.phoneNumber ?? 'none (the number pool is used up)';
-  channel.subscribe('smsReceived', (data) => {
-    const sms = data as { from: string; message: string; receivedTimestamp: string };
+  channel.subscribe('smsReceived', (sms) => {
     addSms('in', sms.from, sms.message, `from ${sms.from}`);
   });
-  channel.subscribe('smsDeliveryReportReceived', (data) => {
-    const report = data as { messageId: string; deliveryStatus: string };
+  channel.subscribe('smsDeliveryReportReceived', (report) => {
     // The report can outrun the send's own response: keep it for the item that is yet to show.
     deliveryStatuses.set(report.messageId, report.deliveryStatus.toLowerCase());
     showDeliveryStatus(report.messageId);

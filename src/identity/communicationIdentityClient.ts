@@ -1,6 +1,7 @@
 import { API_VERSIONS } from '../common/apiVersions.js';
 import type { KeyCredential } from '../common/connectionString.js';
 import { throwIfAborted } from '../common/errors.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 import {
@@ -18,9 +19,7 @@ const TOKEN_SCOPES: readonly TokenScope[] = ['chat', 'voip', 'chat.join', 'chat.
 /** The identity api-version `@azure/communication-identity` 1.3.1 sends. */
 export const IDENTITY_API_VERSION = API_VERSIONS.identity.current;
 
-export interface OperationOptions {
-  abortSignal?: AbortSignal;
-}
+export type { OperationOptions };
 
 export interface GetTokenOptions extends OperationOptions {
   /** Token lifetime, 60 to 1440 minutes; the service's default is 1440 (24 h). */

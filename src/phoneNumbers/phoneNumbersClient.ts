@@ -3,6 +3,7 @@ import type { KeyCredential } from '../common/connectionString.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
 import { type CommunicationUserIdentifier, isCommunicationUserIdentifier, isE164PhoneNumber } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import { type PagedAsyncIterableIterator, type WirePage, createPagedIterator } from '../common/paging.js';
 
 export const PHONE_NUMBERS_API_VERSION = API_VERSIONS.phoneNumbers.current;
@@ -24,14 +25,13 @@ interface PhoneNumberModel {
   assignedTo?: { communicationUser?: { id: string } };
 }
 
-export interface AcquirePhoneNumbersOptions {
+export interface AcquirePhoneNumbersOptions extends OperationOptions {
   /** Only US (+1) numbers exist in the simulated pool. */
   countryCode?: 'US';
   /** Three digits; default 425. */
   areaCode?: string;
   /** 1 to 100; default 1. */
   quantity?: number;
-  abortSignal?: AbortSignal;
 }
 
 /**
@@ -62,7 +62,7 @@ export class PhoneNumbersClient {
     return body.phoneNumbers.map(toPurchased);
   }
 
-  listPurchasedPhoneNumbers(options: { abortSignal?: AbortSignal } = {}): PagedAsyncIterableIterator<PurchasedPhoneNumber> {
+  listPurchasedPhoneNumbers(options: OperationOptions = {}): PagedAsyncIterableIterator<PurchasedPhoneNumber> {
     return createPagedIterator<PhoneNumberModel, PurchasedPhoneNumber>({
       firstPage: async (maxPageSize) =>
         (
@@ -78,7 +78,7 @@ export class PhoneNumbersClient {
     });
   }
 
-  async getPurchasedPhoneNumber(phoneNumber: string, options: { abortSignal?: AbortSignal } = {}): Promise<PurchasedPhoneNumber> {
+  async getPurchasedPhoneNumber(phoneNumber: string, options: OperationOptions = {}): Promise<PurchasedPhoneNumber> {
     const { body } = await this.#pipeline.send<PhoneNumberModel>({
       method: 'GET',
       path: `phoneNumbers/${encodeURIComponent(checkNumber(phoneNumber))}`,
@@ -91,7 +91,7 @@ export class PhoneNumbersClient {
   async assignPhoneNumber(
     phoneNumber: string,
     user: CommunicationUserIdentifier | undefined,
-    options: { abortSignal?: AbortSignal } = {},
+    options: OperationOptions = {},
   ): Promise<PurchasedPhoneNumber> {
     if (user !== undefined && !isCommunicationUserIdentifier(user)) throw new TypeError('Assign to a communication user.');
     const { body } = await this.#pipeline.send<PhoneNumberModel>({
@@ -103,7 +103,7 @@ export class PhoneNumbersClient {
     return toPurchased(body);
   }
 
-  async releasePhoneNumber(phoneNumber: string, options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+  async releasePhoneNumber(phoneNumber: string, options: OperationOptions = {}): Promise<void> {
     await this.#pipeline.send({
       method: 'DELETE',
       path: `phoneNumbers/${encodeURIComponent(checkNumber(phoneNumber))}`,

@@ -1,1 +1,2 @@
 export * from './smsClient.js';
+export type { SmsDeliveryReportReceivedModel, SmsDeliveryStatus, SmsEvents, SmsReceivedModel } from './smsProtocol.js';

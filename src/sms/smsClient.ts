@@ -1,6 +1,7 @@
 import { API_VERSIONS } from '../common/apiVersions.js';
 import type { KeyCredential } from '../common/connectionString.js';
 import type { HttpPipeline, PipelineOptions } from '../common/http.js';
+import type { OperationOptions } from '../common/operationOptions.js';
 import { isE164PhoneNumber } from '../common/identifiers.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 
@@ -14,12 +15,11 @@ export interface SmsSendRequest {
   message: string;
 }
 
-export interface SmsSendOptions {
+export interface SmsSendOptions extends OperationOptions {
   /** Ask for a delivery report (`smsDeliveryReportReceived` to the sending number's user). */
   enableDeliveryReport?: boolean;
   /** Echoed in the delivery report. */
   tag?: string;
-  abortSignal?: AbortSignal;
 }
 
 export interface SmsSendResult {

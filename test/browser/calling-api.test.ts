@@ -1,12 +1,17 @@
 import { expect } from '@esm-bundle/chai';
 import { CallClient, CallClientFactory } from '../../src/calling/callClient.js';
-import { CallingError } from '../../src/calling/callingErrors.js';
+import { CallingError, DeviceAccessError } from '../../src/calling/callingErrors.js';
+import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
+import { AbortError } from '../../src/common/errors.js';
+import { RealtimeChannel } from '../../src/common/realtimeChannel.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { RemoteVideoStream } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { type TestUser, callingUser, disposeAll, untilState } from './callingHelpers.js';
+import { type TestUser, callingUser, communicationUser, disposeAll, nextIncomingCall, recordEvents, untilState } from './callingHelpers.js';
+import { recordingFetch } from './chatTestHelpers.js';
+import { rejectionOf } from './helpers.js';
 import { testService } from './service.js';
 
 describe('calling API surface', () => {
@@ -61,6 +66,59 @@ describe('calling API surface', () => {
     });
   });
 
+  describe('DeviceManager failures', () => {
+    let alice: TestUser | undefined;
+    let bob: TestUser | undefined;
+
+    afterEach(async () => {
+      delete (navigator.mediaDevices as { getUserMedia?: unknown }).getUserMedia; // back to the prototype's
+      await disposeAll(alice, bob);
+      alice = bob = undefined;
+    });
+
+    function refuseGetUserMedia(name: string): void {
+      Object.defineProperty(navigator.mediaDevices, 'getUserMedia', {
+        configurable: true,
+        value: () => Promise.reject(new DOMException(`refused (${name})`, name)),
+      });
+    }
+
+    it('classifies why a microphone cannot be opened into a DeviceAccessError code', async () => {
+      const devices = await new CallClient().getDeviceManager();
+      const cases: [string, string][] = [
+        ['NotAllowedError', 'PermissionDenied'],
+        ['NotFoundError', 'DeviceNotFound'],
+        ['OverconstrainedError', 'DeviceNotFound'],
+        ['NotReadableError', 'DeviceInUse'],
+        ['TypeError', 'DeviceUnavailable'],
+      ];
+      for (const [browserName, code] of cases) {
+        refuseGetUserMedia(browserName);
+        let error: unknown;
+        try {
+          await devices.openMicrophone();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, browserName).to.be.instanceOf(DeviceAccessError);
+        expect(error, browserName).to.be.instanceOf(CallingError);
+        expect((error as DeviceAccessError).code, browserName).to.equal(code);
+        expect((error as DeviceAccessError).deviceKind).to.equal('microphone');
+        expect(((error as DeviceAccessError).cause as DOMException).name).to.equal(browserName);
+      }
+    });
+
+    it('a call whose microphone is refused still connects, sending silence', async () => {
+      alice = await callingUser('Alice');
+      bob = await callingUser('Bob');
+      refuseGetUserMedia('NotAllowedError');
+      const ringing = nextIncomingCall(bob.agent);
+      const call = alice.agent.startCall([communicationUser(bob)]);
+      const accepted = await (await ringing).accept();
+      await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
+    });
+  });
+
   describe('LocalVideoStream and VideoStreamRenderer', () => {
     it('refuses what is no camera or video stream', () => {
       expect(() => new LocalVideoStream({} as never)).to.throw(TypeError);
@@ -95,6 +153,89 @@ describe('calling API surface', () => {
       }
       expect(error).to.be.instanceOf(CallingError);
       expect((error as CallingError).code).to.equal('StreamNotAvailable');
+    });
+  });
+
+  describe('operations check their arguments before anything happens', () => {
+    let alice: TestUser | undefined;
+    let bob: TestUser | undefined;
+
+    afterEach(async () => {
+      await disposeAll(alice, bob);
+      alice = bob = undefined;
+    });
+
+    it('createCallAgent refuses a shared channel whose endpoint id cannot name a peer, before any request', async () => {
+      const { endpoint, connectionString } = await testService();
+      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip', 'chat']);
+      const { fetch, requests } = recordingFetch();
+      const channel = new RealtimeChannel(endpoint, new AzureCommunicationTokenCredential(token), { endpointId: 'tab-1' });
+      const client = new CallClient({ endpoint });
+      const error = await rejectionOf(client.createCallAgent(token, { realtimeChannel: channel, pipelineOptions: { fetch } }));
+      expect(error).to.be.instanceOf(TypeError);
+      expect(requests).to.deep.equal([]);
+      expect(channel.state).to.equal('disconnected');
+    });
+
+    it('startCall to a phone number without alternateCallerId throws and leaves no call behind', async () => {
+      alice = await callingUser('Alice');
+      const updates = recordEvents(alice.agent, 'callsUpdated');
+      expect(() => alice!.agent.startCall([{ phoneNumber: '+14255550123' }])).to.throw(TypeError, /alternateCallerId/);
+      expect(() =>
+        alice!.agent.startCall([{ phoneNumber: '+14255550123' }], { alternateCallerId: { communicationUserId: alice!.userId } as never }),
+      ).to.throw(TypeError, /alternateCallerId/);
+      expect(() =>
+        alice!.agent.startCall([{ communicationUserId: alice!.userId.replace(/.$/, '0') }], {
+          videoOptions: { localVideoStreams: [{} as never] },
+        }),
+      ).to.throw(TypeError, /localVideoStreams/);
+      expect(alice.agent.calls).to.deep.equal([]);
+      expect(updates).to.deep.equal([]);
+    });
+
+    it('accept with a bad video stream throws and leaves the call ringing, to be accepted after', async () => {
+      alice = await callingUser('Alice');
+      bob = await callingUser('Bob');
+      const ringing = nextIncomingCall(bob.agent);
+      const call = alice.agent.startCall([communicationUser(bob)]);
+      const incoming = await ringing;
+      const updates = recordEvents(bob.agent, 'callsUpdated');
+      let error: unknown;
+      try {
+        await incoming.accept({ videoOptions: { localVideoStreams: ['camera' as never] } });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(TypeError);
+      expect(bob.agent.calls).to.deep.equal([]);
+      expect(updates).to.deep.equal([]);
+      expect(incoming.callEndReason).to.equal(undefined);
+      const accepted = await incoming.accept();
+      await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
+    });
+
+    it('an already aborted signal throws AbortError and changes nothing: startCall, accept, addParticipant, hangUp', async () => {
+      alice = await callingUser('Alice');
+      bob = await callingUser('Bob');
+      const aborted = AbortSignal.abort();
+      const aliceUpdates = recordEvents(alice.agent, 'callsUpdated');
+      expect(() => alice!.agent.startCall([communicationUser(bob!)], { abortSignal: aborted })).to.throw(AbortError);
+      expect(aliceUpdates).to.deep.equal([]);
+
+      const ringing = nextIncomingCall(bob.agent);
+      const call = alice.agent.startCall([communicationUser(bob)]);
+      const incoming = await ringing;
+      expect(await rejectionOf(incoming.accept({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(bob.agent.calls).to.deep.equal([]);
+      expect(incoming.callEndReason).to.equal(undefined);
+      const accepted = await incoming.accept();
+      await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
+
+      expect(await rejectionOf(call.addParticipant({} as never))).to.be.instanceOf(TypeError);
+      expect(await rejectionOf(call.addParticipant({ communicationUserId: bob.userId }, { abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(await rejectionOf(call.hangUp({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(call.state).to.equal('Connected');
+      expect(alice.agent.calls).to.deep.equal([call]);
     });
   });
 });

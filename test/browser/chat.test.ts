@@ -1,7 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import type { ChatThreadClient } from '../../src/chat/chatThreadClient.js';
-import { RestError } from '../../src/common/errors.js';
+import { CHAT_LIMITS } from '../../src/chat/validation.js';
+import { AbortError, RestError } from '../../src/common/errors.js';
 import { getIdentifierRawId } from '../../src/common/identifiers.js';
 import {
   ChatEventRecorder,
@@ -118,6 +119,19 @@ describe('ChatClient: two users in real time', () => {
     expect(message.content).to.deep.equal({ message: 'Hi Bob' });
     expect(message.sender).to.deep.equal(kindOf(alice));
     expect(message.createdOn).to.be.instanceOf(Date);
+  });
+
+  it('message events carry the sequenceId the message has in the thread, an edit keeping it', async () => {
+    const { aliceThread, bobThread } = await threadWithBob('sequence ids');
+    const { id } = await aliceThread.sendMessage({ content: 'numbered' });
+    const received = await bobEvents.waitFor('chatMessageReceived', (event) => event.id === id);
+    const listed = await bobThread.getMessage(id);
+    expect(listed.sequenceId).to.match(/^\d+$/);
+    expect(received.sequenceId).to.equal(listed.sequenceId);
+    await aliceThread.updateMessage(id, { content: 'renumbered?' });
+    expect((await bobEvents.waitFor('chatMessageEdited', (event) => event.id === id)).sequenceId).to.equal(listed.sequenceId);
+    await aliceThread.deleteMessage(id);
+    expect((await bobEvents.waitFor('chatMessageDeleted', (event) => event.id === id)).sequenceId).to.equal(listed.sequenceId);
   });
 
   it('announces edits and deletions to the other user, and reflects them in getMessage', async () => {
@@ -349,6 +363,25 @@ describe('ChatThreadClient: typing notifications are throttled', () => {
   });
 });
 
+describe('ChatThreadClient: a failed request leaves the typing throttle as it was', () => {
+  it('a typing notification that fails does not count, and a message that fails does not reset the throttle', async () => {
+    const { endpoint } = await testService();
+    const alice = await createTestUser();
+    const { chatThread } = await new ChatClient(endpoint, alice.token).createChatThread({ topic: 'typing failures' });
+    const { fetch, requests } = recordingFetch();
+    const thread = new ChatClient(endpoint, alice.token, { fetch }).getChatThreadClient(chatThread!.id);
+    const typingRequests = () => requests.filter((request) => request.url.pathname.endsWith('/typing')).length;
+    const aborted = AbortSignal.abort();
+
+    expect(await rejectionOf(thread.sendTypingNotification({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
+    expect(await thread.sendTypingNotification()).to.equal(true);
+    expect(typingRequests()).to.equal(1);
+    expect(await rejectionOf(thread.sendMessage({ content: 'never sent' }, { abortSignal: aborted }))).to.be.instanceOf(AbortError);
+    expect(await thread.sendTypingNotification()).to.equal(false);
+    expect(typingRequests()).to.equal(1);
+  });
+});
+
 describe('ChatClient: arguments are checked before any request', () => {
   it('throws TypeError or RangeError and sends nothing', async () => {
     const { endpoint } = await testService();
@@ -383,6 +416,32 @@ describe('ChatClient: arguments are checked before any request', () => {
     const { chatThread } = await client.createChatThread({ topic: 'limits' });
     const { id } = await client.getChatThreadClient(chatThread!.id).sendMessage({ content: 'é'.repeat(14 * 1024) });
     expect(id).to.be.a('string');
+  });
+});
+
+describe('ChatClient: metadata is limited to 4 KB, as the service limits it', () => {
+  it('throws RangeError before any request for metadata over 4 KB of JSON; exactly 4 KB is taken', async () => {
+    const { endpoint } = await testService();
+    const alice = await createTestUser();
+    const { fetch, requests } = recordingFetch();
+    const client = new ChatClient(endpoint, alice.token, { fetch });
+    const thread = client.getChatThreadClient('19:00000000000000000000000000000000@thread.v2');
+    // {"k":"…"} is 8 bytes around the value.
+    const atLimit = { k: 'x'.repeat(CHAT_LIMITS.metadataBytes - 8) };
+    const overLimit = { k: 'é'.repeat((CHAT_LIMITS.metadataBytes - 8) / 2) + 'x' };
+
+    expect(await rejectionOf(client.createChatThread({ topic: 't' }, { metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.updateProperties({ metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.sendMessage({ content: 'x' }, { metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.updateMessage('1', { metadata: overLimit }))).to.be.instanceOf(RangeError);
+    expect(
+      await rejectionOf(thread.addParticipants({ participants: [{ id: alice.user, metadata: overLimit }] })),
+    ).to.be.instanceOf(RangeError);
+    expect(requests).to.have.length(0);
+
+    const { chatThread } = await client.createChatThread({ topic: 'metadata' }, { metadata: atLimit });
+    const { id } = await client.getChatThreadClient(chatThread!.id).sendMessage({ content: 'x' }, { metadata: atLimit });
+    expect((await client.getChatThreadClient(chatThread!.id).getMessage(id)).metadata).to.deep.equal(atLimit);
   });
 });
 

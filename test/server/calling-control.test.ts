@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { CallHistoryEntry, CallModel } from '../../src/calling/callingProtocol.js';
+import { CALLING_ROUTES, type CallHistoryEntry, type CallModel, callingPath } from '../../src/calling/callingProtocol.js';
 import { startService, type RunningService } from '../../mock-server/service.js';
 import { adminRequest, assertError, chatUser, type ChatUser, stateSnapshot, userRequest } from './helpers.js';
 
@@ -179,5 +179,24 @@ describe('calling control: caller id (alternateCallerId) is only a number the ca
     assert.equal(call.status, 201, call.text);
     const seen = await userRequest<CallModel>(service, carol.token, 'GET', `/calling/calls/${call.body.id}`);
     assert.equal(seen.body.createdBy.rawId, `4:${bobNumber}`);
+  });
+});
+
+describe('calling control: one route table for the service and the clients', () => {
+  test('the service registers exactly the calling routes the protocol module lists', async () => {
+    const service = await startService({});
+    try {
+      const key = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
+      const registered = service.routes.filter((route) => route.template.startsWith('/calling/')).map(key).sort();
+      assert.deepEqual(registered, Object.values(CALLING_ROUTES).map(key).sort());
+    } finally {
+      await service.close();
+    }
+  });
+
+  test('callingPath fills in the encoded call id and drops the leading slash', () => {
+    assert.equal(callingPath('startCall'), 'calling/calls');
+    assert.equal(callingPath('accept', 'a/b c'), 'calling/calls/a%2Fb%20c/:accept');
+    assert.equal(callingPath('automationHangUp', 'x'), 'calling/automation/calls/x/:hangUp');
   });
 });

@@ -259,4 +259,13 @@ describe('ChatThreadSource without a service', () => {
     const newer = { ...a, content: { message: 'newer' }, version: '150' };
     expect(mergeMessages(merged, [newer])[1]!.content!.message).to.equal('newer');
   });
+
+  it('takes a copy of the same version only when it brings the sequence id the kept one lacks', () => {
+    const listed = textMessage({ sender: BOB, content: 'a', id: '200' });
+    // A sent message confirmed by its response: no sequence id yet.
+    const confirmed = { ...listed, sequenceId: '' };
+    const completed = mergeMessages([confirmed], [listed]);
+    expect(completed[0]!.sequenceId).to.equal(listed.sequenceId);
+    expect(mergeMessages(completed, [confirmed])).to.equal(completed);
+  });
 });

@@ -38,6 +38,7 @@ function received(source: ChatThreadSource, sender: string, content: string, id:
   source.handleMessageReceived({
     threadId: source.threadId,
     id,
+    sequenceId: id,
     createdOn: new Date(),
     version: id,
     type: 'text',

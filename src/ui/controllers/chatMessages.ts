@@ -61,9 +61,10 @@ export function mergeMessages(
   let changed = false;
   for (const message of incoming) {
     const current = byId.get(message.id);
-    if (current && !isNewer(message, current)) continue;
-    // A sequence id is known only from listed messages; an event's copy must not lose it.
-    byId.set(message.id, current && !message.sequenceId ? { ...message, sequenceId: current.sequenceId } : message);
+    // The same version is taken only when it completes the copy: a sent message confirmed by its
+    // response has no sequence id yet; its event or a listed page brings it.
+    if (current && !isNewer(message, current) && !(message.sequenceId && !current.sequenceId)) continue;
+    byId.set(message.id, message);
     changed = true;
   }
   if (!changed) return messages;

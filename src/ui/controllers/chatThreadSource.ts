@@ -143,7 +143,7 @@ export class ChatThreadSource extends TypedEventEmitter<ChatThreadSourceEvents> 
     const message: ChatThreadMessage = {
       id: event.id,
       type: messageType(event.type),
-      sequenceId: '',
+      sequenceId: event.sequenceId,
       version: event.version,
       content: { message: event.message },
       senderDisplayName: event.senderDisplayName,
