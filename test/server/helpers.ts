@@ -7,6 +7,7 @@ import { API_VERSIONS, apiOfPath } from '../../src/common/apiVersions.js';
 import { signRequest } from '../../src/common/hmac.js';
 import { type EventFrame, type PongFrame, type ReadyFrame, realtimeProtocols } from '../../src/common/realtimeProtocol.js';
 import { type TestUser, testUser } from '../kit/node.js';
+import { until } from '../kit/wait.js';
 
 /** The identity api-version the official SDK (1.3.1) sends. */
 export const API_VERSION = API_VERSIONS.identity.current;
@@ -314,7 +315,7 @@ export function countRows(service: RunningService, sql: string, ...params: unkno
 
 /** Resolves once `Date.now()` is past `ms`, so the next write gets a later timestamp. */
 export async function clockPast(ms: number): Promise<void> {
-  while (Date.now() <= ms) await new Promise((resolve) => setTimeout(resolve, 2));
+  await until(() => Date.now() > ms, { what: `the clock to pass ${ms}`, intervalMs: 2 });
 }
 
 export type TestFrame = (EventFrame | ReadyFrame | PongFrame) & Record<string, unknown>;
