@@ -4,7 +4,9 @@ import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { type RestError } from '../../src/common/errors.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { type TestUser, callingUser, disposeAll, remote, until, untilState } from './callingHelpers.js';
+import { type TestUser, callingUser } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
+import { disposeAll, remote, untilState } from './callingHelpers.js';
 import { testService } from './service.js';
 
 describe('call automation: an application calls users into one group call', () => {

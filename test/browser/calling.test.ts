@@ -2,7 +2,9 @@ import { expect } from '@esm-bundle/chai';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
-import { type TestUser, callingUser, decodedFrames, disposeAll, remote, until, untilState } from './callingHelpers.js';
+import { type TestUser, callingUser, decodedFrames } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
+import { disposeAll, remote, untilState } from './callingHelpers.js';
 
 describe('calling: 1:1 in one page', () => {
   let alice: TestUser;
