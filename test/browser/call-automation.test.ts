@@ -50,8 +50,8 @@ describe('call automation: an application calls users into one group call', () =
     await untilState(bobCall, 'Disconnected');
   });
 
-  it('users cannot use call automation, and applications cannot answer calls', async () => {
-    const { endpoint, connectionString } = await testService();
+  it('a user’s token is refused on call automation with 403 ApplicationsOnly', async () => {
+    const { endpoint } = await testService();
     const response = await fetch(new URL(`calling/automation/calls?api-version=${CALLING_API_VERSION}`, endpoint), {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
@@ -59,6 +59,10 @@ describe('call automation: an application calls users into one group call', () =
     });
     expect(response.status).to.equal(403);
     expect((await response.json()).error.code).to.equal('ApplicationsOnly');
+  });
+
+  it('an application’s token cannot answer a call: 403', async () => {
+    const { endpoint, connectionString } = await testService();
     const identity = new CommunicationIdentityClient(connectionString);
     const app = await identity.createCallingApplication('Nosy bot');
     const { token } = await identity.getCallingApplicationToken(app);
@@ -68,8 +72,17 @@ describe('call automation: an application calls users into one group call', () =
       body: JSON.stringify({ endpointId: 'bot' }),
     });
     expect(answer.status).to.equal(403);
+  });
+
+  it('createGroupCall with no targets throws TypeError', async () => {
+    const { connectionString } = await testService();
+    const app = await new CommunicationIdentityClient(connectionString).createCallingApplication('Empty bot');
     const bad = await new CallAutomationClient(connectionString, app).createGroupCall([]).catch((e: unknown) => e);
     expect(bad).to.be.instanceOf(TypeError);
+  });
+
+  it('createGroupCall as an unknown application is refused with 404', async () => {
+    const { connectionString } = await testService();
     const unknownApp = new CallAutomationClient(connectionString, { callingApplicationId: '28:acs:nobody_x' });
     const refused = await unknownApp.createGroupCall([{ communicationUserId: bob.userId }]).catch((e: unknown) => e);
     expect((refused as RestError).statusCode).to.equal(404);

@@ -66,27 +66,44 @@ describe('TokenStore', () => {
   });
 
   describe('records', () => {
-    it('puts, gets, lists and deletes records', async () => {
+    it('get of a user with no record is undefined, and an empty store lists nothing', async () => {
       const store = await open();
       expect(await store.get(ALICE)).to.equal(undefined);
       expect(await store.list()).to.deep.equal([]);
+    });
 
+    it('put answers with the written record (updatedAt added), and get returns it', async () => {
+      const store = await open();
       const alice = record(ALICE, HOUR, { displayName: 'Alice' });
       const written = await store.put(alice);
       expect(written).to.include({ userId: ALICE, token: alice.token, expiresOn: alice.expiresOn, displayName: 'Alice' });
       expect(written.updatedAt).to.be.a('number');
       expect(await store.get(ALICE)).to.deep.equal(written);
+    });
 
+    it('list returns every user’s record as written, displayName only where given', async () => {
+      const store = await open();
+      await store.put(record(ALICE, HOUR, { displayName: 'Alice' }));
       const bob = await store.put(record(BOB, 2 * HOUR, { scopes: ['chat'] }));
       expect(bob).not.to.have.property('displayName');
       const listed = await store.list();
       expect(listed.map((entry) => entry.userId).sort()).to.deep.equal([ALICE, BOB].sort());
       expect(listed.find((entry) => entry.userId === BOB)).to.deep.equal(bob);
+    });
 
+    it('delete removes that user’s record only', async () => {
+      const store = await open();
+      await store.put(record(ALICE, HOUR));
+      await store.put(record(BOB, HOUR));
       await store.delete(ALICE);
       expect(await store.get(ALICE)).to.equal(undefined);
       expect((await store.list()).map((entry) => entry.userId)).to.deep.equal([BOB]);
+    });
 
+    it('clear removes every record', async () => {
+      const store = await open();
+      await store.put(record(ALICE, HOUR));
+      await store.put(record(BOB, HOUR));
       await store.clear();
       expect(await store.list()).to.deep.equal([]);
     });
