@@ -9,8 +9,11 @@ interface Person {
   userId: string;
 }
 
-/** Polls a page-side check (which may look inside shadow roots) until it holds. */
-async function until(page: Page, what: string, check: () => boolean): Promise<void> {
+/**
+ * Polls a check inside the page (it may look inside shadow roots) until it holds: playwright's
+ * waitForFunction, since the check runs in the page, not in Node as the kit's until does.
+ */
+async function untilOnPage(page: Page, what: string, check: () => boolean): Promise<void> {
   await page.waitForFunction(check, undefined, { timeout: 30_000, polling: 100 }).catch((error: Error) => {
     throw new Error(`Timed out waiting for ${what}: ${error.message}`);
   });
@@ -55,7 +58,7 @@ describe('demo page end to end: two people, each in a browser context of their o
     await page.getByLabel('Display name').fill(name);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#signed-in').waitFor({ state: 'visible' });
-    await until(page, 'the call agent', () => /ready/i.test(document.getElementById('status')?.textContent ?? ''));
+    await untilOnPage(page, 'the call agent', () => /ready/i.test(document.getElementById('status')?.textContent ?? ''));
     const userId = (await page.locator('#user-id').textContent()) ?? '';
     assert.match(userId, /^8:acs:/);
     return { context, page, userId };
@@ -84,15 +87,15 @@ describe('demo page end to end: two people, each in a browser context of their o
       await screenshot(alice.page, 'demo-1-signed-in');
       await alice.page.getByLabel('Their identifier').fill(bob.userId);
       await alice.page.getByRole('button', { name: 'Start chat' }).click();
-      await until(bob.page, 'the conversation at Bob', () => document.querySelectorAll('#threads button').length === 1);
+      await untilOnPage(bob.page, 'the conversation at Bob', () => document.querySelectorAll('#threads button').length === 1);
       const aliceBox = alice.page.locator('acs-send-box textarea');
       await aliceBox.fill('Hello Bob!');
       await aliceBox.press('Enter');
-      await until(bob.page, 'Alice’s message at Bob', () => window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('Hello Bob!')));
+      await untilOnPage(bob.page, 'Alice’s message at Bob', () => window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('Hello Bob!')));
       const bobBox = bob.page.locator('acs-send-box textarea');
       await bobBox.fill('Hi Alice, call me?');
       await bobBox.press('Enter');
-      await until(alice.page, 'Bob’s reply at Alice', () => window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('call me?')));
+      await untilOnPage(alice.page, 'Bob’s reply at Alice', () => window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('call me?')));
       await screenshot(alice.page, 'demo-2-chat-alice');
       await screenshot(bob.page, 'demo-3-chat-bob');
     }));
@@ -103,7 +106,7 @@ describe('demo page end to end: two people, each in a browser context of their o
       await t.test('Bob accepts Alice’s call with video and both see the other’s video playing', async () => {
         await alice.page.locator('acs-call input[name="callee"]').fill(bob.userId);
         await alice.page.locator('acs-call [part~="start-call-button"]').click();
-        await until(bob.page, 'the incoming call prompt', () => window.__deep('[role="alertdialog"]') !== null);
+        await untilOnPage(bob.page, 'the incoming call prompt', () => window.__deep('[role="alertdialog"]') !== null);
         await screenshot(bob.page, 'demo-4-incoming-call');
         await bob.page.getByRole('button', { name: 'Accept with video' }).click();
         await alice.page.locator('acs-call-controls [part~="camera"]').click();
@@ -113,15 +116,15 @@ describe('demo page end to end: two people, each in a browser context of their o
             const v = tile.shadowRoot?.querySelector('video');
             return !!v && v.readyState >= 2 && v.videoWidth > 0 && v.currentTime > 0.5;
           });
-        await until(alice.page, 'Bob’s video playing at Alice', remoteVideoPlaying);
-        await until(bob.page, 'Alice’s video playing at Bob', remoteVideoPlaying);
+        await untilOnPage(alice.page, 'Bob’s video playing at Alice', remoteVideoPlaying);
+        await untilOnPage(bob.page, 'Alice’s video playing at Bob', remoteVideoPlaying);
         await screenshot(alice.page, 'demo-5-call-alice');
         await screenshot(bob.page, 'demo-6-call-bob');
       });
 
       await t.test('Bob mutes: Alice’s tile for Bob shows the muted icon', async () => {
         await bob.page.locator('acs-call-controls [part~="microphone"]').click();
-        await until(alice.page, 'Bob shown muted at Alice', () =>
+        await untilOnPage(alice.page, 'Bob shown muted at Alice', () =>
           window.__deepAll('acs-video-tile:not([local])').some((tile) => tile.shadowRoot?.querySelector('[part~="mute-icon"]')),
         );
         await screenshot(alice.page, 'demo-7-bob-muted');
@@ -129,8 +132,8 @@ describe('demo page end to end: two people, each in a browser context of their o
 
       await t.test('Alice hangs up: both see the ended screen in words', async () => {
         await alice.page.locator('acs-call-controls [part~="hang-up"]').click();
-        await until(bob.page, 'the call ending at Bob', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
-        await until(alice.page, 'the call ending at Alice', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
+        await untilOnPage(bob.page, 'the call ending at Bob', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
+        await untilOnPage(alice.page, 'the call ending at Alice', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
         await screenshot(bob.page, 'demo-8-ended');
       });
     }));
@@ -141,7 +144,7 @@ describe('demo page end to end: two people, each in a browser context of their o
       const dial = alice.page.locator('acs-dial-pad input');
       await dial.fill(await phoneNumberOf(bob));
       await dial.press('Enter');
-      await until(bob.page, 'the phone call ringing at Bob', () => window.__deep('[role="alertdialog"]') !== null);
+      await untilOnPage(bob.page, 'the phone call ringing at Bob', () => window.__deep('[role="alertdialog"]') !== null);
       const prompt = await bob.page.evaluate(() => window.__deep('[role="alertdialog"]')?.textContent ?? '');
       assert.ok(prompt.includes(aliceNumber), `the prompt shows the caller's number (${prompt.trim()})`);
       await screenshot(bob.page, 'demo-9-phone-call');
@@ -153,8 +156,8 @@ describe('demo page end to end: two people, each in a browser context of their o
       await alice.page.locator('#sms-to').fill(await phoneNumberOf(bob));
       await alice.page.locator('#sms-text').fill('Running late!');
       await alice.page.getByRole('button', { name: 'Send text' }).click();
-      await until(bob.page, 'the text at Bob', () => document.getElementById('sms-list')?.textContent?.includes('Running late!') === true);
-      await until(alice.page, 'the delivery report at Alice', () => document.getElementById('sms-list')?.textContent?.includes('delivered') === true);
+      await untilOnPage(bob.page, 'the text at Bob', () => document.getElementById('sms-list')?.textContent?.includes('Running late!') === true);
+      await untilOnPage(alice.page, 'the delivery report at Alice', () => document.getElementById('sms-list')?.textContent?.includes('delivered') === true);
       await screenshot(bob.page, 'demo-10-text');
     }));
 
