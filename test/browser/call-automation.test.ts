@@ -4,25 +4,16 @@ import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { type RestError } from '../../src/common/errors.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { type TestUser, callingUser } from '../kit/browser.js';
+import type { TestUser } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
-import { disposeAll, remote, untilState } from './callingHelpers.js';
+import { callingUsersPerTest, remote, untilState } from './callingHelpers.js';
 import { testService } from './service.js';
 
 describe('call automation: an application calls users into one group call', () => {
-  let alice: TestUser;
-  let bob: TestUser;
-
-  beforeEach(async () => {
-    alice = await callingUser('Alice');
-    bob = await callingUser('Bob');
-  });
-
-  afterEach(async () => {
-    await disposeAll(alice, bob);
-  });
+  const users = callingUsersPerTest('Alice', 'Bob');
 
   it('both ring with the application as caller; once they accept they are connected to each other', async () => {
+    const [alice, bob] = users as [TestUser, TestUser];
     const { connectionString } = await testService();
     const identity = new CommunicationIdentityClient(connectionString);
     const app = await identity.createCallingApplication('Standup bot');
@@ -51,6 +42,7 @@ describe('call automation: an application calls users into one group call', () =
   });
 
   it('a user’s token is refused on call automation with 403 ApplicationsOnly', async () => {
+    const [alice, bob] = users as [TestUser, TestUser];
     const { endpoint } = await testService();
     const response = await fetch(new URL(`calling/automation/calls?api-version=${CALLING_API_VERSION}`, endpoint), {
       method: 'POST',
@@ -82,6 +74,7 @@ describe('call automation: an application calls users into one group call', () =
   });
 
   it('createGroupCall as an unknown application is refused with 404', async () => {
+    const [, bob] = users as [TestUser, TestUser];
     const { connectionString } = await testService();
     const unknownApp = new CallAutomationClient(connectionString, { callingApplicationId: '28:acs:nobody_x' });
     const refused = await unknownApp.createGroupCall([{ communicationUserId: bob.userId }]).catch((e: unknown) => e);

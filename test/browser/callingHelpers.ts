@@ -6,7 +6,7 @@ import type { IncomingCall, IncomingCallEvents } from '../../src/calling/incomin
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer, type VideoStreamRendererView } from '../../src/calling/videoStreamRenderer.js';
-import { type TestUser, decodedFrames, testService } from '../kit/browser.js';
+import { type TestUser, callingUser, decodedFrames, testService } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
 
 // Moved to the test kit; re-exported while test/ui and calling-api still import them from here.
@@ -24,6 +24,19 @@ export function remote(call: Call, userId: string): RemoteParticipant | undefine
 export async function disposeAll(...users: (TestUser | undefined)[]): Promise<void> {
   await Promise.allSettled(users.map((user) => user?.agent.dispose()));
   releaseMedia();
+}
+
+/**
+ * Signs these users in (each with a call agent of its own) before each test of the enclosing
+ * describe block, and disposes them and the helpers' media after it. The array is refilled per test.
+ */
+export function callingUsersPerTest(...names: string[]): TestUser[] {
+  const users: TestUser[] = [];
+  beforeEach(async () => {
+    users.splice(0, users.length, ...(await Promise.all(names.map((name) => callingUser(name)))));
+  });
+  afterEach(() => disposeAll(...users.splice(0)));
+  return users;
 }
 
 /** The same user signed in on another endpoint (another tab): a second CallClient with the same token. */
