@@ -4,23 +4,16 @@ import { CALLING_API_VERSION } from '../../src/calling/callingProtocol.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { type RestError } from '../../src/common/errors.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { type TestUser, callingUser, disposeAll, remote, until, untilState } from './callingHelpers.js';
+import type { TestUser } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
+import { callingUsersPerTest, remote, untilState } from './callingHelpers.js';
 import { testService } from './service.js';
 
 describe('call automation: an application calls users into one group call', () => {
-  let alice: TestUser;
-  let bob: TestUser;
-
-  beforeEach(async () => {
-    alice = await callingUser('Alice');
-    bob = await callingUser('Bob');
-  });
-
-  afterEach(async () => {
-    await disposeAll(alice, bob);
-  });
+  const users = callingUsersPerTest('Alice', 'Bob');
 
   it('both ring with the application as caller; once they accept they are connected to each other', async () => {
+    const [alice, bob] = users as [TestUser, TestUser];
     const { connectionString } = await testService();
     const identity = new CommunicationIdentityClient(connectionString);
     const app = await identity.createCallingApplication('Standup bot');
@@ -48,8 +41,9 @@ describe('call automation: an application calls users into one group call', () =
     await untilState(bobCall, 'Disconnected');
   });
 
-  it('users cannot use call automation, and applications cannot answer calls', async () => {
-    const { endpoint, connectionString } = await testService();
+  it('a user’s token is refused on call automation with 403 ApplicationsOnly', async () => {
+    const [alice, bob] = users as [TestUser, TestUser];
+    const { endpoint } = await testService();
     const response = await fetch(new URL(`calling/automation/calls?api-version=${CALLING_API_VERSION}`, endpoint), {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
@@ -57,6 +51,10 @@ describe('call automation: an application calls users into one group call', () =
     });
     expect(response.status).to.equal(403);
     expect((await response.json()).error.code).to.equal('ApplicationsOnly');
+  });
+
+  it('an application’s token cannot answer a call: 403', async () => {
+    const { endpoint, connectionString } = await testService();
     const identity = new CommunicationIdentityClient(connectionString);
     const app = await identity.createCallingApplication('Nosy bot');
     const { token } = await identity.getCallingApplicationToken(app);
@@ -66,8 +64,18 @@ describe('call automation: an application calls users into one group call', () =
       body: JSON.stringify({ endpointId: 'bot' }),
     });
     expect(answer.status).to.equal(403);
+  });
+
+  it('createGroupCall with no targets throws TypeError', async () => {
+    const { connectionString } = await testService();
+    const app = await new CommunicationIdentityClient(connectionString).createCallingApplication('Empty bot');
     const bad = await new CallAutomationClient(connectionString, app).createGroupCall([]).catch((e: unknown) => e);
     expect(bad).to.be.instanceOf(TypeError);
+  });
+
+  it('createGroupCall as an unknown application is refused with 404', async () => {
+    const [, bob] = users as [TestUser, TestUser];
+    const { connectionString } = await testService();
     const unknownApp = new CallAutomationClient(connectionString, { callingApplicationId: '28:acs:nobody_x' });
     const refused = await unknownApp.createGroupCall([{ communicationUserId: bob.userId }]).catch((e: unknown) => e);
     expect((refused as RestError).statusCode).to.equal(404);

@@ -3,16 +3,15 @@ import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { CallEndReasons, type CallEndReason } from '../../src/calling/callingProtocol.js';
 import { CallingError } from '../../src/calling/callingErrors.js';
 import { RestError } from '../../src/common/errors.js';
+import { type TestUser, callingUser } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
 import {
-  type TestUser,
   anotherEndpoint,
-  callingUser,
   communicationUser,
   connectedCall,
   disposeAll,
   nextIncomingCall,
   recordEvents,
-  until,
   untilState,
 } from './callingHelpers.js';
 import { rejectionOf } from './helpers.js';
@@ -81,7 +80,7 @@ describe('calling flows: how calls end', () => {
     const ended = ringEnd(incoming);
     await untilState(call, 'Ringing');
     // The test service rings for 3 s; the bound only keeps a broken service from hanging the run.
-    await untilState(call, 'Disconnected', 15_000);
+    await untilState(call, 'Disconnected');
     expect(call.callEndReason).to.deep.equal(CallEndReasons.noAnswer);
     expect(call.callEndReason?.code).to.equal(480);
     expect((await ended).code).to.equal(480);

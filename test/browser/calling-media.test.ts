@@ -2,20 +2,17 @@ import { expect } from '@esm-bundle/chai';
 import type { Call } from '../../src/calling/call.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import type { RemoteParticipant } from '../../src/calling/remoteParticipant.js';
+import { type TestUser, callingUser, decodedFrames } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
 import {
-  type TestUser,
-  callingUser,
   cameraStream,
   canvasStream,
   connectedCall,
-  decodedFrames,
   disposeAll,
   peakAudioLevel,
   recordEvents,
   remote,
   rendersFrames,
-  until,
-  untilAsync,
   untilState,
 } from './callingHelpers.js';
 
@@ -88,7 +85,7 @@ describe('calling media: what the other side sees and hears', () => {
     await until(() => aliceAtBob.isMuted, 'Bob to see Alice muted');
     // Sound already in flight when muting may still play: wait for a beep-free second (the fake
     // microphone beeps twice a second, so an unmuted one never gives one), then stay silent.
-    await untilAsync(async () => (await peakAudioLevel(track, 1000)) < SILENT, 'a silent second after muting');
+    await until(async () => (await peakAudioLevel(track, 1000)) < SILENT, 'a silent second after muting');
     expect(await peakAudioLevel(track, 2000)).to.be.lessThan(SILENT);
     await aliceCall.unmute();
     expect(await peakAudioLevel(track, 2500)).to.be.greaterThan(HEARD);

@@ -1,9 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import type { Call } from '../../src/calling/call.js';
 import type { RemoteParticipant, RemoteParticipantState } from '../../src/calling/remoteParticipant.js';
+import { type TestUser, callingUser } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
 import {
-  type TestUser,
-  callingUser,
   communicationUser,
   connectedCall,
   disposeAll,
@@ -11,7 +11,6 @@ import {
   recordEvents,
   remote,
   rendersFrames,
-  until,
   untilAllConnected,
   untilState,
 } from './callingHelpers.js';
@@ -82,7 +81,7 @@ describe('calling: a participant whose tab closes is seen leaving', () => {
   /** Resolves once the participant has left `call`: state Disconnected and no longer listed. */
   async function untilGone(call: Call, participant: RemoteParticipant, who: string): Promise<void> {
     // The test service's grace period is 1.5 s; the bound only keeps a broken service from hanging the run.
-    await until(() => !call.remoteParticipants.includes(participant), `${who} removed`, 15_000);
+    await until(() => !call.remoteParticipants.includes(participant), `${who} removed`);
     expect(participant.state).to.equal('Disconnected');
   }
 
@@ -123,7 +122,7 @@ describe('calling: a participant whose tab closes is seen leaving', () => {
     bob.agent.simulateTabCloseForTesting();
     expect(calls[0]!.state).to.equal('Disconnected');
 
-    await untilState(call, 'Disconnected', 15_000);
+    await untilState(call, 'Disconnected');
     expect(call.remoteParticipants).to.have.length(0);
     expect(alice.agent.calls).to.have.length(0);
     expect(participantStates.at(-1)).to.equal('Disconnected');

@@ -2,22 +2,15 @@ import { expect } from '@esm-bundle/chai';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
-import { type TestUser, callingUser, decodedFrames, disposeAll, remote, until, untilState } from './callingHelpers.js';
+import { type TestUser, decodedFrames } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
+import { callingUsersPerTest, remote, untilState } from './callingHelpers.js';
 
 describe('calling: 1:1 in one page', () => {
-  let alice: TestUser;
-  let bob: TestUser;
-
-  beforeEach(async () => {
-    alice = await callingUser('Alice');
-    bob = await callingUser('Bob');
-  });
-
-  afterEach(async () => {
-    await disposeAll(alice, bob);
-  });
+  const users = callingUsersPerTest('Alice', 'Bob');
 
   it('reaches Connected on both sides with remote video frames decoding', async () => {
+    const [alice, bob] = users as [TestUser, TestUser];
     const incoming = new Promise<IncomingCall>((resolve) => bob.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall)));
     const cameras = await (await alice.client.getDeviceManager()).getCameras();
     expect(cameras.length).to.be.greaterThan(0);

@@ -1,4 +1,3 @@
-import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { CallClient } from '../../src/calling/callClient.js';
 import type { CallAgent, CallAgentEvents } from '../../src/calling/callAgent.js';
 import type { Call, CallEvents, CallState } from '../../src/calling/call.js';
@@ -7,69 +6,37 @@ import type { IncomingCall, IncomingCallEvents } from '../../src/calling/incomin
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer, type VideoStreamRendererView } from '../../src/calling/videoStreamRenderer.js';
-import { testService } from './service.js';
+import { type TestUser, callingUser, decodedFrames, testService } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
 
-export interface TestUser {
-  userId: string;
-  token: string;
-  agent: CallAgent;
-  client: CallClient;
-}
+// Moved to the test kit; re-exported while test/ui and calling-api still import them from here.
+export { type TestUser, callingUser } from '../kit/browser.js';
 
-/** A user with a voip+chat token and a call agent of its own (its own CallClient, as a tab has). */
-export async function callingUser(displayName: string): Promise<TestUser> {
-  const { endpoint, connectionString } = await testService();
-  const identity = new CommunicationIdentityClient(connectionString);
-  const { user, token } = await identity.createUserAndToken(['voip', 'chat']);
-  const client = new CallClient({ endpoint });
-  const agent = await client.createCallAgent(token, { displayName });
-  return { userId: user.communicationUserId, token, agent, client };
-}
-
-/** Resolves when `check()` holds, re-checked on every poll; rejects after `timeoutMs` with `what`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Like {@link until} for a check that takes time itself (a measurement over a window). */
-export async function untilAsync(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
-
-export function untilState(call: Call, state: CallState, timeoutMs?: number): Promise<void> {
-  return until(() => call.state === state, `call state ${state} (is ${call.state})`, timeoutMs);
+export async function untilState(call: Call, state: CallState, timeoutMs?: number): Promise<void> {
+  await until(() => call.state === state, { what: () => `call state ${state} (is ${call.state})`, timeoutMs });
 }
 
 export function remote(call: Call, userId: string): RemoteParticipant | undefined {
   return call.remoteParticipants.find((p) => p.identifier.kind === 'communicationUser' && p.identifier.communicationUserId === userId);
 }
 
-/** Resolves once the video element has decoded `frames` frames (requestVideoFrameCallback). */
-export function decodedFrames(video: HTMLVideoElement, frames = 3, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    const timer = setTimeout(() => reject(new Error(`only ${seen} frames decoded`)), timeoutMs);
-    const onFrame = () => {
-      if (++seen >= frames) {
-        clearTimeout(timer);
-        resolve();
-      } else video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  });
-}
-
 /** Disposes the users' agents and whatever media the helpers opened. */
 export async function disposeAll(...users: (TestUser | undefined)[]): Promise<void> {
   await Promise.allSettled(users.map((user) => user?.agent.dispose()));
   releaseMedia();
+}
+
+/**
+ * Signs these users in (each with a call agent of its own) before each test of the enclosing
+ * describe block, and disposes them and the helpers' media after it. The array is refilled per test.
+ */
+export function callingUsersPerTest(...names: string[]): TestUser[] {
+  const users: TestUser[] = [];
+  beforeEach(async () => {
+    users.splice(0, users.length, ...(await Promise.all(names.map((name) => callingUser(name)))));
+  });
+  afterEach(() => disposeAll(...users.splice(0)));
+  return users;
 }
 
 /** The same user signed in on another endpoint (another tab): a second CallClient with the same token. */
@@ -135,8 +102,7 @@ export async function untilAllConnected(calls: Call[], remotes: number, timeoutM
       calls.every(
         (c) => c.state === 'Connected' && c.remoteParticipants.length === remotes && c.remoteParticipants.every((p) => p.state === 'Connected'),
       ),
-    `every call connected with ${remotes} connected remote participants (${summary()})`,
-    timeoutMs,
+    { what: () => `every call connected with ${remotes} connected remote participants (${summary()})`, timeoutMs },
   );
 }
 

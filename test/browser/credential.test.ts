@@ -42,6 +42,24 @@ describe('AzureCommunicationTokenCredential', () => {
     clock.uninstall();
   });
 
+  /**
+   * The on-demand refresh is due exactly `dueInMs` from now: getToken a second before hands out
+   * `initial` without a refresh; at `dueInMs` it refreshes once and hands out the new token.
+   */
+  async function expectRefreshDueIn(
+    credential: AzureCommunicationTokenCredential,
+    refresh: ReturnType<typeof countingRefresher>,
+    initial: string,
+    dueInMs: number,
+  ): Promise<void> {
+    clock.tick(dueInMs - SECOND);
+    expect((await credential.getToken()).token).to.equal(initial, 'a second before it is due: the token it has');
+    expect(refresh.count).to.equal(0);
+    clock.tick(SECOND);
+    expect((await credential.getToken()).token).to.equal(refresh.tokens[0], 'once due: a fresh token');
+    expect(refresh.count).to.equal(1);
+  }
+
   describe('static token', () => {
     it('returns the token as it is, with the expiry read from the JWT', async () => {
       const token = testJwt(NOW + HOUR, NOW);
@@ -235,32 +253,18 @@ describe('AzureCommunicationTokenCredential', () => {
       it(`refreshes a ${lifetimeMinutes}-minute token at half its lifetime`, async () => {
         const lifetime = lifetimeMinutes * MINUTE;
         const refresh = countingRefresher();
-        const credential = new AzureCommunicationTokenCredential({
-          tokenRefresher: refresh.refresher,
-          token: testJwt(NOW + lifetime, NOW),
-        });
-        clock.tick(lifetime / 2 - SECOND);
-        await credential.getToken();
-        expect(refresh.count).to.equal(0);
-        clock.tick(SECOND);
-        expect((await credential.getToken()).token).to.equal(refresh.tokens[0]);
-        expect(refresh.count).to.equal(1);
+        const initial = testJwt(NOW + lifetime, NOW);
+        const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher, token: initial });
+        await expectRefreshDueIn(credential, refresh, initial, lifetime / 2);
       });
     }
 
     it('measures a short lifetime from iat, not from when the token arrived', async () => {
       // Issued 4 minutes ago for 10 minutes: due at iat + 5 min, one minute from now.
       const refresh = countingRefresher();
-      const credential = new AzureCommunicationTokenCredential({
-        tokenRefresher: refresh.refresher,
-        token: testJwt(NOW + 6 * MINUTE, NOW - 4 * MINUTE),
-      });
-      clock.tick(MINUTE - SECOND);
-      await credential.getToken();
-      expect(refresh.count).to.equal(0);
-      clock.tick(SECOND);
-      await credential.getToken();
-      expect(refresh.count).to.equal(1);
+      const initial = testJwt(NOW + 6 * MINUTE, NOW - 4 * MINUTE);
+      const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher, token: initial });
+      await expectRefreshDueIn(credential, refresh, initial, MINUTE);
     });
 
     it('refreshes a short-lived token proactively at half its lifetime', async () => {
@@ -306,17 +310,13 @@ describe('AzureCommunicationTokenCredential', () => {
 
     it('lets refreshTimeBeforeTokenExpiryInMs override the half-lifetime rule', async () => {
       const refresh = countingRefresher();
+      const initial = testJwt(NOW + 10 * MINUTE, NOW);
       const credential = new AzureCommunicationTokenCredential({
         tokenRefresher: refresh.refresher,
-        token: testJwt(NOW + 10 * MINUTE, NOW),
+        token: initial,
         refreshTimeBeforeTokenExpiryInMs: 2 * MINUTE,
       });
-      clock.tick(8 * MINUTE - SECOND);
-      await credential.getToken();
-      expect(refresh.count).to.equal(0);
-      clock.tick(SECOND);
-      await credential.getToken();
-      expect(refresh.count).to.equal(1);
+      await expectRefreshDueIn(credential, refresh, initial, 8 * MINUTE);
     });
 
     it('with refreshTimeBeforeTokenExpiryInMs 0 still never hands out a token with under a minute left', async () => {
@@ -327,12 +327,7 @@ describe('AzureCommunicationTokenCredential', () => {
         token: initial,
         refreshTimeBeforeTokenExpiryInMs: 0,
       });
-      clock.tick(HOUR - MINUTE - SECOND);
-      expect((await credential.getToken()).token).to.equal(initial);
-      expect(refresh.count).to.equal(0);
-      clock.tick(SECOND);
-      expect((await credential.getToken()).token).to.equal(refresh.tokens[0]);
-      expect(refresh.count).to.equal(1);
+      await expectRefreshDueIn(credential, refresh, initial, HOUR - MINUTE);
     });
   });
 

@@ -6,7 +6,9 @@ import { PhoneNumbersClient } from '../../src/phoneNumbers/phoneNumbersClient.js
 import { SmsClient } from '../../src/sms/smsClient.js';
 import { RealtimeChannel } from '../../src/common/realtimeChannel.js';
 import { toCredential } from '../../src/common/credential.js';
-import { type TestUser, callingUser, disposeAll, until, untilState } from './callingHelpers.js';
+import { type TestUser, callingUser } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
+import { disposeAll, untilState } from './callingHelpers.js';
 import { testService } from './service.js';
 
 describe('phone numbers on the simulated network', () => {

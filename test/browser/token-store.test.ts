@@ -4,6 +4,7 @@ import { AbortError, TokenCredentialError } from '../../src/common/errors.js';
 import { type StoredToken, type TokenFetcher, TokenStore } from '../../src/identity/tokenStore.js';
 import { HOUR, MINUTE, rejectionOf, testJwt } from './helpers.js';
 import { testService } from './service.js';
+import { until } from '../kit/wait.js';
 import type { WorkerMessage, WorkerRefreshRequest } from './tokenStoreWorker.js';
 
 const ALICE = '8:acs:00000000-0000-4000-8000-000000000001_00000000-0000-4000-8000-0000000000a1';
@@ -65,27 +66,44 @@ describe('TokenStore', () => {
   });
 
   describe('records', () => {
-    it('puts, gets, lists and deletes records', async () => {
+    it('get of a user with no record is undefined, and an empty store lists nothing', async () => {
       const store = await open();
       expect(await store.get(ALICE)).to.equal(undefined);
       expect(await store.list()).to.deep.equal([]);
+    });
 
+    it('put answers with the written record (updatedAt added), and get returns it', async () => {
+      const store = await open();
       const alice = record(ALICE, HOUR, { displayName: 'Alice' });
       const written = await store.put(alice);
       expect(written).to.include({ userId: ALICE, token: alice.token, expiresOn: alice.expiresOn, displayName: 'Alice' });
       expect(written.updatedAt).to.be.a('number');
       expect(await store.get(ALICE)).to.deep.equal(written);
+    });
 
+    it('list returns every user’s record as written, displayName only where given', async () => {
+      const store = await open();
+      await store.put(record(ALICE, HOUR, { displayName: 'Alice' }));
       const bob = await store.put(record(BOB, 2 * HOUR, { scopes: ['chat'] }));
       expect(bob).not.to.have.property('displayName');
       const listed = await store.list();
       expect(listed.map((entry) => entry.userId).sort()).to.deep.equal([ALICE, BOB].sort());
       expect(listed.find((entry) => entry.userId === BOB)).to.deep.equal(bob);
+    });
 
+    it('delete removes that user’s record only', async () => {
+      const store = await open();
+      await store.put(record(ALICE, HOUR));
+      await store.put(record(BOB, HOUR));
       await store.delete(ALICE);
       expect(await store.get(ALICE)).to.equal(undefined);
       expect((await store.list()).map((entry) => entry.userId)).to.deep.equal([BOB]);
+    });
 
+    it('clear removes every record', async () => {
+      const store = await open();
+      await store.put(record(ALICE, HOUR));
+      await store.put(record(BOB, HOUR));
       await store.clear();
       expect(await store.list()).to.deep.equal([]);
     });
@@ -273,45 +291,62 @@ describe('TokenStore', () => {
 
     it('fetches once when a page and another context (a worker, like a second tab) refresh together', async () => {
       // Same-page stores would also be serialised by the in-process fallback queue; a worker is a
-      // separate agent, so only a cross-context lock (Web Locks) keeps it to one fetch.
+      // separate agent, so only a cross-context lock (Web Locks) keeps it to one fetch. The page
+      // starts the worker's refresh from inside its own fetch and finishes only once the worker is
+      // either queued for the lock or fetching itself: the two refreshes overlap for certain, and
+      // without the lock the worker fetches too.
       const worker = new Worker(new URL('./tokenStoreWorker.ts', import.meta.url), { type: 'module' });
       try {
-        const messages: WorkerMessage[] = [];
-        let onMessage: (() => void) | undefined;
+        const events: string[] = [];
+        let workerResult: WorkerMessage | undefined;
+        let workerError: string | undefined;
         worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
-          messages.push(event.data);
-          onMessage?.();
+          events.push(`worker ${event.data.type}`);
+          if (event.data.type === 'refreshed' || event.data.type === 'failed') workerResult = event.data;
         });
-        const nextMessage = async (): Promise<WorkerMessage> => {
-          while (messages.length === 0) {
-            await new Promise<void>((resolve, reject) => {
-              onMessage = resolve;
-              worker.onerror = (event) => reject(new Error(`worker failed: ${event.message}`));
-            });
-          }
-          return messages.shift()!;
-        };
-        expect(await nextMessage()).to.deep.equal({ type: 'ready' });
+        worker.addEventListener('error', (event) => (workerError = event.message));
+        const fromWorker = (what: string) =>
+          until(
+            () => {
+              if (workerError !== undefined) throw new Error(`worker failed: ${workerError}`);
+              return events.includes(`worker ${what}`);
+            },
+            { what: () => `the worker: ${what} (events: ${events.join(', ')})` },
+          );
+        await fromWorker('ready');
 
         const page = await open();
-        let pageFetches = 0;
-        const request: WorkerRefreshRequest = {
-          databaseName,
-          userId: ALICE,
-          scopes: ['chat'],
-          fetchDelayMs: 100,
-          lifetimeMs: HOUR,
+        const request: WorkerRefreshRequest = { databaseName, userId: ALICE, scopes: ['chat'], lifetimeMs: HOUR };
+        /** The worker's request for the refresh lock is pending (it waits while the page holds it). */
+        const workerQueued = async () => {
+          const { held = [], pending = [] } = await navigator.locks.query();
+          const refreshLock = held.find((lock) => lock.name?.endsWith(`:refresh:${ALICE}`));
+          return refreshLock !== undefined && pending.some((lock) => lock.name === refreshLock.name);
         };
-        worker.postMessage(request);
+        let pageFetches = 0;
+        events.push('page started');
         const pageResult = await page.getOrRefresh(ALICE, ['chat'], async () => {
           pageFetches++;
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          events.push('page fetching');
+          worker.postMessage(request);
+          await fromWorker('started');
+          await until(async () => events.includes('worker fetching') || (await workerQueued()), {
+            what: () => `the worker to queue for the lock or fetch (events: ${events.join(', ')})`,
+          });
+          if (!events.includes('worker fetching')) events.push('worker queued for the lock');
           return testJwt(Date.now() + HOUR);
         });
-        const workerResult = await nextMessage();
-        if (workerResult.type !== 'refreshed') expect.fail(`worker answered ${JSON.stringify(workerResult)}`);
-        expect(pageFetches + workerResult.fetches).to.equal(1);
-        expect(workerResult.token).to.equal(pageResult.token);
+        events.push('page refreshed');
+        const answer = await until(() => workerResult, { what: () => `the worker's answer (events: ${events.join(', ')})` });
+        if (answer.type !== 'refreshed') expect.fail(`worker answered ${JSON.stringify(answer)}`);
+
+        // They overlapped: each started before the other finished.
+        expect(events.indexOf('worker started')).to.be.below(events.indexOf('page refreshed'));
+        expect(events.indexOf('page started')).to.be.below(events.indexOf('worker refreshed'));
+        // The worker waited for the lock the page held, then took the page's token.
+        expect(events.slice(0, 5)).to.deep.equal(['worker ready', 'page started', 'page fetching', 'worker started', 'worker queued for the lock']);
+        expect(pageFetches + answer.fetches).to.equal(1);
+        expect(answer.token).to.equal(pageResult.token);
         expect((await page.get(ALICE))?.token).to.equal(pageResult.token);
       } finally {
         worker.terminate();

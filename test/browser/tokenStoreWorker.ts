@@ -1,7 +1,8 @@
 /**
  * A second browsing context for the TokenStore tests: a module worker has its own IndexedDB
  * connection and shares the origin's Web Locks, as another tab does. It runs one `getOrRefresh` per
- * message with a slow counting fetcher and answers with the token and how often it fetched.
+ * message and reports each step (started, fetching, refreshed), so a test can see how the two
+ * contexts' refreshes interleaved.
  */
 import { TokenStore } from '../../src/identity/tokenStore.js';
 import type { TokenScope } from '../../src/identity/communicationIdentityClient.js';
@@ -11,12 +12,15 @@ export interface WorkerRefreshRequest {
   databaseName: string;
   userId: string;
   scopes: TokenScope[];
-  fetchDelayMs: number;
   lifetimeMs: number;
 }
 
 export type WorkerMessage =
   | { type: 'ready' }
+  /** `getOrRefresh` was called. */
+  | { type: 'started' }
+  /** Its fetcher was called: this context fetches a token itself. */
+  | { type: 'fetching' }
   | { type: 'refreshed'; token: string; fetches: number }
   | { type: 'failed'; message: string };
 
@@ -26,13 +30,14 @@ function reply(message: WorkerMessage): void {
 
 self.addEventListener('message', (event: MessageEvent<WorkerRefreshRequest>) => {
   void (async () => {
-    const { databaseName, userId, scopes, fetchDelayMs, lifetimeMs } = event.data;
+    const { databaseName, userId, scopes, lifetimeMs } = event.data;
     const store = await TokenStore.open({ databaseName });
     let fetches = 0;
     try {
+      reply({ type: 'started' });
       const stored = await store.getOrRefresh(userId, scopes, async () => {
         fetches++;
-        await new Promise((resolve) => setTimeout(resolve, fetchDelayMs));
+        reply({ type: 'fetching' });
         return testJwt(Date.now() + lifetimeMs);
       });
       reply({ type: 'refreshed', token: stored.token, fetches });

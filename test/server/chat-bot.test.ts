@@ -5,6 +5,7 @@ import { ChatClient } from '../../src/chat/chatClient.js';
 import type { ChatMessageReceivedEvent } from '../../src/chat/events.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { startService, type RunningService } from '../../mock-server/service.js';
+import { until } from '../kit/wait.js';
 import { assertError, plainRequest, userRequest } from './helpers.js';
 
 describe('the example chat bot: a calling application answering in threads it is added to', () => {
@@ -29,20 +30,16 @@ describe('the example chat bot: a calling application answering in threads it is
   test('it greets a thread it is added to and answers each message, under its own name', async () => {
     const received: ChatMessageReceivedEvent[] = [];
     user.on('chatMessageReceived', (event) => received.push(event));
-    const waitFor = async (check: () => boolean, what: string) => {
-      for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.ok(check(), `timed out waiting for ${what}`);
-    };
     const { chatThread } = await user.createChatThread(
       { topic: 'Ask the bot' },
       { participants: [{ id: { callingApplicationId: bot.applicationId } }] },
     );
     const fromBot = () => received.filter((e) => e.sender.kind === 'callingApplication');
-    await waitFor(() => fromBot().length === 1, 'the greeting');
+    await until(() => fromBot().length === 1, 'the greeting');
     assert.match(fromBot()[0]!.message, /Hello! I am Echo bot/);
     assert.equal(fromBot()[0]!.senderDisplayName, 'Echo bot');
     await user.getChatThreadClient(chatThread!.id).sendMessage({ content: 'time' }, { senderDisplayName: 'Ada' });
-    await waitFor(() => fromBot().length === 2, 'the answer');
+    await until(() => fromBot().length === 2, 'the answer');
     assert.match(fromBot()[1]!.message, /^It is /);
   });
 

@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { clientNetwork } from '../../mock-server/http/dispatch.js';
-import { type RunningService, type ServiceOptions, startService } from '../../mock-server/service.js';
+import { type RunningService, startService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import { DEMO_AREA_CODES } from '../../mock-server/telephony/phoneNumberStore.js';
 import {
   type JsonResponse,
@@ -51,18 +52,8 @@ async function phoneNumberOf(service: RunningService, token: string): Promise<st
   return response.body.phoneNumber;
 }
 
-/** One service per group, with that group's options. */
-function withService(options: Omit<ServiceOptions, 'demo'>): () => RunningService {
-  let service: RunningService | undefined;
-  before(async () => {
-    service = await startService({ demo: true, ...options });
-  });
-  after(() => service?.close());
-  return () => service!;
-}
-
 describe('demo routes: origins', () => {
-  const service = withService({ demoOrigins: ['https://a.example', 'http://b.example:8443'] });
+  const service = withService({ demo: true, demoOrigins: ['https://a.example', 'http://b.example:8443'] });
   const ownOrigin = () => new URL(service().endpoint).origin;
 
   test('a page of a foreign origin gets 403 on every demo route, and nothing is created', async () => {
@@ -148,7 +139,7 @@ describe('demo routes: host names', () => {
 
 describe('demo routes: throttling', () => {
   let clock = Date.now();
-  const service = withService({ demoRateLimits: { windowMs: 60_000, createsPerWindow: 10, refreshesPerWindow: 3, now: () => clock } });
+  const service = withService({ demo: true, demoRateLimits: { windowMs: 60_000, createsPerWindow: 10, refreshesPerWindow: 3, now: () => clock } });
 
   test('the 11th creation from one address within the window is a 429 that creates nothing', async () => {
     for (let i = 0; i < 10; i++) await signIn(service());
@@ -188,7 +179,7 @@ describe('demo routes: throttling', () => {
 
 describe('demo routes: the number pool', () => {
   let clock = Date.now();
-  const service = withService({ demoNumberPoolSize: 2, demoRateLimits: { createsPerWindow: 1000, now: () => clock } });
+  const service = withService({ demo: true, demoNumberPoolSize: 2, demoRateLimits: { createsPerWindow: 1000, now: () => clock } });
 
   test('demo users get numbers of the reserved area codes; the admin API never hands those out', async () => {
     const { token } = await signIn(service());
@@ -245,7 +236,7 @@ describe('demo routes: the number pool', () => {
 });
 
 describe('demo routes: refresh keeps the lifetime', () => {
-  const service = withService({});
+  const service = withService({ demo: true });
 
   test('a 60-minute admin-issued token refreshes to 60 minutes, again and again', async () => {
     const { id } = await createUser(service());

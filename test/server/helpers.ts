@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { SignJWT, decodeJwt } from 'jose';
 import { WebSocket } from 'ws';
-import type { TokenScope } from '../../mock-server/auth/tokens.js';
 import { ServiceError } from '../../mock-server/http/errors.js';
 import type { RunningService } from '../../mock-server/service.js';
 import { API_VERSIONS, apiOfPath } from '../../src/common/apiVersions.js';
 import { signRequest } from '../../src/common/hmac.js';
 import { type EventFrame, type PongFrame, type ReadyFrame, realtimeProtocols } from '../../src/common/realtimeProtocol.js';
+import { type TestUser, testUser } from '../kit/node.js';
+import { until } from '../kit/wait.js';
 
 /** The identity api-version the official SDK (1.3.1) sends. */
 export const API_VERSION = API_VERSIONS.identity.current;
@@ -219,17 +220,11 @@ export const CHAT_API_VERSION = API_VERSIONS.chat.current;
 /** Generous upper bound for waiting on sockets: only there so a broken service cannot hang the run. */
 export const WAIT_MS = 10_000;
 
-export interface ChatUser {
-  id: string;
-  token: string;
-}
+/** The node tests' user (id and token); the name predates the kit (test/kit/node.ts). */
+export type ChatUser = TestUser;
 
-/** A user with a token, made directly on the service (no HTTP round trip). */
-export async function chatUser(service: RunningService, scopes: TokenScope[] = ['chat']): Promise<ChatUser> {
-  const { id } = service.identities.createUser();
-  const { token } = await service.tokens.issue(id, scopes);
-  return { id, token };
-}
+/** {@link testUser} under its older name, for the files that still use it. */
+export const chatUser = testUser;
 
 /** `/chat/threads/<encoded id><rest>`: thread ids hold ':' and '@'. */
 export function threadPath(threadId: string, rest = ''): string {
@@ -320,7 +315,7 @@ export function countRows(service: RunningService, sql: string, ...params: unkno
 
 /** Resolves once `Date.now()` is past `ms`, so the next write gets a later timestamp. */
 export async function clockPast(ms: number): Promise<void> {
-  while (Date.now() <= ms) await new Promise((resolve) => setTimeout(resolve, 2));
+  await until(() => Date.now() > ms, { what: `the clock to pass ${ms}`, intervalMs: 2 });
 }
 
 export type TestFrame = (EventFrame | ReadyFrame | PongFrame) & Record<string, unknown>;

@@ -43,8 +43,9 @@ async function signallingSocket(service: RunningService, user: ChatUser, endpoin
   return { ws, closed };
 }
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms).unref())]);
+/** `promise`, or a clear failure if it never settles (a hang guard, not a speed limit: the tokens would not expire for hours). */
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${WAIT_MS} ms`)), WAIT_MS).unref())]);
 }
 
 describe('revocation and deletion close open sockets', () => {
@@ -70,11 +71,11 @@ describe('revocation and deletion close open sockets', () => {
     assert.equal(response.status, 204, response.text);
 
     for (const client of [laptop, phone]) {
-      const closed = await within(client.waitForClose(), 1000, 'the real-time close');
+      const closed = await within(client.waitForClose(), 'the real-time close');
       assert.equal(closed.code, 4401);
       assert.match(closed.reason, /revoked/);
     }
-    const peerClosed = await within(peer.closed, 1000, 'the signalling close');
+    const peerClosed = await within(peer.closed, 'the signalling close');
     assert.equal(peerClosed.code, 4401);
     assert.match(peerClosed.reason, /revoked/);
 
@@ -101,10 +102,10 @@ describe('revocation and deletion close open sockets', () => {
 
     const response = await adminRequest(service, 'DELETE', `/identities/${encodeURIComponent(carol.id)}`);
     assert.equal(response.status, 204, response.text);
-    const closed = await within(client.waitForClose(), 1000, 'the real-time close');
+    const closed = await within(client.waitForClose(), 'the real-time close');
     assert.equal(closed.code, 4401);
     assert.match(closed.reason, /deleted/);
-    const peerClosed = await within(peer.closed, 1000, 'the signalling close');
+    const peerClosed = await within(peer.closed, 'the signalling close');
     assert.equal(peerClosed.code, 4401);
   });
 
@@ -145,14 +146,14 @@ describe('signalling: a reconnect with a refreshed token takes over its own peer
     const refreshed = { id: frank.id, token: (await service.tokens.issue(frank.id, ['voip'])).token };
     assert.notEqual(refreshed.token, frank.token);
     const fresh = await signallingSocket(service, refreshed, 'f1');
-    await within(stale.closed, 1000, 'the stale socket to close');
+    await within(stale.closed, 'the stale socket to close');
     assert.equal(fresh.ws.readyState, WebSocket.OPEN);
     // Messages to the id reach the new socket.
     const other = await chatUser(service, ['voip']);
     const sender = await signallingSocket(service, other, 'o1');
     const relayed = new Promise<Record<string, unknown>>((resolve) => fresh.ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)));
     sender.ws.send(JSON.stringify({ type: 'OFFER', dst: peerIdFor(frank.id, 'f1'), payload: { sdp: 'x' } }));
-    assert.deepEqual((await within(relayed, 1000, 'the relayed offer')).payload, { sdp: 'x' });
+    assert.deepEqual((await within(relayed, 'the relayed offer')).payload, { sdp: 'x' });
     fresh.ws.close();
     sender.ws.close();
   });

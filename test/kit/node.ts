@@ -1,0 +1,35 @@
+/**
+ * Node-only test kit: an in-process service per describe block, and users with tokens on it.
+ */
+import { after, before } from 'node:test';
+import type { TokenScope } from '../../mock-server/auth/tokens.js';
+import { type RunningService, type ServiceOptions, startService } from '../../mock-server/service.js';
+
+/** A user of the node tests: its raw id (`8:acs:…`) and an access token. */
+export interface TestUser {
+  id: string;
+  token: string;
+}
+
+/**
+ * Starts a service with `options` before the enclosing describe block's tests and closes it after
+ * them. Returns a getter: call it inside a test or hook.
+ */
+export function withService(options: ServiceOptions = {}): () => RunningService {
+  let service: RunningService | undefined;
+  before(async () => {
+    service = await startService(options);
+  });
+  after(() => service?.close());
+  return () => {
+    if (!service) throw new Error('withService(): the service is only there inside a test or hook');
+    return service;
+  };
+}
+
+/** A new user with a token of these scopes, made directly on the service (no HTTP round trip). */
+export async function testUser(service: RunningService, scopes: TokenScope[] = ['chat']): Promise<TestUser> {
+  const { id } = service.identities.createUser();
+  const { token } = await service.tokens.issue(id, scopes);
+  return { id, token };
+}
