@@ -105,7 +105,7 @@ describe('demo routes: origins', () => {
 });
 
 describe('demo routes: host names', () => {
-  const service = withService({ demoOrigins: ['https://a.example'], demoRateLimits: { createsPerWindow: 1000, refreshesPerWindow: 1000 } });
+  const service = withService({ demo: true, demoOrigins: ['https://a.example'], demoRateLimits: { createsPerWindow: 1000, refreshesPerWindow: 1000 } });
 
   test('a rebound host name (DNS rebinding) gets 421 on every demo route; addresses, localhost and allowed origins pass', async () => {
     const { port } = new URL(service().endpoint);
