@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ui/chat-header/chat-header.js';
 import type { AcsChatHeader, ParticipantsToggleDetail, TopicChangeDetail } from '../../src/ui/chat-header/chat-header.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import { ALICE, BOB, participant, recordingChatClient, themedFixture, until } from './chatUiHelpers.js';
 
 const part = (el: AcsChatHeader, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ChatMessageReadReceipt } from '../../src/chat/models.js';
 import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
 import type {
   AcsMessageThread,

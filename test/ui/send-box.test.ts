@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CHAT_LIMITS } from '../../src/chat/validation.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/send-box/send-box.js';
 import type { AcsSendBox, MessageEditDetail, MessageSendDetail } from '../../src/ui/send-box/send-box.js';
 import {

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHAT_LIMITS } from '../../chat/validation.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';

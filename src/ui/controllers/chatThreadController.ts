@@ -1,8 +1,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationIdentifier } from '../../common/identifiers.js';
-import { ChatThreadSource } from './chatThreadSource.js';
-import { type ChatThreadState, emptyChatThreadState } from './chatThreadState.js';
+import { ChatThreadSource } from '../state/chatThreadSource.js';
+import { type ChatThreadState, emptyChatThreadState } from '../state/chatThreadState.js';
 
 /** What a component binds to: its own client and thread, or a source shared with others. */
 export interface ChatThreadBinding {

@@ -2,7 +2,7 @@ import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
 import '../avatar/avatar.js';
-import { Subscriptions } from '../controllers/subscriptions.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 import { callingIcon } from '../shared/callingIcons.js';
 import { keyOf, nameOf } from '../shared/callingNames.js';
 import { emit } from '../shared/events.js';

@@ -13,9 +13,9 @@ import {
   messageText,
   readersOf,
   senderRawId,
-} from '../controllers/chatMessages.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
-import type { ChatThreadState } from '../controllers/chatThreadState.js';
+} from '../state/chatMessages.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
+import type { ChatThreadState } from '../state/chatThreadState.js';
 import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';

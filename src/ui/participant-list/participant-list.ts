@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatThreadParticipant } from '../../chat/models.js';
 import { getIdentifierRawId } from '../../common/identifiers.js';
 import '../avatar/avatar.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';

@@ -2,10 +2,10 @@ import { consume } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../../chat/chatClient.js';
-import { emit } from '../shared/events.js';
-import { chatThreadContext } from './chatContext.js';
-import { ChatThreadController } from './chatThreadController.js';
-import type { ChatThreadSource } from './chatThreadSource.js';
+import { emit } from './events.js';
+import { chatThreadContext } from '../state/chatContext.js';
+import { ChatThreadController } from '../controllers/chatThreadController.js';
+import type { ChatThreadSource } from '../state/chatThreadSource.js';
 
 /** Detail of `acs-error`. */
 export interface AcsErrorDetail {
