@@ -7,8 +7,8 @@ import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../call/call.js';
 import '../chat/chat.js';
+import { TokenUrlController } from '../controllers/tokenUrlController.js';
 import { emit } from '../shared/events.js';
-import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-with-chat.styles.js';
@@ -45,6 +45,10 @@ export interface ChatToggleDetail {
 @customElement('acs-call-with-chat')
 export class AcsCallWithChat extends LitElement {
   static override styles = [baseStyles, styles];
+
+  readonly #tokenUrl = new TokenUrlController(this);
+  /** The token handed to the components inside: `token`, or the credential made from `token-url`. */
+  #token: string | CommunicationTokenCredential | undefined;
 
   /** A ready call agent; or give `endpoint` + `token`. */
   @property({ attribute: false }) callAgent: CallAgent | undefined;
@@ -95,20 +99,9 @@ export class AcsCallWithChat extends LitElement {
   }
 
 
-  /** A token URL becomes a refreshing credential (once per URL). */
-  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
-
-  #resolveTokenUrl(): void {
-    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
-    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
-      this.#tokenUrlCredential?.credential.dispose();
-      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
-    }
-    this.token = this.#tokenUrlCredential.credential;
-  }
-
   override willUpdate(): void {
-    this.#resolveTokenUrl();
+    // A given token wins over token-url; the components inside share the one credential.
+    this.#token = this.#tokenUrl.resolve(this.token, this.tokenUrl);
   }
 
   override render() {
@@ -118,7 +111,7 @@ export class AcsCallWithChat extends LitElement {
           exportparts="base:chat__base,header:chat__header,thread:chat__thread,send-box:chat__send-box"
           .chatClient=${this.chatClient}
           .endpoint=${this.endpoint}
-          .token=${this.chatClient ? undefined : this.token}
+          .token=${this.chatClient ? undefined : this.#token}
           thread-id=${this.threadId}
           user-id=${this.userId}
           display-name=${this.displayName}
@@ -137,7 +130,7 @@ export class AcsCallWithChat extends LitElement {
             .callAgent=${this.callAgent}
             .deviceManager=${this.deviceManager}
             .endpoint=${this.endpoint}
-            .token=${this.callAgent ? undefined : this.token}
+            .token=${this.callAgent ? undefined : this.#token}
             display-name=${this.displayName}
           ></acs-call>
         </section>

@@ -18,6 +18,7 @@ import type { CallStatusStrings } from '../call-status/call-status.js';
 import { CallAgentConnection } from '../controllers/callAgentConnection.js';
 import { CallAgentController } from '../controllers/callAgentController.js';
 import { CallController } from '../controllers/callController.js';
+import { TokenUrlController } from '../controllers/tokenUrlController.js';
 import '../device-setup/device-setup.js';
 import type { DeviceSetupStrings, DevicesChangeDetail } from '../device-setup/device-setup.js';
 import '../incoming-call/incoming-call.js';
@@ -25,7 +26,6 @@ import type { CallAcceptedDetail, CallDeclinedDetail, IncomingCallStrings } from
 import { callingIcon } from '../shared/callingIcons.js';
 import { nameOf, parseCallTargets } from '../shared/callingNames.js';
 import { emit } from '../shared/events.js';
-import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../video-gallery/video-gallery.js';
@@ -125,6 +125,7 @@ type Panel = 'participants' | 'devices';
 export class AcsCall extends LitElement {
   static override styles = [baseStyles, styles];
 
+  readonly #tokenUrl = new TokenUrlController(this);
   readonly #agentController = new CallAgentController(this, {
     onCallsUpdated: ({ added }) => {
       // A call started through the agent directly shows here too, unless one already does.
@@ -188,18 +189,15 @@ export class AcsCall extends LitElement {
   /** Overrides for any of the words shown (this component's and those inside it). */
   @property({ attribute: false }) strings: Partial<CallStrings> | undefined;
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#resolveTokenUrl();
-    const inputs = ['callAgent', 'deviceManager', 'endpoint', 'token', 'tokenUrl', 'displayName'] as const;
-    if (inputs.some((name) => changed.has(name))) {
-      this.#connection.update({
-        callAgent: this.callAgent,
-        deviceManager: this.deviceManager,
-        endpoint: this.endpoint,
-        token: this.token,
-        displayName: this.displayName,
-      });
-    }
+  protected override willUpdate(): void {
+    // The connection makes a new agent only when one of these changed (a given token wins over token-url).
+    this.#connection.update({
+      callAgent: this.callAgent,
+      deviceManager: this.deviceManager,
+      endpoint: this.endpoint,
+      token: this.#tokenUrl.resolve(this.token, this.tokenUrl),
+      displayName: this.displayName,
+    });
   }
 
   #onAgent(agent: CallAgent | undefined): void {
@@ -529,18 +527,6 @@ export class AcsCall extends LitElement {
     </div>`;
   }
 
-
-  /** A token URL becomes a refreshing credential (once per URL). */
-  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
-
-  #resolveTokenUrl(): void {
-    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
-    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
-      this.#tokenUrlCredential?.credential.dispose();
-      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
-    }
-    this.token = this.#tokenUrlCredential.credential;
-  }
 
   override render() {
     const strings = this.#strings;

@@ -7,6 +7,7 @@ import '../chat-header/chat-header.js';
 import type { ChatHeaderStrings, ParticipantsToggleDetail } from '../chat-header/chat-header.js';
 import { chatThreadContext } from '../state/chatContext.js';
 import type { AcsErrorDetail } from '../shared/chatThreadElement.js';
+import { TokenUrlController } from '../controllers/tokenUrlController.js';
 import { ChatThreadSource } from '../state/chatThreadSource.js';
 import '../message-thread/message-thread.js';
 import type { EditRequestDetail, MessageThreadStrings } from '../message-thread/message-thread.js';
@@ -15,7 +16,6 @@ import type { ParticipantListStrings } from '../participant-list/participant-lis
 import '../send-box/send-box.js';
 import type { AcsSendBox, SendBoxStrings } from '../send-box/send-box.js';
 import { emit } from '../shared/events.js';
-import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../typing-indicator/typing-indicator.js';
@@ -80,6 +80,7 @@ export interface ChatReadyDetail {
 export class AcsChat extends LitElement {
   static override styles = [baseStyles, styles];
 
+  readonly #tokenUrl = new TokenUrlController(this);
   /** The client this element made from `endpoint` + `token` (and so must stop). */
   #ownedClient: ChatClient | undefined;
   /** What the current setup was made from; a change means a new setup. */
@@ -139,32 +140,33 @@ export class AcsChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#resolveTokenUrl();
     super.willUpdate(changed);
     if (!this.isConnected) return;
-    const inputs = [this.chatClient, this.endpoint, this.token, this.threadId, this.userId, this.displayName];
+    // A given token wins over token-url.
+    const token = this.#tokenUrl.resolve(this.token, this.tokenUrl);
+    const inputs = [this.chatClient, this.endpoint, token, this.threadId, this.userId, this.displayName];
     if (this.#configured && inputs.every((value, i) => value === this.#configured![i])) return;
     this.#teardown();
     this.#configured = inputs;
-    void this.#setup();
+    void this.#setup(token);
   }
 
-  async #setup(): Promise<void> {
+  async #setup(token: string | CommunicationTokenCredential | undefined): Promise<void> {
     const generation = ++this.#generation;
     const { threadId, displayName } = this;
     if (!threadId) return;
     let client = this.chatClient;
     let userId: string | undefined = this.userId || undefined;
     if (!client) {
-      if (!this.endpoint || !this.token) return;
+      if (!this.endpoint || !token) return;
       try {
-        client = new ChatClient(this.endpoint, this.token);
+        client = new ChatClient(this.endpoint, token);
       } catch (error) {
         this.#reportError(error);
         return;
       }
       this.#ownedClient = client;
-      userId ??= await userIdFromToken(this.token);
+      userId ??= await userIdFromToken(token);
       if (generation !== this.#generation) return;
       try {
         await client.startRealtimeNotifications();
@@ -218,18 +220,6 @@ export class AcsChat extends LitElement {
     return this.source;
   }
 
-
-  /** A token URL becomes a refreshing credential (once per URL). */
-  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
-
-  #resolveTokenUrl(): void {
-    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
-    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
-      this.#tokenUrlCredential?.credential.dispose();
-      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
-    }
-    this.token = this.#tokenUrlCredential.credential;
-  }
 
   override render() {
     const strings = mergeStrings(CHAT_STRINGS, this.strings);
