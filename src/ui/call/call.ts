@@ -1,4 +1,4 @@
-import { LitElement, type PropertyValues, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Call, CallState } from '../../calling/call.js';
 import type { CallAgent } from '../../calling/callAgent.js';
