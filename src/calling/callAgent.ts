@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import type { MediaConnection } from 'peerjs';
 import type { CommunicationTokenCredential } from '../common/credential.js';
 import { RestError } from '../common/errors.js';
@@ -13,6 +12,7 @@ import {
   isPhoneNumberIdentifier,
 } from '../common/identifiers.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
+import { type TokenIdentifierKind, identifierFromToken } from '../common/tokenIdentity.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
 import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents } from './callingProtocol.js';
 import { CallingError } from './callingErrors.js';
@@ -61,6 +61,11 @@ export interface CallAgentDependencies {
  */
 export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   readonly displayName: string | undefined;
+  /**
+   * The user (or calling application) this agent calls as, read from its token when the agent was
+   * made. `userId` is its raw id.
+   */
+  readonly identifier: TokenIdentifierKind;
   readonly #deps: CallAgentDependencies;
   readonly #pipeline: HttpPipeline;
   readonly #channel: RealtimeChannel;
@@ -78,8 +83,8 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   /** @internal Use `CallClient.createCallAgent()`. */
   static async create(deps: CallAgentDependencies, options: CallAgentOptions): Promise<CallAgent> {
     const { token } = await deps.credential.getToken();
-    const { sub } = decodeJwt(token);
-    if (typeof sub !== 'string') throw new CallingError('InvalidToken', 'The access token names no user.');
+    const identifier = identifierFromToken(token);
+    if (!identifier) throw new CallingError('InvalidToken', 'The access token names no user.');
     const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
     const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: 'calling/config' });
@@ -89,11 +94,11 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     }
     const peer = new PeerEndpoint({
       endpoint: deps.endpoint,
-      peerId: peerIdFor(sub, channel.endpointId),
+      peerId: peerIdFor(getIdentifierRawId(identifier), channel.endpointId),
       credential: deps.credential,
       iceServers: config.iceServers,
     });
-    const agent = new CallAgent(deps, options, pipeline, channel, !options.realtimeChannel, peer, sub);
+    const agent = new CallAgent(deps, options, pipeline, channel, !options.realtimeChannel, peer, identifier);
     try {
       await Promise.all([channel.start(), peer.open()]);
     } catch (error) {
@@ -110,7 +115,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     channel: RealtimeChannel,
     ownsChannel: boolean,
     peer: PeerEndpoint,
-    userRawId: string,
+    identifier: TokenIdentifierKind,
   ) {
     super();
     this.#deps = deps;
@@ -119,7 +124,8 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     this.#channel = channel;
     this.#ownsChannel = ownsChannel;
     this.#peer = peer;
-    this.#userRawId = userRawId;
+    this.identifier = identifier;
+    this.#userRawId = getIdentifierRawId(identifier);
     const on = <K extends keyof CallingEvents>(name: K, handle: (data: CallingEvents[K]) => void) =>
       this.#unsubscribers.push(channel.subscribe(name, (data) => handle(data as CallingEvents[K])));
     on('callIncoming', ({ call, callerDisplayName }) => this.#onIncoming(call, callerDisplayName));
@@ -144,7 +150,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     return [...this.#calls.values()];
   }
 
-  /** The user this agent calls as. */
+  /** The raw id of the user this agent calls as (`identifier`'s). */
   get userId(): string {
     return this.#userRawId;
   }

@@ -21,7 +21,6 @@ import { baseStyles } from '../shared/theme.js';
 import '../typing-indicator/typing-indicator.js';
 import type { TypingIndicatorStrings } from '../typing-indicator/typing-indicator.js';
 import styles from './chat.styles.js';
-import { userIdFromToken } from './tokenUser.js';
 
 /** The composite's own strings. */
 export const CHAT_STRINGS = {
@@ -113,7 +112,7 @@ export class AcsChat extends LitElement {
   /** The thread to show. */
   @property({ attribute: 'thread-id' }) threadId = '';
 
-  /** The user's raw id; read from the token when the element makes the client. */
+  /** The user's raw id; by default the chat client's (read from its token). */
   @property({ attribute: 'user-id' }) userId = '';
 
   /** The name sent with the user's messages. */
@@ -156,7 +155,7 @@ export class AcsChat extends LitElement {
     const { threadId, displayName } = this;
     if (!threadId) return;
     let client = this.chatClient;
-    let userId: string | undefined = this.userId || undefined;
+    const userId: string | undefined = this.userId || undefined;
     if (!client) {
       if (!this.endpoint || !token) return;
       try {
@@ -166,8 +165,6 @@ export class AcsChat extends LitElement {
         return;
       }
       this.#ownedClient = client;
-      userId ??= await userIdFromToken(token);
-      if (generation !== this.#generation) return;
       try {
         await client.startRealtimeNotifications();
       } catch (error) {
