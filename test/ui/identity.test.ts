@@ -29,7 +29,7 @@ describe('identity: "who am I" is read once, from the token', () => {
     const viaCredential = new ChatClient(endpoint, new AzureCommunicationTokenCredential({ tokenRefresher: async () => token }));
     expect(viaCredential.identifier).to.equal(undefined);
     expect(await viaCredential.getIdentifier()).to.deep.equal({ kind: 'communicationUser', communicationUserId: user.communicationUserId });
-    expect(viaCredential.identifier?.communicationUserId).to.equal(user.communicationUserId);
+    expect(viaCredential.identifier).to.deep.equal({ kind: 'communicationUser', communicationUserId: user.communicationUserId });
   });
 
   it('CallAgent.identifier is the user the token names (userId is its raw id)', async () => {
