@@ -11,6 +11,7 @@ import { credentialFromTokenUrl } from '../../src/ui/shared/tokenUrl.js';
 import { RestError } from '../../src/common/errors.js';
 import FakeTimers from '../browser/fakeTimers.js';
 import { testService } from '../browser/service.js';
+import { nextEvent } from './events.js';
 
 /**
  * Stands in for an application's token route: POST /app/token answers the signed-in user's fresh
@@ -103,7 +104,7 @@ describe('token-url: embedding with the page server’s token route', () => {
     const server = serveTokens(async () => (await identity.getToken(user, ['chat'])).token);
     try {
       const el = await fixture<AcsChat>(html`<acs-chat endpoint=${endpoint} token-url="/app/token" thread-id=${chatThread!.id}></acs-chat>`);
-      const ready = await new Promise<CustomEvent>((resolve) => el.addEventListener('acs-chat-ready', (e) => resolve(e as CustomEvent), { once: true }));
+      const ready = await nextEvent(el, 'acs-chat-ready');
       expect(ready.detail.userId).to.equal(user.communicationUserId);
       expect(server.calls).to.be.greaterThan(0);
     } finally {

@@ -8,7 +8,7 @@ import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../call/call.js';
 import '../chat/chat.js';
 import { TokenUrlController } from '../controllers/tokenUrlController.js';
-import { emit } from '../shared/events.js';
+import { type PanelToggleDetail, emit } from '../shared/events.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-with-chat.styles.js';
@@ -22,10 +22,8 @@ export const CALL_WITH_CHAT_STRINGS = {
 };
 export type CallWithChatStrings = typeof CALL_WITH_CHAT_STRINGS;
 
-/** Detail of `acs-chat-toggle`. */
-export interface ChatToggleDetail {
-  open: boolean;
-}
+/** Detail of `acs-chat-toggle`: the chat column is shown (`open`) or hidden. */
+export type ChatToggleDetail = PanelToggleDetail;
 
 /**
  * @summary A call with its chat beside it: `<acs-call>` and `<acs-chat>` in one layout, sharing the
@@ -95,7 +93,7 @@ export class AcsCallWithChat extends LitElement {
 
   #toggleChat(): void {
     this.chatHidden = !this.chatHidden;
-    emit<ChatToggleDetail>(this, 'acs-chat-toggle', { open: !this.chatHidden });
+    emit(this, 'acs-chat-toggle', { open: !this.chatHidden });
   }
 
 
@@ -143,5 +141,8 @@ export class AcsCallWithChat extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-call-with-chat': AcsCallWithChat;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-chat-toggle': CustomEvent<ChatToggleDetail>;
   }
 }

@@ -25,7 +25,7 @@ import '../incoming-call/incoming-call.js';
 import type { CallAcceptedDetail, CallDeclinedDetail, IncomingCallStrings } from '../incoming-call/incoming-call.js';
 import { callingIcon } from '../shared/callingIcons.js';
 import { parseCallTargets } from '../shared/callingNames.js';
-import { emit } from '../shared/events.js';
+import { type AcsErrorDetail, emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../video-gallery/video-gallery.js';
@@ -72,9 +72,8 @@ export interface CallEndedDetail {
   callEndReason: CallEndReason | undefined;
   call: Call;
 }
-export interface CallErrorDetail {
-  error: unknown;
-}
+/** Detail of `acs-error` from `<acs-call>`. */
+export type CallErrorDetail = AcsErrorDetail;
 export interface CallReadyDetail {
   callAgent: CallAgent;
 }
@@ -97,7 +96,7 @@ type Panel = 'participants' | 'devices';
  * apply to calls), or an `endpoint`, a `token` and a `display-name`: then it makes its own
  * CallClient and CallAgent, and disposes of them when it leaves the page.
  *
- * @event {CustomEvent<CallReadyDetail>} acs-ready - The call agent is ready (made here, or given).
+ * @event {CustomEvent<CallReadyDetail>} acs-call-ready - The call agent is ready (made here, or given).
  * @event {CustomEvent<CallStateChangeDetail>} acs-call-state-change - The shown call changed state.
  * @event {CustomEvent<CallEndedDetail>} acs-call-ended - The shown call ended; `callEndReason` says why.
  * @event {CustomEvent<CallErrorDetail>} acs-error - Something failed: signing in, starting, answering, a device.
@@ -140,7 +139,7 @@ export class AcsCall extends LitElement {
     },
     onError: (error) => {
       this.errorMessage = format(this.#strings.connectFailed, { message: messageOf(error) });
-      emit<CallErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     },
   });
   readonly #callController = new CallController(this);
@@ -202,11 +201,11 @@ export class AcsCall extends LitElement {
       this.endSeen = false;
       this.panel = undefined;
       this.requestUpdate();
-      emit<CallStateChangeDetail>(this, 'acs-call-state-change', { state: call.state, call });
+      emit(this, 'acs-call-state-change', { state: call.state, call });
     });
-    this.#session.on('stateChanged', ({ state, call }) => emit<CallStateChangeDetail>(this, 'acs-call-state-change', { state, call }));
+    this.#session.on('stateChanged', ({ state, call }) => emit(this, 'acs-call-state-change', { state, call }));
     this.#session.on('callEnded', ({ call, callEndReason }) => {
-      emit<CallEndedDetail>(this, 'acs-call-ended', { callEndReason, call });
+      emit(this, 'acs-call-ended', { callEndReason, call });
       // Focus was in the call's controls, which are gone now: it moves to the ended screen (and is not
       // taken from elsewhere in the page).
       const hadFocus = this.matches(':focus-within') || document.activeElement === document.body || document.activeElement === null;
@@ -220,7 +219,7 @@ export class AcsCall extends LitElement {
     this.#session.agent = agent;
     if (!agent) return;
     this.errorMessage = '';
-    emit<CallReadyDetail>(this, 'acs-ready', { callAgent: agent });
+    emit(this, 'acs-call-ready', { callAgent: agent });
     const active = agent.calls.find((c) => c.state !== 'Disconnected');
     if (active) this.#session.show(active);
   }
@@ -231,7 +230,7 @@ export class AcsCall extends LitElement {
 
   #fail(error: unknown, template: string): void {
     this.errorMessage = format(template, { message: messageOf(error) });
-    emit<CallErrorDetail>(this, 'acs-error', { error });
+    emit(this, 'acs-error', { error });
   }
 
   async #onSubmit(event: SubmitEvent): Promise<void> {
@@ -262,7 +261,7 @@ export class AcsCall extends LitElement {
     }
     // During a call the devices panel only chooses: a new camera replaces the one being sent.
     if (camera && camera.id !== previous?.id) {
-      this.#session.switchCamera(camera).catch((error: unknown) => emit<CallErrorDetail>(this, 'acs-error', { error }));
+      this.#session.switchCamera(camera).catch((error: unknown) => emit(this, 'acs-error', { error }));
     }
   }
 
@@ -275,7 +274,7 @@ export class AcsCall extends LitElement {
     try {
       await this.acceptIncomingCall({ video: event.detail.withVideo }, event.detail.incomingCall);
     } catch (error) {
-      emit<CallErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     }
   }
 
@@ -284,7 +283,7 @@ export class AcsCall extends LitElement {
     try {
       await this.declineIncomingCall(event.detail.incomingCall);
     } catch (error) {
-      emit<CallErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     }
   }
 
@@ -447,8 +446,8 @@ export class AcsCall extends LitElement {
         ?participants-open=${panel === 'participants'}
         ?devices-open=${panel === 'devices'}
         .strings=${this.strings}
-        @acs-toggle-participants=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('participants', e)}
-        @acs-toggle-devices=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('devices', e)}
+        @acs-participants-toggle=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('participants', e)}
+        @acs-devices-toggle=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('devices', e)}
       ></acs-call-controls>
     </div>`;
   }
@@ -504,5 +503,10 @@ function messageOf(error: unknown): string {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-call': AcsCall;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-call-ready': CustomEvent<CallReadyDetail>;
+    'acs-call-state-change': CustomEvent<CallStateChangeDetail>;
+    'acs-call-ended': CustomEvent<CallEndedDetail>;
   }
 }

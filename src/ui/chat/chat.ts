@@ -4,9 +4,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../chat-header/chat-header.js';
-import type { ChatHeaderStrings, ParticipantsToggleDetail } from '../chat-header/chat-header.js';
+import type { ChatHeaderStrings } from '../chat-header/chat-header.js';
 import { chatThreadContext } from '../state/chatContext.js';
-import type { AcsErrorDetail } from '../shared/chatThreadElement.js';
 import { TokenUrlController } from '../controllers/tokenUrlController.js';
 import { ChatThreadSource } from '../state/chatThreadSource.js';
 import '../message-thread/message-thread.js';
@@ -15,7 +14,7 @@ import '../participant-list/participant-list.js';
 import type { ParticipantListStrings } from '../participant-list/participant-list.js';
 import '../send-box/send-box.js';
 import type { AcsSendBox, SendBoxStrings } from '../send-box/send-box.js';
-import { emit } from '../shared/events.js';
+import { type PanelToggleDetail, emit } from '../shared/events.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../typing-indicator/typing-indicator.js';
@@ -60,9 +59,9 @@ export interface ChatReadyDetail {
  *
  * @slot - Extra content below the send box (e.g. a footer); chat components placed here share the thread.
  *
- * @event acs-chat-ready - The thread is loaded and live. Detail: `{ chatClient, threadId, userId }`.
- * @event acs-error - Connecting, loading or an action failed. Detail: `{ error }`.
- * @event acs-participants-toggle - The user showed or hid the participant list. Detail: `{ open }`.
+ * @event {CustomEvent<ChatReadyDetail>} acs-chat-ready - The thread is loaded and live.
+ * @event {CustomEvent<AcsErrorDetail>} acs-error - Connecting, loading or an action failed.
+ * @event {CustomEvent<PanelToggleDetail>} acs-participants-toggle - The user showed or hid the participant list.
  *
  * @csspart base - The layout grid.
  * @csspart header - The `<acs-chat-header>`; its parts are exported as `header__base`, `header__topic`, `header__participants-button`.
@@ -186,7 +185,7 @@ export class AcsChat extends LitElement {
     if (source.state.status === 'error') {
       this.#reportError(source.state.error);
     } else {
-      emit<ChatReadyDetail>(this, 'acs-chat-ready', { chatClient: client, threadId, userId: source.state.userId });
+      emit(this, 'acs-chat-ready', { chatClient: client, threadId, userId: source.state.userId });
     }
   }
 
@@ -201,14 +200,14 @@ export class AcsChat extends LitElement {
   }
 
   #reportError(error: unknown): void {
-    emit<AcsErrorDetail>(this, 'acs-error', { error });
+    emit(this, 'acs-error', { error });
   }
 
   #onEditRequest(event: CustomEvent<EditRequestDetail>): void {
     this.sendBox?.editMessage(event.detail.messageId, event.detail.content);
   }
 
-  #onParticipantsToggle(event: CustomEvent<ParticipantsToggleDetail>): void {
+  #onParticipantsToggle(event: CustomEvent<PanelToggleDetail>): void {
     this.participantsOpen = event.detail.open;
   }
 
@@ -216,7 +215,6 @@ export class AcsChat extends LitElement {
   get threadSource(): ChatThreadSource | undefined {
     return this.source;
   }
-
 
   override render() {
     const strings = mergeStrings(CHAT_STRINGS, this.strings);
@@ -256,5 +254,8 @@ export class AcsChat extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-chat': AcsChat;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-chat-ready': CustomEvent<ChatReadyDetail>;
   }
 }
