@@ -101,6 +101,17 @@ describe('CallSessionController: the calling policy of <acs-call>, without the D
     expect(agent.started).to.deep.equal([]);
   });
 
+  it('shows the call an agent is already in when it is given that agent', () => {
+    const agent = new FakeCallAgent();
+    const running = new FakeCall();
+    const ended = new FakeCall();
+    ended.setState('Disconnected', { code: 0, subCode: 0 });
+    agent.calls = [ended.asReal, running.asReal];
+    const controller = new CallSessionController();
+    controller.agent = agent.asReal;
+    expect(controller.call).to.equal(running.asReal);
+  });
+
   it('refuses to start without an agent or without anyone to call', async () => {
     const { controller } = session();
     const error = await controller.startCall([]).catch((e: unknown) => e);

@@ -183,17 +183,6 @@ export class AcsCall extends LitElement {
   /** Overrides for any of the words shown (this component's and those inside it). */
   @property({ attribute: false }) strings: Partial<CallStrings> | undefined;
 
-  protected override willUpdate(): void {
-    // The connection makes a new agent only when one of these changed (a given token wins over token-url).
-    this.#connection.update({
-      callAgent: this.callAgent,
-      deviceManager: this.deviceManager,
-      endpoint: this.endpoint,
-      token: this.#tokenUrl.resolve(this.token, this.tokenUrl),
-      displayName: this.displayName,
-    });
-  }
-
   constructor() {
     super();
     this.#session.on('callChanged', ({ call }) => {
@@ -213,15 +202,26 @@ export class AcsCall extends LitElement {
     });
   }
 
+  protected override willUpdate(): void {
+    // The connection makes a new agent only when one of these changed (a given token wins over token-url).
+    this.#connection.update({
+      callAgent: this.callAgent,
+      deviceManager: this.deviceManager,
+      endpoint: this.endpoint,
+      token: this.#tokenUrl.resolve(this.token, this.tokenUrl),
+      displayName: this.displayName,
+    });
+  }
+
   #onAgent(agent: CallAgent | undefined): void {
     this.agent = agent;
     this.#agentController.agent = agent;
+    if (agent) {
+      this.errorMessage = '';
+      emit(this, 'acs-call-ready', { callAgent: agent });
+    }
+    // After acs-call-ready, as before: a call the agent is already in then shows.
     this.#session.agent = agent;
-    if (!agent) return;
-    this.errorMessage = '';
-    emit(this, 'acs-call-ready', { callAgent: agent });
-    const active = agent.calls.find((c) => c.state !== 'Disconnected');
-    if (active) this.#session.show(active);
   }
 
   get #strings(): CallCompositeStrings {

@@ -40,14 +40,25 @@ export interface CallSessionMediaOptions {
  * `handleCallsUpdated`, output is typed events.
  */
 export class CallSessionController extends TypedEventEmitter<CallSessionEvents> {
-  /** Places calls; set by the host when its agent is ready (or let go). */
-  agent: CallAgent | undefined;
   /** Lists cameras when no camera is chosen. */
   deviceManager: DeviceManager | undefined;
+  #agent: CallAgent | undefined;
   #call: Call | undefined;
   #remoteLabel = '';
   #lastTargets: CommunicationIdentifier[] = [];
   readonly #subscriptions = new Subscriptions();
+
+  /** Places calls. */
+  get agent(): CallAgent | undefined {
+    return this.#agent;
+  }
+
+  /** Set by the host when its agent is ready (or let go); a call the agent is already in shows. */
+  set agent(agent: CallAgent | undefined) {
+    this.#agent = agent;
+    const active = agent?.calls.find((c) => c.state !== 'Disconnected');
+    if (active) this.show(active);
+  }
 
   /** The call shown: in progress, or ended (until another is shown). */
   get call(): Call | undefined {
@@ -71,7 +82,7 @@ export class CallSessionController extends TypedEventEmitter<CallSessionEvents> 
 
   /** Calls `targets`, leaving the call in progress first. */
   async startCall(targets: CommunicationIdentifier[], options: CallSessionMediaOptions = {}): Promise<Call> {
-    const agent = this.agent;
+    const agent = this.#agent;
     if (!agent) throw new Error('There is no call agent: give callAgent, or endpoint and token.');
     if (targets.length === 0) throw new TypeError('Give someone to call.');
     await this.hangUp();
