@@ -6,8 +6,8 @@ import { LitElement, type PropertyDeclarations, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessageEditedEvent, ChatMessageReceivedEvent } from '../../src/chat/events.js';
 import { type CommunicationUserKind, createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import type { ChatThreadMessage } from '../../src/ui/controllers/chatMessages.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import type { ChatThreadMessage } from '../../src/ui/state/chatMessages.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
 
 export interface RenderTimings {

@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import type { MediaConnection } from 'peerjs';
 import type { CommunicationTokenCredential } from '../common/credential.js';
 import { RestError, TokenCredentialError, throwIfAborted } from '../common/errors.js';
@@ -15,6 +14,7 @@ import {
 } from '../common/identifiers.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
 import { isCallingEndpointId } from '../common/realtimeProtocol.js';
+import { type TokenIdentifierKind, identifierFromToken } from '../common/tokenIdentity.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
 import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents, callingPath } from './callingProtocol.js';
 import { CallingError, DeviceAccessError } from './callingErrors.js';
@@ -64,6 +64,11 @@ export interface CallAgentDependencies {
  */
 export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   readonly displayName: string | undefined;
+  /**
+   * The user (or calling application) this agent calls as, read from its token when the agent was
+   * made. `userId` is its raw id.
+   */
+  readonly identifier: TokenIdentifierKind;
   readonly #deps: CallAgentDependencies;
   readonly #pipeline: HttpPipeline;
   readonly #channel: RealtimeChannel;
@@ -85,19 +90,19 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       throw new TypeError('A calling endpoint id is letters and digits only; give the shared channel such an endpointId.');
     }
     const { token } = await deps.credential.getToken();
-    const { sub } = decodeJwt(token);
-    if (typeof sub !== 'string') throw TokenCredentialError.noUser();
+    const identifier = identifierFromToken(token);
+    if (!identifier) throw TokenCredentialError.noUser();
     const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
     const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: callingPath('config') });
     const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
     const peer = new PeerEndpoint({
       endpoint: deps.endpoint,
-      peerId: peerIdFor(sub, channel.endpointId),
+      peerId: peerIdFor(getIdentifierRawId(identifier), channel.endpointId),
       credential: deps.credential,
       iceServers: config.iceServers,
     });
-    const agent = new CallAgent(deps, options, pipeline, channel, !options.realtimeChannel, peer, sub);
+    const agent = new CallAgent(deps, options, pipeline, channel, !options.realtimeChannel, peer, identifier);
     try {
       await Promise.all([channel.start(), peer.open()]);
     } catch (error) {
@@ -114,7 +119,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     channel: RealtimeChannel,
     ownsChannel: boolean,
     peer: PeerEndpoint,
-    userRawId: string,
+    identifier: TokenIdentifierKind,
   ) {
     super();
     this.#deps = deps;
@@ -123,7 +128,8 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     this.#channel = channel;
     this.#ownsChannel = ownsChannel;
     this.#peer = peer;
-    this.#userRawId = userRawId;
+    this.identifier = identifier;
+    this.#userRawId = getIdentifierRawId(identifier);
     const on = <K extends keyof CallingEvents>(name: K, handle: (data: CallingEvents[K]) => void) =>
       this.#unsubscribers.push(channel.subscribe(name, handle));
     on('callIncoming', ({ call, callerDisplayName }) => this.#onIncoming(call, callerDisplayName));
@@ -148,7 +154,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     return [...this.#calls.values()];
   }
 
-  /** The user this agent calls as. */
+  /** The raw id of the user this agent calls as (`identifier`'s). */
   get userId(): string {
     return this.#userRawId;
   }

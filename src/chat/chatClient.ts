@@ -1,9 +1,11 @@
 import { type CommunicationTokenCredential, toCredential } from '../common/credential.js';
+import { TokenCredentialError } from '../common/errors.js';
 import { TypedEventEmitter } from '../common/events.js';
 import type { HttpPipeline } from '../common/http.js';
 import { isCommunicationUserIdentifier } from '../common/identifiers.js';
 import { type PagedAsyncIterableIterator, type WirePage, checkMaxPageSize, createPagedIterator } from '../common/paging.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
+import { type TokenIdentifierKind, identifierFromToken } from '../common/tokenIdentity.js';
 import { createChatPipeline, threadPath } from './chatPipeline.js';
 import { ChatThreadClient } from './chatThreadClient.js';
 import { CHAT_EVENT_NAMES, toChatEvent } from './eventMappers.js';
@@ -61,6 +63,8 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
   readonly #pipeline: HttpPipeline;
   #channel: RealtimeChannel | undefined;
   #unsubscribe: (() => void)[] = [];
+  #identifier: TokenIdentifierKind | undefined;
+  #resolvingIdentifier: Promise<TokenIdentifierKind> | undefined;
 
   /**
    * @param endpoint - The service's URL, e.g. `https://contoso.communication.azure.com/`.
@@ -73,6 +77,38 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     this.#credential = toCredential(credential);
     this.#options = options;
     this.#pipeline = createChatPipeline(this.endpoint, this.#credential, options);
+    if (typeof credential === 'string') this.#identifier = identifierFromToken(credential);
+  }
+
+  /**
+   * The user (or calling application) this client acts for, read from its token: known from the
+   * start when the client was given a token string, else once {@link getIdentifier} resolved.
+   * Not part of the ACS ChatClient, which leaves "who am I" to the application.
+   */
+  get identifier(): TokenIdentifierKind | undefined {
+    return this.#identifier;
+  }
+
+  /**
+   * Resolves the user (or calling application) this client acts for, read once from the
+   * credential's token (no request beyond getting a token). Rejects with a `TokenCredentialError`
+   * (`InvalidToken`) when the token names no one.
+   */
+  async getIdentifier(options: ChatOperationOptions = {}): Promise<TokenIdentifierKind> {
+    if (this.#identifier) return this.#identifier;
+    this.#resolvingIdentifier ??= this.#credential.getToken(options).then(
+      ({ token }) => {
+        const identifier = identifierFromToken(token);
+        if (!identifier) throw new TokenCredentialError('InvalidToken', 'The access token names no user.');
+        this.#identifier = identifier;
+        return identifier;
+      },
+      (error: unknown) => {
+        this.#resolvingIdentifier = undefined;
+        throw error;
+      },
+    );
+    return this.#resolvingIdentifier;
   }
 
   /**

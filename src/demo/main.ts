@@ -259,7 +259,7 @@ $('sign-out').addEventListener('click', async () => {
 
 $('dial-pad').addEventListener('acs-dial', (event) => {
   if (!live) return;
-  const { phoneNumber } = (event as CustomEvent<{ phoneNumber: string }>).detail;
+  const { phoneNumber } = event.detail;
   if (!live.phoneNumber) {
     say('You have no phone number to call from.', 'error');
     return;
@@ -291,4 +291,4 @@ $<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
   }
 });
 
-stage.addEventListener('acs-error', (event) => say(messageOf((event as CustomEvent<{ error: unknown }>).detail.error), 'error'));
+stage.addEventListener('acs-error', (event) => say(messageOf(event.detail.error), 'error'));

@@ -3,6 +3,7 @@ export * from './controllers/participantController.js';
 export * from './controllers/callController.js';
 export * from './controllers/callAgentController.js';
 export * from './controllers/callAgentConnection.js';
+export * from './controllers/callSessionController.js';
 export * from './controllers/deviceController.js';
 export * from './controllers/videoViewController.js';
 export * from './video-tile/video-tile.js';

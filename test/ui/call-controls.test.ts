@@ -1,8 +1,10 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/call-controls/call-controls.js';
 import type { AcsCallControls } from '../../src/ui/call-controls/call-controls.js';
+import type { AcsEventName } from '../../src/ui/shared/events.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { FakeCall, FakeDeviceManager, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { nextEvent } from './events.js';
 
 function button(el: AcsCallControls, name: string): HTMLButtonElement {
   return part<HTMLButtonElement>(el, name)!;
@@ -23,16 +25,16 @@ describe('acs-call-controls', () => {
 
   it('emits each button’s event with the state asked for, and follows it without a call', async () => {
     const el = await fixture<AcsCallControls>(html`<acs-call-controls></acs-call-controls>`);
-    const cases: [string, string, unknown][] = [
-      ['microphone', 'acs-toggle-microphone', { muted: true }],
-      ['camera', 'acs-toggle-camera', { on: true }],
-      ['devices', 'acs-toggle-devices', { open: true }],
-      ['participants', 'acs-toggle-participants', { open: true }],
+    const cases: [string, AcsEventName, unknown][] = [
+      ['microphone', 'acs-microphone-toggle', { muted: true }],
+      ['camera', 'acs-camera-toggle', { on: true }],
+      ['devices', 'acs-devices-toggle', { open: true }],
+      ['participants', 'acs-participants-toggle', { open: true }],
       ['hang-up', 'acs-hang-up', {}],
     ];
     for (const [name, event, detail] of cases) {
       setTimeout(() => button(el, name).click());
-      const fired = (await oneEvent(el, event)) as CustomEvent;
+      const fired = await nextEvent(el, event);
       expect(fired.detail, event).to.deep.equal(detail);
       expect(fired.bubbles && fired.composed, `${event} bubbles out of shadow roots`).to.equal(true);
     }
@@ -45,8 +47,8 @@ describe('acs-call-controls', () => {
 
   it('does not change state when a listener prevents the event', async () => {
     const el = await fixture<AcsCallControls>(html`<acs-call-controls></acs-call-controls>`);
-    el.addEventListener('acs-toggle-microphone', (e) => e.preventDefault());
-    el.addEventListener('acs-toggle-devices', (e) => e.preventDefault());
+    el.addEventListener('acs-microphone-toggle', (e) => e.preventDefault());
+    el.addEventListener('acs-devices-toggle', (e) => e.preventDefault());
     button(el, 'microphone').click();
     button(el, 'devices').click();
     await el.updateComplete;
@@ -103,8 +105,9 @@ describe('acs-call-controls', () => {
       html`<acs-call-controls .call=${call.asReal} .deviceManager=${devices.asReal}></acs-call-controls>`,
     );
     setTimeout(() => button(el, 'camera').click());
-    const { detail } = (await oneEvent(el, 'acs-error')) as CustomEvent<{ error: Error }>;
-    expect(detail.error.message).to.equal('No camera was found.');
+    const { detail } = await nextEvent(el, 'acs-error');
+    expect(detail.error).to.be.instanceOf(Error);
+    expect((detail.error as Error).message).to.equal('No camera was found.');
     expect(call.actions).to.deep.equal([]);
   });
 
@@ -112,7 +115,7 @@ describe('acs-call-controls', () => {
     const call = new FakeCall();
     const el = await fixture<AcsCallControls>(html`<acs-call-controls .call=${call.asReal}></acs-call-controls>`);
     el.addEventListener('acs-hang-up', (e) => e.preventDefault());
-    el.addEventListener('acs-toggle-microphone', (e) => e.preventDefault());
+    el.addEventListener('acs-microphone-toggle', (e) => e.preventDefault());
     button(el, 'hang-up').click();
     button(el, 'microphone').click();
     await el.updateComplete;

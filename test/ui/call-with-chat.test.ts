@@ -1,10 +1,11 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import '../../src/ui/call-with-chat/call-with-chat.js';
 import type { AcsCallWithChat } from '../../src/ui/call-with-chat/call-with-chat.js';
 import { applyTheme } from '../../src/ui/shared/theme.js';
 import { testService } from '../browser/service.js';
+import { nextEvent } from './events.js';
 
 async function signedInUser() {
   const { endpoint, connectionString } = await testService();
@@ -27,7 +28,7 @@ describe('acs-call-with-chat', () => {
     ></acs-call-with-chat>`);
     expect(el.callElement).to.not.equal(null);
     expect(el.chatElement?.threadId).to.equal(threadId);
-    const toggled = oneEvent(el, 'acs-chat-toggle');
+    const toggled = nextEvent(el, 'acs-chat-toggle');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part="toggle"]')!.click();
     expect((await toggled).detail).to.deep.equal({ open: false });
     await el.updateComplete;

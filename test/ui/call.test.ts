@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/call/call.js';
 import type { AcsCall, CallEndedDetail } from '../../src/ui/call/call.js';
 import type { AcsCallControls } from '../../src/ui/call-controls/call-controls.js';
@@ -13,6 +13,7 @@ import { applyTheme } from '../../src/ui/shared/theme.js';
 import { type TestUser, callingUser, disposeAll } from '../browser/callingHelpers.js';
 import { testService } from '../browser/service.js';
 import { decodedFrames, until } from './callingFakes.js';
+import { nextEvent } from './events.js';
 
 /** `selector` in `host`'s shadow root. */
 function inner<T extends Element>(host: Element | null | undefined, selector: string): T | null {
@@ -79,7 +80,7 @@ describe('acs-call', () => {
     await until(() => setup.camera !== undefined, 'Alice’s camera listed');
     inner<HTMLButtonElement>(setup, '[part~="camera-toggle"]')!.click();
     const aliceStates: string[] = [];
-    aliceEl.addEventListener('acs-call-state-change', (e) => aliceStates.push((e as CustomEvent<{ state: string }>).detail.state));
+    aliceEl.addEventListener('acs-call-state-change', (e) => aliceStates.push(e.detail.state));
     await submitCallForm(aliceEl, bobId);
     await until(() => aliceEl.screen === 'in-call', 'Alice in the call screen');
 
@@ -127,8 +128,8 @@ describe('acs-call', () => {
     expect(inner(controls, '[part~="participants"]')!.getAttribute('aria-pressed')).to.equal('false');
 
     // Alice hangs up: both show the ended screen, in words.
-    const bobEnded = oneEvent(bobEl, 'acs-call-ended') as Promise<CustomEvent<CallEndedDetail>>;
-    const aliceEnded = oneEvent(aliceEl, 'acs-call-ended') as Promise<CustomEvent<CallEndedDetail>>;
+    const bobEnded = nextEvent(bobEl, 'acs-call-ended') as Promise<CustomEvent<CallEndedDetail>>;
+    const aliceEnded = nextEvent(aliceEl, 'acs-call-ended') as Promise<CustomEvent<CallEndedDetail>>;
     inner<HTMLButtonElement>(controls, '[part~="hang-up"]')!.click();
     expect((await aliceEnded).detail.callEndReason?.code).to.equal(0);
     expect((await bobEnded).detail.callEndReason?.code).to.equal(0);
@@ -213,7 +214,7 @@ describe('acs-call', () => {
   it('emits acs-error when it cannot make a call agent from the token', async () => {
     const { endpoint } = await testService();
     // The event may come before the fixture resolves: listen first (it bubbles out to the document).
-    const error = oneEvent(document, 'acs-error') as Promise<CustomEvent<{ error: Error }>>;
+    const error = nextEvent(document, 'acs-error');
     const el = await fixture<AcsCall>(html`<acs-call endpoint=${endpoint} .token=${'not-a-token'}></acs-call>`);
     elements = [el];
     const { detail, target } = await error;

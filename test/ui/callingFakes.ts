@@ -1,25 +1,56 @@
 /**
  * Stand-ins for the calling library's objects, for component tests that need no service: the same
- * typed events, driven by the test. Cast to the real types where a component takes them.
+ * typed events, driven by the test, and the same effects where the components can see them (a
+ * screen share adds its stream to `localVideoStreams`, as Call does). Each `implements` the part of
+ * the real class the components use (`Fake<…>` below), so a changed signature fails to compile here;
+ * `asReal` casts to the real type where a component takes one.
  */
 import { TypedEventEmitter } from '../../src/common/events.js';
 import { fixture, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import { applyTheme } from '../../src/ui/shared/theme.js';
-import type { CommunicationIdentifierKind } from '../../src/common/identifiers.js';
+import type { CommunicationIdentifier, CommunicationIdentifierKind } from '../../src/common/identifiers.js';
 import type { Call, CallEvents, CallState } from '../../src/calling/call.js';
-import type { CallAgent, CallAgentEvents } from '../../src/calling/callAgent.js';
+import type { CallAgent, CallAgentEvents, StartCallOptions } from '../../src/calling/callAgent.js';
 import type { CallEndReason, RemoteParticipantState } from '../../src/calling/callingProtocol.js';
 import type { AudioDeviceInfo, MediaStreamType, VideoDeviceInfo } from '../../src/calling/deviceInfo.js';
 import type { DeviceManager, DeviceManagerEvents, PermissionConstraints } from '../../src/calling/deviceManager.js';
-import type { IncomingCall, IncomingCallEvents } from '../../src/calling/incomingCall.js';
-import type { LocalVideoStream } from '../../src/calling/localVideoStream.js';
+import type { AcceptCallOptions, IncomingCall, IncomingCallEvents } from '../../src/calling/incomingCall.js';
+import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import type { RemoteParticipant, RemoteParticipantEvents } from '../../src/calling/remoteParticipant.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../src/calling/remoteVideoStream.js';
 
 let counter = 0;
 
-export class FakeRemoteVideoStream extends TypedEventEmitter<RemoteVideoStreamEvents> {
+/** The members of the real `T` named by `K`, with those named by `R` replaced by the fakes' own types. */
+type Fake<T, K extends keyof T, R extends keyof T = never> = Omit<Pick<T, K>, R>;
+
+type FakeCallShape = Fake<
+  Call,
+  | 'id'
+  | 'direction'
+  | 'state'
+  | 'callEndReason'
+  | 'isMuted'
+  | 'isScreenSharingOn'
+  | 'localVideoStreams'
+  | 'remoteParticipants'
+  | 'mute'
+  | 'unmute'
+  | 'startVideo'
+  | 'stopVideo'
+  | 'startScreenSharing'
+  | 'stopScreenSharing'
+  | 'hangUp'
+  | 'on'
+  | 'off',
+  'remoteParticipants'
+> & { remoteParticipants: readonly FakeParticipant[] };
+
+export class FakeRemoteVideoStream
+  extends TypedEventEmitter<RemoteVideoStreamEvents>
+  implements Fake<RemoteVideoStream, 'id' | 'mediaStreamType' | 'isAvailable' | 'getMediaStream' | 'on' | 'off'>
+{
   readonly id: number;
   isAvailable = false;
   #stream: MediaStream | undefined;
@@ -45,7 +76,15 @@ export class FakeRemoteVideoStream extends TypedEventEmitter<RemoteVideoStreamEv
   }
 }
 
-export class FakeParticipant extends TypedEventEmitter<RemoteParticipantEvents> {
+export class FakeParticipant
+  extends TypedEventEmitter<RemoteParticipantEvents>
+  implements
+    Fake<
+      RemoteParticipant,
+      'identifier' | 'displayName' | 'state' | 'isMuted' | 'isSpeaking' | 'callEndReason' | 'videoStreams' | 'on' | 'off',
+      'videoStreams'
+    >
+{
   readonly identifier: CommunicationIdentifierKind;
   readonly camera = new FakeRemoteVideoStream('Video');
   readonly screen = new FakeRemoteVideoStream('ScreenSharing');
@@ -88,7 +127,7 @@ export class FakeParticipant extends TypedEventEmitter<RemoteParticipantEvents> 
   }
 }
 
-export class FakeCall extends TypedEventEmitter<CallEvents> {
+export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallShape {
   id = `call-${++counter}`;
   direction: 'Incoming' | 'Outgoing' = 'Outgoing';
   state: CallState = 'Connected';
@@ -99,6 +138,7 @@ export class FakeCall extends TypedEventEmitter<CallEvents> {
   remoteParticipants: FakeParticipant[] = [];
   /** Calls made to the call's methods, in order. */
   readonly actions: string[] = [];
+  #screen: LocalVideoStream | undefined;
 
   constructor(participants: FakeParticipant[] = []) {
     super();
@@ -145,20 +185,39 @@ export class FakeCall extends TypedEventEmitter<CallEvents> {
     this.emit('localVideoStreamsUpdated', { added: [], removed: [stream] });
   }
 
-  async startScreenSharing(): Promise<void> {
+  /** As Call does: the screen's stream joins `localVideoStreams` (a painted canvas unless one is given). */
+  async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.actions.push('startScreenSharing');
+    if (this.#screen) return;
+    const share = stream ?? new LocalVideoStream(paintedStream(), 'ScreenSharing');
+    this.#screen = share;
+    this.localVideoStreams = [...this.localVideoStreams, share];
+    this.emit('localVideoStreamsUpdated', { added: [share], removed: [] });
     this.isScreenSharingOn = true;
     this.emit('isScreenSharingOnChanged', { isScreenSharingOn: true });
   }
 
+  /** As Call does: the screen's stream leaves `localVideoStreams` and its tracks stop. */
   async stopScreenSharing(): Promise<void> {
     this.actions.push('stopScreenSharing');
+    await this.#endScreenShare();
+  }
+
+  async #endScreenShare(): Promise<void> {
+    const share = this.#screen;
+    if (!share) return;
+    this.#screen = undefined;
+    (await share.getMediaStream()).getTracks().forEach((track) => track.stop());
+    this.localVideoStreams = this.localVideoStreams.filter((s) => s !== share);
+    this.emit('localVideoStreamsUpdated', { added: [], removed: [share] });
     this.isScreenSharingOn = false;
     this.emit('isScreenSharingOnChanged', { isScreenSharingOn: false });
   }
 
   async hangUp(): Promise<void> {
     this.actions.push('hangUp');
+    // As Call does: leaving ends a screen share.
+    await this.#endScreenShare();
     this.setState('Disconnected', { code: 0, subCode: 0 });
   }
 
@@ -167,15 +226,36 @@ export class FakeCall extends TypedEventEmitter<CallEvents> {
   }
 }
 
-export class FakeIncomingCall extends TypedEventEmitter<IncomingCallEvents> {
+export class FakeIncomingCall
+  extends TypedEventEmitter<IncomingCallEvents>
+  implements Fake<IncomingCall, 'id' | 'callerInfo' | 'callEndReason' | 'accept' | 'reject' | 'on' | 'off'>
+{
   readonly id = `call-${++counter}`;
   readonly callerInfo: { identifier: CommunicationIdentifierKind; displayName?: string };
   callEndReason: CallEndReason | undefined;
+  /** The call `accept` answers with, and the options it was given. */
+  readonly call = new FakeCall();
+  acceptedWith: AcceptCallOptions | undefined;
+  rejected = false;
 
   constructor(displayName?: string) {
     super();
     this.callerInfo = { identifier: { kind: 'communicationUser', communicationUserId: `8:acs:fake_${++counter}` } };
     if (displayName !== undefined) this.callerInfo.displayName = displayName;
+  }
+
+  async accept(options: AcceptCallOptions = {}): Promise<Call> {
+    this.acceptedWith = options;
+    this.call.direction = 'Incoming';
+    this.call.localVideoStreams = [...(options.videoOptions?.localVideoStreams ?? [])];
+    this.call.isMuted = options.audioOptions?.muted ?? false;
+    this.stopRinging({ code: 0, subCode: 0 });
+    return this.call.asReal;
+  }
+
+  async reject(): Promise<void> {
+    this.rejected = true;
+    this.stopRinging({ code: 0, subCode: 0 });
   }
 
   stopRinging(callEndReason: CallEndReason): void {
@@ -188,10 +268,27 @@ export class FakeIncomingCall extends TypedEventEmitter<IncomingCallEvents> {
   }
 }
 
-export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> {
+export class FakeCallAgent
+  extends TypedEventEmitter<CallAgentEvents>
+  implements Fake<CallAgent, 'calls' | 'startCall' | 'on' | 'off'>
+{
   calls: Call[] = [];
+  /** What `startCall` was asked, in order; each answer is a connected FakeCall. */
+  readonly started: { targets: CommunicationIdentifier[]; options: StartCallOptions; call: FakeCall }[] = [];
+
   ring(incoming: FakeIncomingCall): void {
     this.emit('incomingCall', { incomingCall: incoming.asReal });
+  }
+
+  /** As CallAgent does: the call joins `calls` (and `callsUpdated` says so), sending what it was given. */
+  startCall(targets: CommunicationIdentifier[], options: StartCallOptions = {}): Call {
+    const call = new FakeCall();
+    call.localVideoStreams = [...(options.videoOptions?.localVideoStreams ?? [])];
+    call.isMuted = options.audioOptions?.muted ?? false;
+    this.started.push({ targets, options, call });
+    this.calls = [...this.calls, call.asReal];
+    this.emit('callsUpdated', { added: [call.asReal], removed: [] });
+    return call.asReal;
   }
   get asReal(): CallAgent {
     return this as unknown as CallAgent;
@@ -199,7 +296,24 @@ export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> {
 }
 
 /** Devices as a test lists them; selection and permission behave as DeviceManager's do. */
-export class FakeDeviceManager extends TypedEventEmitter<DeviceManagerEvents> {
+export class FakeDeviceManager
+  extends TypedEventEmitter<DeviceManagerEvents>
+  implements
+    Fake<
+      DeviceManager,
+      | 'isSpeakerSelectionAvailable'
+      | 'selectedMicrophone'
+      | 'selectedSpeaker'
+      | 'getCameras'
+      | 'getMicrophones'
+      | 'getSpeakers'
+      | 'askDevicePermission'
+      | 'selectMicrophone'
+      | 'selectSpeaker'
+      | 'on'
+      | 'off'
+    >
+{
   cameras: VideoDeviceInfo[] = [{ id: 'cam-1', name: 'Front camera', deviceType: 'UsbCamera' }];
   microphones: AudioDeviceInfo[] = [
     { id: 'mic-1', name: 'Built-in microphone', deviceType: 'Microphone', isSystemDefault: true },

@@ -1,9 +1,10 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ui/chat-header/chat-header.js';
-import type { AcsChatHeader, ParticipantsToggleDetail, TopicChangeDetail } from '../../src/ui/chat-header/chat-header.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import type { AcsChatHeader } from '../../src/ui/chat-header/chat-header.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import { ALICE, BOB, participant, recordingChatClient, themedFixture, until } from './chatUiHelpers.js';
+import { nextEvent } from './events.js';
 
 const part = (el: AcsChatHeader, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
 
@@ -27,9 +28,9 @@ describe('acs-chat-header', () => {
     expect(input.value).to.equal('Lunch');
     await until(() => el.shadowRoot!.activeElement === input, 'the field takes focus');
     await sendKeys({ type: 'Dinner' });
-    const changed = oneEvent(el, 'acs-topic-change');
+    const changed = nextEvent(el, 'acs-topic-change');
     await sendKeys({ press: 'Enter' });
-    const event = (await changed) as CustomEvent<TopicChangeDetail>;
+    const event = await changed;
     expect(event.detail).to.deep.equal({ topic: 'Dinner' });
     expect(event.bubbles && event.composed).to.equal(true);
     await el.updateComplete;
@@ -80,9 +81,9 @@ describe('acs-chat-header', () => {
     const el = await fixture<AcsChatHeader>(html`<acs-chat-header participant-count="2"></acs-chat-header>`);
     const button = part(el, 'participants-button')!;
     expect(button.getAttribute('aria-pressed')).to.equal('false');
-    const toggled = oneEvent(el, 'acs-participants-toggle');
+    const toggled = nextEvent(el, 'acs-participants-toggle');
     button.click();
-    expect(((await toggled) as CustomEvent<ParticipantsToggleDetail>).detail).to.deep.equal({ open: true });
+    expect((await toggled).detail).to.deep.equal({ open: true });
     await el.updateComplete;
     expect(button.getAttribute('aria-pressed')).to.equal('true');
     expect(el.hasAttribute('participants-open')).to.equal(true);

@@ -2,13 +2,13 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import type { ChatClient } from '../../src/chat/chatClient.js';
 import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import { compareMessageIds, mergeMessages } from '../../src/ui/controllers/chatMessages.js';
+import { compareMessageIds, mergeMessages } from '../../src/ui/state/chatMessages.js';
 import { ChatThreadController } from '../../src/ui/controllers/chatThreadController.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
-import { TYPING_INDICATOR_TIMEOUT_MS } from '../../src/ui/controllers/typingTracker.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
+import { TYPING_INDICATOR_TIMEOUT_MS } from '../../src/ui/state/typingTracker.js';
 import { createTestUser } from '../browser/chatTestHelpers.js';
 import FakeTimers from '../browser/fakeTimers.js';
-import { BOB, CAROL, type TwoUserThread, textMessage, twoUserThread, until } from './chatUiHelpers.js';
+import { ALICE, BOB, CAROL, type TwoUserThread, recordingChatClient, textMessage, twoUserThread, until } from './chatUiHelpers.js';
 
 /** A minimal host: the controller bound to a client and thread, a render count to watch updates. */
 class TestChatHost extends LitElement {
@@ -267,5 +267,46 @@ describe('ChatThreadSource without a service', () => {
     const completed = mergeMessages([confirmed], [listed]);
     expect(completed[0]!.sequenceId).to.equal(listed.sequenceId);
     expect(mergeMessages(completed, [confirmed])).to.equal(completed);
+  });
+
+  it('with the recording client: listens while in the page, not after; a real-time event reaches the thread', async () => {
+    const { client, fake } = recordingChatClient({ messages: [textMessage({ sender: BOB, content: 'hi' })] });
+    const el = await host(client, '19:t@thread.v2');
+    expect(el.chat.state.userId, 'the client knows its user').to.equal(ALICE);
+    expect(listenerCounts(client).every((n) => n === 1)).to.equal(true);
+    fake.emitEvent('chatMessageReceived', {
+      threadId: '19:t@thread.v2',
+      id: '1800000000000',
+      type: 'Text',
+      version: '1800000000000',
+      sequenceId: '2',
+      message: 'live',
+      metadata: {},
+      sender: createIdentifierFromRawId(BOB) as never,
+      senderDisplayName: 'Bob',
+      recipient: createIdentifierFromRawId(ALICE) as never,
+      createdOn: new Date(),
+    });
+    expect(contents(el)).to.deep.equal(['hi', 'live']);
+    el.remove();
+    expect(listenerCounts(client).every((n) => n === 0)).to.equal(true);
+  });
+
+  it('typing notifications go out at most once per 8 s, as ChatThreadClient throttles them', async () => {
+    const clock = FakeTimers.install({ toFake: ['Date'], now: Date.now() });
+    try {
+      const { client, calls } = recordingChatClient({});
+      const source = new ChatThreadSource({ chatClient: client, threadId: '19:t@thread.v2' });
+      const typed = () => calls.filter((call) => call.method === 'sendTypingNotification').length;
+      expect(await source.sendTypingNotification()).to.equal(true);
+      clock.tick(7_999);
+      expect(await source.sendTypingNotification(), 'throttled').to.equal(false);
+      expect(typed()).to.equal(1);
+      clock.tick(1);
+      expect(await source.sendTypingNotification()).to.equal(true);
+      expect(typed()).to.equal(2);
+    } finally {
+      clock.uninstall();
+    }
   });
 });

@@ -1,12 +1,14 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
+import { RestError } from '../../src/common/errors.js';
 import '../../src/ui/chat.js';
 import type { AcsChat, ChatReadyDetail } from '../../src/ui/chat/chat.js';
 import { applyTheme } from '../../src/ui/shared/theme.js';
 import { createTestUser } from '../browser/chatTestHelpers.js';
 import { type TwoUserThread, twoUserThread, until } from './chatUiHelpers.js';
+import { nextEvent } from './events.js';
 
 /** The shadow root of a component inside the composite. */
 function inner(chat: AcsChat, tag: string): ShadowRoot {
@@ -59,7 +61,7 @@ describe('acs-chat', () => {
     this.timeout(30_000);
     chat = await twoUserThread('Team chat');
     ready = [];
-    const onReady = (event: Event) => ready.push((event as CustomEvent<ChatReadyDetail>).detail);
+    const onReady = (event: GlobalEventHandlersEventMap['acs-chat-ready']) => ready.push(event.detail);
     // Alice's composite makes its own client from endpoint + token; Bob's is given a ready client.
     const wrapper = await fixture<HTMLDivElement>(html`<div style="display: flex; gap: 8px">
       <acs-chat
@@ -210,7 +212,7 @@ describe('acs-chat setup', () => {
         thread-id=${chat.threadId}
         .strings=${{ sendBoxPlaceholder: 'Écrivez ici', noMessages: 'Rien encore.' }}
       ></acs-chat>`);
-      const { detail } = (await oneEvent(el, 'acs-chat-ready')) as CustomEvent<ChatReadyDetail>;
+      const { detail } = await nextEvent(el, 'acs-chat-ready');
       expect(detail.userId).to.equal(chat.alice.user.communicationUserId);
       expect(sendBoxTextarea(el).placeholder).to.equal('Écrivez ici');
       expect(detail.chatClient.realtimeChannel?.state).to.equal('connected');
@@ -225,7 +227,7 @@ describe('acs-chat setup', () => {
     const chat = await twoUserThread('Given');
     try {
       const el = await fixture<AcsChat>(html`<acs-chat .chatClient=${chat.bob.client} thread-id=${chat.threadId}></acs-chat>`);
-      await oneEvent(el, 'acs-chat-ready');
+      await nextEvent(el, 'acs-chat-ready');
       el.remove();
       expect(chat.bob.client.realtimeChannel?.state).to.equal('connected');
     } finally {
@@ -240,8 +242,9 @@ describe('acs-chat setup', () => {
     try {
       const client = new ChatClient(endpoint, stranger.token);
       const el = await fixture<AcsChat>(html`<acs-chat .chatClient=${client} thread-id=${chat.threadId}></acs-chat>`);
-      const { detail } = (await oneEvent(el, 'acs-error')) as CustomEvent<{ error: { statusCode?: number } }>;
-      expect(detail.error.statusCode).to.equal(403);
+      const { detail } = await nextEvent(el, 'acs-error');
+      expect(detail.error).to.be.instanceOf(RestError);
+      expect((detail.error as RestError).statusCode).to.equal(403);
       await el.updateComplete;
       await until(() => inner(el, 'acs-message-thread').querySelector('[part="notice"]') !== null, 'shows why');
     } finally {

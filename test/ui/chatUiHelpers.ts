@@ -1,11 +1,15 @@
 import { fixture, waitUntil } from '@open-wc/testing';
 import { type TemplateResult, html } from 'lit';
 import { ChatClient } from '../../src/chat/chatClient.js';
-import type { ChatMessage, ChatThreadParticipant } from '../../src/chat/models.js';
-import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import type { ChatThreadMessage } from '../../src/ui/controllers/chatMessages.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
-import type { ChatThreadState } from '../../src/ui/controllers/chatThreadState.js';
+import { type ChatThreadClient, TYPING_NOTIFICATION_INTERVAL_MS } from '../../src/chat/chatThreadClient.js';
+import type { ChatClientEvents } from '../../src/chat/events.js';
+import type { ChatMessage, ChatMessageReadReceipt, ChatThreadParticipant } from '../../src/chat/models.js';
+import { TypedEventEmitter } from '../../src/common/events.js';
+import { type CommunicationUserKind, createIdentifierFromRawId } from '../../src/common/identifiers.js';
+import type { PagedAsyncIterableIterator } from '../../src/common/paging.js';
+import type { ChatThreadMessage } from '../../src/ui/state/chatMessages.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
+import type { ChatThreadState } from '../../src/ui/state/chatThreadState.js';
 import { type ThemeName, THEME_TOKENS, applyTheme } from '../../src/ui/shared/theme.js';
 import { type TestUser, createTestUser } from '../browser/chatTestHelpers.js';
 import { testService } from '../browser/service.js';
@@ -132,48 +136,111 @@ export interface RecordedCall {
   args: unknown[];
 }
 
+/** What of a `ChatThreadClient` the UI uses: the recording fake has each of these, as typed there. */
+export type UiChatThreadClient = Pick<
+  ChatThreadClient,
+  | 'threadId'
+  | 'getProperties'
+  | 'listMessages'
+  | 'listParticipants'
+  | 'listReadReceipts'
+  | 'sendMessage'
+  | 'updateMessage'
+  | 'deleteMessage'
+  | 'sendTypingNotification'
+  | 'sendReadReceipt'
+  | 'updateTopic'
+>;
+
+/** What of a `ChatClient` the UI uses, with its thread clients narrowed to {@link UiChatThreadClient}. */
+export type UiChatClient = Pick<ChatClient, 'on' | 'off' | 'identifier' | 'getIdentifier'> & {
+  getChatThreadClient(threadId: string): UiChatThreadClient;
+};
+
+function pagedList<T>(items: T[]): PagedAsyncIterableIterator<T> {
+  async function* pages(): AsyncIterableIterator<T[]> {
+    yield items;
+  }
+  const all = (async function* () {
+    yield* items;
+  })();
+  const paged: PagedAsyncIterableIterator<T> = {
+    next: () => all.next(),
+    [Symbol.asyncIterator]: () => paged,
+    byPage: () => pages(),
+  };
+  return paged;
+}
+
 /**
- * A chat client stand-in for component tests that need actions but no service: its thread client
- * lists the given state and records every call (sends, edits, deletes, typing, receipts, topic).
+ * A chat client stand-in for component tests that need actions but no service. It behaves as the
+ * real one where the UI can tell: `on`/`off` register and unregister listeners (and `emitEvent`
+ * delivers a real-time event to them), the user is known from the start (as with a token string),
+ * and typing notifications are throttled as the real `ChatThreadClient` throttles them (one request
+ * per 8 s, false when throttled). Its thread client lists the given state and records every request.
  */
-export function recordingChatClient(state: {
-  topic?: string;
-  messages?: ChatThreadMessage[];
-  participants?: ChatThreadParticipant[];
-}): { client: ChatClient; calls: RecordedCall[] } {
-  const calls: RecordedCall[] = [];
-  let serial = 1_900_000_000_000;
-  const list = <T>(items: T[]) => {
-    async function* pages() {
-      yield items;
-    }
-    async function* all() {
-      yield* items;
-    }
-    return Object.assign(all(), { byPage: () => pages() });
-  };
-  const record =
-    <T>(method: string, result: (...args: unknown[]) => T) =>
-    async (...args: unknown[]): Promise<T> => {
-      calls.push({ method, args });
-      return result(...args);
+export class RecordingChatClient extends TypedEventEmitter<ChatClientEvents> implements UiChatClient {
+  readonly calls: RecordedCall[] = [];
+  readonly identifier: CommunicationUserKind;
+  readonly #state: { topic?: string; messages?: ChatThreadMessage[]; participants?: ChatThreadParticipant[] };
+  #serial = 1_900_000_000_000;
+  #lastTypingAt: number | undefined;
+
+  constructor(
+    state: { topic?: string; messages?: ChatThreadMessage[]; participants?: ChatThreadParticipant[] },
+    userId = ALICE,
+  ) {
+    super();
+    this.#state = state;
+    this.identifier = { kind: 'communicationUser', communicationUserId: userId };
+  }
+
+  async getIdentifier(): Promise<CommunicationUserKind> {
+    return this.identifier;
+  }
+
+  /** Delivers a real-time event to the registered listeners, as the real client does. */
+  emitEvent<K extends keyof ChatClientEvents>(name: K, event: ChatClientEvents[K]): void {
+    this.emit(name, event);
+  }
+
+  getChatThreadClient(threadId: string): UiChatThreadClient {
+    const state = this.#state;
+    const record =
+      <T>(method: string, result: () => T) =>
+      async (...args: unknown[]): Promise<T> => {
+        this.calls.push({ method, args });
+        return result();
+      };
+    return {
+      threadId,
+      getProperties: record('getProperties', () => ({ id: threadId, topic: state.topic ?? '', createdOn: new Date() })),
+      listMessages: () => pagedList<ChatMessage>([...(state.messages ?? [])].reverse()),
+      listParticipants: () => pagedList(state.participants ?? []),
+      listReadReceipts: () => pagedList<ChatMessageReadReceipt>([]),
+      sendMessage: record('sendMessage', () => ({ id: String(this.#serial++) })),
+      updateMessage: record('updateMessage', () => undefined),
+      deleteMessage: record('deleteMessage', () => undefined),
+      sendTypingNotification: async (...args: unknown[]) => {
+        // As ChatThreadClient: within 8 s of the last request nothing is sent.
+        const now = Date.now();
+        if (this.#lastTypingAt !== undefined && now - this.#lastTypingAt < TYPING_NOTIFICATION_INTERVAL_MS) return false;
+        this.#lastTypingAt = now;
+        this.calls.push({ method: 'sendTypingNotification', args });
+        return true;
+      },
+      sendReadReceipt: record('sendReadReceipt', () => undefined),
+      updateTopic: record('updateTopic', () => undefined),
     };
-  const thread = {
-    getProperties: record('getProperties', () => ({ id: 't', topic: state.topic ?? '', createdOn: new Date() })),
-    listMessages: () => list([...(state.messages ?? [])].reverse()),
-    listParticipants: () => list(state.participants ?? []),
-    listReadReceipts: () => list([]),
-    sendMessage: record('sendMessage', () => ({ id: String(serial++) })),
-    updateMessage: record('updateMessage', () => undefined),
-    deleteMessage: record('deleteMessage', () => undefined),
-    sendTypingNotification: record('sendTypingNotification', () => true),
-    sendReadReceipt: record('sendReadReceipt', () => undefined),
-    updateTopic: record('updateTopic', () => undefined),
-  };
-  const client = {
-    on: () => undefined,
-    off: () => undefined,
-    getChatThreadClient: () => thread,
-  };
-  return { client: client as unknown as ChatClient, calls };
+  }
+}
+
+/** A {@link RecordingChatClient}, typed as the `ChatClient` components take, and its recorded requests. */
+export function recordingChatClient(
+  state: { topic?: string; messages?: ChatThreadMessage[]; participants?: ChatThreadParticipant[] },
+  userId = ALICE,
+): { client: ChatClient; calls: RecordedCall[]; fake: RecordingChatClient } {
+  const fake = new RecordingChatClient(state, userId);
+  // The UI uses only what UiChatClient names; the rest of ChatClient it never touches.
+  return { client: fake as unknown as ChatClient, calls: fake.calls, fake };
 }

@@ -1,9 +1,10 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/device-setup/device-setup.js';
-import type { AcsDeviceSetup, DevicesChangeDetail } from '../../src/ui/device-setup/device-setup.js';
+import type { AcsDeviceSetup } from '../../src/ui/device-setup/device-setup.js';
 import { CallClient } from '../../src/calling/callClient.js';
 import type { DeviceManager } from '../../src/calling/deviceManager.js';
 import { FakeDeviceManager, decodedFrames, part, themedFixture, until } from './callingFakes.js';
+import { nextEvent } from './events.js';
 
 function options(el: AcsDeviceSetup, select: string): string[] {
   return [...part<HTMLSelectElement>(el, select)!.options].map((o) => o.textContent!);
@@ -53,7 +54,7 @@ describe('acs-device-setup', () => {
     const select = part<HTMLSelectElement>(el, 'microphone-select')!;
     select.value = 'mic-2';
     setTimeout(() => select.dispatchEvent(new Event('change')));
-    const { detail } = (await oneEvent(el, 'acs-devices-change')) as CustomEvent<DevicesChangeDetail>;
+    const { detail } = await nextEvent(el, 'acs-devices-change');
     expect(devices.selectedMicrophone?.id).to.equal('mic-2');
     expect(detail.microphone?.id).to.equal('mic-2');
     expect(detail.camera?.id).to.equal('cam-1');
@@ -84,7 +85,7 @@ describe('acs-device-setup', () => {
     expect(micToggle.getAttribute('role')).to.equal('switch');
     expect(micToggle.getAttribute('aria-checked')).to.equal('false');
     setTimeout(() => micToggle.click());
-    const { detail } = (await oneEvent(el, 'acs-devices-change')) as CustomEvent<DevicesChangeDetail>;
+    const { detail } = await nextEvent(el, 'acs-devices-change');
     expect(detail.muted).to.equal(false);
     await el.updateComplete;
     expect(micToggle.getAttribute('aria-checked')).to.equal('true');

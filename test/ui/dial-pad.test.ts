@@ -1,7 +1,8 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/dial-pad/dial-pad.js';
 import { type AcsDialPad, normalizeDialString } from '../../src/ui/dial-pad/dial-pad.js';
 import { applyTheme } from '../../src/ui/shared/theme.js';
+import { nextEvent } from './events.js';
 
 const key = (el: AcsDialPad, name: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`button[data-key="${name}"]`)!;
 
@@ -12,7 +13,7 @@ describe('acs-dial-pad', () => {
     key(el, '+').click(); // a second + is ignored
     await el.updateComplete;
     expect(el.value).to.equal('+14255550100');
-    const dialled = oneEvent(el, 'acs-dial');
+    const dialled = nextEvent(el, 'acs-dial');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part="call-button"]')!.click();
     expect((await dialled).detail).to.deep.equal({ phoneNumber: '+14255550100' });
   });
@@ -27,7 +28,7 @@ describe('acs-dial-pad', () => {
     expect(el.shadowRoot!.querySelector('[role="alert"]')?.textContent).to.contain('international form');
     input.value = '+1 (425) 555-0100';
     input.dispatchEvent(new InputEvent('input'));
-    const dialled = oneEvent(el, 'acs-dial');
+    const dialled = nextEvent(el, 'acs-dial');
     input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
     expect((await dialled).detail.phoneNumber).to.equal('+14255550100');
     expect(normalizeDialString(' +44 20-7946 0000 ')).to.equal('+442079460000');

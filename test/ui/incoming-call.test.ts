@@ -1,8 +1,9 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/incoming-call/incoming-call.js';
-import type { AcsIncomingCall, CallAcceptedDetail, CallDeclinedDetail } from '../../src/ui/incoming-call/incoming-call.js';
+import type { AcsIncomingCall } from '../../src/ui/incoming-call/incoming-call.js';
 import { CallEndReasons } from '../../src/calling/callingProtocol.js';
 import { FakeIncomingCall, part, themedFixture } from './callingFakes.js';
+import { nextEvent } from './events.js';
 
 function deepActiveElement(): Element | null {
   let active = document.activeElement;
@@ -25,14 +26,14 @@ describe('acs-incoming-call', () => {
     const ring = new FakeIncomingCall('Ann');
     const el = await fixture<AcsIncomingCall>(html`<acs-incoming-call .incomingCall=${ring.asReal}></acs-incoming-call>`);
     setTimeout(() => part(el, 'accept-video')!.click());
-    let accepted = (await oneEvent(el, 'acs-call-accepted')) as CustomEvent<CallAcceptedDetail>;
+    let accepted = await nextEvent(el, 'acs-call-accepted');
     expect(accepted.detail).to.deep.equal({ incomingCall: ring.asReal, withVideo: true });
     expect(accepted.composed).to.equal(true);
     setTimeout(() => part(el, 'accept-audio')!.click());
-    accepted = (await oneEvent(el, 'acs-call-accepted')) as CustomEvent<CallAcceptedDetail>;
+    accepted = await nextEvent(el, 'acs-call-accepted');
     expect(accepted.detail.withVideo).to.equal(false);
     setTimeout(() => part(el, 'decline')!.click());
-    const declined = (await oneEvent(el, 'acs-call-declined')) as CustomEvent<CallDeclinedDetail>;
+    const declined = await nextEvent(el, 'acs-call-declined');
     expect(declined.detail.incomingCall).to.equal(ring.asReal);
   });
 

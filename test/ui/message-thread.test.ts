@@ -1,14 +1,10 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ChatMessageReadReceipt } from '../../src/chat/models.js';
 import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
-import type {
-  AcsMessageThread,
-  DeleteRequestDetail,
-  EditRequestDetail,
-} from '../../src/ui/message-thread/message-thread.js';
+import type { AcsMessageThread } from '../../src/ui/message-thread/message-thread.js';
 import {
   ALICE,
   BOB,
@@ -23,6 +19,7 @@ import {
   twoUserThread,
   until,
 } from './chatUiHelpers.js';
+import { nextEvent } from './events.js';
 
 const participants = [participant(ALICE, 'Alice'), participant(BOB, 'Bob')];
 
@@ -261,16 +258,16 @@ describe('acs-message-thread', () => {
     expect(messageEl(el, theirs.id).querySelector('[part="edit-button"]')).to.equal(null);
 
     own.focus();
-    const edit = oneEvent(el, 'acs-edit-request');
+    const edit = nextEvent(el, 'acs-edit-request');
     await sendKeys({ press: 'Enter' });
-    const editEvent = (await edit) as CustomEvent<EditRequestDetail>;
+    const editEvent = await edit;
     expect(editEvent.detail).to.deep.equal({ messageId: mine.id, content: 'my words' });
     expect(editEvent.bubbles && editEvent.composed).to.equal(true);
 
-    const del = oneEvent(el, 'acs-delete-request');
+    const del = nextEvent(el, 'acs-delete-request');
     el.addEventListener('acs-delete-request', (event) => event.preventDefault(), { once: true });
     await sendKeys({ press: 'Delete' });
-    const deleteEvent = (await del) as CustomEvent<DeleteRequestDetail>;
+    const deleteEvent = await del;
     expect(deleteEvent.detail).to.deep.equal({ messageId: mine.id });
     expect(deleteEvent.cancelable).to.equal(true);
     expect(messageEl(el, mine.id).querySelector('[part="content"]')!.textContent, 'cancelled: not deleted').to.equal('my words');

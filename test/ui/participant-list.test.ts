@@ -1,8 +1,9 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ui/participant-list/participant-list.js';
-import type { AcsParticipantList, ParticipantClickDetail } from '../../src/ui/participant-list/participant-list.js';
+import type { AcsParticipantList } from '../../src/ui/participant-list/participant-list.js';
 import { ALICE, BOB, CAROL, participant, sourceWith, texts, themedFixture, until } from './chatUiHelpers.js';
+import { nextEvent } from './events.js';
 
 const people = [participant(ALICE, 'Alice'), participant(BOB, 'Bob'), participant(CAROL, '')];
 
@@ -21,17 +22,17 @@ describe('acs-participant-list', () => {
   it('emits acs-participant-click on click and on Enter', async () => {
     const el = await fixture<AcsParticipantList>(html`<acs-participant-list .participants=${people}></acs-participant-list>`);
     const buttons = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="participant"]');
-    const clicked = oneEvent(el, 'acs-participant-click');
+    const clicked = nextEvent(el, 'acs-participant-click');
     buttons[1]!.click();
-    const event = (await clicked) as CustomEvent<ParticipantClickDetail>;
+    const event = await clicked;
     expect(event.detail.rawId).to.equal(BOB);
     expect(event.detail.participant.displayName).to.equal('Bob');
     expect(event.bubbles && event.composed).to.equal(true);
 
     buttons[0]!.focus();
-    const pressed = oneEvent(el, 'acs-participant-click');
+    const pressed = nextEvent(el, 'acs-participant-click');
     await sendKeys({ press: 'Enter' });
-    expect(((await pressed) as CustomEvent<ParticipantClickDetail>).detail.rawId).to.equal(ALICE);
+    expect((await pressed).detail.rawId).to.equal(ALICE);
   });
 
   it('follows the participants of a bound thread', async () => {

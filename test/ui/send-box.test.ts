@@ -1,9 +1,9 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CHAT_LIMITS } from '../../src/chat/validation.js';
-import { ChatThreadSource } from '../../src/ui/controllers/chatThreadSource.js';
+import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/send-box/send-box.js';
-import type { AcsSendBox, MessageEditDetail, MessageSendDetail } from '../../src/ui/send-box/send-box.js';
+import type { AcsSendBox } from '../../src/ui/send-box/send-box.js';
 import {
   ALICE,
   BOB,
@@ -13,6 +13,7 @@ import {
   themedFixture,
   until,
 } from './chatUiHelpers.js';
+import { nextEvent } from './events.js';
 
 const participants = [participant(ALICE, 'Alice'), participant(BOB, 'Bob')];
 
@@ -33,9 +34,9 @@ describe('acs-send-box', () => {
     const { el, calls, source } = await boundSendBox();
     textarea(el).focus();
     await sendKeys({ type: 'Hello there' });
-    const sent = oneEvent(el, 'acs-message-send');
+    const sent = nextEvent(el, 'acs-message-send');
     await sendKeys({ press: 'Enter' });
-    const event = (await sent) as CustomEvent<MessageSendDetail>;
+    const event = await sent;
     expect(event.detail).to.deep.equal({ content: 'Hello there' });
     expect(event.bubbles && event.composed && event.cancelable).to.equal(true);
     await until(() => calls.some((call) => call.method === 'sendMessage'), 'the message is sent');
@@ -96,9 +97,9 @@ describe('acs-send-box', () => {
     await sendKeys({ press: 'ArrowUp' });
     await el.updateComplete;
     await sendKeys({ type: ' (edited)' });
-    const edited = oneEvent(el, 'acs-message-edit');
+    const edited = nextEvent(el, 'acs-message-edit');
     await sendKeys({ press: 'Enter' });
-    expect(((await edited) as CustomEvent<MessageEditDetail>).detail).to.deep.equal({
+    expect((await edited).detail).to.deep.equal({
       messageId: messages[1]!.id,
       content: 'newest of mine (edited)',
     });
@@ -156,9 +157,9 @@ describe('acs-send-box', () => {
   it('emits its event without a thread, and does nothing when disabled', async () => {
     const el = await fixture<AcsSendBox>(html`<acs-send-box></acs-send-box>`);
     el.value = 'unbound';
-    const sent = oneEvent(el, 'acs-message-send');
+    const sent = nextEvent(el, 'acs-message-send');
     expect(await el.submit()).to.equal(true);
-    expect(((await sent) as CustomEvent<MessageSendDetail>).detail.content).to.equal('unbound');
+    expect((await sent).detail.content).to.equal('unbound');
 
     el.disabled = true;
     el.value = 'blocked';

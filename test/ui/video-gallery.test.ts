@@ -83,6 +83,28 @@ describe('acs-video-gallery', () => {
     expect(part(el, 'sharing-notice')!.textContent).to.equal('You are sharing your screen');
   });
 
+  it('your own screen share (a ScreenSharing stream in localVideoStreams) never takes your camera tile', async () => {
+    const call = new FakeCall([new FakeParticipant('Ann')]);
+    const el = await fixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal}></acs-video-gallery>`);
+    const local = part<AcsVideoTile>(el, 'local-tile')!;
+    const camera = new LocalVideoStream(paintedStream());
+    await call.startVideo(camera);
+    await call.startScreenSharing();
+    await el.updateComplete;
+    expect(call.localVideoStreams.map((s) => s.mediaStreamType), 'the fake adds the screen as Call does').to.deep.equal(['Video', 'ScreenSharing']);
+    expect(local.localVideoStream, 'your tile keeps your camera').to.equal(camera);
+    expect(part(el, 'sharing-notice')).not.to.equal(null);
+    expect(part(el, 'screen-share'), 'your own share is not shown large to you').to.equal(null);
+
+    await call.stopVideo(camera);
+    await el.updateComplete;
+    expect(local.localVideoStream, 'sharing without a camera: no video on your tile').to.equal(undefined);
+    await call.stopScreenSharing();
+    await el.updateComplete;
+    expect(call.localVideoStreams).to.deep.equal([]);
+    expect(part(el, 'sharing-notice')).to.equal(null);
+  });
+
   it('stops listening to the call and its participants when it leaves the page', async () => {
     const ann = new FakeParticipant('Ann');
     const call = new FakeCall([ann]);

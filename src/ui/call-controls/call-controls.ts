@@ -6,7 +6,7 @@ import type { DeviceManager } from '../../calling/deviceManager.js';
 import { LocalVideoStream } from '../../calling/localVideoStream.js';
 import { CallController } from '../controllers/callController.js';
 import { type CallingIconName, callingIcon } from '../shared/callingIcons.js';
-import { emit } from '../shared/events.js';
+import { type AcsErrorDetail, type PanelToggleDetail, emit } from '../shared/events.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-controls.styles.js';
@@ -30,12 +30,10 @@ export interface ToggleMicrophoneDetail {
 export interface ToggleOnDetail {
   on: boolean;
 }
-export interface TogglePanelDetail {
-  open: boolean;
-}
-export interface CallControlsErrorDetail {
-  error: unknown;
-}
+export type TogglePanelDetail = PanelToggleDetail;
+/** `acs-hang-up` carries nothing: the button says it all. */
+export type HangUpDetail = Record<string, never>;
+export type CallControlsErrorDetail = AcsErrorDetail;
 
 type Action = 'microphone' | 'camera' | 'screenShare' | 'devices' | 'participants' | 'hangUp';
 
@@ -48,12 +46,12 @@ type Action = 'microphone' | 'camera' | 'screenShare' | 'devices' | 'participant
  * The toggles are `aria-pressed` buttons with fixed labels; arrow keys, Home and End move between
  * them.
  *
- * @event {CustomEvent<ToggleMicrophoneDetail>} acs-toggle-microphone - The microphone button was pressed; `muted` is the state asked for.
- * @event {CustomEvent<ToggleOnDetail>} acs-toggle-camera - The camera button was pressed; `on` is the state asked for.
- * @event {CustomEvent<ToggleOnDetail>} acs-toggle-screen-share - The screen share button was pressed.
- * @event {CustomEvent<TogglePanelDetail>} acs-toggle-devices - The devices button was pressed; `open` is the state asked for.
- * @event {CustomEvent<TogglePanelDetail>} acs-toggle-participants - The people button was pressed.
- * @event {CustomEvent<Record<string, never>>} acs-hang-up - The leave button was pressed.
+ * @event {CustomEvent<ToggleMicrophoneDetail>} acs-microphone-toggle - The microphone button was pressed; `muted` is the state asked for.
+ * @event {CustomEvent<ToggleOnDetail>} acs-camera-toggle - The camera button was pressed; `on` is the state asked for.
+ * @event {CustomEvent<ToggleOnDetail>} acs-screen-share-toggle - The screen share button was pressed.
+ * @event {CustomEvent<TogglePanelDetail>} acs-devices-toggle - The devices button was pressed; `open` is the state asked for.
+ * @event {CustomEvent<TogglePanelDetail>} acs-participants-toggle - The people button was pressed.
+ * @event {CustomEvent<HangUpDetail>} acs-hang-up - The leave button was pressed.
  * @event {CustomEvent<CallControlsErrorDetail>} acs-error - Acting on the call failed (no camera, screen share refused…).
  *
  * @csspart base - The toolbar.
@@ -139,7 +137,7 @@ export class AcsCallControls extends LitElement {
     switch (action) {
       case 'microphone': {
         const muted = !this.#isMuted;
-        proceed = emit<ToggleMicrophoneDetail>(this, 'acs-toggle-microphone', { muted }, { cancelable: true });
+        proceed = emit(this, 'acs-microphone-toggle', { muted }, { cancelable: true });
         if (!call) {
           if (proceed) this.muted = muted;
         } else work = () => (muted ? call.mute() : call.unmute());
@@ -147,7 +145,7 @@ export class AcsCallControls extends LitElement {
       }
       case 'camera': {
         const on = !this.#isCameraOn;
-        proceed = emit<ToggleOnDetail>(this, 'acs-toggle-camera', { on }, { cancelable: true });
+        proceed = emit(this, 'acs-camera-toggle', { on }, { cancelable: true });
         if (!call) {
           if (proceed) this.cameraOn = on;
         } else work = () => (on ? this.#startVideo(call) : this.#stopVideo(call));
@@ -155,7 +153,7 @@ export class AcsCallControls extends LitElement {
       }
       case 'screenShare': {
         const on = !this.#isSharing;
-        proceed = emit<ToggleOnDetail>(this, 'acs-toggle-screen-share', { on }, { cancelable: true });
+        proceed = emit(this, 'acs-screen-share-toggle', { on }, { cancelable: true });
         if (!call) {
           if (proceed) this.screenSharing = on;
         } else work = () => (on ? call.startScreenSharing() : call.stopScreenSharing());
@@ -163,18 +161,18 @@ export class AcsCallControls extends LitElement {
       }
       case 'devices': {
         const open = !this.devicesOpen;
-        proceed = emit<TogglePanelDetail>(this, 'acs-toggle-devices', { open }, { cancelable: true });
+        proceed = emit(this, 'acs-devices-toggle', { open }, { cancelable: true });
         if (proceed) this.devicesOpen = open;
         break;
       }
       case 'participants': {
         const open = !this.participantsOpen;
-        proceed = emit<TogglePanelDetail>(this, 'acs-toggle-participants', { open }, { cancelable: true });
+        proceed = emit(this, 'acs-participants-toggle', { open }, { cancelable: true });
         if (proceed) this.participantsOpen = open;
         break;
       }
       case 'hangUp':
-        proceed = emit<Record<string, never>>(this, 'acs-hang-up', {}, { cancelable: true });
+        proceed = emit(this, 'acs-hang-up', {}, { cancelable: true });
         if (call) work = () => call.hangUp();
         break;
     }
@@ -183,7 +181,7 @@ export class AcsCallControls extends LitElement {
     try {
       await work();
     } catch (error) {
-      emit<CallControlsErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     } finally {
       const busy = new Set(this.busy);
       busy.delete(action);
@@ -254,5 +252,12 @@ export class AcsCallControls extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-call-controls': AcsCallControls;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-microphone-toggle': CustomEvent<ToggleMicrophoneDetail>;
+    'acs-camera-toggle': CustomEvent<ToggleOnDetail>;
+    'acs-screen-share-toggle': CustomEvent<ToggleOnDetail>;
+    'acs-devices-toggle': CustomEvent<TogglePanelDetail>;
+    'acs-hang-up': CustomEvent<HangUpDetail>;
   }
 }

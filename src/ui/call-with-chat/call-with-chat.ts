@@ -7,8 +7,8 @@ import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../call/call.js';
 import '../chat/chat.js';
-import { emit } from '../shared/events.js';
-import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
+import { TokenUrlController } from '../controllers/tokenUrlController.js';
+import { type PanelToggleDetail, emit } from '../shared/events.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-with-chat.styles.js';
@@ -22,10 +22,8 @@ export const CALL_WITH_CHAT_STRINGS = {
 };
 export type CallWithChatStrings = typeof CALL_WITH_CHAT_STRINGS;
 
-/** Detail of `acs-chat-toggle`. */
-export interface ChatToggleDetail {
-  open: boolean;
-}
+/** Detail of `acs-chat-toggle`: the chat column is shown (`open`) or hidden. */
+export type ChatToggleDetail = PanelToggleDetail;
 
 /**
  * @summary A call with its chat beside it: `<acs-call>` and `<acs-chat>` in one layout, sharing the
@@ -45,6 +43,10 @@ export interface ChatToggleDetail {
 @customElement('acs-call-with-chat')
 export class AcsCallWithChat extends LitElement {
   static override styles = [baseStyles, styles];
+
+  readonly #tokenUrl = new TokenUrlController(this);
+  /** The token handed to the components inside: `token`, or the credential made from `token-url`. */
+  #token: string | CommunicationTokenCredential | undefined;
 
   /** A ready call agent; or give `endpoint` + `token`. */
   @property({ attribute: false }) callAgent: CallAgent | undefined;
@@ -91,24 +93,13 @@ export class AcsCallWithChat extends LitElement {
 
   #toggleChat(): void {
     this.chatHidden = !this.chatHidden;
-    emit<ChatToggleDetail>(this, 'acs-chat-toggle', { open: !this.chatHidden });
+    emit(this, 'acs-chat-toggle', { open: !this.chatHidden });
   }
 
-
-  /** A token URL becomes a refreshing credential (once per URL). */
-  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
-
-  #resolveTokenUrl(): void {
-    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
-    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
-      this.#tokenUrlCredential?.credential.dispose();
-      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
-    }
-    this.token = this.#tokenUrlCredential.credential;
-  }
 
   override willUpdate(): void {
-    this.#resolveTokenUrl();
+    // A given token wins over token-url; the components inside share the one credential.
+    this.#token = this.#tokenUrl.resolve(this.token, this.tokenUrl);
   }
 
   override render() {
@@ -118,7 +109,7 @@ export class AcsCallWithChat extends LitElement {
           exportparts="base:chat__base,header:chat__header,thread:chat__thread,send-box:chat__send-box"
           .chatClient=${this.chatClient}
           .endpoint=${this.endpoint}
-          .token=${this.chatClient ? undefined : this.token}
+          .token=${this.chatClient ? undefined : this.#token}
           thread-id=${this.threadId}
           user-id=${this.userId}
           display-name=${this.displayName}
@@ -137,7 +128,7 @@ export class AcsCallWithChat extends LitElement {
             .callAgent=${this.callAgent}
             .deviceManager=${this.deviceManager}
             .endpoint=${this.endpoint}
-            .token=${this.callAgent ? undefined : this.token}
+            .token=${this.callAgent ? undefined : this.#token}
             display-name=${this.displayName}
           ></acs-call>
         </section>
@@ -150,5 +141,8 @@ export class AcsCallWithChat extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-call-with-chat': AcsCallWithChat;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-chat-toggle': CustomEvent<ChatToggleDetail>;
   }
 }

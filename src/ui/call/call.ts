@@ -1,4 +1,4 @@
-import { LitElement, type PropertyValues, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Call, CallState } from '../../calling/call.js';
 import type { CallAgent } from '../../calling/callAgent.js';
@@ -6,9 +6,8 @@ import type { CallEndReason } from '../../calling/callingProtocol.js';
 import type { VideoDeviceInfo } from '../../calling/deviceInfo.js';
 import type { DeviceManager } from '../../calling/deviceManager.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
-import { LocalVideoStream } from '../../calling/localVideoStream.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
-import { type CommunicationIdentifier, getIdentifierKind } from '../../common/identifiers.js';
+import type { CommunicationIdentifier } from '../../common/identifiers.js';
 import '../call-controls/call-controls.js';
 import type { CallControlsStrings, TogglePanelDetail } from '../call-controls/call-controls.js';
 import '../call-participant-list/call-participant-list.js';
@@ -18,14 +17,15 @@ import type { CallStatusStrings } from '../call-status/call-status.js';
 import { CallAgentConnection } from '../controllers/callAgentConnection.js';
 import { CallAgentController } from '../controllers/callAgentController.js';
 import { CallController } from '../controllers/callController.js';
+import { CallSessionController } from '../controllers/callSessionController.js';
+import { TokenUrlController } from '../controllers/tokenUrlController.js';
 import '../device-setup/device-setup.js';
 import type { DeviceSetupStrings, DevicesChangeDetail } from '../device-setup/device-setup.js';
 import '../incoming-call/incoming-call.js';
 import type { CallAcceptedDetail, CallDeclinedDetail, IncomingCallStrings } from '../incoming-call/incoming-call.js';
 import { callingIcon } from '../shared/callingIcons.js';
-import { nameOf, parseCallTargets } from '../shared/callingNames.js';
-import { emit } from '../shared/events.js';
-import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
+import { parseCallTargets } from '../shared/callingNames.js';
+import { type AcsErrorDetail, emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../video-gallery/video-gallery.js';
@@ -72,9 +72,8 @@ export interface CallEndedDetail {
   callEndReason: CallEndReason | undefined;
   call: Call;
 }
-export interface CallErrorDetail {
-  error: unknown;
-}
+/** Detail of `acs-error` from `<acs-call>`. */
+export type CallErrorDetail = AcsErrorDetail;
 export interface CallReadyDetail {
   callAgent: CallAgent;
 }
@@ -97,7 +96,7 @@ type Panel = 'participants' | 'devices';
  * apply to calls), or an `endpoint`, a `token` and a `display-name`: then it makes its own
  * CallClient and CallAgent, and disposes of them when it leaves the page.
  *
- * @event {CustomEvent<CallReadyDetail>} acs-ready - The call agent is ready (made here, or given).
+ * @event {CustomEvent<CallReadyDetail>} acs-call-ready - The call agent is ready (made here, or given).
  * @event {CustomEvent<CallStateChangeDetail>} acs-call-state-change - The shown call changed state.
  * @event {CustomEvent<CallEndedDetail>} acs-call-ended - The shown call ended; `callEndReason` says why.
  * @event {CustomEvent<CallErrorDetail>} acs-error - Something failed: signing in, starting, answering, a device.
@@ -125,28 +124,25 @@ type Panel = 'participants' | 'devices';
 export class AcsCall extends LitElement {
   static override styles = [baseStyles, styles];
 
+  readonly #tokenUrl = new TokenUrlController(this);
+  /** The calling policy (one call at a time, cameras, who the call is with); this element renders and emits. */
+  readonly #session = new CallSessionController();
   readonly #agentController = new CallAgentController(this, {
-    onCallsUpdated: ({ added }) => {
-      // A call started through the agent directly shows here too, unless one already does.
-      const call = added.find((c) => c.state !== 'Disconnected');
-      if (call && !this.#isActive(this.#callController.call)) this.#show(call);
-    },
+    // A call started through the agent directly shows here too, unless one already does.
+    onCallsUpdated: (change) => this.#session.handleCallsUpdated(change),
   });
   readonly #connection = new CallAgentConnection(this, {
     onAgent: (agent) => this.#onAgent(agent),
-    onDeviceManager: (deviceManager) => (this.devices = deviceManager),
+    onDeviceManager: (deviceManager) => {
+      this.devices = deviceManager;
+      this.#session.deviceManager = deviceManager;
+    },
     onError: (error) => {
       this.errorMessage = format(this.#strings.connectFailed, { message: messageOf(error) });
-      emit<CallErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     },
   });
-  readonly #callController = new CallController(this, {
-    onCallEvent: (event, payload, call) => {
-      if (event !== 'stateChanged') return;
-      this.#onStateChanged(call, (payload as { state: CallState }).state);
-    },
-  });
-  #lastTargets: CommunicationIdentifier[] = [];
+  readonly #callController = new CallController(this);
 
   @query('input[name="callee"]') private calleeInput!: HTMLInputElement | null;
 
@@ -157,7 +153,6 @@ export class AcsCall extends LitElement {
   @state() private camera: VideoDeviceInfo | undefined;
   @state() private cameraOn = false;
   @state() private micMuted = false;
-  @state() private remoteLabel = '';
   @state() private formError = '';
   @state() private errorMessage = '';
 
@@ -188,83 +183,54 @@ export class AcsCall extends LitElement {
   /** Overrides for any of the words shown (this component's and those inside it). */
   @property({ attribute: false }) strings: Partial<CallStrings> | undefined;
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#resolveTokenUrl();
-    const inputs = ['callAgent', 'deviceManager', 'endpoint', 'token', 'tokenUrl', 'displayName'] as const;
-    if (inputs.some((name) => changed.has(name))) {
-      this.#connection.update({
-        callAgent: this.callAgent,
-        deviceManager: this.deviceManager,
-        endpoint: this.endpoint,
-        token: this.token,
-        displayName: this.displayName,
-      });
-    }
+  constructor() {
+    super();
+    this.#session.on('callChanged', ({ call }) => {
+      this.#callController.call = call;
+      this.endSeen = false;
+      this.panel = undefined;
+      this.requestUpdate();
+      emit(this, 'acs-call-state-change', { state: call.state, call });
+    });
+    this.#session.on('stateChanged', ({ state, call }) => emit(this, 'acs-call-state-change', { state, call }));
+    this.#session.on('callEnded', ({ call, callEndReason }) => {
+      emit(this, 'acs-call-ended', { callEndReason, call });
+      // Focus was in the call's controls, which are gone now: it moves to the ended screen (and is not
+      // taken from elsewhere in the page).
+      const hadFocus = this.matches(':focus-within') || document.activeElement === document.body || document.activeElement === null;
+      if (hadFocus) void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>('[part~="new-call-button"]')?.focus());
+    });
+  }
+
+  protected override willUpdate(): void {
+    // The connection makes a new agent only when one of these changed (a given token wins over token-url).
+    this.#connection.update({
+      callAgent: this.callAgent,
+      deviceManager: this.deviceManager,
+      endpoint: this.endpoint,
+      token: this.#tokenUrl.resolve(this.token, this.tokenUrl),
+      displayName: this.displayName,
+    });
   }
 
   #onAgent(agent: CallAgent | undefined): void {
     this.agent = agent;
     this.#agentController.agent = agent;
-    if (!agent) return;
-    this.errorMessage = '';
-    emit<CallReadyDetail>(this, 'acs-ready', { callAgent: agent });
-    const active = agent.calls.find((c) => c.state !== 'Disconnected');
-    if (active) this.#show(active);
+    if (agent) {
+      this.errorMessage = '';
+      emit(this, 'acs-call-ready', { callAgent: agent });
+    }
+    // After acs-call-ready, as before: a call the agent is already in then shows.
+    this.#session.agent = agent;
   }
 
   get #strings(): CallCompositeStrings {
     return mergeStrings(callCompositeStrings, this.strings);
   }
 
-  #isActive(call: Call | undefined): call is Call {
-    return call !== undefined && call.state !== 'Disconnected';
-  }
-
-  /** Shows `call` (started or answered here, or through the agent). */
-  #show(call: Call): void {
-    const previous = this.#callController.call;
-    if (previous === call) return;
-    this.#callController.call = call;
-    this.endSeen = false;
-    this.panel = undefined;
-    if (previous && previous.state === 'Disconnected') this.#releaseStreams(previous);
-    this.requestUpdate();
-    emit<CallStateChangeDetail>(this, 'acs-call-state-change', { state: call.state, call });
-  }
-
-  #onStateChanged(call: Call, state: CallState): void {
-    emit<CallStateChangeDetail>(this, 'acs-call-state-change', { state, call });
-    if (state !== 'Disconnected') return;
-    this.#releaseStreams(call);
-    emit<CallEndedDetail>(this, 'acs-call-ended', { callEndReason: call.callEndReason, call });
-    // Focus was in the call's controls, which are gone now: it moves to the ended screen (and is not
-    // taken from elsewhere in the page).
-    const hadFocus = this.matches(':focus-within') || document.activeElement === document.body || document.activeElement === null;
-    if (hadFocus) void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLElement>('[part~="new-call-button"]')?.focus());
-  }
-
-  /** Closes the cameras the call was sending (a call does not close its streams). */
-  #releaseStreams(call: Call): void {
-    for (const stream of call.localVideoStreams) if (stream.mediaStreamType === 'Video') stream.dispose();
-  }
-
-  async #cameraStream(): Promise<LocalVideoStream | undefined> {
-    const camera = this.camera ?? (await this.devices?.getCameras())?.[0];
-    return camera ? new LocalVideoStream(camera) : undefined;
-  }
-
-  #labelOf(targets: CommunicationIdentifier[]): string {
-    return targets
-      .map((target) => {
-        const kind = getIdentifierKind(target);
-        return kind.kind === 'phoneNumber' ? kind.phoneNumber : kind.kind === 'communicationUser' ? kind.communicationUserId : kind.kind === 'callingApplication' ? kind.callingApplicationId : kind.id;
-      })
-      .join(', ');
-  }
-
   #fail(error: unknown, template: string): void {
     this.errorMessage = format(template, { message: messageOf(error) });
-    emit<CallErrorDetail>(this, 'acs-error', { error });
+    emit(this, 'acs-error', { error });
   }
 
   async #onSubmit(event: SubmitEvent): Promise<void> {
@@ -288,16 +254,14 @@ export class AcsCall extends LitElement {
     const { camera, cameraOn, muted } = event.detail;
     const previous = this.camera;
     this.camera = camera;
-    const call = this.#callController.call;
-    if (!this.#isActive(call)) {
+    if (!this.#session.isActive) {
       this.cameraOn = cameraOn;
       this.micMuted = muted;
       return;
     }
     // During a call the devices panel only chooses: a new camera replaces the one being sent.
-    const sending = call.localVideoStreams.find((s) => s.mediaStreamType === 'Video');
-    if (camera && sending && camera.id !== previous?.id && sending.source?.id !== camera.id) {
-      sending.switchSource(camera).catch((error: unknown) => emit<CallErrorDetail>(this, 'acs-error', { error }));
+    if (camera && camera.id !== previous?.id) {
+      this.#session.switchCamera(camera).catch((error: unknown) => emit(this, 'acs-error', { error }));
     }
   }
 
@@ -310,7 +274,7 @@ export class AcsCall extends LitElement {
     try {
       await this.acceptIncomingCall({ video: event.detail.withVideo }, event.detail.incomingCall);
     } catch (error) {
-      emit<CallErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     }
   }
 
@@ -319,7 +283,7 @@ export class AcsCall extends LitElement {
     try {
       await this.declineIncomingCall(event.detail.incomingCall);
     } catch (error) {
-      emit<CallErrorDetail>(this, 'acs-error', { error });
+      emit(this, 'acs-error', { error });
     }
   }
 
@@ -330,7 +294,7 @@ export class AcsCall extends LitElement {
 
   /** The call shown: in progress, or just ended (until "New call"). */
   get call(): Call | undefined {
-    return this.#callController.call;
+    return this.#session.call;
   }
 
   /** Calls ringing here, oldest first. */
@@ -340,9 +304,8 @@ export class AcsCall extends LitElement {
 
   /** The screen showing now. */
   get screen(): CallScreen {
-    const call = this.#callController.call;
-    if (this.#isActive(call)) return 'in-call';
-    return call && !this.endSeen ? 'ended' : 'setup';
+    if (this.#session.isActive) return 'in-call';
+    return this.#session.call && !this.endSeen ? 'ended' : 'setup';
   }
 
   /** Resolves with the call agent once it is ready (at once for a given one). */
@@ -357,40 +320,22 @@ export class AcsCall extends LitElement {
    * call in progress is left first.
    */
   async startCall(target: string | CommunicationIdentifier | CommunicationIdentifier[], options: StartCallUiOptions = {}): Promise<Call> {
-    const agent = await this.whenReady();
-    if (!agent) throw new Error('There is no call agent: give callAgent, or endpoint and token.');
+    await this.whenReady();
     const targets = typeof target === 'string' ? parseCallTargets(target) : Array.isArray(target) ? target : [target];
-    if (targets.length === 0) throw new TypeError('Give someone to call.');
-    // One call at a time here: the one in progress ends first.
-    const current = this.#callController.call;
-    if (this.#isActive(current)) await current.hangUp();
-    const stream = options.video ?? this.cameraOn ? await this.#cameraStream() : undefined;
-    this.#lastTargets = targets;
-    this.remoteLabel = this.#labelOf(targets);
-    this.errorMessage = '';
-    const call = agent.startCall(targets, {
-      videoOptions: { localVideoStreams: stream ? [stream] : [] },
-      audioOptions: { muted: options.muted ?? this.micMuted },
+    const starting = this.#session.startCall(targets, {
+      video: options.video ?? this.cameraOn,
+      muted: options.muted ?? this.micMuted,
+      camera: this.camera,
     });
-    this.#show(call);
-    return call;
+    this.errorMessage = '';
+    return starting;
   }
 
   /** Answers a ringing call (the first one by default), leaving the call in progress if any. */
   async acceptIncomingCall(options: { video?: boolean } = {}, incomingCall: IncomingCall | undefined = this.incomingCalls[0]): Promise<Call> {
     if (!incomingCall) throw new Error('No call is ringing.');
     this.#agentController.forget(incomingCall);
-    const current = this.#callController.call;
-    if (this.#isActive(current)) await current.hangUp();
-    const stream = options.video ? await this.#cameraStream() : undefined;
-    this.remoteLabel = nameOf(incomingCall.callerInfo, this.#labelOf([incomingCall.callerInfo.identifier]));
-    this.#lastTargets = [incomingCall.callerInfo.identifier];
-    const call = await incomingCall.accept({
-      videoOptions: { localVideoStreams: stream ? [stream] : [] },
-      audioOptions: { muted: this.micMuted },
-    });
-    this.#show(call);
-    return call;
+    return this.#session.accept(incomingCall, { video: options.video ?? false, muted: this.micMuted, camera: this.camera });
   }
 
   /** Declines a ringing call (the first one by default). */
@@ -402,8 +347,7 @@ export class AcsCall extends LitElement {
 
   /** Leaves the call in progress. */
   async hangUp(): Promise<void> {
-    const call = this.#callController.call;
-    if (this.#isActive(call)) await call.hangUp();
+    await this.#session.hangUp();
   }
 
   /** Back to the setup screen after a call ended. */
@@ -414,9 +358,7 @@ export class AcsCall extends LitElement {
 
   /** Leaves any call and disposes of the call agent made here (a given one stays the page's). */
   async dispose(): Promise<void> {
-    await this.hangUp().catch(() => undefined);
-    const call = this.#callController.call;
-    if (call) this.#releaseStreams(call);
+    await this.#session.dispose();
     await this.#connection.release();
   }
 
@@ -466,7 +408,7 @@ export class AcsCall extends LitElement {
     const panel = this.panel;
     return html`<div part="base in-call" class="base in-call">
       <div class="top">
-        <acs-call-status part="status" .call=${call} remote-name=${this.remoteLabel} .strings=${this.strings}></acs-call-status>
+        <acs-call-status part="status" .call=${call} remote-name=${this.#session.remoteLabel} .strings=${this.strings}></acs-call-status>
       </div>
       <div class="stage">
         <acs-video-gallery part="gallery" .call=${call} display-name=${name} .strings=${this.strings}></acs-video-gallery>
@@ -504,23 +446,23 @@ export class AcsCall extends LitElement {
         ?participants-open=${panel === 'participants'}
         ?devices-open=${panel === 'devices'}
         .strings=${this.strings}
-        @acs-toggle-participants=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('participants', e)}
-        @acs-toggle-devices=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('devices', e)}
+        @acs-participants-toggle=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('participants', e)}
+        @acs-devices-toggle=${(e: CustomEvent<TogglePanelDetail>) => this.#onTogglePanel('devices', e)}
       ></acs-call-controls>
     </div>`;
   }
 
   #renderEnded(call: Call, strings: CallCompositeStrings) {
     return html`<div part="base ended" class="base ended">
-      <acs-call-status part="status" .call=${call} remote-name=${this.remoteLabel} .strings=${this.strings}></acs-call-status>
+      <acs-call-status part="status" .call=${call} remote-name=${this.#session.remoteLabel} .strings=${this.strings}></acs-call-status>
       <div class="ended-actions">
         <button type="button" part="new-call-button" class="primary" @click=${() => this.newCall()}>${strings.newCall}</button>
-        ${call.direction === 'Outgoing' && this.#lastTargets.length > 0
+        ${call.direction === 'Outgoing' && this.#session.lastTargets.length > 0
           ? html`<button
               type="button"
               part="call-again-button"
               class="secondary"
-              @click=${() => void this.startCall(this.#lastTargets).catch((error: unknown) => this.#fail(error, strings.callFailed))}
+              @click=${() => void this.startCall([...this.#session.lastTargets]).catch((error: unknown) => this.#fail(error, strings.callFailed))}
             >
               ${strings.callAgain}
             </button>`
@@ -530,21 +472,9 @@ export class AcsCall extends LitElement {
   }
 
 
-  /** A token URL becomes a refreshing credential (once per URL). */
-  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
-
-  #resolveTokenUrl(): void {
-    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
-    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
-      this.#tokenUrlCredential?.credential.dispose();
-      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
-    }
-    this.token = this.#tokenUrlCredential.credential;
-  }
-
   override render() {
     const strings = this.#strings;
-    const call = this.#callController.call;
+    const call = this.#session.call;
     const screen = this.screen;
     const ringing = this.#agentController.incomingCalls[0];
     return html`${screen === 'in-call' && call
@@ -573,5 +503,10 @@ function messageOf(error: unknown): string {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-call': AcsCall;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-call-ready': CustomEvent<CallReadyDetail>;
+    'acs-call-state-change': CustomEvent<CallStateChangeDetail>;
+    'acs-call-ended': CustomEvent<CallEndedDetail>;
   }
 }

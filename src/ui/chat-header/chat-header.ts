@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { CHAT_LIMITS } from '../../chat/validation.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
-import { emit } from '../shared/events.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
+import { type PanelToggleDetail, emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './chat-header.styles.js';
@@ -24,9 +24,7 @@ export interface TopicChangeDetail {
 }
 
 /** Detail of `acs-participants-toggle`. */
-export interface ParticipantsToggleDetail {
-  open: boolean;
-}
+export type ParticipantsToggleDetail = PanelToggleDetail;
 
 /**
  * @summary A chat's title bar: the topic (click it, or press Enter on it, to edit; Enter saves,
@@ -35,10 +33,10 @@ export interface ParticipantsToggleDetail {
  * Shows its thread (a `chatClient` + `threadId`, a `source`, or an `<acs-chat>` around it); unbound,
  * it shows `topic` and `participantCount`.
  *
- * @event acs-topic-change - The user changed the topic; cancelable (a bound header saves it unless a
- *   listener calls `preventDefault()`). Detail: `{ topic }`.
- * @event acs-participants-toggle - The user pressed the participant count. Detail: `{ open }`.
- * @event acs-error - Saving the topic failed. Detail: `{ error }`.
+ * @event {CustomEvent<TopicChangeDetail>} acs-topic-change - The user changed the topic; cancelable (a bound header saves it unless a
+ *   listener calls `preventDefault()`).
+ * @event {CustomEvent<ParticipantsToggleDetail>} acs-participants-toggle - The user pressed the participant count.
+ * @event {CustomEvent<AcsErrorDetail>} acs-error - Saving the topic failed.
  *
  * @csspart base - The bar.
  * @csspart topic - The topic button.
@@ -107,7 +105,7 @@ export class AcsChatHeader extends ChatThreadElement {
     this.editing = false;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="topic"]')?.focus());
     if (topic === '' || topic === this.#currentTopic()) return;
-    if (!emit<TopicChangeDetail>(this, 'acs-topic-change', { topic }, { cancelable: true })) return;
+    if (!emit(this, 'acs-topic-change', { topic }, { cancelable: true })) return;
     if (this.chat.source) {
       this.chat.updateTopic(topic).catch((error: unknown) => this.reportError(error));
     } else {
@@ -117,7 +115,7 @@ export class AcsChatHeader extends ChatThreadElement {
 
   #toggleParticipants(): void {
     this.participantsOpen = !this.participantsOpen;
-    emit<ParticipantsToggleDetail>(this, 'acs-participants-toggle', { open: this.participantsOpen });
+    emit(this, 'acs-participants-toggle', { open: this.participantsOpen });
   }
 
   override render() {
@@ -169,5 +167,8 @@ export class AcsChatHeader extends ChatThreadElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-chat-header': AcsChatHeader;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-topic-change': CustomEvent<TopicChangeDetail>;
   }
 }

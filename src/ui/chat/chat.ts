@@ -4,24 +4,22 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../chat-header/chat-header.js';
-import type { ChatHeaderStrings, ParticipantsToggleDetail } from '../chat-header/chat-header.js';
-import { chatThreadContext } from '../controllers/chatContext.js';
-import type { AcsErrorDetail } from '../controllers/chatThreadElement.js';
-import { ChatThreadSource } from '../controllers/chatThreadSource.js';
+import type { ChatHeaderStrings } from '../chat-header/chat-header.js';
+import { chatThreadContext } from '../state/chatContext.js';
+import { TokenUrlController } from '../controllers/tokenUrlController.js';
+import { ChatThreadSource } from '../state/chatThreadSource.js';
 import '../message-thread/message-thread.js';
 import type { EditRequestDetail, MessageThreadStrings } from '../message-thread/message-thread.js';
 import '../participant-list/participant-list.js';
 import type { ParticipantListStrings } from '../participant-list/participant-list.js';
 import '../send-box/send-box.js';
 import type { AcsSendBox, SendBoxStrings } from '../send-box/send-box.js';
-import { emit } from '../shared/events.js';
-import { credentialFromTokenUrl } from '../shared/tokenUrl.js';
+import { type PanelToggleDetail, emit } from '../shared/events.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../typing-indicator/typing-indicator.js';
 import type { TypingIndicatorStrings } from '../typing-indicator/typing-indicator.js';
 import styles from './chat.styles.js';
-import { userIdFromToken } from './tokenUser.js';
 
 /** The composite's own strings. */
 export const CHAT_STRINGS = {
@@ -61,9 +59,9 @@ export interface ChatReadyDetail {
  *
  * @slot - Extra content below the send box (e.g. a footer); chat components placed here share the thread.
  *
- * @event acs-chat-ready - The thread is loaded and live. Detail: `{ chatClient, threadId, userId }`.
- * @event acs-error - Connecting, loading or an action failed. Detail: `{ error }`.
- * @event acs-participants-toggle - The user showed or hid the participant list. Detail: `{ open }`.
+ * @event {CustomEvent<ChatReadyDetail>} acs-chat-ready - The thread is loaded and live.
+ * @event {CustomEvent<AcsErrorDetail>} acs-error - Connecting, loading or an action failed.
+ * @event {CustomEvent<PanelToggleDetail>} acs-participants-toggle - The user showed or hid the participant list.
  *
  * @csspart base - The layout grid.
  * @csspart header - The `<acs-chat-header>`; its parts are exported as `header__base`, `header__topic`, `header__participants-button`.
@@ -80,6 +78,7 @@ export interface ChatReadyDetail {
 export class AcsChat extends LitElement {
   static override styles = [baseStyles, styles];
 
+  readonly #tokenUrl = new TokenUrlController(this);
   /** The client this element made from `endpoint` + `token` (and so must stop). */
   #ownedClient: ChatClient | undefined;
   /** What the current setup was made from; a change means a new setup. */
@@ -112,7 +111,7 @@ export class AcsChat extends LitElement {
   /** The thread to show. */
   @property({ attribute: 'thread-id' }) threadId = '';
 
-  /** The user's raw id; read from the token when the element makes the client. */
+  /** The user's raw id; by default the chat client's (read from its token). */
   @property({ attribute: 'user-id' }) userId = '';
 
   /** The name sent with the user's messages. */
@@ -139,33 +138,32 @@ export class AcsChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#resolveTokenUrl();
     super.willUpdate(changed);
     if (!this.isConnected) return;
-    const inputs = [this.chatClient, this.endpoint, this.token, this.threadId, this.userId, this.displayName];
+    // A given token wins over token-url.
+    const token = this.#tokenUrl.resolve(this.token, this.tokenUrl);
+    const inputs = [this.chatClient, this.endpoint, token, this.threadId, this.userId, this.displayName];
     if (this.#configured && inputs.every((value, i) => value === this.#configured![i])) return;
     this.#teardown();
     this.#configured = inputs;
-    void this.#setup();
+    void this.#setup(token);
   }
 
-  async #setup(): Promise<void> {
+  async #setup(token: string | CommunicationTokenCredential | undefined): Promise<void> {
     const generation = ++this.#generation;
     const { threadId, displayName } = this;
     if (!threadId) return;
     let client = this.chatClient;
-    let userId: string | undefined = this.userId || undefined;
+    const userId: string | undefined = this.userId || undefined;
     if (!client) {
-      if (!this.endpoint || !this.token) return;
+      if (!this.endpoint || !token) return;
       try {
-        client = new ChatClient(this.endpoint, this.token);
+        client = new ChatClient(this.endpoint, token);
       } catch (error) {
         this.#reportError(error);
         return;
       }
       this.#ownedClient = client;
-      userId ??= await userIdFromToken(this.token);
-      if (generation !== this.#generation) return;
       try {
         await client.startRealtimeNotifications();
       } catch (error) {
@@ -187,7 +185,7 @@ export class AcsChat extends LitElement {
     if (source.state.status === 'error') {
       this.#reportError(source.state.error);
     } else {
-      emit<ChatReadyDetail>(this, 'acs-chat-ready', { chatClient: client, threadId, userId: source.state.userId });
+      emit(this, 'acs-chat-ready', { chatClient: client, threadId, userId: source.state.userId });
     }
   }
 
@@ -202,33 +200,20 @@ export class AcsChat extends LitElement {
   }
 
   #reportError(error: unknown): void {
-    emit<AcsErrorDetail>(this, 'acs-error', { error });
+    emit(this, 'acs-error', { error });
   }
 
   #onEditRequest(event: CustomEvent<EditRequestDetail>): void {
     this.sendBox?.editMessage(event.detail.messageId, event.detail.content);
   }
 
-  #onParticipantsToggle(event: CustomEvent<ParticipantsToggleDetail>): void {
+  #onParticipantsToggle(event: CustomEvent<PanelToggleDetail>): void {
     this.participantsOpen = event.detail.open;
   }
 
   /** The thread source the composite made (its state, its actions), once set up. */
   get threadSource(): ChatThreadSource | undefined {
     return this.source;
-  }
-
-
-  /** A token URL becomes a refreshing credential (once per URL). */
-  #tokenUrlCredential: { url: string; credential: CommunicationTokenCredential } | undefined;
-
-  #resolveTokenUrl(): void {
-    if (!this.tokenUrl || (this.token && this.token !== this.#tokenUrlCredential?.credential)) return;
-    if (this.#tokenUrlCredential?.url !== this.tokenUrl) {
-      this.#tokenUrlCredential?.credential.dispose();
-      this.#tokenUrlCredential = { url: this.tokenUrl, credential: credentialFromTokenUrl(this.tokenUrl) };
-    }
-    this.token = this.#tokenUrlCredential.credential;
   }
 
   override render() {
@@ -269,5 +254,8 @@ export class AcsChat extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-chat': AcsChat;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-chat-ready': CustomEvent<ChatReadyDetail>;
   }
 }

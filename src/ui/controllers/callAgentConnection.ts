@@ -42,6 +42,7 @@ export class CallAgentConnection implements ReactiveController {
   #key = '';
   #token: string | CommunicationTokenCredential | undefined;
   #spareDeviceManager: Promise<DeviceManager> | undefined;
+  #updated = false;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: CallAgentConnectionOptions) {
     this.#host = host;
@@ -53,11 +54,17 @@ export class CallAgentConnection implements ReactiveController {
     return this.#agent;
   }
 
-  /** Takes the host's current inputs; call from `willUpdate` when one of them changed. */
+  /**
+   * Takes the host's current inputs; cheap to call from every `willUpdate`: only a new agent, endpoint,
+   * name or token makes a new agent, only a new device manager picks devices again.
+   */
   update(source: CallAgentSource): void {
+    const first = !this.#updated;
+    const newDevices = source.deviceManager !== this.#source.deviceManager;
+    this.#updated = true;
     this.#source = { ...source };
     this.#connect();
-    this.#pickDeviceManager();
+    if (first || newDevices) this.#pickDeviceManager();
   }
 
   /** The agent once ready: at once for a given one, after sign-in for one made here. */
@@ -71,15 +78,19 @@ export class CallAgentConnection implements ReactiveController {
     const agent = this.#ownedAgent;
     this.#ownedAgent = undefined;
     this.#ownedClient = undefined;
-    this.#key = '';
     if (!agent) return;
     if (this.#agent === agent) this.#use(undefined);
     await agent.dispose();
   }
 
   hostConnected(): void {
-    // Back in the page after its own agent was let go: sign in again.
-    if (!this.#source.callAgent && !this.#ownedAgent && !this.#connecting) this.#connect();
+    // Back in the page after its own agent was let go: sign in again on the host's next update (with
+    // its inputs as they are then, e.g. a new token-url credential).
+    if (this.#updated && !this.#source.callAgent && !this.#ownedAgent && !this.#connecting) {
+      this.#key = '';
+      this.#token = undefined;
+      this.#host.requestUpdate();
+    }
   }
 
   hostDisconnected(): void {

@@ -3,7 +3,7 @@ import type { Call } from '../../calling/call.js';
 import type { CallAgent } from '../../calling/callAgent.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
 import { FollowingController } from './followingController.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 
 export interface CallAgentControllerOptions {
   /** A call started ringing here (after the host was asked to update). */

@@ -3,7 +3,7 @@ import type { Call, CallEvents } from '../../calling/call.js';
 import type { RemoteParticipant } from '../../calling/remoteParticipant.js';
 import { watchParticipant } from './participantController.js';
 import { FollowingController } from './followingController.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 
 export interface CallControllerOptions {
   /** Runs on each of the call's own events, after the host was asked to update. */

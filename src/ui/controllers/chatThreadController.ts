@@ -1,8 +1,9 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationIdentifier } from '../../common/identifiers.js';
-import { ChatThreadSource } from './chatThreadSource.js';
-import { type ChatThreadState, emptyChatThreadState } from './chatThreadState.js';
+import { ChatThreadSource } from '../state/chatThreadSource.js';
+import { type ChatThreadState, emptyChatThreadState } from '../state/chatThreadState.js';
+import { FollowingController } from './followingController.js';
 
 /** What a component binds to: its own client and thread, or a source shared with others. */
 export interface ChatThreadBinding {
@@ -26,32 +27,30 @@ export interface ChatThreadBinding {
  * override render() { return html`${this.chat.state.messages.length} messages`; }
  * ```
  */
-export class ChatThreadController implements ReactiveController {
-  readonly #host: ReactiveControllerHost;
-  #source: ChatThreadSource | undefined;
+export class ChatThreadController extends FollowingController<ChatThreadSource> {
   /** The source this controller made (and so may replace); undefined for a shared one. */
   #owned: { chatClient: ChatClient; threadId: string; userId: string; displayName: string } | undefined;
-  #connected = false;
-  readonly #onChange = (): void => this.#host.requestUpdate();
+  /** The source being listened to and held (while the host is in the page). */
+  #followed: ChatThreadSource | undefined;
+  readonly #onChange = (): void => this.host.requestUpdate();
 
   constructor(host: ReactiveControllerHost) {
-    this.#host = host;
-    host.addController(this);
+    super(host);
   }
 
   /** The bound source, if any. */
   get source(): ChatThreadSource | undefined {
-    return this.#source;
+    return this.target;
   }
 
   /** The thread as it stands (an empty, idle state while unbound). */
   get state(): ChatThreadState {
-    return this.#source?.state ?? EMPTY_STATE;
+    return this.target?.state ?? EMPTY_STATE;
   }
 
   /** True when actions can reach the service. */
   get canAct(): boolean {
-    return this.#source?.chatClient !== undefined;
+    return this.target?.chatClient !== undefined;
   }
 
   /**
@@ -93,16 +92,6 @@ export class ChatThreadController implements ReactiveController {
     );
   }
 
-  hostConnected(): void {
-    this.#connected = true;
-    this.#attach(this.#source);
-  }
-
-  hostDisconnected(): void {
-    this.#connected = false;
-    this.#detach(this.#source);
-  }
-
   // Actions: each throws when no source with a client is bound.
 
   async sendMessage(content: string): Promise<string> {
@@ -133,29 +122,30 @@ export class ChatThreadController implements ReactiveController {
     return this.#require().updateTopic(topic);
   }
 
+  /** Listens to the source and holds it (so it follows the client's events) while the host is in the page. */
+  protected follow(source: ChatThreadSource): void {
+    source.on('change', this.#onChange);
+    source.retain();
+    this.#followed = source;
+  }
+
+  protected unfollow(): void {
+    const source = this.#followed;
+    if (!source) return;
+    this.#followed = undefined;
+    source.off('change', this.#onChange);
+    source.release();
+  }
+
   #require(): ChatThreadSource {
-    if (!this.#source) throw new TypeError('No chat thread is bound.');
-    return this.#source;
+    if (!this.target) throw new TypeError('No chat thread is bound.');
+    return this.target;
   }
 
   #use(source: ChatThreadSource | undefined): void {
-    if (source === this.#source) return;
-    if (this.#connected) this.#detach(this.#source);
-    this.#source = source;
-    if (this.#connected) this.#attach(source);
-    this.#host.requestUpdate();
-  }
-
-  #attach(source: ChatThreadSource | undefined): void {
-    if (!source) return;
-    source.on('change', this.#onChange);
-    source.retain();
-  }
-
-  #detach(source: ChatThreadSource | undefined): void {
-    if (!source) return;
-    source.off('change', this.#onChange);
-    source.release();
+    if (source === this.target) return;
+    this.setTarget(source);
+    this.host.requestUpdate();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AudioDeviceInfo, VideoDeviceInfo } from '../../calling/deviceInfo.js';
 import type { DeviceManager } from '../../calling/deviceManager.js';
 import { FollowingController } from './followingController.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 
 /**
  * Renders a host from a device manager: the cameras, microphones and speakers there are (listed

@@ -1,7 +1,7 @@
 import type { RemoteParticipant } from '../../calling/remoteParticipant.js';
 import type { RemoteVideoStream } from '../../calling/remoteVideoStream.js';
 import { FollowingController } from './followingController.js';
-import { Subscriptions } from './subscriptions.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 
 /**
  * Subscribes `subscriptions` to everything about a participant that shows: state, mute, speaking,

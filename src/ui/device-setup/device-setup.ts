@@ -153,7 +153,7 @@ export class AcsDeviceSetup extends LitElement {
   }
 
   #emitChange(): void {
-    emit<DevicesChangeDetail>(this, 'acs-devices-change', {
+    emit(this, 'acs-devices-change', {
       camera: this.camera,
       microphone: this.microphone,
       speaker: this.#devices.selectedSpeaker,
@@ -292,5 +292,8 @@ export class AcsDeviceSetup extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-device-setup': AcsDeviceSetup;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-devices-change': CustomEvent<DevicesChangeDetail>;
   }
 }

@@ -94,7 +94,7 @@ export class AcsDialPad extends LitElement {
       this.error = strings.invalid;
       return;
     }
-    emit<DialDetail>(this, 'acs-dial', { phoneNumber });
+    emit(this, 'acs-dial', { phoneNumber });
   }
 
   #onKeydown(event: KeyboardEvent, strings: DialPadStrings): void {
@@ -144,5 +144,8 @@ export class AcsDialPad extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-dial-pad': AcsDialPad;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-dial': CustomEvent<DialDetail>;
   }
 }

@@ -2,7 +2,7 @@ import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
 import '../avatar/avatar.js';
-import { Subscriptions } from '../controllers/subscriptions.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 import { callingIcon } from '../shared/callingIcons.js';
 import { keyOf, nameOf } from '../shared/callingNames.js';
 import { emit } from '../shared/events.js';
@@ -100,11 +100,11 @@ export class AcsIncomingCall extends LitElement {
   }
 
   #accept(withVideo: boolean): void {
-    emit<CallAcceptedDetail>(this, 'acs-call-accepted', { incomingCall: this.incomingCall, withVideo });
+    emit(this, 'acs-call-accepted', { incomingCall: this.incomingCall, withVideo });
   }
 
   #decline(): void {
-    emit<CallDeclinedDetail>(this, 'acs-call-declined', { incomingCall: this.incomingCall });
+    emit(this, 'acs-call-declined', { incomingCall: this.incomingCall });
   }
 
   /** Moves focus to the prompt ("Accept audio only"). */
@@ -153,5 +153,9 @@ export class AcsIncomingCall extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-incoming-call': AcsIncomingCall;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-call-accepted': CustomEvent<CallAcceptedDetail>;
+    'acs-call-declined': CustomEvent<CallDeclinedDetail>;
   }
 }

@@ -13,9 +13,9 @@ import {
   messageText,
   readersOf,
   senderRawId,
-} from '../controllers/chatMessages.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
-import type { ChatThreadState } from '../controllers/chatThreadState.js';
+} from '../state/chatMessages.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
+import type { ChatThreadState } from '../state/chatThreadState.js';
 import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
@@ -81,10 +81,10 @@ const EDGE_PX = 32;
  * Keyboard: Tab moves into the log (to the newest message), Arrow Up / Down, Home and End move
  * between messages; on one of your messages Enter asks to edit it and Delete deletes it.
  *
- * @event acs-edit-request - The user asked to edit one of their messages. Detail: `{ messageId, content }`.
- * @event acs-delete-request - The user asked to delete one of their messages; cancelable (the
- *   message is deleted unless a listener calls `preventDefault()`). Detail: `{ messageId }`.
- * @event acs-error - An action failed. Detail: `{ error }`.
+ * @event {CustomEvent<EditRequestDetail>} acs-edit-request - The user asked to edit one of their messages.
+ * @event {CustomEvent<DeleteRequestDetail>} acs-delete-request - The user asked to delete one of their messages; cancelable (the
+ *   message is deleted unless a listener calls `preventDefault()`).
+ * @event {CustomEvent<AcsErrorDetail>} acs-error - An action failed.
  *
  * @csspart base - The wrapper.
  * @csspart log - The scrolling list of messages (`role="log"`).
@@ -275,13 +275,13 @@ export class AcsMessageThread extends ChatThreadElement {
   #requestEdit(key: string): void {
     const message = this.#find(key);
     if (!message || !this.#canChange(message)) return;
-    emit<EditRequestDetail>(this, 'acs-edit-request', { messageId: message.id, content: message.content?.message ?? '' });
+    emit(this, 'acs-edit-request', { messageId: message.id, content: message.content?.message ?? '' });
   }
 
   #requestDelete(key: string): void {
     const message = this.#find(key);
     if (!message || !this.#canChange(message)) return;
-    if (!emit<DeleteRequestDetail>(this, 'acs-delete-request', { messageId: message.id }, { cancelable: true })) return;
+    if (!emit(this, 'acs-delete-request', { messageId: message.id }, { cancelable: true })) return;
     this.chat.deleteMessage(message.id).catch((error: unknown) => this.reportError(error));
   }
 
@@ -494,5 +494,9 @@ export class AcsMessageThread extends ChatThreadElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-message-thread': AcsMessageThread;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-edit-request': CustomEvent<EditRequestDetail>;
+    'acs-delete-request': CustomEvent<DeleteRequestDetail>;
   }
 }

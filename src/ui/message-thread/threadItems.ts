@@ -12,8 +12,8 @@ import {
   isUserMessage,
   readStatusOf,
   senderRawId,
-} from '../controllers/chatMessages.js';
-import type { ChatThreadState } from '../controllers/chatThreadState.js';
+} from '../state/chatMessages.js';
+import type { ChatThreadState } from '../state/chatThreadState.js';
 import { format } from '../shared/strings.js';
 import { dayKey, formatDay, joinNames } from './formatting.js';
 import type { MessageThreadStrings } from './message-thread.js';

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatThreadParticipant } from '../../chat/models.js';
 import { getIdentifierRawId } from '../../common/identifiers.js';
 import '../avatar/avatar.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
@@ -32,7 +32,7 @@ export interface ParticipantClickDetail {
  * Lists the participants of its thread (a `chatClient` + `threadId`, a `source`, or an
  * `<acs-chat>` around it); unbound, it lists `participants`.
  *
- * @event acs-participant-click - A participant was clicked or activated by keyboard. Detail: `{ participant, rawId }`.
+ * @event {CustomEvent<ParticipantClickDetail>} acs-participant-click - A participant was clicked or activated by keyboard.
  *
  * @csspart base - The wrapper.
  * @csspart heading - The heading with the count.
@@ -55,7 +55,7 @@ export class AcsParticipantList extends ChatThreadElement {
   @property({ attribute: false }) strings: Partial<ParticipantListStrings> | undefined;
 
   #onClick(participant: ChatThreadParticipant): void {
-    emit<ParticipantClickDetail>(this, 'acs-participant-click', { participant, rawId: getIdentifierRawId(participant.id) });
+    emit(this, 'acs-participant-click', { participant, rawId: getIdentifierRawId(participant.id) });
   }
 
   override render() {
@@ -90,5 +90,8 @@ export class AcsParticipantList extends ChatThreadElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-participant-list': AcsParticipantList;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-participant-click': CustomEvent<ParticipantClickDetail>;
   }
 }

@@ -3,8 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { live } from 'lit/directives/live.js';
 import { CHAT_LIMITS } from '../../chat/validation.js';
-import { isOwnMessage, isUserMessage } from '../controllers/chatMessages.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
+import { isOwnMessage, isUserMessage } from '../state/chatMessages.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
@@ -48,10 +48,10 @@ const COUNTER_FROM = 0.9;
  * Bound to a thread (a `chatClient` + `threadId`, a `source`, or an `<acs-chat>` around it), it
  * sends and edits through it; unbound, it only emits its events.
  *
- * @event acs-message-send - Before a message is sent; cancelable (nothing is sent when a listener
- *   calls `preventDefault()`). Detail: `{ content }`.
- * @event acs-message-edit - Before an edit is saved; cancelable. Detail: `{ messageId, content }`.
- * @event acs-error - Sending or saving failed. Detail: `{ error }`.
+ * @event {CustomEvent<MessageSendDetail>} acs-message-send - Before a message is sent; cancelable (nothing is sent when a listener
+ *   calls `preventDefault()`).
+ * @event {CustomEvent<MessageEditDetail>} acs-message-edit - Before an edit is saved; cancelable.
+ * @event {CustomEvent<AcsErrorDetail>} acs-error - Sending or saving failed.
  *
  * @csspart base - The wrapper.
  * @csspart editing-banner - "Editing message" line with its cancel button.
@@ -164,7 +164,7 @@ export class AcsSendBox extends ChatThreadElement {
     if (content === '' || this.#isDisabled() || this.#bytes() > this.maxBytes) return false;
     const editingId = this.editingId;
     if (editingId !== undefined) {
-      if (!emit<MessageEditDetail>(this, 'acs-message-edit', { messageId: editingId, content }, { cancelable: true })) {
+      if (!emit(this, 'acs-message-edit', { messageId: editingId, content }, { cancelable: true })) {
         return false;
       }
       this.editingId = undefined;
@@ -179,7 +179,7 @@ export class AcsSendBox extends ChatThreadElement {
         return false;
       }
     }
-    if (!emit<MessageSendDetail>(this, 'acs-message-send', { content }, { cancelable: true })) return false;
+    if (!emit(this, 'acs-message-send', { content }, { cancelable: true })) return false;
     this.value = '';
     if (!this.chat.source) return true;
     try {
@@ -249,5 +249,9 @@ export class AcsSendBox extends ChatThreadElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-send-box': AcsSendBox;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-message-send': CustomEvent<MessageSendDetail>;
+    'acs-message-edit': CustomEvent<MessageEditDetail>;
   }
 }

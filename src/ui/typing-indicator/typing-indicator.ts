@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { ChatThreadElement } from '../controllers/chatThreadElement.js';
-import type { TypingUser } from '../controllers/chatThreadState.js';
+import { ChatThreadElement } from '../shared/chatThreadElement.js';
+import type { TypingUser } from '../state/chatThreadState.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './typing-indicator.styles.js';

@@ -2,15 +2,12 @@ import { consume } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../../chat/chatClient.js';
-import { emit } from '../shared/events.js';
-import { chatThreadContext } from './chatContext.js';
-import { ChatThreadController } from './chatThreadController.js';
-import type { ChatThreadSource } from './chatThreadSource.js';
+import { emit } from './events.js';
+import { chatThreadContext } from '../state/chatContext.js';
+import { ChatThreadController } from '../controllers/chatThreadController.js';
+import type { ChatThreadSource } from '../state/chatThreadSource.js';
 
-/** Detail of `acs-error`. */
-export interface AcsErrorDetail {
-  error: unknown;
-}
+export type { AcsErrorDetail } from './events.js';
 
 /**
  * Base of the chat components that show one thread. A component renders the thread of, in order:
@@ -57,6 +54,6 @@ export abstract class ChatThreadElement extends LitElement {
 
   /** Reports a failed action as `acs-error` (the thread's state is already rolled back). */
   protected reportError(error: unknown): void {
-    emit<AcsErrorDetail>(this, 'acs-error', { error });
+    emit(this, 'acs-error', { error });
   }
 }

@@ -17,7 +17,6 @@ import type { ChatMessageReadReceipt, ChatMessageType, ChatThreadParticipant } f
 import { TypedEventEmitter } from '../../common/events.js';
 import {
   type CommunicationIdentifier,
-  type CommunicationIdentifierKind,
   createIdentifierFromRawId,
   getIdentifierRawId,
 } from '../../common/identifiers.js';
@@ -37,7 +36,7 @@ export interface ChatThreadSourceOptions {
   /** The user's chat client. Without one the source only holds the state it is given (previews, benchmarks). */
   chatClient?: ChatClient;
   threadId: string;
-  /** The user's identifier or raw id; learned from the first event when absent. */
+  /** The user's identifier or raw id; asked of the chat client (its token) when absent. */
   userId?: CommunicationIdentifier | string;
   /** The name sent with the user's messages and typing notifications. */
   displayName?: string;
@@ -278,8 +277,7 @@ export class ChatThreadSource extends TypedEventEmitter<ChatThreadSourceEvents> 
       const { id } = await threadClient.sendMessage({ content }, name ? { senderDisplayName: name } : {});
       const arrived = this.#state.messages.find((message) => message.id === id);
       if (arrived) {
-        // The real-time event came first: it tells who the user is, and the pending copy goes.
-        if (!this.#state.userId && arrived.sender) this.#update({ userId: getIdentifierRawId(arrived.sender) });
+        // The real-time event came first: the pending copy goes.
         this.#update({ messages: updateMessage(this.#state.messages, clientMessageId, () => undefined) });
       } else {
         this.#update({
@@ -438,17 +436,20 @@ export class ChatThreadSource extends TypedEventEmitter<ChatThreadSourceEvents> 
     if (this.#state.status !== 'deleted' && this.#state.status !== 'removed') this.#update({ status: 'loading', error: undefined });
     try {
       const pages = thread.listMessages({ maxPageSize: this.#pageSize, abortSignal }).byPage();
-      const [properties, participants, receipts, first] = await Promise.all([
+      const [properties, participants, receipts, first, identifier] = await Promise.all([
         thread.getProperties({ abortSignal }),
         collect(thread.listParticipants({ maxPageSize: 200, abortSignal })),
         collect(thread.listReadReceipts({ maxPageSize: 200, abortSignal })),
         pages.next(),
+        // Who the user is comes from the client (its token), unless the host said so.
+        this.#state.userId ? undefined : this.chatClient?.getIdentifier({ abortSignal }).catch(() => undefined),
       ]);
       if (abortSignal.aborted) return;
       const messages = first.done ? [] : first.value;
       this.#pages = pages;
       this.#update({
         status: 'ready',
+        ...(identifier ? { userId: getIdentifierRawId(identifier) } : {}),
         topic: properties.topic,
         participants,
         messages: mergeMessages(this.#state.messages, messages),
@@ -487,10 +488,8 @@ export class ChatThreadSource extends TypedEventEmitter<ChatThreadSourceEvents> 
     if (changed) this.#update({ readReceipts: next });
   }
 
-  #forThisThread(event: { threadId: string; recipient: CommunicationIdentifierKind }): boolean {
-    if (event.threadId !== this.threadId) return false;
-    if (!this.#state.userId) this.#update({ userId: getIdentifierRawId(event.recipient) });
-    return true;
+  #forThisThread(event: { threadId: string }): boolean {
+    return event.threadId === this.threadId;
   }
 
   #participantName(rawId: string): string | undefined {
