@@ -152,7 +152,11 @@ function renderThreads(state: Live): void {
   $('threads-empty').hidden = state.threads.size > 0;
 }
 
+/** The session the page shows (signed in), connected or not. */
+let shown: DemoSession | undefined;
+
 function show(session: DemoSession | undefined): void {
+  shown = session;
   $('signed-out').hidden = session !== undefined;
   $('signed-in').hidden = session === undefined;
   $('account-summary').hidden = session === undefined;
@@ -170,10 +174,16 @@ function show(session: DemoSession | undefined): void {
     session.source === 'store' ? 'this browser’s token store (no request made)' : 'the service';
 }
 
+/** The sign-in or resume going on, so that signing out meanwhile waits for it instead of doing nothing. */
+let starting: Promise<void> | undefined;
+
 async function start(session: DemoSession): Promise<void> {
   show(session);
+  starting = goLive(session).then((connected) => {
+    live = connected;
+  });
   try {
-    live = await goLive(session);
+    await starting;
     say('Ready. Share your identifier, or call and chat with someone else’s.');
   } catch (error) {
     say(`Could not connect: ${messageOf(error)}`, 'error');
@@ -243,16 +253,21 @@ $('copy-id').addEventListener('click', async () => {
 });
 
 $('sign-out').addEventListener('click', async () => {
-  if (!live) return;
+  await starting?.catch(() => undefined);
+  const session = shown;
+  if (!session) return;
   const current = live;
   live = undefined;
-  await current.agent.dispose();
-  await current.chat.stopRealtimeNotifications();
-  current.channel.stop();
+  if (current) {
+    await current.agent.dispose();
+    await current.chat.stopRealtimeNotifications();
+    current.channel.stop();
+  }
   stage.callAgent = undefined;
   stage.chatClient = undefined;
   stage.threadId = '';
-  await sessions.signOut(current.session);
+  // Signing out works even when connecting failed: the stored token goes all the same.
+  await sessions.signOut(session);
   show(undefined);
   say('Signed out.');
 });
