@@ -43,11 +43,16 @@ export class TokenService {
     this.#identities = identities;
   }
 
-  /** Issues a token for an existing user; validation of scopes and expiry is the caller's. */
+  /**
+   * Issues a token for an existing user; validation of scopes and expiry is the caller's. The token
+   * names the service that issued it (`endpoint`: its URL as the requester reached it), so a client
+   * given only the token knows where to connect (`new CallClient()` on a page the service did not serve).
+   */
   async issue(
     userId: string,
     scopes: TokenScope[],
     expiresInMinutes = DEFAULT_EXPIRY_MINUTES,
+    { endpoint }: { endpoint?: string } = {},
   ): Promise<{ token: string; expiresOn: Date }> {
     // An application's token names the application; it has no revocation generation of its own
     // (deleting the application ends its tokens).
@@ -59,6 +64,7 @@ export class TokenService {
       skypeid: userId.replace(/^8:/, ''),
       acsScope: scopes.join(','),
       gen: generation,
+      ...(endpoint ? { endpoint } : {}),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)

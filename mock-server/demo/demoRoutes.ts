@@ -46,12 +46,12 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
       body: 'json',
       fields: [],
       rateLimit: { operation: 'createDemoUser' },
-      handler: async ({ json }) => {
+      handler: async ({ json, endpoint }) => {
         json();
         const user = identities.createUser();
         // When the pool is used up (and nobody is gone), the user simply has no number.
         telephony.numbers.assignFromDemoPool(options.numberPool, user.id, options.now(), options.goneAfterMs);
-        const accessToken = await tokens.issue(user.id, [...DEMO_SCOPES]);
+        const accessToken = await tokens.issue(user.id, [...DEMO_SCOPES], undefined, { endpoint });
         return {
           status: 201,
           body: { user: { communicationUserId: user.id }, ...serializeToken(accessToken) },
@@ -67,13 +67,13 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
       body: 'json',
       fields: [],
       rateLimit: { operation: 'refreshDemoToken' },
-      handler: async ({ json, caller }) => {
+      handler: async ({ json, caller, endpoint }) => {
         json();
         const { userId, scopes, issuedAt, expiresOn } = caller!;
         const lifetimeMinutes = issuedAt
           ? Math.min(MAX_EXPIRY_MINUTES, Math.max(MIN_EXPIRY_MINUTES, Math.round((expiresOn.getTime() - issuedAt.getTime()) / 60_000)))
           : DEFAULT_EXPIRY_MINUTES;
-        const accessToken = await tokens.issue(userId, scopes, lifetimeMinutes);
+        const accessToken = await tokens.issue(userId, scopes, lifetimeMinutes, { endpoint });
         return { status: 200, body: { user: { communicationUserId: userId }, ...serializeToken(accessToken) } };
       },
     },

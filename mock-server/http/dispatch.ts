@@ -111,7 +111,7 @@ export class RouteDispatcher {
       throw ServiceError.forbidden('Call automation is for calling applications (HMAC-signed, or an application token).', 'ApplicationsOnly');
     }
     if (route.scopes) requireScope(caller, route.scopes);
-    const context: RequestContext = { req, res, url, params, rawBody, json: () => declaredBody(route, rawBody) };
+    const context: RequestContext = { req, res, url, params, rawBody, endpoint: `${originOf(req)}/`, json: () => declaredBody(route, rawBody) };
     if (caller) context.caller = caller;
     const result = await route.handler(context);
     sendJson(res, result.status, result.body, result.headers);

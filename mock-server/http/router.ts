@@ -11,6 +11,8 @@ export interface RequestContext {
   params: Record<string, string>;
   /** The body as received (already size-checked); `''` when there is none. */
   rawBody: string;
+  /** The service's URL as this client reached it (`http://host:port/`): what tokens name as their issuer. */
+  endpoint: string;
   /** The verified caller (a user's token, or an application), on routes that take one. */
   caller?: VerifiedToken;
   /**

@@ -44,11 +44,11 @@ export function applicationRoutes(identities: IdentityStore, tokens: TokenServic
       summary: "Issues an application its own chat-only token (real-time channel, chat as itself).",
       body: 'json',
       fields: ['expiresInMinutes'],
-      handler: async ({ params, json }) => {
+      handler: async ({ params, json, endpoint }) => {
         const body = new BodyReader(json());
         const expiresInMinutes = body.optionalInteger('expiresInMinutes', MIN_EXPIRY_MINUTES, MAX_EXPIRY_MINUTES);
         requireApplication(identities, params.id!);
-        return { status: 200, body: serializeToken(await tokens.issue(params.id!, ['chat'], expiresInMinutes)) };
+        return { status: 200, body: serializeToken(await tokens.issue(params.id!, ['chat'], expiresInMinutes, { endpoint })) };
       },
     },
     {

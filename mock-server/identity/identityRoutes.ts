@@ -20,7 +20,7 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
         operation: 'createIdentity',
         bodyVariant: { operation: 'createUserAndToken', when: 'createTokenWithScopes is not empty', test: asksForToken },
       },
-      handler: async ({ json }) => {
+      handler: async ({ json, endpoint }) => {
         const body = new BodyReader(json());
         const scopeList = body.optionalStringArray('createTokenWithScopes', { maxItems: 16 });
         const scopes = scopeList && scopeList.length > 0 ? validateScopes(scopeList) : undefined;
@@ -30,7 +30,7 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
         }
         const user = identities.createUser();
         if (!scopes) return { status: 201, body: { identity: { id: user.id } } };
-        const accessToken = await tokens.issue(user.id, scopes, expiresInMinutes);
+        const accessToken = await tokens.issue(user.id, scopes, expiresInMinutes, { endpoint });
         return { status: 201, body: { identity: { id: user.id }, accessToken: serializeToken(accessToken) } };
       },
     },
@@ -42,12 +42,12 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
       body: 'required',
       fields: ['scopes', 'expiresInMinutes'],
       rateLimit: { operation: 'issueAccessToken' },
-      handler: async ({ params, json }) => {
+      handler: async ({ params, json, endpoint }) => {
         const body = new BodyReader(json());
         const scopes = validateScopes(body.requiredStringArray('scopes', { maxItems: 16 }));
         const expiresInMinutes = body.optionalInteger('expiresInMinutes', MIN_EXPIRY_MINUTES, MAX_EXPIRY_MINUTES);
         requireUser(identities, params.id!);
-        return { status: 200, body: serializeToken(await tokens.issue(params.id!, scopes, expiresInMinutes)) };
+        return { status: 200, body: serializeToken(await tokens.issue(params.id!, scopes, expiresInMinutes, { endpoint })) };
       },
     },
     {

@@ -2,12 +2,16 @@ import { type CommunicationTokenCredential, toCredential } from '../common/crede
 import type { CommunicationIdentifier } from '../common/identifiers.js';
 import type { Call } from './call.js';
 import { CallAgent, type CallAgentOptions, type StartCallOptions } from './callAgent.js';
+import { endpointFromToken } from '../common/tokenIdentity.js';
 import { CallingError } from './callingErrors.js';
 import { DeviceManager } from './deviceManager.js';
 import type { AudioOutput } from './remoteParticipant.js';
 
 export interface CallClientOptions {
-  /** The service's URL. Defaults to the page's own origin (the demo page is served by the service). */
+  /**
+   * The service's URL. Defaults to the service that issued the agent's token (its `endpoint`
+   * claim), then to the page's own origin.
+   */
   endpoint?: string;
 }
 
@@ -37,14 +41,17 @@ export class CallClient {
     if (this.#agent) {
       throw new CallingError('CallAgentExists', 'This CallClient already has a call agent; dispose it first.');
     }
-    const endpoint = options.endpoint ?? this.#endpoint ?? globalThis.location?.origin;
+    const tokenCredential = toCredential(credential);
+    // An explicit endpoint wins; else the service named by the token, so any page can call.
+    const named = options.endpoint ?? this.#endpoint ?? endpointFromToken((await tokenCredential.getToken()).token);
+    const endpoint = named ?? globalThis.location?.origin;
     if (!endpoint) throw new TypeError('Give the service endpoint: new CallClient({ endpoint }).');
     if (typeof AudioContext === 'undefined') throw CallingError.unsupported('Calling (Web Audio and WebRTC)');
     this.#output ??= { context: new AudioContext(), sinkId: undefined };
     const agent = await CallAgent.create(
       {
         endpoint: new URL(endpoint).href,
-        credential: toCredential(credential),
+        credential: tokenCredential,
         deviceManager: await this.getDeviceManager(),
         output: this.#output,
         onDisposed: () => {

@@ -29,3 +29,23 @@ export function identifierFromToken(token: string): TokenIdentifierKind | undefi
   }
   return undefined;
 }
+
+/**
+ * The service that issued a token (its `endpoint` claim, a URL), so that a client given only the
+ * token knows where to connect. Undefined for a token without one (or no JWT). Not verified here.
+ */
+export function endpointFromToken(token: string): string | undefined {
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    return undefined;
+  }
+  if (typeof claims.endpoint !== 'string') return undefined;
+  try {
+    const url = new URL(claims.endpoint);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

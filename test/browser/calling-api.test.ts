@@ -38,6 +38,38 @@ describe('calling API surface', () => {
     });
   });
 
+  describe('a page the service did not serve', () => {
+    let bob: TestUser | undefined;
+    let seed: Awaited<ReturnType<typeof CallClientFactory.create>> | undefined;
+
+    afterEach(async () => {
+      await seed?.dispose();
+      await disposeAll(bob);
+    });
+
+    it('CallClientFactory.create(userToken) with no endpoint connects to the service the token names', async () => {
+      const { endpoint, connectionString } = await testService();
+      // This page comes from the test runner, not the service: its origin is not the endpoint.
+      expect(new URL(endpoint).origin).to.not.equal(location.origin);
+      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
+      bob = await callingUser('Bob');
+      const ringing = new Promise<IncomingCall>((resolve) => bob!.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall)));
+      seed = await CallClientFactory.create(token, { displayName: 'Seed' });
+      const call = seed.call([{ communicationUserId: bob.userId }]);
+      const incoming = await ringing;
+      await incoming.accept();
+      await untilState(call, 'Connected');
+    });
+
+    it('an explicit endpoint still wins over the token’s', async () => {
+      const { connectionString } = await testService();
+      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
+      const wrong = `http://127.0.0.1:9/`;
+      const error = await rejectionOf(new CallClient({ endpoint: wrong }).createCallAgent(token));
+      expect(String((error as Error).message)).to.not.equal('');
+    });
+  });
+
   describe('DeviceManager', () => {
     it('asks permission, lists the fake devices with names, and selects a microphone', async () => {
       const devices = await new CallClient().getDeviceManager();
