@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { publicFiles } from './http/publicFiles.js';
+import { ConfigurationError } from './http/errors.js';
 import { sendJson } from './http/respond.js';
 import { type RunningService, type ServiceOptions, startService } from './service.js';
 
@@ -28,7 +29,7 @@ export async function startDemoServer(
   const { watch = false, pageFolders = [], ...serviceOptions } = options;
   const served = publicFiles(ROOT, pageFolders);
   if (serviceOptions.dataDir && served.serves(serviceOptions.dataDir)) {
-    throw new Error(`The data folder ${serviceOptions.dataDir} is inside what the demo serves; choose one outside ${served.folders.join(', ')}.`);
+    throw new ConfigurationError(`The data folder ${serviceOptions.dataDir} is inside what the demo serves; choose one outside ${served.folders.join(', ')}.`);
   }
   let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined =
     undefined;

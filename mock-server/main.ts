@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { startDemoServer } from './demoServer.js';
+import { ConfigurationError } from './http/errors.js';
+import { startStaticDemoServer } from './staticDemoServer.js';
 import { startService } from './service.js';
 
 const USAGE = `Usage: open-communication serve [--port N] [--host ADDR] [--data DIR | --memory] [--demo] [--rate-limits]
@@ -10,7 +11,11 @@ const USAGE = `Usage: open-communication serve [--port N] [--host ADDR] [--data 
   --host ADDR   interface to bind (default 127.0.0.1)
   --data DIR    data folder for the database and generated secrets (default .data)
   --memory      keep everything in memory; nothing is written to disk
-  --demo        also serve the demo page (Vite) and its token route
+  --demo        also serve the demo page (the production build in dist/demo) and its token route
+  --dev         with --demo: serve the demo from its sources through Vite, reloading on changes
+                (in this repository: npm run dev)
+  --demo-dir DIR
+                the built demo to serve (default dist/demo)
   --demo-origins URL,URL
                 other page origins allowed to call the demo routes (the service's own always
                 is), e.g. https://a.example,https://b.example
@@ -32,6 +37,8 @@ function parseCli() {
         data: { type: 'string' },
         memory: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
+        dev: { type: 'boolean', default: false },
+        'demo-dir': { type: 'string' },
         'demo-origins': { type: 'string' },
         https: { type: 'boolean', default: false },
         'ice-servers': { type: 'string' },
@@ -48,6 +55,7 @@ function parseCli() {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, not "${values.port}"`);
     if (values.memory && values.data) throw new Error('--memory and --data exclude each other');
+    if ((values.dev || values['demo-dir']) && !values.demo) throw new Error('--dev and --demo-dir go with --demo');
     const statsInterval = values['stats-interval'] === undefined ? undefined : Number(values['stats-interval']);
     if (statsInterval !== undefined && !(Number.isInteger(statsInterval) && statsInterval >= 10)) {
       throw new Error(`--stats-interval must be an integer of at least 10 (ms), not "${values['stats-interval']}"`);
@@ -105,8 +113,19 @@ if (args.help) {
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
 const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers, rateLimits: args['rate-limits'], demoOrigins: args.demoOrigins };
-const service = await (args.demo ? startDemoServer({ ...serviceOptions, watch: true }) : startService(serviceOptions)).catch(
+async function startDemo(): Promise<Awaited<ReturnType<typeof startService>>> {
+  if (!args.dev) return startStaticDemoServer({ ...serviceOptions, ...(args['demo-dir'] ? { demoDir: resolve(args['demo-dir']) } : {}) });
+  // Vite is a development dependency: only the repository's own `npm run dev` has it.
+  const { startDemoServer } = await import('./demoServer.js');
+  return startDemoServer({ ...serviceOptions, watch: true });
+}
+
+const service = await (args.demo ? startDemo() : startService(serviceOptions)).catch(
   (error: NodeJS.ErrnoException) => {
+    if (error instanceof ConfigurationError) {
+      console.error(error.message);
+      process.exit(2);
+    }
     if (error.code === 'EADDRINUSE') {
       console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);
       process.exit(1);

@@ -48,3 +48,8 @@ export class ServiceError extends Error {
     return new ServiceError(415, 'UnsupportedMediaType', 'The request body must be application/json.');
   }
 }
+
+/** A service that cannot start as configured (a data folder inside what is served, a demo not built): said in words, no stack. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { recordFigures } from '../server/figures.js';
@@ -101,15 +102,38 @@ function attackPaths(dataFolder: string): string[] {
   ];
 }
 
-for (const https of [false, true]) {
-  describe(`npm start${https ? ' --https' : ''} serves only the public files`, () => {
+/** The built demo for the production modes, made once for the file. */
+let builtDemo: Promise<string> | undefined;
+function buildDemo(): Promise<string> {
+  builtDemo ??= (async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'oc-demo-build-'));
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'silent', mode: 'production', build: { outDir, emptyOutDir: true } });
+    return outDir;
+  })();
+  return builtDemo;
+}
+
+const MODES = [
+  { name: 'npm start (the production build)', production: true, https: false },
+  { name: 'npm start --https (the production build)', production: true, https: true },
+  { name: 'npm run dev (Vite)', production: false, https: false },
+  { name: 'npm run dev --https (Vite)', production: false, https: true },
+];
+
+for (const { name, production, https } of MODES) {
+  /** A file of the page's code that the mode serves. */
+  let code = '/src/demo/main.ts';
+  describe(`${name} serves only the public files`, () => {
     let service: ServiceProcess;
     let dataDir: string;
 
     before(async () => {
       // A data folder inside the repository root, as the default `.data` is.
       dataDir = mkdtempSync(join(ROOT, '.data-served-test-'));
-      service = await startServiceProcess(['--demo', '--data', dataDir, ...(https ? ['--https'] : [])]);
+      const demo = production ? ['--demo', '--demo-dir', await buildDemo()] : ['--demo', '--dev'];
+      service = await startServiceProcess([...demo, '--data', dataDir, ...(https ? ['--https'] : [])]);
+      if (production) code = /src="(\/assets\/[^"]+\.js)"/.exec((await get(service.endpoint, '/')).body)![1]!;
       assert.ok(existsSync(join(dataDir, 'secrets.json')) && existsSync(join(dataDir, 'service.db')));
       if (https) assert.ok(existsSync(join(dataDir, 'tls', 'key.pem')));
     });
@@ -123,8 +147,12 @@ for (const https of [false, true]) {
       const page = await get(service.endpoint, '/');
       assert.equal(page.status, 200);
       assert.match(page.body, /<title>Open Communication/);
-      const code = await get(service.endpoint, '/src/demo/main.ts');
-      assert.equal(code.status, 200);
+      const script = await get(service.endpoint, code);
+      assert.equal(script.status, 200, code);
+      if (production) {
+        assert.ok(!script.body.includes('Lit is in dev mode'), 'Lit in production mode');
+        assert.ok(script.body.split('\n').length < 50, 'minified');
+      }
     });
 
     test('the data folder, the sources and the config are 404, from this origin and from another', async () => {
@@ -147,7 +175,7 @@ for (const https of [false, true]) {
 
     test('a rebound host name (DNS rebinding) gets 421 for the page and its code; the API still answers', async () => {
       const { port } = new URL(service.endpoint);
-      for (const path of ['/', '/index.html', '/src/demo/main.ts']) {
+      for (const path of ['/', '/index.html', code]) {
         const answer = await get(service.endpoint, path, `http://evil.example:${port}`, 'GET', `evil.example:${port}`);
         assert.equal(answer.status, 421, path);
       }
@@ -162,12 +190,12 @@ for (const https of [false, true]) {
     });
 
     test('static and dev-server responses carry no CORS headers; API routes do', async () => {
-      for (const path of ['/', '/src/demo/main.ts', '/index.html']) {
+      for (const path of ['/', code, '/index.html']) {
         const answer = await get(service.endpoint, path, EVIL);
         assert.equal(answer.status, 200, path);
         assert.equal(answer.headers['access-control-allow-origin'], undefined, path);
       }
-      const preflight = await get(service.endpoint, '/src/demo/main.ts', EVIL, 'OPTIONS');
+      const preflight = await get(service.endpoint, code, EVIL, 'OPTIONS');
       assert.equal(preflight.headers['access-control-allow-origin'], undefined, 'preflight on a file');
       const api = await get(service.endpoint, '/chat/threads?api-version=2025-03-15', EVIL);
       assert.equal(api.status, 401);
@@ -179,11 +207,15 @@ for (const https of [false, true]) {
   });
 }
 
+after(async () => {
+  if (builtDemo) rmSync(await builtDemo, { recursive: true, force: true });
+});
+
 describe('the demo server refuses a data folder inside what it serves', () => {
   test('--data under src/ does not start, and writes no secrets there', async () => {
     const inside = join(ROOT, 'src', `.data-refused-${process.pid}`);
     try {
-      await assert.rejects(startServiceProcess(['--demo', '--data', inside]), /inside what the demo serves/);
+      await assert.rejects(startServiceProcess(['--demo', '--dev', '--data', inside]), /inside what the demo serves/);
       assert.equal(existsSync(join(inside, 'secrets.json')), false);
     } finally {
       rmSync(inside, { recursive: true, force: true });
