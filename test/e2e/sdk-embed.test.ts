@@ -62,7 +62,7 @@ describe('the /sdk/ bundles on a page of another origin', () => {
       }
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stranger's app</title><link rel="icon" href="data:,">
-        <script type="module" src="${service.endpoint}sdk/ui.js"></script></head>
+        <script type="module" src="${service.endpoint}sdk/${url.searchParams.get('bundle') ?? 'ui'}.js"></script></head>
         <body><main>${element}</main></body></html>`);
     });
     await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
@@ -115,6 +115,20 @@ describe('the /sdk/ bundles on a page of another origin', () => {
     await alice.getByText('Hello from the other origin').waitFor({ timeout: 30_000 });
     await screenshot(alice, 'sdk-embed-chat');
     assert.deepEqual(bareImports, [], 'every module came from /sdk/');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a chat-only page (/sdk/ui-chat.js) shows the thread and never loads PeerJS', async () => {
+    const { page: alice, errors } = await open('/chat.html?user=alice&bundle=ui-chat');
+    const scripts = new Set<string>();
+    alice.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.add(request.url());
+    });
+    await alice.reload();
+    await alice.getByText('Hello from the other origin').waitFor({ timeout: 30_000 });
+    const loaded = await Promise.all([...scripts].map(async (url) => (await fetch(url)).text()));
+    assert.ok(loaded.length > 0);
+    assert.deepEqual(loaded.filter((text) => /peerjs/i.test(text)).length, 0, 'a script with PeerJS in it was loaded');
     assert.deepEqual(errors, []);
   });
 
