@@ -1,5 +1,6 @@
 // `npm run build:sdk`: the self-contained browser bundles the service serves at /sdk/ — every
-// component (`ui.js`) and one per composite (`ui-chat.js`, `ui-call.js`) — for a page of any origin
+// component (`ui.js`), one per composite (`ui-chat.js`, `ui-call.js`) and the clients alone
+// (`client.js`) — for a page of any origin
 // and any stack: `<script type="module" src="https://service/sdk/ui.js">`. Every dependency is
 // inside (no bare imports), Lit in production mode, minified; files are named by content hash and
 // precompressed (gzip, brotli); manifest.json maps the stable names to the hashed files.
@@ -13,6 +14,8 @@ export const SDK_DIR = join(ROOT, 'dist', 'sdk');
 
 /** Stable name → entry module. */
 export const SDK_ENTRIES = {
+  /** Every client (identity, chat, calling, SMS, phone numbers), no UI. */
+  client: 'src/index.ts',
   ui: 'src/ui/index.ts',
   'ui-chat': 'src/ui/chat.ts',
   'ui-call': 'src/ui/calling.ts',
