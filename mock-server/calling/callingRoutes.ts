@@ -36,6 +36,16 @@ export function callingRoutes(
   origin: (context: RequestContext) => string,
   iceServers: readonly IceServer[],
 ): RouteSpec[] {
+  // A user and an application hang up alike. The answer is the call as it is after the hang-up: the
+  // caller learns why it ended (487 for a cancelled call) whether or not the real-time event comes first.
+  const hangUp = {
+    body: 'json',
+    fields: ['forEveryone'],
+    handler: ({ params, json, caller }) => ({
+      status: 200,
+      body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
+    }),
+  } as const satisfies Pick<RouteSpec, 'body' | 'fields' | 'handler'>;
   const routes: Record<CallingRouteName, CallingRouteDeclaration> = {
     startCall: {
       ...CALLING,
@@ -85,12 +95,7 @@ export function callingRoutes(
     automationHangUp: {
       ...AUTOMATION,
       summary: "An application leaves its call, or ends it for everyone (forEveryone).",
-      body: 'json',
-      fields: ['forEveryone'],
-      handler: ({ params, json, caller }) => ({
-        status: 200,
-        body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
-      }),
+      ...hangUp,
     },
     getCall: {
       ...CALLING,
@@ -131,14 +136,7 @@ export function callingRoutes(
     hangUp: {
       ...CALLING,
       summary: 'Leaves a call, or ends it for everyone (forEveryone); answers with the call as it ends.',
-      body: 'json',
-      fields: ['forEveryone'],
-      // The call as it is after the hang-up: the caller learns why it ended (487 for a cancelled call)
-      // from the response, whether or not the real-time event arrives first.
-      handler: ({ params, json, caller }) => ({
-        status: 200,
-        body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
-      }),
+      ...hangUp,
     },
     addParticipants: {
       ...CALLING,
