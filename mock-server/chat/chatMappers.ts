@@ -1,6 +1,7 @@
 import {
   type ChatMessageModel,
   type ChatParticipantModel,
+  type ChatReadReceiptModel,
   type ChatThreadPropertiesModel,
   type RetentionPolicyModel,
   iso,
@@ -62,12 +63,6 @@ export function messageModel(row: MessageRow): ChatMessageModel {
   return row.deleted_on === null ? withMetadata(model, row.metadata) : model;
 }
 
-export interface ReadReceiptModel {
-  senderCommunicationIdentifier: ReturnType<typeof wireIdentifier>;
-  chatMessageId: string;
-  readOn: string;
-}
-
-export function readReceiptModel(row: ReadReceiptRow): ReadReceiptModel {
+export function readReceiptModel(row: ReadReceiptRow): ChatReadReceiptModel {
   return { senderCommunicationIdentifier: wireIdentifier(row.raw_id), chatMessageId: row.message_id, readOn: iso(row.read_on) };
 }

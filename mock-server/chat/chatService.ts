@@ -5,11 +5,12 @@ import type { IdentityStore } from '../identity/identityStore.js';
 import type { RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
 import { type Page, offsetPage } from '../storage/paging.js';
-import { type ReadReceiptModel, messageModel, participantModel, readReceiptModel, threadItemModel, threadModel } from './chatMappers.js';
+import { messageModel, participantModel, readReceiptModel, threadItemModel, threadModel } from './chatMappers.js';
 import {
   type ChatErrorModel,
   type ChatMessageModel,
   type ChatParticipantModel,
+  type ChatReadReceiptModel,
   type ChatThreadPropertiesModel,
   type RetentionPolicyModel,
   iso,
@@ -317,7 +318,7 @@ export class ChatService {
     });
   }
 
-  listReadReceipts(callerId: string, threadId: string, options: { maxPageSize: number; skip: number }): Page<ReadReceiptModel> {
+  listReadReceipts(callerId: string, threadId: string, options: { maxPageSize: number; skip: number }): Page<ChatReadReceiptModel> {
     this.#requireMember(callerId, threadId);
     const rows = this.#store.readReceipts(threadId, { limit: options.maxPageSize + 1, offset: options.skip });
     return offsetPage(rows.map(readReceiptModel), options);
