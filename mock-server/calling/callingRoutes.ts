@@ -1,3 +1,4 @@
+import { CALLING_ROUTES, type CallingRouteName } from '../../src/calling/callingProtocol.js';
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
 import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import type { TokenScope } from '../auth/tokens.js';
@@ -22,17 +23,32 @@ export interface IceServer {
   credential?: string;
 }
 
-/** The calling control plane's routes; media never passes through the service. */
+/** A calling route as declared here: its method and template are the protocol module's. */
+type CallingRouteDeclaration = Omit<RouteSpec, 'method' | 'template'>;
+
+/**
+ * The calling control plane's routes; media never passes through the service. They are keyed by
+ * their name in CALLING_ROUTES, which gives each its method and template: the client builds its
+ * paths from the same table, and a route missing here or unknown there does not compile.
+ */
 export function callingRoutes(
   calling: CallingService,
   origin: (context: RequestContext) => string,
   iceServers: readonly IceServer[],
 ): RouteSpec[] {
-  return [
-    {
+  // A user and an application hang up alike. The answer is the call as it is after the hang-up: the
+  // caller learns why it ended (487 for a cancelled call) whether or not the real-time event comes first.
+  const hangUp = {
+    body: 'json',
+    fields: ['forEveryone'],
+    handler: ({ params, json, caller }) => ({
+      status: 200,
+      body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
+    }),
+  } as const satisfies Pick<RouteSpec, 'body' | 'fields' | 'handler'>;
+  const routes: Record<CallingRouteName, CallingRouteDeclaration> = {
+    startCall: {
       ...CALLING,
-      method: 'POST',
-      template: '/calling/calls',
       summary: "Starts a call from the caller's endpoint to users or phone numbers; their endpoints ring.",
       body: 'required',
       fields: ['targets', 'endpointId', 'displayName', 'isMuted', 'isVideoOn', 'alternateCallerId'],
@@ -57,10 +73,8 @@ export function callingRoutes(
     // once they accept, are in one group call together. The application takes no media.
     // An application acts with the access key, so it may present any number of the resource as its
     // caller id (a user only their own or an unassigned one: see CallingService).
-    {
+    automationStartCall: {
       ...AUTOMATION,
-      method: 'POST',
-      template: '/calling/automation/calls',
       summary: 'An application calls users; those who accept are in one group call (no media of its own).',
       body: 'required',
       fields: ['targets', 'displayName', 'alternateCallerId'],
@@ -78,30 +92,19 @@ export function callingRoutes(
         };
       },
     },
-    {
+    automationHangUp: {
       ...AUTOMATION,
-      method: 'POST',
-      template: '/calling/automation/calls/{callId}/:hangUp',
       summary: "An application leaves its call, or ends it for everyone (forEveryone).",
-      body: 'json',
-      fields: ['forEveryone'],
-      handler: ({ params, json, caller }) => ({
-        status: 200,
-        body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
-      }),
+      ...hangUp,
     },
-    {
+    getCall: {
       ...CALLING,
-      method: 'GET',
-      template: '/calling/calls/{callId}',
       summary: 'Gets a call the caller takes part in: state, participants, end reason.',
       body: 'none',
       handler: ({ params, caller }) => ({ status: 200, body: calling.getCall(caller!.userId, params.callId!) }),
     },
-    {
+    accept: {
       ...CALLING,
-      method: 'POST',
-      template: '/calling/calls/{callId}/:accept',
       summary: "Accepts a ringing call on one of the caller's endpoints; the others stop ringing.",
       body: 'required',
       fields: ['endpointId', 'displayName', 'isMuted', 'isVideoOn'],
@@ -119,10 +122,8 @@ export function callingRoutes(
         };
       },
     },
-    {
+    reject: {
       ...CALLING,
-      method: 'POST',
-      template: '/calling/calls/{callId}/:reject',
       summary: 'Declines a ringing call on all of the caller\'s endpoints.',
       body: 'json',
       fields: [],
@@ -132,24 +133,13 @@ export function callingRoutes(
         return { status: 204 };
       },
     },
-    {
+    hangUp: {
       ...CALLING,
-      method: 'POST',
-      template: '/calling/calls/{callId}/:hangUp',
       summary: 'Leaves a call, or ends it for everyone (forEveryone); answers with the call as it ends.',
-      body: 'json',
-      fields: ['forEveryone'],
-      // The call as it is after the hang-up: the caller learns why it ended (487 for a cancelled call)
-      // from the response, whether or not the real-time event arrives first.
-      handler: ({ params, json, caller }) => ({
-        status: 200,
-        body: calling.hangUp(caller!.userId, params.callId!, readBoolean(json(), 'forEveryone') ?? false),
-      }),
+      ...hangUp,
     },
-    {
+    addParticipants: {
       ...CALLING,
-      method: 'POST',
-      template: '/calling/calls/{callId}/participants/:add',
       summary: 'Invites more users or phone numbers into a call.',
       body: 'required',
       fields: ['targets'],
@@ -158,10 +148,8 @@ export function callingRoutes(
         body: calling.addParticipants(caller!.userId, params.callId!, readTargets(json().targets)),
       }),
     },
-    {
+    updateMediaState: {
       ...CALLING,
-      method: 'POST',
-      template: '/calling/calls/{callId}/:updateMediaState',
       summary: "Announces the caller's mute, video, screen-share or hold state to the call.",
       body: 'required',
       fields: MEDIA_STATE_FIELDS,
@@ -176,10 +164,8 @@ export function callingRoutes(
         return { status: 200, body: calling.updateMediaState(caller!.userId, params.callId!, state) };
       },
     },
-    {
+    history: {
       ...CALLING,
-      method: 'GET',
-      template: '/calling/history',
       summary: "Lists the caller's past calls, newest first, paged.",
       body: 'none',
       handler: (context) => {
@@ -194,15 +180,14 @@ export function callingRoutes(
     },
     // Needs the voip scope like every calling route: CallAgent.create relies on it to refuse a
     // chat-only token before anything connects.
-    {
+    config: {
       ...CALLING,
-      method: 'GET',
-      template: '/calling/config',
       summary: 'The ICE servers calling clients use (none by default: host candidates only).',
       body: 'none',
       handler: () => ({ status: 200, body: { iceServers } }),
     },
-  ];
+  };
+  return Object.entries(routes).map(([name, route]) => ({ ...CALLING_ROUTES[name as CallingRouteName], ...route }));
 }
 
 function readAlternateCallerId(raw: JsonObject): string | undefined {

@@ -14,6 +14,7 @@ import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { EndpointChange, RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
+import { type Page, offsetPage } from '../storage/paging.js';
 import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
 
 export interface CallingOptions {
@@ -246,7 +247,7 @@ export class CallingService {
     return this.#snapshot(call)(userId);
   }
 
-  listHistory(userId: string, options: { maxPageSize: number; skip: number }): { value: CallHistoryEntry[]; continuation?: string } {
+  listHistory(userId: string, options: { maxPageSize: number; skip: number }): Page<CallHistoryEntry> {
     const rows = this.#q.history.all(userId, options.maxPageSize + 1, options.skip) as {
       call_id: string;
       direction: 'Incoming' | 'Outgoing';
@@ -257,7 +258,7 @@ export class CallingService {
       end_code: number;
       end_sub_code: number;
     }[];
-    const value = rows.slice(0, options.maxPageSize).map((row) => {
+    const entries = rows.map((row) => {
       const entry: CallHistoryEntry = {
         callId: row.call_id,
         direction: row.direction,
@@ -269,7 +270,7 @@ export class CallingService {
       if (row.connected_on !== null) entry.connectedOn = new Date(row.connected_on).toISOString();
       return entry;
     });
-    return rows.length > options.maxPageSize ? { value, continuation: String(options.skip + options.maxPageSize) } : { value };
+    return offsetPage(entries, options);
   }
 
   /** Ends every call (service shutdown) without waiting for timers. */

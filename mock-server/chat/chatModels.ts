@@ -7,6 +7,7 @@ export type {
   ChatMessageModel,
   ChatMessageType,
   ChatParticipantModel,
+  ChatReadReceiptModel,
   ChatThreadPropertiesModel,
   RetentionPolicyModel,
 } from '../../src/chat/wireModels.js';
