@@ -13,6 +13,14 @@ function assert(value, message) {
   if (!value) throw new Error(message);
 }
 
+/** The event's detail, or the composite's `acs-error` as a failure. */
+function nextEvent(element, name) {
+  return new Promise((resolve, reject) => {
+    element.addEventListener(name, (event) => resolve(event.detail), { once: true });
+    element.addEventListener('acs-error', (event) => reject(event.detail.error), { once: true });
+  });
+}
+
 function messageTexts(chat) {
   const thread = chat.shadowRoot?.querySelector('acs-message-thread')?.shadowRoot;
   return [...(thread?.querySelectorAll('[part~="message"] [part="content"]') ?? [])].map((el) => el.textContent.trim());
@@ -49,16 +57,15 @@ describe('the communication panel', () => {
       { participants: [{ id: bob.user, displayName: bob.displayName }] },
     );
     const { chat } = mountCommunication(root, { endpoint, token: bob.token, threadId: chatThread.id, displayName: 'Bob' });
-    const ready = new Promise((resolve) => chat.addEventListener('acs-chat-ready', resolve, { once: true }));
-    await ready;
+    await nextEvent(chat, 'acs-chat-ready');
     await aliceChat.getChatThreadClient(chatThread.id).sendMessage({ content: 'Hi Bob, from the test' });
     await until(() => messageTexts(chat).includes('Hi Bob, from the test'));
   });
 
-  it("signs Bob in for calls and shows his identity", async () => {
+  it('signs Bob in for calls and shows his identity', async () => {
     const { call } = mountCommunication(root, { endpoint, token: bob.token, threadId: '', displayName: 'Bob' });
-    const { detail } = await new Promise((resolve) => call.addEventListener('acs-call-ready', resolve, { once: true }));
-    assert(detail.callAgent, 'a call agent');
+    const { callAgent } = await nextEvent(call, 'acs-call-ready');
+    assert(callAgent, 'a call agent');
     await until(() => call.shadowRoot?.querySelector('[part~="identity"]')?.textContent.includes(bob.communicationUserId));
   });
 });
