@@ -54,6 +54,9 @@ describe('the packed package, installed into a fresh project', () => {
     const files = JSON.parse(readFileSync(join(work, 'files.json'), 'utf8')) as string[];
     assert.ok(files.includes('dist/lib/src/index.js') && files.includes('dist/lib/src/index.d.ts'), 'built entry and types');
     assert.ok(files.includes('bin/open-communication.js'));
+    for (const kit of ['dist/lib/mock-server/testing.js', 'dist/lib/mock-server/testing.d.ts', 'dist/lib/src/testing/browser.js', 'dist/lib/src/testing/browser.d.ts']) {
+      assert.ok(files.includes(kit), `the testing kit ships ${kit}`);
+    }
     const unwanted = files.filter((f) => /(^|\/)(test|bench|examples)\//.test(f) || /\.test\.|(^|\/)src\/.*\.ts$/.test(f.replace(/\.d\.ts$/, '')));
     assert.deepEqual(unwanted, []);
   });
