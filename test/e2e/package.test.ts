@@ -2,29 +2,20 @@
  * The package as a stranger gets it: `npm pack`, installed into a fresh project outside the
  * repository, used there with plain Node (no TypeScript loader): every entry imports, the service
  * starts from `open-communication/server` and from the CLI, the packaged clients create a user and
- * chat, and a TypeScript consumer type-checks against the shipped declarations.
+ * chat, the testing kit makes users in plain Node, and a TypeScript consumer type-checks against the
+ * shipped declarations.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
+import { ROOT, npmInstall, packTarball, run } from './packTarball.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const ENTRIES = ['', '/identity', '/chat', '/calling', '/sms', '/phone-numbers', '/ui', '/ui/chat', '/ui/call', '/server'];
-
-function run(command: string, args: string[], cwd: string): string {
-  try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`);
-  }
-}
+const ENTRIES = ['', '/identity', '/chat', '/calling', '/sms', '/phone-numbers', '/ui', '/ui/chat', '/ui/call', '/server', '/testing', '/testing/browser'];
 
 /** Runs an ES module in the consumer project with plain Node and returns what it printed. */
 function node(cwd: string, name: string, source: string): string {
@@ -39,10 +30,7 @@ describe('the packed package, installed into a fresh project', () => {
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'oc-package-'));
     consumer = join(work, 'consumer');
-    // What prepack does, on its own so that its output stays out of pack's JSON.
-    run(NPM, ['run', 'prepack'], ROOT);
-    const [packed] = JSON.parse(run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT)) as { filename: string; files: { path: string }[] }[];
-    const tarball = join(work, packed!.filename);
+    const { tarball, files } = packTarball(work);
     run('mkdir', ['-p', consumer], work);
     writeFileSync(
       join(consumer, 'package.json'),
@@ -54,8 +42,8 @@ describe('the packed package, installed into a fresh project', () => {
         allowScripts: { 'better-sqlite3': true },
       }),
     );
-    run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline'], consumer);
-    writeFileSync(join(work, 'files.json'), JSON.stringify(packed!.files.map((f) => f.path)));
+    npmInstall(consumer);
+    writeFileSync(join(work, 'files.json'), JSON.stringify(files));
   });
 
   after(() => {
@@ -66,6 +54,9 @@ describe('the packed package, installed into a fresh project', () => {
     const files = JSON.parse(readFileSync(join(work, 'files.json'), 'utf8')) as string[];
     assert.ok(files.includes('dist/lib/src/index.js') && files.includes('dist/lib/src/index.d.ts'), 'built entry and types');
     assert.ok(files.includes('bin/open-communication.js'));
+    for (const kit of ['dist/lib/mock-server/testing.js', 'dist/lib/mock-server/testing.d.ts', 'dist/lib/src/testing/browser.js', 'dist/lib/src/testing/browser.d.ts']) {
+      assert.ok(files.includes(kit), `the testing kit ships ${kit}`);
+    }
     const unwanted = files.filter((f) => /(^|\/)(test|bench|examples)\//.test(f) || /\.test\.|(^|\/)src\/.*\.ts$/.test(f.replace(/\.d\.ts$/, '')));
     assert.deepEqual(unwanted, []);
   });
@@ -104,6 +95,29 @@ describe('the packed package, installed into a fresh project', () => {
        }`,
     );
     assert.match(printed, /^message: hello from the tarball$/m);
+  });
+
+  test('the testing kit in plain Node: startTestService and createTestUser make a user that chats', () => {
+    const printed = node(
+      consumer,
+      'testing.mjs',
+      `import { startTestService, createTestUser } from 'open-communication/testing';
+       import { ChatClient } from 'open-communication/chat';
+       const service = await startTestService();
+       try {
+         const alice = await createTestUser(service, { scopes: ['chat'], displayName: 'Alice' });
+         const bob = await createTestUser(service);
+         console.log('alice:', alice.communicationUserId === alice.user.communicationUserId, alice.displayName, alice.expiresOn > new Date());
+         const chat = new ChatClient(service.endpoint, alice.token);
+         const { chatThread } = await chat.createChatThread({ topic: 'Kit' }, { participants: [{ id: bob.user }] });
+         const bobs = new ChatClient(service.endpoint, bob.token).getChatThreadClient(chatThread.id);
+         console.log('bob sees:', (await bobs.getProperties()).topic);
+       } finally {
+         await service.close();
+       }`,
+    );
+    assert.match(printed, /^alice: true Alice true$/m);
+    assert.match(printed, /^bob sees: Kit$/m);
   });
 
   test('the CLI serves from the installed package and prints the port it got', async () => {
@@ -149,6 +163,16 @@ describe('the packed package, installed into a fresh project', () => {
        import { ChatClient } from 'open-communication/chat';
        import { CallClient } from 'open-communication/calling';
        import { startService } from 'open-communication/server';
+       import { createTestUser, communicationServicePlugin } from 'open-communication/testing';
+       import { getTestService } from 'open-communication/testing/browser';
+       export async function kit(): Promise<string> {
+         const plugin = communicationServicePlugin({ calling: { ringTimeoutMs: 3000 } });
+         const { endpoint } = await getTestService();
+         const { user, expiresOn } = await createTestUser({ connectionString: endpoint }, { scopes: ['voip'] });
+         // @ts-expect-error: scopes are the token scopes
+         await createTestUser({ connectionString: endpoint }, { scopes: ['everything'] });
+         return plugin.name + user.communicationUserId + expiresOn.toISOString();
+       }
        export async function main(): Promise<string> {
          const service = await startService({ port: 0, memory: true });
          const identity = new CommunicationIdentityClient(service.connectionString);
