@@ -48,14 +48,16 @@ export class CallClient {
     if (!endpoint) throw new TypeError('Give the service endpoint: new CallClient({ endpoint }).');
     if (typeof AudioContext === 'undefined') throw CallingError.unsupported('Calling (Web Audio and WebRTC)');
     this.#output ??= { context: new AudioContext(), sinkId: undefined };
-    const agent = await CallAgent.create(
+    // Declared first: an agent that fails while it is being made disposes itself and calls back.
+    let agent: CallAgent | undefined;
+    agent = await CallAgent.create(
       {
         endpoint: new URL(endpoint).href,
         credential: tokenCredential,
         deviceManager: await this.getDeviceManager(),
         output: this.#output,
         onDisposed: () => {
-          if (this.#agent === agent) this.#agent = undefined;
+          if (agent !== undefined && this.#agent === agent) this.#agent = undefined;
         },
       },
       options,
