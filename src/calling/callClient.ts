@@ -48,20 +48,22 @@ export class CallClient {
     if (!endpoint) throw new TypeError('Give the service endpoint: new CallClient({ endpoint }).');
     if (typeof AudioContext === 'undefined') throw CallingError.unsupported('Calling (Web Audio and WebRTC)');
     this.#output ??= { context: new AudioContext(), sinkId: undefined };
-    // Declared first: an agent that fails while it is being made disposes itself and calls back.
-    let agent: CallAgent | undefined;
-    agent = await CallAgent.create(
+    // Held outside the callback: an agent that fails while it is being made disposes itself and
+    // calls back before `create` returns.
+    const made: { agent?: CallAgent } = {};
+    const agent = await CallAgent.create(
       {
         endpoint: new URL(endpoint).href,
         credential: tokenCredential,
         deviceManager: await this.getDeviceManager(),
         output: this.#output,
         onDisposed: () => {
-          if (agent !== undefined && this.#agent === agent) this.#agent = undefined;
+          if (made.agent !== undefined && this.#agent === made.agent) this.#agent = undefined;
         },
       },
       options,
     );
+    made.agent = agent;
     this.#agent = agent;
     return agent;
   }
