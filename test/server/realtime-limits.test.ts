@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { type RunningService, startService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import { RealtimeCloseCode } from '../../src/common/realtimeProtocol.js';
 import { recordFigures } from './figures.js';
 import {
@@ -219,29 +220,25 @@ describe('real-time limits: sockets the service closes cannot linger', () => {
 });
 
 describe('real-time limits: the retained log is bounded in bytes', () => {
-  let service: RunningService;
   const BUDGET = 200_000;
-  before(async () => {
-    service = await startService({ realtime: { retainedBytesPerUser: BUDGET } });
-  });
+  const service = withService({ realtime: { retainedBytesPerUser: BUDGET } });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   test('past the per-user byte budget the oldest events are pruned; a resume from before them is ready with gap: true', async () => {
-    const [a, b] = await Promise.all([chatUser(service), chatUser(service)]);
-    const thread = await createThread(service, a, [b.id]);
-    for (let i = 0; i < 60; i++) service.chat.sendMessage(a.id, thread, { content: `${i} `.padEnd(10_000, 'z'), type: 'text' });
-    const { bytes, count, oldest } = service.db
+    const [a, b] = await Promise.all([chatUser(service()), chatUser(service())]);
+    const thread = await createThread(service(), a, [b.id]);
+    for (let i = 0; i < 60; i++) service().chat.sendMessage(a.id, thread, { content: `${i} `.padEnd(10_000, 'z'), type: 'text' });
+    const { bytes, count, oldest } = service().db
       .prepare('SELECT SUM(length(CAST(data AS BLOB))) AS bytes, COUNT(*) AS count, MIN(seq) AS oldest FROM events WHERE user_id = ?')
       .get(b.id) as { bytes: number; count: number; oldest: number };
     assert.ok(bytes <= BUDGET, `${bytes} bytes retained (budget ${BUDGET})`);
     assert.ok(count >= 15, `only ${count} events kept`);
-    const { retained_bytes } = service.db.prepare('SELECT retained_bytes FROM user_event_seq WHERE user_id = ?').get(b.id) as {
+    const { retained_bytes } = service().db.prepare('SELECT retained_bytes FROM user_event_seq WHERE user_id = ?').get(b.id) as {
       retained_bytes: number;
     };
     assert.equal(retained_bytes, bytes, 'the running total drifted from what is stored');
 
-    const client = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'gap', lastSeq: 0 });
+    const client = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'gap', lastSeq: 0 });
     assert.equal(client.readyFrame!.gap, true);
     assert.equal(client.readyFrame!.seq, 61);
     assertContiguous(client.frames, oldest, 61);
