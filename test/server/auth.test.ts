@@ -443,7 +443,7 @@ describe('user access tokens', () => {
     await expectRefused('a.b.c', 'InvalidToken');
   });
 
-  test('an expired token (signed with the service() secret)', async () => {
+  test('an expired token (signed with the service secret)', async () => {
     const { id } = await createUser(service());
     const secret = service().secrets.tokenSigningSecret;
     const claims = { sub: id, acsScope: 'chat,voip', gen: 0 };

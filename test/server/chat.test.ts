@@ -849,7 +849,7 @@ describe('chat authorisation', () => {
     const claims = { sub: owner.id, acsScope: 'chat', gen: 0 };
     const expired = await forgeToken(secret, claims, { iat: now - 7200, exp: now - 60 });
     const foreign = await forgeToken(Buffer.alloc(32, 1).toString('base64'), claims, { iat: now, exp: now + 3600 });
-    // Control: the same claims, in date and signed with the service()'s secret, are accepted.
+    // Control: the same claims, in date and signed with the service's secret, are accepted.
     const live = await forgeToken(secret, claims, { iat: now - 60, exp: now + 3600 });
     assert.equal((await userRequest(service(), live, 'GET', path)).status, 200);
 
@@ -1236,7 +1236,7 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     assert.equal(countRows(service(), 'chat_participants WHERE thread_id = ?', small), 250);
   });
 
-  test('the service() is still healthy and the original message untouched', async () => {
+  test('the service is still healthy and the original message untouched', async () => {
     const got = await getMessage(service(), b, thread, message);
     assert.deepEqual(got.content, { message: 'original' });
     assert.equal(got.editedOn, undefined);

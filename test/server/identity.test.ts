@@ -354,7 +354,7 @@ describe('identity routes: bad input', () => {
   test('a body over 1 MiB is 413 PayloadTooLarge', async () => {
     const body = JSON.stringify({ createTokenWithScopes: ['chat'], padding: 'x'.repeat(1024 * 1024 + 16) });
     await expectRejected(413, 'PayloadTooLarge', 'POST', '/identities', body);
-    // The service() still answers on a new connection afterwards.
+    // The service still answers on a new connection afterwards.
     const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {});
     assert.equal(response.status, 201, response.text);
   });

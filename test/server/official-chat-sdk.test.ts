@@ -114,7 +114,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     assert.equal(new Date(chatThread.createdOn).toISOString(), chatThread.createdOn);
     assert.equal(invalidParticipants, undefined);
     assert.deepEqual(byId(result.participantsBefore), byId([{ id: kind(a.id) }, { id: kind(b.id), displayName: 'Bea' }]));
-    // The SDK sent a repeatability-request-id: the service() recorded it for the creator.
+    // The SDK sent a repeatability-request-id: the service recorded it for the creator.
     assert.equal(countRows(service(), 'chat_thread_idempotency WHERE creator = ? AND thread_id = ?', a.id, result.threadId), 1);
   });
 
@@ -145,7 +145,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
       byId([{ id: kind(a.id) }, { id: kind(b.id), displayName: 'Bea' }]),
     );
     assert.equal(system.sender, undefined);
-    // maxPageSize 2: the SDK followed the service()'s nextLink for the second page.
+    // maxPageSize 2: the SDK followed the service's nextLink for the second page.
     assert.deepEqual(result.pages, [
       [third, second],
       [first, system.id],
@@ -197,7 +197,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     assert.deepEqual(result.deletedThread, { ...result.deletedThread, name: 'RestError', statusCode: 404, code: 'ThreadNotFound' });
   });
 
-  test('the service() state matches what the SDK did', () => {
+  test('the service state matches what the SDK did', () => {
     const thread = service().db.prepare('SELECT topic, created_by FROM chat_threads WHERE id = ?').get(result.threadId);
     assert.deepEqual(thread, { topic: 'Renamed by the SDK', created_by: a.id });
     const participants = service().db

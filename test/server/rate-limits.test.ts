@@ -55,7 +55,7 @@ describe('rate limits: the documented ACS limits (rateLimits: true)', () => {
     outsider = await chatUser(service());
   });
 
-  test('the table is the service()-limits page: identity per 30 s, chat per 10 s and per minute', () => {
+  test('the table is the service-limits page: identity per 30 s, chat per 10 s and per minute', () => {
     const limit = (operation: string, scope: string, windowMs: number) =>
       ACS_RATE_LIMITS.find((r) => r.operation === operation && r.scope === scope && r.windowMs === windowMs)?.limit;
     assert.equal(limit('createIdentity', 'resource', 30_000), 1000);

@@ -78,7 +78,7 @@ describe('real-time channel: refused connections', () => {
     await expectRefused({ token: user.token, endpointId: 'e1', extra: { access_token: user.token } }, 4401, /URL/);
   });
 
-  test('the service() selects only the protocol name, never echoing the token subprotocol', async () => {
+  test('the service selects only the protocol name, never echoing the token subprotocol', async () => {
     const client = await RealtimeTestClient.ready(service(), { token: user.token, endpointId: 'protocol' });
     assert.equal(client.ws.protocol, 'acs.realtime.v1');
   });
@@ -309,7 +309,7 @@ describe('real-time channel: delivery', () => {
     assert.equal(a1.closeEvent, undefined);
   });
 
-  test('a garbage frame closes that socket with 4400; the service() and other sockets carry on', async () => {
+  test('a garbage frame closes that socket with 4400; the service and other sockets carry on', async () => {
     const other = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-bystander' });
     for (const garbage of ['not json', '{"type":"subscribe"}', '[1,2]', 'null', Buffer.from([0xff, 0x00, 0x01])]) {
       const client = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-garbage' });
@@ -400,7 +400,7 @@ describe('real-time channel: resumption', () => {
     assert.deepEqual(third.frames, [{ type: 'ready', endpointId: 'b-tablet', userId: b.id, seq: current, gap: false }]);
   });
 
-  test('a lastSeq ahead of the service() (a reset data folder) is ready with gap: true, no events', async () => {
+  test('a lastSeq ahead of the service (a reset data folder) is ready with gap: true, no events', async () => {
     const ahead = storedSeq(service(), b.id) + 1000;
     const client = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-ahead', lastSeq: ahead });
     assert.deepEqual(client.frames, [

@@ -135,7 +135,7 @@ describe('signalling: a reconnect with a refreshed token takes over its own peer
   test('the new socket gets OPEN at once (no ID-TAKEN); the stale one is closed', async () => {
     const frank = await chatUser(service(), ['voip']);
     const stale = await signallingSocket(service(), frank, 'f1');
-    // A network drop the service() has not noticed yet, and a refreshed token: the peer reconnects.
+    // A network drop the service has not noticed yet, and a refreshed token: the peer reconnects.
     const refreshed = { id: frank.id, token: (await service().tokens.issue(frank.id, ['voip'])).token };
     assert.notEqual(refreshed.token, frank.token);
     const fresh = await signallingSocket(service(), refreshed, 'f1');
