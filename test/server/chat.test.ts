@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { type RunningService } from '../../mock-server/service.js';
+import type { RunningService } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
 import {
   type ChatUser,

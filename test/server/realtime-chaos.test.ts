@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type RunningService } from '../../mock-server/service.js';
+import type { RunningService } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
 import { recordFigures } from './figures.js';
 import {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { type RunningService } from '../../mock-server/service.js';
+import type { RunningService } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
 import { peerIdFor } from '../../src/calling/peerIds.js';
 import {

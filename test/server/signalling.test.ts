@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { type RunningService } from '../../mock-server/service.js';
+import type { RunningService } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
 import { CALLING_API_VERSION, type CallModel } from '../../src/calling/callingProtocol.js';
 import { peerIdFor } from '../../src/calling/peerIds.js';
