@@ -13,7 +13,9 @@ export interface TestUser {
 
 /**
  * Starts a service with `options` before the enclosing describe block's tests and closes it after
- * them. Returns a getter: call it inside a test or hook.
+ * them. Returns a getter: call it inside a test or hook. Call it inside a describe block, not at a
+ * file's top level: Node 20 runs top-level before() hooks as they are registered, without waiting
+ * for the one before, so a later top-level hook would find no service yet.
  */
 export function withService(options: ServiceOptions = {}): () => RunningService {
   let service: RunningService | undefined;
