@@ -3,8 +3,10 @@ import '../../src/ui/call-controls/call-controls.js';
 import type { AcsCallControls } from '../../src/ui/call-controls/call-controls.js';
 import type { AcsEventName } from '../../src/ui/shared/events.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
-import { FakeCall, FakeDeviceManager, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { FakeCall, FakeDeviceManager, paintedStream, part, stopCanvases } from './callingFakes.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 function button(el: AcsCallControls, name: string): HTMLButtonElement {
   return part<HTMLButtonElement>(el, name)!;
@@ -158,7 +160,7 @@ describe('acs-call-controls', () => {
 
   for (const theme of ['light', 'dark'] as const) {
     it(`is accessible in the ${theme} theme`, async () => {
-      const el = await themedFixture<AcsCallControls>(theme, html`<acs-call-controls muted participants-open></acs-call-controls>`);
+      const el = await themedFixture<AcsCallControls>(html`<acs-call-controls muted participants-open></acs-call-controls>`, theme);
       await expect(el).to.be.accessible();
     });
   }

@@ -6,9 +6,6 @@
  * `asReal` casts to the real type where a component takes one.
  */
 import { TypedEventEmitter } from '../../src/common/events.js';
-import { fixture, html } from '@open-wc/testing';
-import type { TemplateResult } from 'lit';
-import { applyTheme } from '../../src/ui/shared/theme.js';
 import type { CommunicationIdentifier, CommunicationIdentifierKind } from '../../src/common/identifiers.js';
 import type { Call, CallEvents, CallState } from '../../src/calling/call.js';
 import type { CallAgent, CallAgentEvents, StartCallOptions } from '../../src/calling/callAgent.js';
@@ -385,45 +382,7 @@ export function stopCanvases(): void {
   for (const stop of loops.splice(0)) stop();
 }
 
-/** Resolves when `check()` holds (polled); rejects after a generous timeout naming `what`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Resolves once the video element has decoded `frames` frames (requestVideoFrameCallback). */
-export function decodedFrames(video: HTMLVideoElement, frames = 3, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    const timer = setTimeout(() => reject(new Error(`only ${seen} frames decoded`)), timeoutMs);
-    const onFrame = () => {
-      if (++seen >= frames) {
-        clearTimeout(timer);
-        resolve();
-      } else video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  });
-}
-
 /** Shadow-root query: `part` of `host`. */
 export function part<T extends Element = HTMLElement>(host: Element, name: string): T | null {
   return host.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
-}
-
-/**
- * Renders `template` inside a wrapper in the given theme, with the theme's surface behind it (as a
- * page in that theme has); returns the wrapper's first element.
- */
-export async function themedFixture<T extends Element>(theme: 'light' | 'dark', template: TemplateResult): Promise<T> {
-  const container = await fixture<HTMLDivElement>(
-    html`<div style="background: var(--acs-color-surface); color: var(--acs-color-text); padding: 8px">${template}</div>`,
-  );
-  applyTheme(container, theme);
-  const el = container.firstElementChild as T;
-  await (el as unknown as { updateComplete?: Promise<unknown> }).updateComplete;
-  return el;
 }

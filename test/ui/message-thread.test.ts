@@ -5,21 +5,10 @@ import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
 import type { AcsMessageThread } from '../../src/ui/message-thread/message-thread.js';
-import {
-  ALICE,
-  BOB,
-  CAROL,
-  participant,
-  recordingChatClient,
-  sourceWith,
-  systemMessage,
-  textMessage,
-  texts,
-  themedFixture,
-  twoUserThread,
-  until,
-} from './chatUiHelpers.js';
+import { ALICE, BOB, CAROL, participant, recordingChatClient, sourceWith, systemMessage, textMessage, texts, twoUserThread } from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 const participants = [participant(ALICE, 'Alice'), participant(BOB, 'Bob')];
 

@@ -3,7 +3,9 @@ import '../../src/ui/video-gallery/video-gallery.js';
 import type { AcsVideoGallery } from '../../src/ui/video-gallery/video-gallery.js';
 import type { AcsVideoTile } from '../../src/ui/video-tile/video-tile.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
-import { FakeCall, FakeParticipant, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { FakeCall, FakeParticipant, paintedStream, part, stopCanvases } from './callingFakes.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 function remoteTiles(el: AcsVideoGallery): AcsVideoTile[] {
   return [...el.shadowRoot!.querySelectorAll<AcsVideoTile>('acs-video-tile[part="tile"]')];
@@ -121,9 +123,9 @@ describe('acs-video-gallery', () => {
       const bo = new FakeParticipant('Bo');
       bo.setMuted(true);
       const call = new FakeCall([new FakeParticipant('Ann', 'Ringing'), bo]);
-      const el = await themedFixture<AcsVideoGallery>(theme, html`<acs-video-gallery .call=${call.asReal} display-name="Dee"></acs-video-gallery>`);
+      const el = await themedFixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal} display-name="Dee"></acs-video-gallery>`, theme);
       await expect(el).to.be.accessible();
-      const empty = await themedFixture<AcsVideoGallery>(theme, html`<acs-video-gallery .call=${new FakeCall().asReal}></acs-video-gallery>`);
+      const empty = await themedFixture<AcsVideoGallery>(html`<acs-video-gallery .call=${new FakeCall().asReal}></acs-video-gallery>`, theme);
       await expect(empty).to.be.accessible();
     });
   }

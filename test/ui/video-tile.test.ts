@@ -2,7 +2,10 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/video-tile/video-tile.js';
 import type { AcsVideoTile } from '../../src/ui/video-tile/video-tile.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
-import { FakeParticipant, decodedFrames, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { FakeParticipant, paintedStream, part, stopCanvases } from './callingFakes.js';
+import { decodedFrames } from '../kit/browser.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 describe('acs-video-tile', () => {
   afterEach(() => stopCanvases());
@@ -121,7 +124,7 @@ describe('acs-video-tile', () => {
     it(`is accessible in the ${theme} theme, with and without video`, async () => {
       const bo = new FakeParticipant('Bo', 'Hold');
       bo.setMuted(true);
-      const el = await themedFixture<AcsVideoTile>(theme, html`<acs-video-tile .participant=${bo.asReal}></acs-video-tile>`);
+      const el = await themedFixture<AcsVideoTile>(html`<acs-video-tile .participant=${bo.asReal}></acs-video-tile>`, theme);
       await expect(el).to.be.accessible();
       bo.camera.setAvailable(paintedStream());
       await until(() => el.videoElement !== undefined, 'video');
