@@ -14,6 +14,7 @@ import type { AudioDeviceInfo, MediaStreamType, VideoDeviceInfo } from '../../sr
 import type { DeviceManager, DeviceManagerEvents, PermissionConstraints } from '../../src/calling/deviceManager.js';
 import type { AcceptCallOptions, IncomingCall, IncomingCallEvents } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
+import { canvasStream } from '../kit/browser.js';
 import type { RemoteParticipant, RemoteParticipantEvents } from '../../src/calling/remoteParticipant.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../src/calling/remoteVideoStream.js';
 
@@ -186,7 +187,7 @@ export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallS
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.actions.push('startScreenSharing');
     if (this.#screen) return;
-    const share = stream ?? new LocalVideoStream(paintedStream(), 'ScreenSharing');
+    const share = stream ?? new LocalVideoStream(canvasStream(), 'ScreenSharing');
     this.#screen = share;
     this.localVideoStreams = [...this.localVideoStreams, share];
     this.emit('localVideoStreamsUpdated', { added: [share], removed: [] });
@@ -353,33 +354,6 @@ export class FakeDeviceManager
   get asReal(): DeviceManager {
     return this as unknown as DeviceManager;
   }
-}
-
-const loops: (() => void)[] = [];
-
-/** A canvas stream that keeps drawing (stands in for received video); stopped by {@link stopCanvases}. */
-export function paintedStream(fps = 15): MediaStream {
-  const canvas = document.createElement('canvas');
-  canvas.width = 160;
-  canvas.height = 90;
-  const context = canvas.getContext('2d')!;
-  let frame = 0;
-  const draw = () => {
-    context.fillStyle = `hsl(${(++frame * 9) % 360} 70% 45%)`;
-    context.fillRect(0, 0, canvas.width, canvas.height);
-  };
-  draw();
-  const timer = setInterval(draw, 1000 / fps);
-  const stream = canvas.captureStream(fps);
-  loops.push(() => {
-    clearInterval(timer);
-    stream.getTracks().forEach((track) => track.stop());
-  });
-  return stream;
-}
-
-export function stopCanvases(): void {
-  for (const stop of loops.splice(0)) stop();
 }
 
 /** Shadow-root query: `part` of `host`. */
