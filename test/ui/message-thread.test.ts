@@ -121,25 +121,22 @@ describe('acs-message-thread', () => {
     expect(messageEl(el, first.id).querySelector('[part="status"]')).to.equal(null);
     expect(messageEl(el, last.id).querySelector('[part="status"]')!.textContent).to.equal('Sent');
 
-    source.handleReadReceipt({
-      threadId: source.threadId,
-      sender: createIdentifierFromRawId(ALICE) as never,
-      senderDisplayName: 'Alice',
-      recipient: createIdentifierFromRawId(ALICE) as never,
-      chatMessageId: last.id,
-      readOn: new Date(),
-    });
+    /** `reader` has read up to the last message (a receipt sent to Alice). */
+    const readBy = (reader: string, senderDisplayName: string) =>
+      source.handleReadReceipt({
+        threadId: source.threadId,
+        sender: createIdentifierFromRawId(reader) as never,
+        senderDisplayName,
+        recipient: createIdentifierFromRawId(ALICE) as never,
+        chatMessageId: last.id,
+        readOn: new Date(),
+      });
+
+    readBy(ALICE, 'Alice');
     await el.updateComplete;
     expect(messageEl(el, last.id).querySelector('[part="status"]')!.textContent, 'own receipts do not count').to.equal('Sent');
 
-    source.handleReadReceipt({
-      threadId: source.threadId,
-      sender: createIdentifierFromRawId(BOB) as never,
-      senderDisplayName: 'Bob',
-      recipient: createIdentifierFromRawId(ALICE) as never,
-      chatMessageId: last.id,
-      readOn: new Date(),
-    });
+    readBy(BOB, 'Bob');
     await until(() => messageEl(el, last.id).querySelector('[part="status"]')?.textContent === 'Read', 'status turns Read');
   });
 
