@@ -222,13 +222,9 @@ describe('admin HMAC authentication', () => {
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined, text };
     };
-    const recent = await signRequest({
-      method: 'POST',
-      url: url.href,
-      body,
-      accessKey: service().secrets.accessKey,
-      date: new Date(Date.now() - 10 * MINUTE),
-    });
+    const signedAgo = (ms: number) =>
+      signRequest({ method: 'POST', url: url.href, body, accessKey: service().secrets.accessKey, date: new Date(Date.now() - ms) });
+    const recent = await signedAgo(10 * MINUTE);
     const first = await send(recent);
     const replay = await send(recent);
     assert.equal(first.status, 201, first.text);
@@ -237,13 +233,7 @@ describe('admin HMAC authentication', () => {
       (first.body as CreateUserBody).identity.id,
       (replay.body as CreateUserBody).identity.id,
     );
-    const old = await signRequest({
-      method: 'POST',
-      url: url.href,
-      body,
-      accessKey: service().secrets.accessKey,
-      date: new Date(Date.now() - 20 * MINUTE),
-    });
+    const old = await signedAgo(20 * MINUTE);
     await expectUnauthorized(() => send(old), 'RequestExpired');
   });
 
