@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
-import { withService } from '../kit/node.js';
+import { before, describe, test } from 'node:test';
+import { withService, withDataDir } from '../kit/node.js';
 import {
   accessKeyOf,
   adminRequest,
@@ -17,20 +15,10 @@ import {
 } from './helpers.js';
 
 describe('persistence across restarts', () => {
-  let dataDir: string;
-  let first: RunningService | undefined;
-  let second: RunningService | undefined;
-  before(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'oc-persistence-'));
-  });
-  after(async () => {
-    await first?.close();
-    await second?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const data = withDataDir('oc-persistence-');
 
   test('users, tokens, revocations and the access key survive a restart', async () => {
-    first = await startService({ dataDir });
+    const first = await data.start();
     assert.equal(first.secretsCreated, true);
     const keyBefore = accessKeyOf(first.connectionString);
     assert.equal(keyBefore, first.secrets.accessKey);
@@ -49,12 +37,12 @@ describe('persistence across restarts', () => {
     assert.equal(rowsBefore.length, 3);
     await first.close();
 
-    const secretsFile = join(dataDir, 'secrets.json');
+    const secretsFile = join(data.dir(), 'secrets.json');
     assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
     const stored = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
     assert.equal(stored.accessKey, keyBefore);
 
-    second = await startService({ dataDir });
+    const second = await data.start();
     assert.equal(second.secretsCreated, false);
     assert.equal(accessKeyOf(second.connectionString), keyBefore);
     assert.deepEqual(second.secrets, first.secrets);

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
-import { withService } from '../kit/node.js';
+import { type RunningService } from '../../mock-server/service.js';
+import { withService, withDataDir } from '../kit/node.js';
 import {
   type ChatUser,
   RealtimeTestClient,
@@ -450,21 +447,11 @@ describe('real-time channel: resumption', () => {
 });
 
 describe('real-time channel: events survive a restart', () => {
-  let dataDir: string;
-  let first: RunningService | undefined;
-  let second: RunningService | undefined;
-  before(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'oc-realtime-'));
-  });
-  after(async () => {
-    await closeRealtimeClients();
-    await first?.close();
-    await second?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const data = withDataDir('oc-realtime-');
+  after(() => closeRealtimeClients());
 
   test('events published before a restart are replayed after it from lastSeq', async () => {
-    first = await startService({ dataDir });
+    const first = await data.start();
     const a = await chatUser(first);
     const b = await chatUser(first);
     const thread = await createThread(first, a, [b.id], 'Durable');
@@ -476,7 +463,7 @@ describe('real-time channel: events survive a restart', () => {
     for (const text of ['one', 'two', 'three']) ids.push(await sendMessage(first, a, thread, text));
     await first.close();
 
-    second = await startService({ dataDir });
+    const second = await data.start();
     // The token issued before the restart still works (the secrets persisted).
     const resumed = await RealtimeTestClient.ready(second, { token: b.token, endpointId: 'b-durable', lastSeq });
     assert.deepEqual(messageIds(resumed), ids);
