@@ -2,11 +2,10 @@ import { expect } from '@esm-bundle/chai';
 import type { Call } from '../../src/calling/call.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import type { RemoteParticipant } from '../../src/calling/remoteParticipant.js';
-import { type TestUser, callingUser, decodedFrames } from '../kit/browser.js';
+import { type TestUser, callingUser, canvasStream, decodedFrames } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
 import {
   cameraStream,
-  canvasStream,
   connectedCall,
   disposeAll,
   peakAudioLevel,

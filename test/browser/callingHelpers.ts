@@ -6,7 +6,7 @@ import type { IncomingCall, IncomingCallEvents } from '../../src/calling/incomin
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../src/calling/remoteVideoStream.js';
 import { VideoStreamRenderer, type VideoStreamRendererView } from '../../src/calling/videoStreamRenderer.js';
-import { type TestUser, callingUser, decodedFrames, testService } from '../kit/browser.js';
+import { type TestUser, callingUser, decodedFrames, stopCanvasStreams, testService } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
 
 // Moved to the test kit; re-exported while test/ui and calling-api still import them from here.
@@ -117,32 +117,6 @@ export async function cameraStream(user: TestUser): Promise<LocalVideoStream> {
   return stream;
 }
 
-const canvasLoops: (() => void)[] = [];
-
-/** A stream from a canvas that keeps being drawn on (a stand-in for a shared screen); stopped by {@link releaseMedia}. */
-export function canvasStream(fps = 15): MediaStream {
-  const canvas = document.createElement('canvas');
-  canvas.width = 320;
-  canvas.height = 180;
-  const context = canvas.getContext('2d')!;
-  let frame = 0;
-  const draw = () => {
-    frame++;
-    context.fillStyle = `hsl(${(frame * 7) % 360} 80% 50%)`;
-    context.fillRect(0, 0, canvas.width, canvas.height);
-    context.fillStyle = '#fff';
-    context.fillText(`frame ${frame}`, 10, 20);
-  };
-  draw();
-  const timer = setInterval(draw, 1000 / fps);
-  const stream = canvas.captureStream(fps);
-  canvasLoops.push(() => {
-    clearInterval(timer);
-    stream.getTracks().forEach((track) => track.stop());
-  });
-  return stream;
-}
-
 const views: VideoStreamRendererView[] = [];
 
 /** Renders a remote or local stream into the page and resolves once it has decoded `frames` frames. */
@@ -158,7 +132,7 @@ export async function rendersFrames(stream: RemoteVideoStream | LocalVideoStream
 export function releaseMedia(): void {
   for (const view of views.splice(0)) view.dispose();
   for (const stream of openedStreams.splice(0)) stream.dispose();
-  for (const stop of canvasLoops.splice(0)) stop();
+  stopCanvasStreams();
 }
 
 /**

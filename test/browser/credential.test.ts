@@ -26,6 +26,25 @@ function countingRefresher(lifetimeMs = HOUR) {
   };
 }
 
+/** A refresher whose every call waits until the test calls `release(token)`; counts the calls and keeps the last signal. */
+function heldRefresher() {
+  let release: ((token: string) => void) | undefined;
+  const held = {
+    calls: 0,
+    signal: undefined as AbortSignal | undefined,
+    refresher: (abortSignal?: AbortSignal): Promise<string> => {
+      held.calls++;
+      held.signal = abortSignal;
+      return new Promise<string>((resolve) => (release = resolve));
+    },
+    release(token: string): void {
+      if (!release) throw new Error('no refresh is waiting');
+      release(token);
+    },
+  };
+  return held;
+}
+
 function expectCredentialError(error: unknown, code: string): void {
   expect(error).to.be.instanceOf(TokenCredentialError);
   expect((error as TokenCredentialError).code).to.equal(code);
@@ -137,45 +156,31 @@ describe('AzureCommunicationTokenCredential', () => {
     });
 
     it('aborts the refresher\'s signal when its only waiting caller aborts', async () => {
-      let release!: () => void;
-      let seen: AbortSignal | undefined;
-      const credential = new AzureCommunicationTokenCredential({
-        tokenRefresher: (signal) => {
-          seen = signal;
-          return new Promise((resolve) => (release = () => resolve(testJwt(Date.now() + HOUR, Date.now()))));
-        },
-      });
+      const refresh = heldRefresher();
+      const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher });
       const controller = new AbortController();
       const pending = credential.getToken({ abortSignal: controller.signal });
-      expect(seen?.aborted).to.equal(false);
+      expect(refresh.signal?.aborted).to.equal(false);
       controller.abort();
       const error = await pending.then(() => undefined, (e: unknown) => e);
       expect(error).to.be.instanceOf(AbortError);
-      expect(seen?.aborted).to.equal(true);
-      release();
+      expect(refresh.signal?.aborted).to.equal(true);
+      refresh.release(testJwt(Date.now() + HOUR, Date.now()));
     });
 
     it('keeps a shared refresh going for the others when one caller aborts', async () => {
-      let release!: () => void;
-      let seen: AbortSignal | undefined;
-      let calls = 0;
-      const credential = new AzureCommunicationTokenCredential({
-        tokenRefresher: (signal) => {
-          calls++;
-          seen = signal;
-          return new Promise((resolve) => (release = () => resolve(testJwt(Date.now() + HOUR, Date.now()))));
-        },
-      });
+      const refresh = heldRefresher();
+      const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher });
       const quitter = new AbortController();
       const first = credential.getToken({ abortSignal: quitter.signal });
       const second = credential.getToken({ abortSignal: new AbortController().signal });
       quitter.abort();
       expect(await first.then(() => undefined, (e: unknown) => e)).to.be.instanceOf(AbortError);
-      expect(seen?.aborted).to.equal(false);
-      release();
+      expect(refresh.signal?.aborted).to.equal(false);
+      refresh.release(testJwt(Date.now() + HOUR, Date.now()));
       const token = await second;
       expect(token.expiresOnTimestamp).to.equal(NOW + HOUR);
-      expect(calls).to.equal(1);
+      expect(refresh.calls).to.equal(1);
     });
   });
 
@@ -333,24 +338,18 @@ describe('AzureCommunicationTokenCredential', () => {
 
   describe('concurrency and failures', () => {
     it('shares one refresh between concurrent getToken calls', async () => {
-      let calls = 0;
-      let release!: (token: string) => void;
-      const credential = new AzureCommunicationTokenCredential({
-        tokenRefresher: () => {
-          calls++;
-          return new Promise<string>((resolve) => (release = resolve));
-        },
-      });
+      const refresh = heldRefresher();
+      const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher });
       const pending = Array.from({ length: 5 }, () => credential.getToken());
       await Promise.resolve();
-      expect(calls).to.equal(1);
+      expect(refresh.calls).to.equal(1);
       const token = testJwt(NOW + HOUR, NOW);
-      release(token);
+      refresh.release(token);
       const results = await Promise.all(pending);
       expect(results.map((result) => result.token)).to.deep.equal([token, token, token, token, token]);
-      expect(calls).to.equal(1);
+      expect(refresh.calls).to.equal(1);
       expect((await credential.getToken()).token).to.equal(token);
-      expect(calls).to.equal(1);
+      expect(refresh.calls).to.equal(1);
     });
 
     it('shares one refresh between concurrent callers when the current token falls due', async () => {
@@ -440,21 +439,14 @@ describe('AzureCommunicationTokenCredential', () => {
     });
 
     it('a refresh that finishes after dispose() is refused and schedules nothing', async () => {
-      let calls = 0;
-      let release!: (token: string) => void;
-      const credential = new AzureCommunicationTokenCredential({
-        tokenRefresher: () => {
-          calls++;
-          return new Promise<string>((resolve) => (release = resolve));
-        },
-        refreshProactively: true,
-      });
+      const refresh = heldRefresher();
+      const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher, refreshProactively: true });
       const pending = credential.getToken();
       credential.dispose();
-      release(testJwt(NOW + HOUR, NOW));
+      refresh.release(testJwt(NOW + HOUR, NOW));
       expectCredentialError(await rejectionOf(pending), 'CredentialDisposed');
       await clock.tickAsync(3 * HOUR);
-      expect(calls).to.equal(1);
+      expect(refresh.calls).to.equal(1);
       expect(clock.countTimers()).to.equal(0);
     });
 

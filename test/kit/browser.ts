@@ -45,3 +45,38 @@ export function decodedFrames(video: HTMLVideoElement, frames = 3, timeoutMs = U
     video.requestVideoFrameCallback(onFrame);
   });
 }
+
+const canvasLoops: (() => void)[] = [];
+
+/**
+ * A stream from a canvas redrawn `fps` times a second in a new colour, with its frame number (a
+ * stand-in for a camera or a shared screen whose every frame differs); stopped by
+ * {@link stopCanvasStreams}.
+ */
+export function canvasStream(fps = 15): MediaStream {
+  const canvas = document.createElement('canvas');
+  canvas.width = 320;
+  canvas.height = 180;
+  const context = canvas.getContext('2d')!;
+  let frame = 0;
+  const draw = () => {
+    frame++;
+    context.fillStyle = `hsl(${(frame * 7) % 360} 80% 50%)`;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.fillStyle = '#fff';
+    context.fillText(`frame ${frame}`, 10, 20);
+  };
+  draw();
+  const timer = setInterval(draw, 1000 / fps);
+  const stream = canvas.captureStream(fps);
+  canvasLoops.push(() => {
+    clearInterval(timer);
+    stream.getTracks().forEach((track) => track.stop());
+  });
+  return stream;
+}
+
+/** Stops every {@link canvasStream}: its drawing loop and its tracks. */
+export function stopCanvasStreams(): void {
+  for (const stop of canvasLoops.splice(0)) stop();
+}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { CALLING_ROUTES, type CallHistoryEntry, type CallModel, callingPath } from '../../src/calling/callingProtocol.js';
-import { startService } from '../../mock-server/service.js';
 import { type TestUser, testUser, withService } from '../kit/node.js';
 import { until } from '../kit/wait.js';
 import { adminRequest, assertError, countRows, stateSnapshot, userRequest } from './helpers.js';
@@ -187,15 +186,12 @@ describe('calling control: caller id (alternateCallerId) is only a number the ca
 });
 
 describe('calling control: one route table for the service and the clients', () => {
-  test('the service registers exactly the calling routes the protocol module lists', async () => {
-    const service = await startService({});
-    try {
-      const key = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
-      const registered = service.routes.filter((route) => route.template.startsWith('/calling/')).map(key).sort();
-      assert.deepEqual(registered, Object.values(CALLING_ROUTES).map(key).sort());
-    } finally {
-      await service.close();
-    }
+  const service = withService();
+
+  test('the service registers exactly the calling routes the protocol module lists', () => {
+    const key = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
+    const registered = service().routes.filter((route) => route.template.startsWith('/calling/')).map(key).sort();
+    assert.deepEqual(registered, Object.values(CALLING_ROUTES).map(key).sort());
   });
 
   test('callingPath fills in the encoded call id and drops the leading slash', () => {

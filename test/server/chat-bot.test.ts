@@ -4,27 +4,25 @@ import { startChatBot, type RunningChatBot } from '../../examples/chat-bot/bot.j
 import { ChatClient } from '../../src/chat/chatClient.js';
 import type { ChatMessageReceivedEvent } from '../../src/chat/events.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { startService, type RunningService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import { until } from '../kit/wait.js';
 import { assertError, plainRequest, userRequest } from './helpers.js';
 
 describe('the example chat bot: a calling application answering in threads it is added to', () => {
-  let service: RunningService;
+  const service = withService({ demo: true });
   let bot: RunningChatBot;
   let user: ChatClient;
 
   before(async () => {
-    service = await startService({ demo: true });
-    bot = await startChatBot({ connectionString: service.connectionString, displayName: 'Echo bot' });
-    const { token } = await new CommunicationIdentityClient(service.connectionString).createUserAndToken(['chat']);
-    user = new ChatClient(service.endpoint, token);
+    bot = await startChatBot({ connectionString: service().connectionString, displayName: 'Echo bot' });
+    const { token } = await new CommunicationIdentityClient(service().connectionString).createUserAndToken(['chat']);
+    user = new ChatClient(service().endpoint, token);
     await user.startRealtimeNotifications();
   });
 
   after(async () => {
     await user?.stopRealtimeNotifications();
     await bot?.stop();
-    await service?.close();
   });
 
   test('it greets a thread it is added to and answers each message, under its own name', async () => {
@@ -44,11 +42,11 @@ describe('the example chat bot: a calling application answering in threads it is
   });
 
   test('its token is for chat only: calling routes and the demo refresh refuse it', async () => {
-    const identity = new CommunicationIdentityClient(service.connectionString);
+    const identity = new CommunicationIdentityClient(service().connectionString);
     const { token } = await identity.getCallingApplicationToken({ callingApplicationId: bot.applicationId });
-    assertError(await userRequest(service, token, 'GET', '/calling/history'), 403, 'NotForApplications');
-    assertError(await userRequest(service, token, 'POST', '/calling/calls', { targets: [], endpointId: 'x' }), 403, 'NotForApplications');
-    const refresh = await plainRequest(service, 'POST', '/demo/token/refresh', {
+    assertError(await userRequest(service(), token, 'GET', '/calling/history'), 403, 'NotForApplications');
+    assertError(await userRequest(service(), token, 'POST', '/calling/calls', { targets: [], endpointId: 'x' }), 403, 'NotForApplications');
+    const refresh = await plainRequest(service(), 'POST', '/demo/token/refresh', {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{}',
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { before, describe, test } from 'node:test';
+import { withService } from '../kit/node.js';
 import { ChatClient, type ChatMessageReceivedEvent } from '../../src/chat/index.js';
 import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
 import { AbortError } from '../../src/common/errors.js';
@@ -28,22 +28,20 @@ function nextMessage(client: ChatClient, match: (event: ChatMessageReceivedEvent
 }
 
 describe('ChatClient in Node (ws adapter)', () => {
-  let service: RunningService;
+  const service = withService();
   let identity: CommunicationIdentityClient;
 
   before(async () => {
-    service = await startService();
-    identity = new CommunicationIdentityClient(service.connectionString);
+    identity = new CommunicationIdentityClient(service().connectionString);
   });
-  after(() => service.close());
 
   test('a message sent by one user arrives as a real-time event at the other', async () => {
     // Node 20 has no global WebSocket: the channel must have gone through the ws adapter.
     if (Number(process.versions.node.split('.')[0]) < 22) assert.equal(typeof (globalThis as { WebSocket?: unknown }).WebSocket, 'undefined');
     const alice = await identity.createUserAndToken(['chat']);
     const bob = await identity.createUserAndToken(['chat']);
-    const aliceChat = new ChatClient(service.endpoint, new AzureCommunicationTokenCredential(alice.token));
-    const bobChat = new ChatClient(service.endpoint, bob.token);
+    const aliceChat = new ChatClient(service().endpoint, new AzureCommunicationTokenCredential(alice.token));
+    const bobChat = new ChatClient(service().endpoint, bob.token);
     const states: string[] = [];
     try {
       await bobChat.startRealtimeNotifications();
@@ -75,11 +73,11 @@ describe('ChatClient in Node (ws adapter)', () => {
   test('a channel that lost its socket resumes in Node without losing an event', async () => {
     const alice = await identity.createUserAndToken(['chat']);
     const bob = await identity.createUserAndToken(['chat']);
-    const aliceChat = new ChatClient(service.endpoint, alice.token);
-    const channel = new RealtimeChannel(service.endpoint, new AzureCommunicationTokenCredential(bob.token), {
+    const aliceChat = new ChatClient(service().endpoint, alice.token);
+    const channel = new RealtimeChannel(service().endpoint, new AzureCommunicationTokenCredential(bob.token), {
       minReconnectDelayInMs: 10,
     });
-    const bobChat = new ChatClient(service.endpoint, bob.token, { realtimeChannel: channel });
+    const bobChat = new ChatClient(service().endpoint, bob.token, { realtimeChannel: channel });
     try {
       await bobChat.startRealtimeNotifications();
       const { chatThread } = await aliceChat.createChatThread({ topic: 'resume' }, { participants: [{ id: bob.user }] });
@@ -97,7 +95,7 @@ describe('ChatClient in Node (ws adapter)', () => {
   test('stopping while the socket is still connecting neither crashes Node nor leaves start() pending', async () => {
     const { token } = await identity.createUserAndToken(['chat']);
     let stopped = false;
-    const channel: RealtimeChannel = new RealtimeChannel(service.endpoint, new AzureCommunicationTokenCredential(token), {
+    const channel: RealtimeChannel = new RealtimeChannel(service().endpoint, new AzureCommunicationTokenCredential(token), {
       // Stops right after the socket is made, before its handshake can finish: ws then reports an
       // error on the abandoned socket, which must have a listener.
       webSocketFactory: async (url, protocols) => {

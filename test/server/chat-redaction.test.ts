@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import {
   type ChatUser,
   RealtimeTestClient,
@@ -39,50 +39,47 @@ function onDisk(dataDir: string, text: string): boolean {
 }
 
 describe('chat: edited and deleted content is gone from stored events and from the disk', () => {
-  let dataDir: string;
-  let service: RunningService;
+  const dataDir = mkdtempSync(join(tmpdir(), 'redaction-'));
+  const service = withService({ dataDir });
   let a: ChatUser;
   let b: ChatUser;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'redaction-'));
-    service = await startService({ dataDir });
-    [a, b] = await Promise.all([chatUser(service), chatUser(service)]);
+    [a, b] = await Promise.all([chatUser(service()), chatUser(service())]);
   });
   after(async () => {
     await closeRealtimeClients();
-    await service.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('after a delete, an edit and a thread delete: a replay from lastSeq 0 and the database files hold none of the old text', async () => {
-    const thread = await createThread(service, a, [b.id]);
-    const deleted = await sendMessage(service, a, thread, DELETED);
+    const thread = await createThread(service(), a, [b.id]);
+    const deleted = await sendMessage(service(), a, thread, DELETED);
     const edited = (
-      await userRequest<{ id: string }>(service, a.token, 'POST', threadPath(thread, '/messages'), {
+      await userRequest<{ id: string }>(service(), a.token, 'POST', threadPath(thread, '/messages'), {
         content: EDITED,
         metadata: { note: EDITED_METADATA },
       })
     ).body.id;
-    await sendMessage(service, a, thread, KEPT);
-    const doomed = await createThread(service, a, [b.id], DELETED_TOPIC);
-    await sendMessage(service, a, doomed, IN_DELETED_THREAD);
+    await sendMessage(service(), a, thread, KEPT);
+    const doomed = await createThread(service(), a, [b.id], DELETED_TOPIC);
+    await sendMessage(service(), a, doomed, IN_DELETED_THREAD);
 
     // Control: before, the texts are stored and replayed (so the checks below can see them).
-    const beforeReplay = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'before', lastSeq: 0 });
+    const beforeReplay = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'before', lastSeq: 0 });
     const beforeText = JSON.stringify(beforeReplay.frames);
     for (const secret of [DELETED, EDITED, EDITED_METADATA, IN_DELETED_THREAD, DELETED_TOPIC]) assert.ok(beforeText.includes(secret), secret);
     await beforeReplay.close();
 
-    assert.equal((await userRequest(service, a.token, 'DELETE', threadPath(thread, `/messages/${deleted}`))).status, 204);
-    const edit = await userRequest(service, a.token, 'PATCH', threadPath(thread, `/messages/${edited}`), {
+    assert.equal((await userRequest(service(), a.token, 'DELETE', threadPath(thread, `/messages/${deleted}`))).status, 204);
+    const edit = await userRequest(service(), a.token, 'PATCH', threadPath(thread, `/messages/${edited}`), {
       content: 'now edited',
       metadata: { note: 'new note' },
     });
     assert.equal(edit.status, 204);
-    assert.equal((await userRequest(service, a.token, 'DELETE', threadPath(doomed))).status, 204);
+    assert.equal((await userRequest(service(), a.token, 'DELETE', threadPath(doomed))).status, 204);
 
-    const replay = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'after', lastSeq: 0 });
+    const replay = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'after', lastSeq: 0 });
     const ready = replay.readyFrame!;
     const events = replay.events;
     // Every event is still there, numbered without a gap: resuming stays exactly-once.
@@ -113,7 +110,7 @@ describe('chat: edited and deleted content is gone from stored events and from t
     );
 
     // Nor is it anywhere in the files: not in the database, not in free pages, not in the WAL.
-    service.db.pragma('wal_checkpoint(PASSIVE)');
+    service().db.pragma('wal_checkpoint(PASSIVE)');
     assert.ok(onDisk(dataDir, KEPT), 'the control text is not on disk: the check would prove nothing');
     for (const secret of [DELETED, EDITED, EDITED_METADATA, IN_DELETED_THREAD, DELETED_TOPIC]) {
       assert.ok(!onDisk(dataDir, secret), `${secret} is still in the database files`);

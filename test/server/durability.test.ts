@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { type RunningService } from '../../mock-server/service.js';
+import { withDataDir } from '../kit/node.js';
 import { recordFigures } from './figures.js';
 import {
   type ChatUser,
@@ -229,18 +230,10 @@ describe('durability: SIGKILL mid-burst, restart, nothing lost or half-written',
 });
 
 describe('durability: a fast restart does not reuse message ids', () => {
-  let dataDir: string;
-  let service: RunningService | undefined;
-  before(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'oc-ids-'));
-  });
-  after(async () => {
-    await service?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const data = withDataDir('oc-ids-');
 
   test('ids handed out faster than the clock (ahead of it) stay unique across a restart', async () => {
-    service = await startService({ dataDir });
+    let service = await data.start();
     const a = await chatUser(service);
     const b = await chatUser(service);
     const thread = await createThread(service, a, [b.id]);
@@ -250,7 +243,7 @@ describe('durability: a fast restart does not reuse message ids', () => {
     const newest = Number(ids.at(-1));
     assert.ok(newest > Date.now(), 'the loop did not get ahead of the clock; the test proves nothing');
     await service.close();
-    service = await startService({ dataDir });
+    service = await data.start();
     const response = await userRequest<{ id: string }>(service, a.token, 'POST', threadPath(thread, '/messages'), { content: 'after the restart' });
     assert.equal(response.status, 201, response.text);
     assert.ok(Number(response.body.id) > newest, `${response.body.id} is not after ${newest}`);

@@ -39,8 +39,10 @@ import {
   closeRealtimeClients,
   createThread,
   forgeToken,
+  registerPeer,
   sendMessage,
   serviceUrl,
+  signallingUrl,
   stateSnapshot,
   threadPath,
   userModel,
@@ -666,38 +668,6 @@ describe('fuzz: real-time channel', () => {
 
 // ---- signalling --------------------------------------------------------------------------------
 
-function signallingUrl(params: Record<string, string | undefined>): string {
-  const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}peerjs/peerjs`);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
-  return url.href;
-}
-
-/** The HTTP answer to a refused upgrade, or 101 with the first message. */
-function upgrade(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    const timer = setTimeout(() => {
-      ws.terminate();
-      resolve({ status: 0, body: 'timeout' });
-    }, WAIT_MS);
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    ws.once('message', (data) => {
-      clearTimeout(timer);
-      ws.close();
-      resolve({ status: 101, body: data.toString() });
-    });
-    ws.on('error', () => undefined);
-  });
-}
-
 describe('fuzz: signalling', () => {
   test('generated registrations: OPEN for the own id and key, else a JSON 4xx before the upgrade', async () => {
     const property = fc.asyncProperty(
@@ -708,7 +678,7 @@ describe('fuzz: signalling', () => {
       async (id, credential, key, n) => {
         const peerId = id === 'own' ? peerIdFor(a.id, `fz${n}`) : id === 'other' ? peerIdFor(b.id, `fz${n}`) : id;
         const token = credential === 'none' ? undefined : (tokens[credential] ?? credential);
-        const result = await upgrade(signallingUrl({ key, id: peerId, token }));
+        const result = await registerPeer(service, { key, id: peerId, token });
         count('signallingConnect');
         outcome(`signalling:${result.status}`);
         const good = id === 'own' && credential === 'a' && key === 'peerjs';
@@ -755,7 +725,7 @@ describe('fuzz: signalling', () => {
       }
       // After the generated frame, an OFFER to ourselves: relayed back when the socket is still open.
       const probe = JSON.stringify({ type: 'OFFER', dst: peerId, payload: { probe: true } });
-      const result = await socketRun(signallingUrl({ key: 'peerjs', id: peerId, token: a.token }), [sent, probe], {
+      const result = await socketRun(signallingUrl(service, { key: 'peerjs', id: peerId, token: a.token }), [sent, probe], {
         readyType: 'OPEN',
         waitMs: WAIT_MS,
         doneWhen: (frames) => frames.some((f) => f.includes('"probe":true')),

@@ -469,3 +469,49 @@ export class RealtimeTestClient {
 export async function closeRealtimeClients(): Promise<void> {
   await Promise.all([...openClients].map((client) => client.close()));
 }
+
+// ---- signalling --------------------------------------------------------------------------------
+
+/** The PeerJS signalling socket's URL (`/peerjs/peerjs?key=&id=&token=`); undefined parameters are left out. */
+export function signallingUrl(service: RunningService, params: Record<string, string | undefined>): string {
+  const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}peerjs/peerjs`);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  return url.href;
+}
+
+/** How an upgrade of the signalling socket ended: the refusal's status and body, or 101 and the first message's text. */
+export interface UpgradeOutcome {
+  status: number;
+  body: string;
+}
+
+/**
+ * Opens the PeerJS signalling socket as the PeerJS client does (key `peerjs` when `params` has no
+ * `key`; `key: undefined` leaves it out): the HTTP status of a refused upgrade with its body, or 101 with the first message
+ * of an accepted one (after which the socket is closed).
+ */
+export function registerPeer(service: RunningService, params: { id: string; token?: string; key?: string }): Promise<UpgradeOutcome> {
+  const url = signallingUrl(service, { key: 'peerjs', ...params });
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('no answer from the signalling endpoint'));
+    }, WAIT_MS);
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    ws.once('message', (data) => {
+      clearTimeout(timer);
+      ws.close();
+      resolve({ status: 101, body: data.toString() });
+    });
+    ws.on('error', () => undefined); // A refused upgrade also errors; the response above tells why.
+  });
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { before, describe, test } from 'node:test';
+import { withService } from '../kit/node.js';
 import {
   type AccessTokenBody,
   type CreateUserBody,
@@ -34,51 +34,47 @@ function assertAccessToken(body: AccessTokenBody | undefined, userId: string, mi
 }
 
 describe('identity routes: success', () => {
-  let service: RunningService;
-  before(async () => {
-    service = await startService();
-  });
-  after(() => service.close());
+  const service = withService();
 
   test('POST /identities with an empty object creates a user without a token', async () => {
-    const before = countUsers(service);
-    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {});
+    const before = countUsers(service());
+    const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {});
     assert.equal(response.status, 201, response.text);
     assert.deepEqual(Object.keys(response.body), ['identity']);
     assert.deepEqual(Object.keys(response.body.identity), ['id']);
-    assert.match(response.body.identity.id, userIdPattern(service));
-    assert.equal(countUsers(service), before + 1);
-    const row = service.db.prepare('SELECT token_generation FROM users WHERE id = ?').get(response.body.identity.id);
+    assert.match(response.body.identity.id, userIdPattern(service()));
+    assert.equal(countUsers(service()), before + 1);
+    const row = service().db.prepare('SELECT token_generation FROM users WHERE id = ?').get(response.body.identity.id);
     assert.deepEqual(row, { token_generation: 0 });
   });
 
   test('POST /identities without any body creates a user', async () => {
-    const before = countUsers(service);
-    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities');
+    const before = countUsers(service());
+    const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities');
     assert.equal(response.status, 201, response.text);
     assert.deepEqual(Object.keys(response.body), ['identity']);
-    assert.match(response.body.identity.id, userIdPattern(service));
-    assert.equal(countUsers(service), before + 1);
+    assert.match(response.body.identity.id, userIdPattern(service()));
+    assert.equal(countUsers(service()), before + 1);
   });
 
   test('every user gets a different id', async () => {
-    const a = await createUser(service);
-    const b = await createUser(service);
+    const a = await createUser(service());
+    const b = await createUser(service());
     assert.notEqual(a.id, b.id);
-    assert.match(a.id, userIdPattern(service));
-    assert.match(b.id, userIdPattern(service));
+    assert.match(a.id, userIdPattern(service()));
+    assert.match(b.id, userIdPattern(service()));
   });
 
   test('createTokenWithScopes returns a 24 h token with the scopes', async () => {
-    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+    const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {
       createTokenWithScopes: ['chat', 'voip'],
     });
     assert.equal(response.status, 201, response.text);
     assert.deepEqual(Object.keys(response.body).sort(), ['accessToken', 'identity']);
     const id = response.body.identity.id;
-    assert.match(id, userIdPattern(service));
+    assert.match(id, userIdPattern(service()));
     assertAccessToken(response.body.accessToken, id, 24 * 60);
-    const verified = await service.tokens.verify(response.body.accessToken!.token);
+    const verified = await service().tokens.verify(response.body.accessToken!.token);
     assert.equal(verified.userId, id);
     assert.deepEqual(verified.scopes.sort(), ['chat', 'voip']);
     assert.equal(verified.expiresOn.toISOString(), new Date(response.body.accessToken!.expiresOn).toISOString());
@@ -86,19 +82,19 @@ describe('identity routes: success', () => {
 
   for (const minutes of [60, 61, 720, 1440]) {
     test(`createTokenWithScopes with expiresInMinutes ${minutes}`, async () => {
-      const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+      const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {
         createTokenWithScopes: ['chat'],
         expiresInMinutes: minutes,
       });
       assert.equal(response.status, 201, response.text);
       assertAccessToken(response.body.accessToken, response.body.identity.id, minutes);
-      const verified = await service.tokens.verify(response.body.accessToken!.token, ['chat']);
+      const verified = await service().tokens.verify(response.body.accessToken!.token, ['chat']);
       assert.deepEqual(verified.scopes, ['chat']);
     });
   }
 
   test('createTokenWithScopes: null counts as absent', async () => {
-    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+    const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {
       createTokenWithScopes: null,
     });
     assert.equal(response.status, 201, response.text);
@@ -107,28 +103,28 @@ describe('identity routes: success', () => {
 
   test('every ACS scope is accepted', async () => {
     const scopes = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'];
-    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {
+    const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {
       createTokenWithScopes: scopes,
     });
     assert.equal(response.status, 201, response.text);
-    const verified = await service.tokens.verify(response.body.accessToken!.token);
+    const verified = await service().tokens.verify(response.body.accessToken!.token);
     assert.deepEqual([...verified.scopes].sort(), [...scopes].sort());
   });
 
   test('issueAccessToken returns 200 {token, expiresOn} with a 24 h default', async () => {
-    const { id } = await createUser(service);
-    const response = await adminRequest<AccessTokenBody>(service, 'POST', issuePath(id), { scopes: ['voip'] });
+    const { id } = await createUser(service());
+    const response = await adminRequest<AccessTokenBody>(service(), 'POST', issuePath(id), { scopes: ['voip'] });
     assert.equal(response.status, 200, response.text);
     assertAccessToken(response.body, id, 24 * 60);
-    const verified = await service.tokens.verify(response.body.token, ['voip']);
+    const verified = await service().tokens.verify(response.body.token, ['voip']);
     assert.equal(verified.userId, id);
     assert.deepEqual(verified.scopes, ['voip']);
   });
 
   test('issueAccessToken with expiresInMinutes 60 and 1440', async () => {
-    const { id } = await createUser(service);
+    const { id } = await createUser(service());
     for (const minutes of [60, 1440]) {
-      const response = await adminRequest<AccessTokenBody>(service, 'POST', issuePath(id), {
+      const response = await adminRequest<AccessTokenBody>(service(), 'POST', issuePath(id), {
         scopes: ['chat'],
         expiresInMinutes: minutes,
       });
@@ -138,16 +134,16 @@ describe('identity routes: success', () => {
   });
 
   test('issueAccessToken folds duplicate scopes', async () => {
-    const { id } = await createUser(service);
-    const body = await issueToken(service, id, ['chat', 'chat', 'voip']);
-    const verified = await service.tokens.verify(body.token);
+    const { id } = await createUser(service());
+    const body = await issueToken(service(), id, ['chat', 'chat', 'voip']);
+    const verified = await service().tokens.verify(body.token);
     assert.deepEqual([...verified.scopes].sort(), ['chat', 'voip']);
     assert.equal(claimsOf(body.token).acsScope, 'chat,voip');
   });
 
   test('issueAccessToken accepts an unencoded id too (":" is legal in a path)', async () => {
-    const { id } = await createUser(service);
-    const response = await adminRequest<AccessTokenBody>(service, 'POST', `/identities/${id}/:issueAccessToken`, {
+    const { id } = await createUser(service());
+    const response = await adminRequest<AccessTokenBody>(service(), 'POST', `/identities/${id}/:issueAccessToken`, {
       scopes: ['chat'],
     });
     assert.equal(response.status, 200, response.text);
@@ -155,47 +151,45 @@ describe('identity routes: success', () => {
   });
 
   test('revokeAccessTokens answers 204 with no body and invalidates earlier tokens', async () => {
-    const { id, token } = await createUser(service, ['chat']);
-    const response = await adminRequest(service, 'POST', revokePath(id));
+    const { id, token } = await createUser(service(), ['chat']);
+    const response = await adminRequest(service(), 'POST', revokePath(id));
     assert.equal(response.status, 204, response.text);
     assert.equal(response.text, '');
-    await assertServiceError(service.tokens.verify(token!), 401, 'TokenRevoked');
-    assert.equal(service.identities.getUser(id)?.tokenGeneration, 1);
-    const fresh = await issueToken(service, id, ['chat']);
-    assert.equal((await service.tokens.verify(fresh.token)).userId, id);
+    await assertServiceError(service().tokens.verify(token!), 401, 'TokenRevoked');
+    assert.equal(service().identities.getUser(id)?.tokenGeneration, 1);
+    const fresh = await issueToken(service(), id, ['chat']);
+    assert.equal((await service().tokens.verify(fresh.token)).userId, id);
   });
 
   test('revokeAccessTokens accepts an empty JSON object', async () => {
-    const { id } = await createUser(service);
-    const response = await adminRequest(service, 'POST', revokePath(id), {});
+    const { id } = await createUser(service());
+    const response = await adminRequest(service(), 'POST', revokePath(id), {});
     assert.equal(response.status, 204, response.text);
-    assert.equal(service.identities.getUser(id)?.tokenGeneration, 1);
+    assert.equal(service().identities.getUser(id)?.tokenGeneration, 1);
   });
 
   test('DELETE /identities/{id} answers 204 and removes the user', async () => {
-    const { id, token } = await createUser(service, ['chat']);
-    const before = countUsers(service);
-    const response = await adminRequest(service, 'DELETE', userPath(id));
+    const { id, token } = await createUser(service(), ['chat']);
+    const before = countUsers(service());
+    const response = await adminRequest(service(), 'DELETE', userPath(id));
     assert.equal(response.status, 204, response.text);
     assert.equal(response.text, '');
-    assert.equal(countUsers(service), before - 1);
-    assert.equal(service.identities.getUser(id), undefined);
-    await assertServiceError(service.tokens.verify(token!), 401, 'IdentityDeleted');
-    assertError(await adminRequest(service, 'DELETE', userPath(id)), 404, 'IdentityNotFound');
-    assertError(await adminRequest(service, 'POST', issuePath(id), { scopes: ['chat'] }), 404, 'IdentityNotFound');
+    assert.equal(countUsers(service()), before - 1);
+    assert.equal(service().identities.getUser(id), undefined);
+    await assertServiceError(service().tokens.verify(token!), 401, 'IdentityDeleted');
+    assertError(await adminRequest(service(), 'DELETE', userPath(id)), 404, 'IdentityNotFound');
+    assertError(await adminRequest(service(), 'POST', issuePath(id), { scopes: ['chat'] }), 404, 'IdentityNotFound');
   });
 });
 
 describe('identity routes: bad input', () => {
-  let service: RunningService;
+  const service = withService();
   let userId: string;
   let userToken: string;
   before(async () => {
-    service = await startService();
-    ({ id: userId, token: userToken } = (await createUser(service, ['chat'])) as { id: string; token: string });
-    await createUser(service);
+    ({ id: userId, token: userToken } = (await createUser(service(), ['chat'])) as { id: string; token: string });
+    await createUser(service());
   });
-  after(() => service.close());
 
   /** Sends a request that must fail, and checks it failed with the code and wrote nothing. */
   async function expectRejected(
@@ -206,12 +200,12 @@ describe('identity routes: bad input', () => {
     body?: unknown,
     options?: Parameters<typeof adminRequest>[4],
   ): Promise<void> {
-    const before = usersSnapshot(service);
-    const response = await adminRequest(service, method, path, body, options);
+    const before = usersSnapshot(service());
+    const response = await adminRequest(service(), method, path, body, options);
     assertError(response, status, code);
     // Users, their token generations included: the existing user's tokens were not revoked either.
-    assert.deepEqual(usersSnapshot(service), before, 'the stored users changed');
-    assert.equal((await service.tokens.verify(userToken, ['chat'])).userId, userId);
+    assert.deepEqual(usersSnapshot(service()), before, 'the stored users changed');
+    assert.equal((await service().tokens.verify(userToken, ['chat'])).userId, userId);
   }
 
   const badCreateBodies: [string, unknown, string][] = [
@@ -270,7 +264,7 @@ describe('identity routes: bad input', () => {
   }
 
   test('issueAccessToken validates the body before looking up the user', async () => {
-    await expectRejected(400, 'ValidationError', 'POST', issuePath(`8:acs:${service.secrets.resourceId}_nobody`), {
+    await expectRejected(400, 'ValidationError', 'POST', issuePath(`8:acs:${service().secrets.resourceId}_nobody`), {
       scopes: [],
     });
   });
@@ -297,7 +291,7 @@ describe('identity routes: bad input', () => {
     await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(unknownId));
   });
   test('a user id from another resource is 404', async () => {
-    const foreign = userId.replace(service.secrets.resourceId, '00000000-0000-4000-8000-000000000000');
+    const foreign = userId.replace(service().secrets.resourceId, '00000000-0000-4000-8000-000000000000');
     await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(foreign));
   });
 
@@ -337,8 +331,8 @@ describe('identity routes: bad input', () => {
   }
 
   test("UnsupportedApiVersion answers with ACS's message, naming the URI and the version", async () => {
-    const response = await adminRequest<{ error: { message: string } }>(service, 'POST', '/identities', {}, { apiVersion: '2099-01-01' });
-    const uri = `${service.endpoint.replace(/\/$/, '')}/identities?api-version=2099-01-01`;
+    const response = await adminRequest<{ error: { message: string } }>(service(), 'POST', '/identities', {}, { apiVersion: '2099-01-01' });
+    const uri = `${service().endpoint.replace(/\/$/, '')}/identities?api-version=2099-01-01`;
     assert.equal(
       response.body.error.message,
       `The HTTP resource that matches the request URI '${uri}' does not support the API version '2099-01-01'.`,
@@ -347,12 +341,12 @@ describe('identity routes: bad input', () => {
 
   test('every GA identity api-version is accepted: 2021-03-07, 2022-06-01, 2022-10-01, 2023-08-01, 2023-10-01', async () => {
     for (const version of ['2021-03-07', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01']) {
-      const created = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {}, { apiVersion: version });
+      const created = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {}, { apiVersion: version });
       assert.equal(created.status, 201, `${version}: ${created.text}`);
       const id = created.body.identity.id;
-      const issued = await adminRequest(service, 'POST', issuePath(id), { scopes: ['chat'] }, { apiVersion: version });
+      const issued = await adminRequest(service(), 'POST', issuePath(id), { scopes: ['chat'] }, { apiVersion: version });
       assert.equal(issued.status, 200, `${version}: ${issued.text}`);
-      const deleted = await adminRequest(service, 'DELETE', userPath(id), undefined, { apiVersion: version });
+      const deleted = await adminRequest(service(), 'DELETE', userPath(id), undefined, { apiVersion: version });
       assert.equal(deleted.status, 204, `${version}: ${deleted.text}`);
     }
   });
@@ -361,7 +355,7 @@ describe('identity routes: bad input', () => {
     const body = JSON.stringify({ createTokenWithScopes: ['chat'], padding: 'x'.repeat(1024 * 1024 + 16) });
     await expectRejected(413, 'PayloadTooLarge', 'POST', '/identities', body);
     // The service still answers on a new connection afterwards.
-    const response = await adminRequest<CreateUserBody>(service, 'POST', '/identities', {});
+    const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {});
     assert.equal(response.status, 201, response.text);
   });
 
@@ -383,12 +377,12 @@ describe('identity routes: bad input', () => {
     ['DELETE', '/identities/ID/:revokeAccessTokens', 'POST'],
   ] as const) {
     test(`${method} ${path} is 405 with Allow: ${allow}`, async () => {
-      const before = usersSnapshot(service);
-      const response = await adminRequest(service, method, path.replace('ID', encodeURIComponent(userId)));
+      const before = usersSnapshot(service());
+      const response = await adminRequest(service(), method, path.replace('ID', encodeURIComponent(userId)));
       assertError(response, 405, 'MethodNotAllowed');
       assert.equal(response.headers.get('allow'), allow);
-      assert.deepEqual(usersSnapshot(service), before);
-      assert.ok(service.identities.getUser(userId), 'the user is gone');
+      assert.deepEqual(usersSnapshot(service()), before);
+      assert.ok(service().identities.getUser(userId), 'the user is gone');
     });
   }
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { before, describe, test } from 'node:test';
+import { withService } from '../kit/node.js';
 import { type ChatUser, chatUser, countRows } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/official-chat-sdk-client.ts', import.meta.url));
@@ -87,25 +87,24 @@ const byId = (participants: SdkParticipant[]) =>
   [...participants].sort((x, y) => String(x.id.communicationUserId).localeCompare(String(y.id.communicationUserId)));
 
 describe('the official @azure/communication-chat SDK against the service (HTTPS)', () => {
-  let service: RunningService;
+  const service = withService({ https: true });
   let a: ChatUser;
   let b: ChatUser;
   let c: ChatUser;
   let unknownUser: string;
   let result: SdkResult;
   before(async () => {
-    service = await startService({ https: true });
-    assert.match(service.endpoint, /^https:\/\/127\.0\.0\.1:\d+\/$/);
-    assert.ok(service.certificatePath, 'no certificate path in HTTPS mode');
-    a = await chatUser(service);
-    b = await chatUser(service);
-    c = await chatUser(service);
-    unknownUser = `8:acs:${service.secrets.resourceId}_00000000-0000-4000-8000-00000000dead`;
-    const run = await runFixture([service.endpoint, a.token, b.id, c.id, unknownUser], service.certificatePath);
+    const { endpoint, certificatePath, secrets } = service();
+    assert.match(endpoint, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.ok(certificatePath, 'no certificate path in HTTPS mode');
+    a = await chatUser(service());
+    b = await chatUser(service());
+    c = await chatUser(service());
+    unknownUser = `8:acs:${secrets.resourceId}_00000000-0000-4000-8000-00000000dead`;
+    const run = await runFixture([endpoint, a.token, b.id, c.id, unknownUser], certificatePath);
     result = run.result;
     assert.equal(result.failed, undefined, `the SDK failed: ${JSON.stringify(result.failed)}\n${result.stack}\n${run.stderr}`);
   });
-  after(() => service.close());
 
   test('createChatThread with participants', () => {
     const { chatThread, invalidParticipants } = result.created;
@@ -116,7 +115,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     assert.equal(invalidParticipants, undefined);
     assert.deepEqual(byId(result.participantsBefore), byId([{ id: kind(a.id) }, { id: kind(b.id), displayName: 'Bea' }]));
     // The SDK sent a repeatability-request-id: the service recorded it for the creator.
-    assert.equal(countRows(service, 'chat_thread_idempotency WHERE creator = ? AND thread_id = ?', a.id, result.threadId), 1);
+    assert.equal(countRows(service(), 'chat_thread_idempotency WHERE creator = ? AND thread_id = ?', a.id, result.threadId), 1);
   });
 
   test('sendMessage and listMessages (newest first, paged through nextLink)', () => {
@@ -199,9 +198,9 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
   });
 
   test('the service state matches what the SDK did', () => {
-    const thread = service.db.prepare('SELECT topic, created_by FROM chat_threads WHERE id = ?').get(result.threadId);
+    const thread = service().db.prepare('SELECT topic, created_by FROM chat_threads WHERE id = ?').get(result.threadId);
     assert.deepEqual(thread, { topic: 'Renamed by the SDK', created_by: a.id });
-    const participants = service.db
+    const participants = service().db
       .prepare('SELECT raw_id, display_name FROM chat_participants WHERE thread_id = ? ORDER BY raw_id')
       .all(result.threadId);
     assert.deepEqual(
@@ -211,7 +210,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
         { raw_id: b.id, display_name: 'Bea' },
       ].sort((x, y) => x.raw_id.localeCompare(y.raw_id)),
     );
-    const stored = service.db
+    const stored = service().db
       .prepare("SELECT id, type, content, deleted_on IS NOT NULL AS deleted FROM chat_messages WHERE thread_id = ? AND sender IS NOT NULL ORDER BY sequence_id")
       .all(result.threadId) as { id: string; type: string; content: string | null; deleted: number }[];
     assert.deepEqual(
@@ -222,10 +221,10 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
         [result.sent[2]!.id, 'text', 'third, edited', 0],
       ],
     );
-    assert.equal(countRows(service, 'chat_read_receipts WHERE thread_id = ? AND raw_id = ?', result.threadId, a.id), 1);
-    assert.equal(countRows(service, 'chat_threads WHERE id = ?', result.deletedThreadId), 0);
+    assert.equal(countRows(service(), 'chat_read_receipts WHERE thread_id = ? AND raw_id = ?', result.threadId, a.id), 1);
+    assert.equal(countRows(service(), 'chat_threads WHERE id = ?', result.deletedThreadId), 0);
     // B, a participant throughout, has every durable event of the thread stored for its channel.
-    const names = (service.db.prepare('SELECT name FROM events WHERE user_id = ? ORDER BY seq').all(b.id) as { name: string }[]).map(
+    const names = (service().db.prepare('SELECT name FROM events WHERE user_id = ? ORDER BY seq').all(b.id) as { name: string }[]).map(
       (row) => row.name,
     );
     assert.deepEqual(names, [
@@ -241,7 +240,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
       'participantsRemoved',
     ]);
     // C was added, then removed: it saw that much and nothing after.
-    const cNames = (service.db.prepare('SELECT name FROM events WHERE user_id = ? ORDER BY seq').all(c.id) as { name: string }[]).map(
+    const cNames = (service().db.prepare('SELECT name FROM events WHERE user_id = ? ORDER BY seq').all(c.id) as { name: string }[]).map(
       (row) => row.name,
     );
     assert.deepEqual(cNames, ['participantsAdded', 'chatThreadPropertiesUpdated', 'chatMessageEdited', 'chatMessageDeleted', 'readReceiptReceived', 'participantsRemoved']);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { before, describe, test } from 'node:test';
+import { withService, withDataDir } from '../kit/node.js';
 import {
   accessKeyOf,
   adminRequest,
@@ -16,20 +15,10 @@ import {
 } from './helpers.js';
 
 describe('persistence across restarts', () => {
-  let dataDir: string;
-  let first: RunningService | undefined;
-  let second: RunningService | undefined;
-  before(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'oc-persistence-'));
-  });
-  after(async () => {
-    await first?.close();
-    await second?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const data = withDataDir('oc-persistence-');
 
   test('users, tokens, revocations and the access key survive a restart', async () => {
-    first = await startService({ dataDir });
+    const first = await data.start();
     assert.equal(first.secretsCreated, true);
     const keyBefore = accessKeyOf(first.connectionString);
     assert.equal(keyBefore, first.secrets.accessKey);
@@ -48,12 +37,12 @@ describe('persistence across restarts', () => {
     assert.equal(rowsBefore.length, 3);
     await first.close();
 
-    const secretsFile = join(dataDir, 'secrets.json');
+    const secretsFile = join(data.dir(), 'secrets.json');
     assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
     const stored = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
     assert.equal(stored.accessKey, keyBefore);
 
-    second = await startService({ dataDir });
+    const second = await data.start();
     assert.equal(second.secretsCreated, false);
     assert.equal(accessKeyOf(second.connectionString), keyBefore);
     assert.deepEqual(second.secrets, first.secrets);
@@ -84,82 +73,80 @@ describe('persistence across restarts', () => {
 });
 
 describe('user deletion', () => {
-  let service: RunningService;
+  const service = withService();
   before(async () => {
-    service = await startService();
-    service.db.exec('CREATE TABLE test_content (user_id TEXT NOT NULL, body TEXT NOT NULL)');
+    service().db.exec('CREATE TABLE test_content (user_id TEXT NOT NULL, body TEXT NOT NULL)');
   });
-  after(() => service.close());
 
   const contentOf = (id: string) =>
-    (service.db.prepare('SELECT COUNT(*) AS n FROM test_content WHERE user_id = ?').get(id) as { n: number }).n;
+    (service().db.prepare('SELECT COUNT(*) AS n FROM test_content WHERE user_id = ?').get(id) as { n: number }).n;
 
   test('deleting a user removes its row and only its row', async () => {
-    const keep = await createUser(service);
-    const gone = await createUser(service);
-    const before = countUsers(service);
-    const response = await adminRequest(service, 'DELETE', `/identities/${encodeURIComponent(gone.id)}`);
+    const keep = await createUser(service());
+    const gone = await createUser(service());
+    const before = countUsers(service());
+    const response = await adminRequest(service(), 'DELETE', `/identities/${encodeURIComponent(gone.id)}`);
     assert.equal(response.status, 204, response.text);
-    assert.equal(countUsers(service), before - 1);
-    assert.equal(service.db.prepare('SELECT id FROM users WHERE id = ?').get(gone.id), undefined);
-    assert.ok(service.identities.getUser(keep.id));
+    assert.equal(countUsers(service()), before - 1);
+    assert.equal(service().db.prepare('SELECT id FROM users WHERE id = ?').get(gone.id), undefined);
+    assert.ok(service().identities.getUser(keep.id));
   });
 
   test('deleters run inside the deletion transaction, with the user id', async () => {
-    const user = await createUser(service);
-    const other = await createUser(service);
+    const user = await createUser(service());
+    const other = await createUser(service());
     for (const id of [user.id, user.id, other.id]) {
-      service.db.prepare('INSERT INTO test_content (user_id, body) VALUES (?, ?)').run(id, 'hello');
+      service().db.prepare('INSERT INTO test_content (user_id, body) VALUES (?, ?)').run(id, 'hello');
     }
     const calls: { id: string; inTransaction: boolean; userStillThere: boolean }[] = [];
-    service.identities.onUserDeleted('test-content', (id) => {
-      calls.push({ id, inTransaction: service.db.inTransaction, userStillThere: !!service.identities.getUser(id) });
-      service.db.prepare('DELETE FROM test_content WHERE user_id = ?').run(id);
+    service().identities.onUserDeleted('test-content', (id) => {
+      calls.push({ id, inTransaction: service().db.inTransaction, userStillThere: !!service().identities.getUser(id) });
+      service().db.prepare('DELETE FROM test_content WHERE user_id = ?').run(id);
     });
-    const response = await adminRequest(service, 'DELETE', `/identities/${encodeURIComponent(user.id)}`);
+    const response = await adminRequest(service(), 'DELETE', `/identities/${encodeURIComponent(user.id)}`);
     assert.equal(response.status, 204, response.text);
     assert.deepEqual(calls, [{ id: user.id, inTransaction: true, userStillThere: true }]);
     assert.equal(contentOf(user.id), 0);
     assert.equal(contentOf(other.id), 1);
-    assert.equal(service.identities.getUser(user.id), undefined);
+    assert.equal(service().identities.getUser(user.id), undefined);
   });
 
   test('a deleter that throws rolls everything back: the user and its content stay', async () => {
-    const { id, token } = (await createUser(service, ['chat'])) as { id: string; token: string };
-    service.db.prepare('INSERT INTO test_content (user_id, body) VALUES (?, ?)').run(id, 'keep me');
+    const { id, token } = (await createUser(service(), ['chat'])) as { id: string; token: string };
+    service().db.prepare('INSERT INTO test_content (user_id, body) VALUES (?, ?)').run(id, 'keep me');
     // 'test-content' (registered above) deletes the content first; this one then fails.
-    service.identities.onUserDeleted('failing', () => {
+    service().identities.onUserDeleted('failing', () => {
       throw new Error('content store unavailable');
     });
-    const before = usersSnapshot(service);
+    const before = usersSnapshot(service());
 
-    assert.throws(() => service.identities.deleteUser(id), /content store unavailable/);
-    assert.deepEqual(usersSnapshot(service), before);
-    assert.ok(service.identities.getUser(id));
+    assert.throws(() => service().identities.deleteUser(id), /content store unavailable/);
+    assert.deepEqual(usersSnapshot(service()), before);
+    assert.ok(service().identities.getUser(id));
     assert.equal(contentOf(id), 1);
-    assert.equal(service.db.inTransaction, false);
+    assert.equal(service().db.inTransaction, false);
 
     // Over HTTP the failure is a 500 with an ACS error body, and again nothing changes.
-    const response = await adminRequest(service, 'DELETE', `/identities/${encodeURIComponent(id)}`);
+    const response = await adminRequest(service(), 'DELETE', `/identities/${encodeURIComponent(id)}`);
     assertError(response, 500, 'InternalError');
-    assert.deepEqual(usersSnapshot(service), before);
+    assert.deepEqual(usersSnapshot(service()), before);
     assert.equal(contentOf(id), 1);
-    assert.equal((await service.tokens.verify(token)).userId, id);
+    assert.equal((await service().tokens.verify(token)).userId, id);
 
     // Registering under the same name replaces the deleter: now the deletion goes through.
-    service.identities.onUserDeleted('failing', () => {});
-    assert.equal(service.identities.deleteUser(id), true);
-    assert.equal(service.identities.getUser(id), undefined);
+    service().identities.onUserDeleted('failing', () => {});
+    assert.equal(service().identities.deleteUser(id), true);
+    assert.equal(service().identities.getUser(id), undefined);
     assert.equal(contentOf(id), 0);
-    await assertServiceError(service.tokens.verify(token), 401, 'IdentityDeleted');
+    await assertServiceError(service().tokens.verify(token), 401, 'IdentityDeleted');
   });
 
   test('deleting an unknown user runs no deleter', async () => {
     let called = false;
-    service.identities.onUserDeleted('failing', () => {
+    service().identities.onUserDeleted('failing', () => {
       called = true;
     });
-    assert.equal(service.identities.deleteUser(`8:acs:${service.secrets.resourceId}_missing`), false);
+    assert.equal(service().identities.deleteUser(`8:acs:${service().secrets.resourceId}_missing`), false);
     assert.equal(called, false);
   });
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ACS_RATE_LIMITS, type RateLimitRule, demoRateLimitRules } from '../../mock-server/http/rateLimits.js';
 import { type RunningService, startService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import { ChatClient } from '../../src/chat/index.js';
 import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
 import { RestError, ThrottlingError } from '../../src/common/errors.js';
@@ -33,32 +34,26 @@ function send(service: RunningService, user: ChatUser, thread: string, content: 
 }
 
 describe('rate limits: off by default', () => {
-  let service: RunningService;
-  before(async () => {
-    service = await startService();
-  });
-  after(() => service.close());
+  const service = withService();
 
   test('40 sends to one thread in a burst are all accepted', async () => {
-    const a = await chatUser(service);
-    const thread = await createThread(service, a);
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => send(service, a, thread, `m${i}`)));
+    const a = await chatUser(service());
+    const thread = await createThread(service(), a);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => send(service(), a, thread, `m${i}`)));
     assert.deepEqual(new Set(answers.map((r) => r.status)), new Set([201]));
   });
 });
 
 describe('rate limits: the documented ACS limits (rateLimits: true)', () => {
-  let service: RunningService;
+  const service = withService({ rateLimits: true });
   let a: ChatUser;
   let b: ChatUser;
   let outsider: ChatUser;
   before(async () => {
-    service = await startService({ rateLimits: true });
-    a = await chatUser(service);
-    b = await chatUser(service);
-    outsider = await chatUser(service);
+    a = await chatUser(service());
+    b = await chatUser(service());
+    outsider = await chatUser(service());
   });
-  after(() => service.close());
 
   test('the table is the service-limits page: identity per 30 s, chat per 10 s and per minute', () => {
     const limit = (operation: string, scope: string, windowMs: number) =>
@@ -94,52 +89,51 @@ describe('rate limits: the documented ACS limits (rateLimits: true)', () => {
   });
 
   test('the 11th send to a thread within 10 s is 429 TooManyRequests with Retry-After; nothing stored', async () => {
-    const thread = await createThread(service, a, [b.id]);
-    for (let i = 0; i < 10; i++) assert.equal((await send(service, i % 2 ? b : a, thread, `m${i}`)).status, 201);
-    const before = stateSnapshot(service);
-    const refused = await send(service, a, thread, 'one too many');
+    const thread = await createThread(service(), a, [b.id]);
+    for (let i = 0; i < 10; i++) assert.equal((await send(service(), i % 2 ? b : a, thread, `m${i}`)).status, 201);
+    const before = stateSnapshot(service());
+    const refused = await send(service(), a, thread, 'one too many');
     assertError(refused, 429, 'TooManyRequests');
     figures.throttledResponses++;
     const retryAfter = Number(refused.headers.get('retry-after'));
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 10, `Retry-After: ${retryAfter}`);
     const retryAfterMs = Number(refused.headers.get('retry-after-ms'));
     assert.ok(retryAfterMs > 0 && retryAfterMs <= 10_000 && Math.ceil(retryAfterMs / 1000) === retryAfter, `retry-after-ms: ${retryAfterMs}`);
-    assert.deepEqual(stateSnapshot(service), before, 'a throttled send changed state');
+    assert.deepEqual(stateSnapshot(service()), before, 'a throttled send changed state');
     // Per thread: another thread of the same users is not throttled.
-    const other = await createThread(service, a, [b.id]);
-    assert.equal((await send(service, a, other, 'elsewhere')).status, 201);
+    const other = await createThread(service(), a, [b.id]);
+    assert.equal((await send(service(), a, other, 'elsewhere')).status, 201);
   });
 
   test('creating threads: 10 per user per 10 s; another user is not affected', async () => {
-    const creator = await chatUser(service);
-    for (let i = 0; i < 10; i++) await createThread(service, creator);
-    const refused = await userRequest(service, creator.token, 'POST', '/chat/threads', { topic: 'eleventh' });
+    const creator = await chatUser(service());
+    for (let i = 0; i < 10; i++) await createThread(service(), creator);
+    const refused = await userRequest(service(), creator.token, 'POST', '/chat/threads', { topic: 'eleventh' });
     assertError(refused, 429, 'TooManyRequests');
     figures.throttledResponses++;
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
-    await createThread(service, await chatUser(service));
+    await createThread(service(), await chatUser(service()));
   });
 
   test('refused requests of outsiders and bad tokens do not spend a thread’s budget', async () => {
-    const thread = await createThread(service, a, [b.id]);
+    const thread = await createThread(service(), a, [b.id]);
     for (let i = 0; i < 15; i++) {
-      assertError(await send(service, outsider, thread, 'not a member'), 403, 'NotAParticipant');
-      assertError(await userRequest(service, 'garbage', 'POST', threadPath(thread, '/messages'), { content: 'x' }), 401);
+      assertError(await send(service(), outsider, thread, 'not a member'), 403, 'NotAParticipant');
+      assertError(await userRequest(service(), 'garbage', 'POST', threadPath(thread, '/messages'), { content: 'x' }), 401);
     }
-    for (let i = 0; i < 10; i++) assert.equal((await send(service, a, thread, `m${i}`)).status, 201);
+    for (let i = 0; i < 10; i++) assert.equal((await send(service(), a, thread, `m${i}`)).status, 201);
   });
 
   test('calling control and the demo routes are not throttled', async () => {
-    const voip = await chatUser(service, ['voip']);
+    const voip = await chatUser(service(), ['voip']);
     for (let i = 0; i < 60; i++) {
-      const response = await userRequest(service, voip.token, 'GET', '/calling/config', undefined, { apiVersion: '2026-11-01' });
+      const response = await userRequest(service(), voip.token, 'GET', '/calling/config', undefined, { apiVersion: '2026-11-01' });
       assert.equal(response.status, 200, response.text);
     }
   });
 });
 
 describe('rate limits: shorter windows, and the client library', () => {
-  let service: RunningService;
   /** The documented operations with test-sized windows and limits. */
   const rules: RateLimitRule[] = [
     { operation: 'sendUpdateOrDeleteMessage', scope: 'thread', windowMs: 800, limit: 3 },
@@ -147,27 +141,24 @@ describe('rate limits: shorter windows, and the client library', () => {
     { operation: 'createIdentity', scope: 'resource', windowMs: 60_000, limit: 2 },
     { operation: 'createUserAndToken', scope: 'resource', windowMs: 60_000, limit: 100 },
   ];
-  before(async () => {
-    service = await startService({ rateLimits: { rules } });
-  });
-  after(() => service.close());
+  const service = withService({ rateLimits: { rules } });
 
   test('the identity routes are limited per resource (HMAC-authenticated calls count)', async () => {
-    assert.equal((await adminRequest(service, 'POST', '/identities', {})).status, 201);
-    assert.equal((await adminRequest(service, 'POST', '/identities', {})).status, 201);
-    const users = countRows(service, 'users');
-    const refused = await adminRequest(service, 'POST', '/identities', {});
+    assert.equal((await adminRequest(service(), 'POST', '/identities', {})).status, 201);
+    assert.equal((await adminRequest(service(), 'POST', '/identities', {})).status, 201);
+    const users = countRows(service(), 'users');
+    const refused = await adminRequest(service(), 'POST', '/identities', {});
     assertError(refused, 429, 'TooManyRequests');
     figures.throttledResponses++;
-    assert.equal(countRows(service, 'users'), users, 'a throttled create created a user');
+    assert.equal(countRows(service(), 'users'), users, 'a throttled create created a user');
     // With a token it is the createUserAndToken operation, which has its own budget.
-    assert.equal((await adminRequest(service, 'POST', '/identities', { createTokenWithScopes: ['chat'] })).status, 201);
+    assert.equal((await adminRequest(service(), 'POST', '/identities', { createTokenWithScopes: ['chat'] })).status, 201);
   });
 
   test('ChatThreadClient waits out Retry-After and succeeds; each message stored once', async () => {
-    const identity = new CommunicationIdentityClient(service.connectionString);
+    const identity = new CommunicationIdentityClient(service().connectionString);
     const { user, token } = await identity.createUserAndToken(['chat']);
-    const chat = new ChatClient(service.endpoint, new AzureCommunicationTokenCredential(token), {
+    const chat = new ChatClient(service().endpoint, new AzureCommunicationTokenCredential(token), {
       retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 5_000 },
     });
     const { chatThread } = await chat.createChatThread({ topic: 'Throttled' });
@@ -179,15 +170,15 @@ describe('rate limits: shorter windows, and the client library', () => {
     // 3 per 800 ms: the 4th waited for the window to end, as Retry-After said.
     assert.ok(elapsed >= 700, `six sends took only ${Math.round(elapsed)} ms: Retry-After was not honoured`);
     figures.clientRetriesHonoured++;
-    const stored = (service.db.prepare("SELECT id FROM chat_messages WHERE thread_id = ? AND type = 'text' ORDER BY sequence_id").all(chatThread!.id) as { id: string }[]).map((r) => r.id);
+    const stored = (service().db.prepare("SELECT id FROM chat_messages WHERE thread_id = ? AND type = 'text' ORDER BY sequence_id").all(chatThread!.id) as { id: string }[]).map((r) => r.id);
     assert.deepEqual(stored, ids);
     assert.equal(user.communicationUserId.startsWith('8:acs:'), true);
   });
 
   test('after its retry budget the client throws a ThrottlingError (TooManyRequests, 429)', async () => {
-    const identity = new CommunicationIdentityClient(service.connectionString);
+    const identity = new CommunicationIdentityClient(service().connectionString);
     const { token } = await identity.createUserAndToken(['chat']);
-    const chat = new ChatClient(service.endpoint, token, { retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 } });
+    const chat = new ChatClient(service().endpoint, token, { retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 } });
     const { chatThread } = await chat.createChatThread({ topic: 'Budget' });
     const thread = chat.getChatThreadClient(chatThread!.id);
     const pages = async () => {
@@ -210,7 +201,7 @@ describe('rate limits: shorter windows, and the client library', () => {
     figures.typedErrors++;
 
     // The identity client too (createUser: 2 per minute per resource, both used above).
-    const noRetries = new CommunicationIdentityClient(service.connectionString, { retryOptions: { maxRetries: 0 } });
+    const noRetries = new CommunicationIdentityClient(service().connectionString, { retryOptions: { maxRetries: 0 } });
     const identityError = await noRetries.createUser().then(
       () => assert.fail('not throttled'),
       (e: unknown) => e,

@@ -8,8 +8,9 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { afterEach, before, describe, test } from 'node:test';
+import type { RunningService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import { RealtimeCloseCode } from '../../src/common/realtimeProtocol.js';
 import { recordFigures } from './figures.js';
 import {
@@ -69,7 +70,9 @@ const messageIdsOf = (frames: readonly TestFrame[]): string[] =>
   frames.filter((f) => f.type === 'event' && f.name === 'chatMessageReceived').map((f) => (f as TestEvent).data.id!);
 
 describe('real-time limits: sockets that do not read cannot make the service buffer the log', () => {
-  let service: RunningService;
+  const service = withService({
+    realtime: { replayPageEvents: 20, replayPageBytes: PAGE_BYTES, maxBufferedBytesPerSocket: MAX_BUFFERED, maxSocketsPerUser: 8 },
+  });
   let observed: Map<string, Duplex>;
   let a: ChatUser;
   let b: ChatUser;
@@ -77,35 +80,31 @@ describe('real-time limits: sockets that do not read cannot make the service buf
   const sent: string[] = [];
 
   before(async () => {
-    service = await startService({
-      realtime: { replayPageEvents: 20, replayPageBytes: PAGE_BYTES, maxBufferedBytesPerSocket: MAX_BUFFERED, maxSocketsPerUser: 8 },
-    });
-    observed = observeServerSockets(service);
-    [a, b] = await Promise.all([chatUser(service), chatUser(service)]);
-    threadId = await createThread(service, a, [b.id]);
+    observed = observeServerSockets(service());
+    [a, b] = await Promise.all([chatUser(service()), chatUser(service())]);
+    threadId = await createThread(service(), a, [b.id]);
     // About 6 MB of retained events for b: more than the kernel's socket buffers take.
     for (let i = 0; i < 300; i++) {
-      sent.push(service.chat.sendMessage(a.id, threadId, { content: `${i} `.padEnd(BIG, 'x'), type: 'text' }).id);
+      sent.push(service().chat.sendMessage(a.id, threadId, { content: `${i} `.padEnd(BIG, 'x'), type: 'text' }).id);
     }
   });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   test('six non-reading sockets from lastSeq 0 hold about a page each; a reader stays live; a resume gets every event once, in order', async () => {
     const stuck: RealtimeTestClient[] = [];
-    for (let i = 0; i < 6; i++) stuck.push(await stuckClient(service, b, `stuck-${i}`, 0));
-    const reader = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'reader' });
+    for (let i = 0; i < 6; i++) stuck.push(await stuckClient(service(), b, `stuck-${i}`, 0));
+    const reader = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'reader' });
 
     let maxSocket = 0;
     let maxTotal = 0;
     const sample = () => {
       for (let i = 0; i < 6; i++) maxSocket = Math.max(maxSocket, observed.get(`stuck-${i}`)!.writableLength);
-      maxTotal = Math.max(maxTotal, service.realtime.bufferedBytes);
+      maxTotal = Math.max(maxTotal, service().realtime.bufferedBytes);
     };
     sample();
     const live: string[] = [];
     for (let i = 0; i < 50; i++) {
-      live.push(await sendMessage(service, a, threadId, `live ${i}`));
+      live.push(await sendMessage(service(), a, threadId, `live ${i}`));
       sample();
     }
     // The reader got every live message while the stuck sockets sat there.
@@ -113,7 +112,7 @@ describe('real-time limits: sockets that do not read cannot make the service buf
     assert.deepEqual(messageIdsOf(reader.frames), live);
     sample();
     assert.ok(maxSocket <= SOCKET_BOUND, `a non-reading socket had ${maxSocket} bytes queued (bound ${SOCKET_BOUND})`);
-    const stats = service.realtime.socketStats().filter((s) => s.endpointId.startsWith('stuck-'));
+    const stats = service().realtime.socketStats().filter((s) => s.endpointId.startsWith('stuck-'));
     assert.equal(stats.length, 6);
     assert.ok(stats.every((s) => s.replaying), 'a stuck socket went live without reading its replay');
     recordFigures('realtime-limits', {
@@ -133,29 +132,29 @@ describe('real-time limits: sockets that do not read cannot make the service buf
     const beforeReady = resumed.frames.slice(0, resumed.frames.indexOf(ready));
     assertContiguous(beforeReady, 1, ready.seq as number);
     assert.deepEqual(messageIdsOf(beforeReady), [...sent, ...live]);
-    const after = await sendMessage(service, a, threadId, 'after ready');
+    const after = await sendMessage(service(), a, threadId, 'after ready');
     await resumed.waitFor((f) => f.type === 'event' && (f as TestEvent).data.id === after, 'the message after ready');
     assertContiguous(resumed.frames, 1, (ready.seq as number) + 1);
   });
 
   test('a live socket that stops reading is closed with 4408 before it queues past the limit; resuming from its lastSeq loses nothing', async () => {
-    const c = await chatUser(service);
-    const thread = await createThread(service, a, [c.id]);
-    const slow = await RealtimeTestClient.ready(service, { token: c.token, endpointId: 'slow' });
+    const c = await chatUser(service());
+    const thread = await createThread(service(), a, [c.id]);
+    const slow = await RealtimeTestClient.ready(service(), { token: c.token, endpointId: 'slow' });
     (slow.ws as unknown as { _socket: Socket })._socket.pause();
     const server = observed.get('slow')!;
     const ids: string[] = [];
     let maxQueued = 0;
     // Until the service gives up on it (an upper bound on tries, so a failure cannot loop forever).
-    const closesBefore = service.realtime.slowConsumerCloses;
-    for (let i = 0; i < 2_000 && service.realtime.slowConsumerCloses === closesBefore; i++) {
-      ids.push(await sendMessage(service, a, thread, `${i} `.padEnd(BIG, 'y')));
+    const closesBefore = service().realtime.slowConsumerCloses;
+    for (let i = 0; i < 2_000 && service().realtime.slowConsumerCloses === closesBefore; i++) {
+      ids.push(await sendMessage(service(), a, thread, `${i} `.padEnd(BIG, 'y')));
       maxQueued = Math.max(maxQueued, server.writableLength);
     }
-    assert.equal(service.realtime.slowConsumerCloses, closesBefore + 1, 'the slow socket was never closed');
+    assert.equal(service().realtime.slowConsumerCloses, closesBefore + 1, 'the slow socket was never closed');
     assert.ok(maxQueued <= SOCKET_BOUND, `the slow socket had ${maxQueued} bytes queued`);
     recordFigures('realtime-limits', { slowConsumerMessagesBeforeClose: ids.length, slowConsumerMaxQueuedBytes: maxQueued });
-    for (let i = 0; i < 10; i++) ids.push(await sendMessage(service, a, thread, `after close ${i}`));
+    for (let i = 0; i < 10; i++) ids.push(await sendMessage(service(), a, thread, `after close ${i}`));
 
     resume(slow);
     const closed = await slow.waitForClose();
@@ -163,7 +162,7 @@ describe('real-time limits: sockets that do not read cannot make the service buf
     assert.ok([RealtimeCloseCode.SlowConsumer, 1006].includes(closed.code as 4408), `closed ${closed.code} ${closed.reason}`);
     const seen = slow.frames.filter((f) => f.type === 'event');
     const firstSeq = slow.readyFrame!.seq + 1;
-    const again = await RealtimeTestClient.ready(service, { token: c.token, endpointId: 'slow', lastSeq: slow.lastSeq });
+    const again = await RealtimeTestClient.ready(service(), { token: c.token, endpointId: 'slow', lastSeq: slow.lastSeq });
     const all = [...slow.frames.filter((f) => f.type !== 'ready'), ...again.frames.filter((f) => f.type !== 'ready')];
     assertContiguous(all, firstSeq, again.readyFrame!.seq);
     assert.ok(seen.length < all.length, 'the resume brought nothing');
@@ -171,35 +170,33 @@ describe('real-time limits: sockets that do not read cannot make the service buf
   });
 
   test('sockets per user are capped: the next is refused with 4429 and a reason; a reconnect of an endpoint still replaces it', async () => {
-    const d = await chatUser(service);
+    const d = await chatUser(service());
     const open: RealtimeTestClient[] = [];
-    for (let i = 0; i < 8; i++) open.push(await RealtimeTestClient.ready(service, { token: d.token, endpointId: `cap-${i}` }));
-    const refused = RealtimeTestClient.connect(service, { token: d.token, endpointId: 'cap-8' });
+    for (let i = 0; i < 8; i++) open.push(await RealtimeTestClient.ready(service(), { token: d.token, endpointId: `cap-${i}` }));
+    const refused = RealtimeTestClient.connect(service(), { token: d.token, endpointId: 'cap-8' });
     const closed = await refused.waitForClose();
     assert.equal(closed.code, 4429);
     assert.match(closed.reason, /too many connections.*limit 8/);
     assert.deepEqual(refused.frames, []);
-    const replacement = await RealtimeTestClient.ready(service, { token: d.token, endpointId: 'cap-3' });
+    const replacement = await RealtimeTestClient.ready(service(), { token: d.token, endpointId: 'cap-3' });
     assert.equal((await open[3]!.waitForClose()).code, 4409);
     assert.equal(replacement.closeEvent, undefined);
-    assert.equal(service.realtime.socketStats().filter((s) => s.userId === d.id).length, 8);
+    assert.equal(service().realtime.socketStats().filter((s) => s.userId === d.id).length, 8);
   });
 });
 
 describe('real-time limits: sockets the service closes cannot linger', () => {
-  let service: RunningService;
+  // A grace period far below ws's own 30 s close timeout: only the hub's drop ends these sockets.
+  const service = withService({ realtime: { replayPageEvents: 20, replayPageBytes: PAGE_BYTES, maxSocketsPerUser: 2, closeGraceMs: 100 } });
   let a: ChatUser;
   let b: ChatUser;
 
   before(async () => {
-    // A grace period far below ws's own 30 s close timeout: only the hub's drop ends these sockets.
-    service = await startService({ realtime: { replayPageEvents: 20, replayPageBytes: PAGE_BYTES, maxSocketsPerUser: 2, closeGraceMs: 100 } });
-    [a, b] = await Promise.all([chatUser(service), chatUser(service)]);
-    const threadId = await createThread(service, a, [b.id]);
-    for (let i = 0; i < 100; i++) service.chat.sendMessage(a.id, threadId, { content: `${i} `.padEnd(BIG, 'x'), type: 'text' });
+    [a, b] = await Promise.all([chatUser(service()), chatUser(service())]);
+    const threadId = await createThread(service(), a, [b.id]);
+    for (let i = 0; i < 100; i++) service().chat.sendMessage(a.id, threadId, { content: `${i} `.padEnd(BIG, 'x'), type: 'text' });
   });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   /** Polls a service-side condition (no wall-clock limit: the test's own timeout reports a hang). */
   async function until(what: string, check: () => boolean): Promise<void> {
@@ -208,40 +205,36 @@ describe('real-time limits: sockets the service closes cannot linger', () => {
   }
 
   test('non-reading sockets replaced or refused in a loop are dropped: the service holds no more than the cap', async () => {
-    const dropsBefore = service.realtime.droppedSockets;
+    const dropsBefore = service().realtime.droppedSockets;
     // Each connect replays from 0 into a socket that never reads, then is replaced by the next one
     // (same endpoint id) or refused (over the cap of 2); none of them completes the close handshake.
-    for (let i = 0; i < 12; i++) await stuckClient(service, b, i % 3 === 0 ? 'same' : `other-${i}`, 0).catch(() => undefined);
-    await until('every replaced or refused socket dropped', () => service.realtime.openSocketCount <= 2);
-    assert.ok(service.realtime.droppedSockets - dropsBefore >= 10, `dropped ${service.realtime.droppedSockets - dropsBefore}`);
-    assert.ok(service.realtime.bufferedBytes <= 2 * SOCKET_BOUND, `still queued: ${service.realtime.bufferedBytes} bytes`);
+    for (let i = 0; i < 12; i++) await stuckClient(service(), b, i % 3 === 0 ? 'same' : `other-${i}`, 0).catch(() => undefined);
+    await until('every replaced or refused socket dropped', () => service().realtime.openSocketCount <= 2);
+    assert.ok(service().realtime.droppedSockets - dropsBefore >= 10, `dropped ${service().realtime.droppedSockets - dropsBefore}`);
+    assert.ok(service().realtime.bufferedBytes <= 2 * SOCKET_BOUND, `still queued: ${service().realtime.bufferedBytes} bytes`);
   });
 });
 
 describe('real-time limits: the retained log is bounded in bytes', () => {
-  let service: RunningService;
   const BUDGET = 200_000;
-  before(async () => {
-    service = await startService({ realtime: { retainedBytesPerUser: BUDGET } });
-  });
+  const service = withService({ realtime: { retainedBytesPerUser: BUDGET } });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   test('past the per-user byte budget the oldest events are pruned; a resume from before them is ready with gap: true', async () => {
-    const [a, b] = await Promise.all([chatUser(service), chatUser(service)]);
-    const thread = await createThread(service, a, [b.id]);
-    for (let i = 0; i < 60; i++) service.chat.sendMessage(a.id, thread, { content: `${i} `.padEnd(10_000, 'z'), type: 'text' });
-    const { bytes, count, oldest } = service.db
+    const [a, b] = await Promise.all([chatUser(service()), chatUser(service())]);
+    const thread = await createThread(service(), a, [b.id]);
+    for (let i = 0; i < 60; i++) service().chat.sendMessage(a.id, thread, { content: `${i} `.padEnd(10_000, 'z'), type: 'text' });
+    const { bytes, count, oldest } = service().db
       .prepare('SELECT SUM(length(CAST(data AS BLOB))) AS bytes, COUNT(*) AS count, MIN(seq) AS oldest FROM events WHERE user_id = ?')
       .get(b.id) as { bytes: number; count: number; oldest: number };
     assert.ok(bytes <= BUDGET, `${bytes} bytes retained (budget ${BUDGET})`);
     assert.ok(count >= 15, `only ${count} events kept`);
-    const { retained_bytes } = service.db.prepare('SELECT retained_bytes FROM user_event_seq WHERE user_id = ?').get(b.id) as {
+    const { retained_bytes } = service().db.prepare('SELECT retained_bytes FROM user_event_seq WHERE user_id = ?').get(b.id) as {
       retained_bytes: number;
     };
     assert.equal(retained_bytes, bytes, 'the running total drifted from what is stored');
 
-    const client = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'gap', lastSeq: 0 });
+    const client = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'gap', lastSeq: 0 });
     assert.equal(client.readyFrame!.gap, true);
     assert.equal(client.readyFrame!.seq, 61);
     assertContiguous(client.frames, oldest, 61);

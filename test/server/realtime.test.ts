@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { type RunningService } from '../../mock-server/service.js';
+import { withService, withDataDir } from '../kit/node.js';
 import {
   type ChatUser,
   RealtimeTestClient,
@@ -37,14 +35,12 @@ function storedSeq(service: RunningService, userId: string): number {
 }
 
 describe('real-time channel: refused connections', () => {
-  let service: RunningService;
+  const service = withService();
   let user: ChatUser;
   before(async () => {
-    service = await startService();
-    user = await chatUser(service, ['chat', 'voip']);
+    user = await chatUser(service(), ['chat', 'voip']);
   });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   /** Connects, and expects the socket closed with `code` and a reason, and no frame at all. */
   async function expectRefused(
@@ -52,18 +48,18 @@ describe('real-time channel: refused connections', () => {
     code: number,
     reason?: RegExp,
   ): Promise<void> {
-    const before = countRows(service, 'events');
-    const client = RealtimeTestClient.connect(service, params);
+    const before = countRows(service(), 'events');
+    const client = RealtimeTestClient.connect(service(), params);
     const closed = await client.waitForClose();
     assert.equal(closed.code, code, `closed with ${closed.code} (${closed.reason})`);
     assert.ok(closed.reason.length > 0, 'no close reason');
     if (reason) assert.match(closed.reason, reason);
     assert.deepEqual(client.frames, []);
-    assert.equal(countRows(service, 'events'), before);
+    assert.equal(countRows(service(), 'events'), before);
   }
 
   test('control: a good token and endpoint id get ready', async () => {
-    const client = await RealtimeTestClient.ready(service, { token: user.token, endpointId: 'control' });
+    const client = await RealtimeTestClient.ready(service(), { token: user.token, endpointId: 'control' });
     assert.deepEqual(client.frames, [{ type: 'ready', endpointId: 'control', userId: user.id, seq: 0, gap: false }]);
     assert.equal(client.closeEvent, undefined);
   });
@@ -80,7 +76,7 @@ describe('real-time channel: refused connections', () => {
   });
 
   test('the service selects only the protocol name, never echoing the token subprotocol', async () => {
-    const client = await RealtimeTestClient.ready(service, { token: user.token, endpointId: 'protocol' });
+    const client = await RealtimeTestClient.ready(service(), { token: user.token, endpointId: 'protocol' });
     assert.equal(client.ws.protocol, 'acs.realtime.v1');
   });
 
@@ -97,7 +93,7 @@ describe('real-time channel: refused connections', () => {
   test('an expired token: 4401', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = await forgeToken(
-      service.secrets.tokenSigningSecret,
+      service().secrets.tokenSigningSecret,
       { sub: user.id, acsScope: 'chat', gen: 0 },
       { iat: now - 7200, exp: now - 60 },
     );
@@ -105,21 +101,21 @@ describe('real-time channel: refused connections', () => {
   });
 
   test('a revoked token: 4401', async () => {
-    const victim = await chatUser(service);
-    service.identities.revokeTokens(victim.id);
+    const victim = await chatUser(service());
+    service().identities.revokeTokens(victim.id);
     await expectRefused({ token: victim.token, endpointId: 'e1' }, 4401, /revoked/);
   });
 
   test('a deleted user: 4401', async () => {
-    const gone = await chatUser(service);
-    assert.equal(service.identities.deleteUser(gone.id), true);
+    const gone = await chatUser(service());
+    assert.equal(service().identities.deleteUser(gone.id), true);
     await expectRefused({ token: gone.token, endpointId: 'e1' }, 4401, /deleted/);
   });
 
   test('a token with no scope the channel serves: 4403', async () => {
     const now = Math.floor(Date.now() / 1000);
     const scopeless = await forgeToken(
-      service.secrets.tokenSigningSecret,
+      service().secrets.tokenSigningSecret,
       { sub: user.id, acsScope: 'admin', gen: 0 },
       { iat: now, exp: now + 3600 },
     );
@@ -140,7 +136,7 @@ describe('real-time channel: refused connections', () => {
   });
 
   test('an upgrade on another path is refused with a 404', async () => {
-    const client = new RealtimeTestClient(`${service.endpoint.replace(/^http/, 'ws')}realtime-not`);
+    const client = new RealtimeTestClient(`${service().endpoint.replace(/^http/, 'ws')}realtime-not`);
     const closed = await client.waitForClose();
     assert.notEqual(closed.code, 1000);
     assert.deepEqual(client.frames, []);
@@ -148,27 +144,25 @@ describe('real-time channel: refused connections', () => {
 });
 
 describe('real-time channel: delivery', () => {
-  let service: RunningService;
+  const service = withService();
   let a: ChatUser;
   let b: ChatUser;
   before(async () => {
-    service = await startService();
-    a = await chatUser(service);
-    b = await chatUser(service, ['chat', 'voip']);
+    a = await chatUser(service());
+    b = await chatUser(service(), ['chat', 'voip']);
   });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   test('ready carries the newest sequence number; events reach every endpoint of every participant', async () => {
-    const a1 = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-tab-1' });
-    const a2 = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-tab-2' });
-    const b1 = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-phone' });
-    const startA = storedSeq(service, a.id);
+    const a1 = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-tab-1' });
+    const a2 = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-tab-2' });
+    const b1 = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-phone' });
+    const startA = storedSeq(service(), a.id);
     assert.equal(a1.readyFrame!.seq, startA);
-    assert.equal(b1.readyFrame!.seq, storedSeq(service, b.id));
+    assert.equal(b1.readyFrame!.seq, storedSeq(service(), b.id));
 
-    const thread = await createThread(service, a, [b.id], 'Live');
-    const id = await sendMessage(service, a, thread, 'hello everyone');
+    const thread = await createThread(service(), a, [b.id], 'Live');
+    const id = await sendMessage(service(), a, thread, 'hello everyone');
     for (const client of [a1, a2, b1]) await client.waitFor(isMessage(id), 'the message');
 
     // The sender's own endpoints get it too, with the same sequence numbers on both.
@@ -187,32 +181,32 @@ describe('real-time channel: delivery', () => {
     assert.deepEqual(received.data.sender, { rawId: a.id, kind: 'communicationUser', communicationUser: { id: a.id } });
     assert.equal((received.data.recipient as { rawId: string }).rawId, b.id);
     assert.equal((a1.events[1]!.data.recipient as { rawId: string }).rawId, a.id);
-    assert.equal(storedSeq(service, a.id), startA + 2);
+    assert.equal(storedSeq(service(), a.id), startA + 2);
 
     // A user outside the thread hears nothing.
-    const c = await chatUser(service);
-    const c1 = await RealtimeTestClient.ready(service, { token: c.token, endpointId: 'c' });
-    const id2 = await sendMessage(service, b, thread, 'second');
+    const c = await chatUser(service());
+    const c1 = await RealtimeTestClient.ready(service(), { token: c.token, endpointId: 'c' });
+    const id2 = await sendMessage(service(), b, thread, 'second');
     await a1.waitFor(isMessage(id2), 'the second message');
     assert.deepEqual(c1.events, []);
   });
 
   test('every kind of chat change is announced, in order', async () => {
-    const thread = await createThread(service, a, [b.id]);
-    const b1 = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-kinds' });
-    const c = await chatUser(service);
-    const id = await sendMessage(service, a, thread, 'draft');
-    await userRequest(service, a.token, 'PATCH', threadPath(thread, `/messages/${id}`), { content: 'final' });
-    await userRequest(service, b.token, 'POST', threadPath(thread, '/readReceipts'), { chatMessageId: id });
-    await userRequest(service, a.token, 'PATCH', threadPath(thread), { topic: 'Renamed' });
-    await userRequest(service, a.token, 'POST', threadPath(thread, '/participants/:add'), {
+    const thread = await createThread(service(), a, [b.id]);
+    const b1 = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-kinds' });
+    const c = await chatUser(service());
+    const id = await sendMessage(service(), a, thread, 'draft');
+    await userRequest(service(), a.token, 'PATCH', threadPath(thread, `/messages/${id}`), { content: 'final' });
+    await userRequest(service(), b.token, 'POST', threadPath(thread, '/readReceipts'), { chatMessageId: id });
+    await userRequest(service(), a.token, 'PATCH', threadPath(thread), { topic: 'Renamed' });
+    await userRequest(service(), a.token, 'POST', threadPath(thread, '/participants/:add'), {
       participants: [{ communicationIdentifier: { communicationUser: { id: c.id } } }],
     });
-    await userRequest(service, a.token, 'POST', threadPath(thread, '/participants/:remove'), {
+    await userRequest(service(), a.token, 'POST', threadPath(thread, '/participants/:remove'), {
       communicationUser: { id: c.id },
     });
-    await userRequest(service, a.token, 'DELETE', threadPath(thread, `/messages/${id}`));
-    await userRequest(service, a.token, 'DELETE', threadPath(thread));
+    await userRequest(service(), a.token, 'DELETE', threadPath(thread, `/messages/${id}`));
+    await userRequest(service(), a.token, 'DELETE', threadPath(thread));
     await b1.waitFor(isEvent('chatThreadDeleted'), 'chatThreadDeleted');
     const names = b1.events.map((e) => e.name);
     assert.deepEqual(names, [
@@ -235,28 +229,28 @@ describe('real-time channel: delivery', () => {
   });
 
   test('typing notifications are ephemeral: no seq, not stored, not replayed', async () => {
-    const thread = await createThread(service, a, [b.id]);
-    const a1 = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-typing' });
-    const seqBefore = storedSeq(service, a.id);
-    const eventsBefore = countRows(service, 'events');
-    const typing = await userRequest(service, b.token, 'POST', threadPath(thread, '/typing'), { senderDisplayName: 'Bea' });
+    const thread = await createThread(service(), a, [b.id]);
+    const a1 = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-typing' });
+    const seqBefore = storedSeq(service(), a.id);
+    const eventsBefore = countRows(service(), 'events');
+    const typing = await userRequest(service(), b.token, 'POST', threadPath(thread, '/typing'), { senderDisplayName: 'Bea' });
     assert.equal(typing.status, 200, typing.text);
     const frame = (await a1.waitFor(isEvent('typingIndicatorReceived'), 'typing')) as TestEvent;
     assert.equal('seq' in frame, false);
     assert.equal(frame.data.threadId, thread);
     assert.equal(frame.data.senderDisplayName, 'Bea');
     assert.equal((frame.data.sender as { rawId: string }).rawId, b.id);
-    assert.equal(storedSeq(service, a.id), seqBefore);
-    assert.equal(countRows(service, 'events'), eventsBefore);
-    assert.equal(countRows(service, "events WHERE name = 'typingIndicatorReceived'"), 0);
+    assert.equal(storedSeq(service(), a.id), seqBefore);
+    assert.equal(countRows(service(), 'events'), eventsBefore);
+    assert.equal(countRows(service(), "events WHERE name = 'typingIndicatorReceived'"), 0);
 
     // A later durable event is numbered right after the earlier ones: typing took no number.
-    const id = await sendMessage(service, b, thread, 'typed it');
+    const id = await sendMessage(service(), b, thread, 'typed it');
     const message = await a1.waitFor(isMessage(id), 'the message');
     assert.equal(message.seq, seqBefore + 1);
 
     // Replaying everything from 0 brings the durable events, never the typing one.
-    const replay = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-replay', lastSeq: 0 });
+    const replay = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-replay', lastSeq: 0 });
     assert.equal(replay.events.length, seqBefore + 1);
     assert.deepEqual(
       seqs(replay.events),
@@ -267,14 +261,14 @@ describe('real-time channel: delivery', () => {
   });
 
   test('a late joiner is not told of edits or deletions of messages hidden from them', async () => {
-    const late = await chatUser(service);
-    const thread = await createThread(service, a, [b.id]);
-    const old = await sendMessage(service, a, thread, 'before you came');
+    const late = await chatUser(service());
+    const thread = await createThread(service(), a, [b.id]);
+    const old = await sendMessage(service(), a, thread, 'before you came');
     const oldCreated = (
-      await userRequest<{ createdOn: string }>(service, a.token, 'GET', threadPath(thread, `/messages/${old}`))
+      await userRequest<{ createdOn: string }>(service(), a.token, 'GET', threadPath(thread, `/messages/${old}`))
     ).body.createdOn;
     await clockPast(new Date(oldCreated).getTime());
-    const add = await userRequest(service, a.token, 'POST', threadPath(thread, '/participants/:add'), {
+    const add = await userRequest(service(), a.token, 'POST', threadPath(thread, '/participants/:add'), {
       participants: [
         {
           communicationIdentifier: { communicationUser: { id: late.id } },
@@ -283,73 +277,73 @@ describe('real-time channel: delivery', () => {
       ],
     });
     assert.equal(add.status, 201, add.text);
-    const lateSocket = await RealtimeTestClient.ready(service, { token: late.token, endpointId: 'late' });
-    const bSocket = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-late-test' });
-    const edit = await userRequest(service, a.token, 'PATCH', threadPath(thread, `/messages/${old}`), {
+    const lateSocket = await RealtimeTestClient.ready(service(), { token: late.token, endpointId: 'late' });
+    const bSocket = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-late-test' });
+    const edit = await userRequest(service(), a.token, 'PATCH', threadPath(thread, `/messages/${old}`), {
       content: 'edited secret',
     });
     assert.equal(edit.status, 204, edit.text);
-    const del = await userRequest(service, a.token, 'DELETE', threadPath(thread, `/messages/${old}`));
+    const del = await userRequest(service(), a.token, 'DELETE', threadPath(thread, `/messages/${old}`));
     assert.equal(del.status, 204, del.text);
-    const sentinel = await sendMessage(service, a, thread, 'visible to all');
+    const sentinel = await sendMessage(service(), a, thread, 'visible to all');
     await lateSocket.waitFor(isMessage(sentinel), 'the sentinel');
     await bSocket.waitFor(isMessage(sentinel), 'the sentinel');
     // B, who can see the old message, heard of the edit and the deletion; the late joiner did not.
     assert.deepEqual(bSocket.events.map((e) => e.name), ['chatMessageEdited', 'chatMessageDeleted', 'chatMessageReceived']);
     assert.deepEqual(lateSocket.events.map((e) => e.name), ['chatMessageReceived']);
-    const stored = service.db.prepare('SELECT data FROM events WHERE user_id = ?').all(late.id) as { data: string }[];
+    const stored = service().db.prepare('SELECT data FROM events WHERE user_id = ?').all(late.id) as { data: string }[];
     assert.equal(stored.some((row) => row.data.includes('edited secret')), false);
   });
 
   test('ping gets pong, and the socket stays usable', async () => {
-    const a1 = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-ping' });
+    const a1 = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-ping' });
     a1.send(JSON.stringify({ type: 'ping' }));
     await a1.waitFor((frame) => frame.type === 'pong', 'pong');
     assert.deepEqual(a1.frames.at(-1), { type: 'pong' });
-    const thread = await createThread(service, a, [], 'after ping');
+    const thread = await createThread(service(), a, [], 'after ping');
     await a1.waitFor(isEvent('chatThreadCreated'), 'an event after the pong');
     assert.equal(a1.events[0]!.data.threadId, thread);
     assert.equal(a1.closeEvent, undefined);
   });
 
   test('a garbage frame closes that socket with 4400; the service and other sockets carry on', async () => {
-    const other = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-bystander' });
+    const other = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-bystander' });
     for (const garbage of ['not json', '{"type":"subscribe"}', '[1,2]', 'null', Buffer.from([0xff, 0x00, 0x01])]) {
-      const client = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-garbage' });
+      const client = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-garbage' });
       client.ws.send(garbage);
       const closed = await client.waitForClose();
       assert.equal(closed.code, 4400, `${String(garbage)}: closed with ${closed.code}`);
       assert.ok(closed.reason.length > 0, 'no close reason');
     }
-    const thread = await createThread(service, a, [], 'still up');
+    const thread = await createThread(service(), a, [], 'still up');
     const created = (await other.waitFor(isEvent('chatThreadCreated'), 'an event on the other socket')) as TestEvent;
     assert.equal(created.data.threadId, thread);
     assert.equal(other.closeEvent, undefined);
-    const fresh = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-garbage' });
-    assert.equal(fresh.readyFrame!.seq, storedSeq(service, a.id));
+    const fresh = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-garbage' });
+    assert.equal(fresh.readyFrame!.seq, storedSeq(service(), a.id));
   });
 
   test('a reconnect with the same endpointId replaces the older socket (4409)', async () => {
-    const old = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-same' });
-    const fresh = await RealtimeTestClient.ready(service, { token: a.token, endpointId: 'a-same' });
+    const old = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-same' });
+    const fresh = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-same' });
     const closed = await old.waitForClose();
     assert.equal(closed.code, 4409);
     assert.match(closed.reason, /replaced/);
-    const thread = await createThread(service, a, [], 'who hears');
+    const thread = await createThread(service(), a, [], 'who hears');
     await fresh.waitFor(isEvent('chatThreadCreated'), 'the event on the new socket');
     assert.equal(fresh.events[0]!.data.threadId, thread);
     assert.equal(old.events.length, 0);
-    assert.equal(service.realtime.endpointsOf(a.id).filter((e) => e.endpointId === 'a-same').length, 1);
+    assert.equal(service().realtime.endpointsOf(a.id).filter((e) => e.endpointId === 'a-same').length, 1);
   });
 
   test('a socket is closed with 4401 when its token expires', async () => {
     const now = Math.floor(Date.now() / 1000);
     const shortLived = await forgeToken(
-      service.secrets.tokenSigningSecret,
+      service().secrets.tokenSigningSecret,
       { sub: a.id, acsScope: 'chat', gen: 0 },
       { iat: now, exp: now + 2 },
     );
-    const client = await RealtimeTestClient.ready(service, { token: shortLived, endpointId: 'a-short' });
+    const client = await RealtimeTestClient.ready(service(), { token: shortLived, endpointId: 'a-short' });
     const closed = await client.waitForClose(WAIT_MS);
     assert.equal(closed.code, 4401);
     assert.match(closed.reason, /expired/);
@@ -357,33 +351,31 @@ describe('real-time channel: delivery', () => {
 });
 
 describe('real-time channel: resumption', () => {
-  let service: RunningService;
+  const service = withService();
   let a: ChatUser;
   let b: ChatUser;
   let thread: string;
   before(async () => {
-    service = await startService();
-    a = await chatUser(service);
-    b = await chatUser(service);
-    thread = await createThread(service, a, [b.id], 'Resume');
+    a = await chatUser(service());
+    b = await chatUser(service());
+    thread = await createThread(service(), a, [b.id], 'Resume');
   });
   afterEach(() => closeRealtimeClients());
-  after(() => service.close());
 
   test('reconnecting with lastSeq gets exactly the missed events, in order, then ready, then live ones', async () => {
-    const first = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-laptop' });
+    const first = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-laptop' });
     const seen: string[] = [];
-    for (let i = 1; i <= 3; i++) seen.push(await sendMessage(service, a, thread, `seen ${i}`));
+    for (let i = 1; i <= 3; i++) seen.push(await sendMessage(service(), a, thread, `seen ${i}`));
     await first.waitFor(isMessage(seen[2]!), 'the third message');
     assert.deepEqual(messageIds(first), seen);
     const lastSeq = first.lastSeq;
     await first.close();
 
     const missed: string[] = [];
-    for (let i = 1; i <= 4; i++) missed.push(await sendMessage(service, a, thread, `missed ${i}`));
-    await userRequest(service, a.token, 'PATCH', threadPath(thread), { topic: 'Renamed while away' });
+    for (let i = 1; i <= 4; i++) missed.push(await sendMessage(service(), a, thread, `missed ${i}`));
+    await userRequest(service(), a.token, 'PATCH', threadPath(thread), { topic: 'Renamed while away' });
 
-    const second = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-laptop', lastSeq });
+    const second = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-laptop', lastSeq });
     assert.deepEqual(
       second.frames.map((f) => (f.type === 'event' ? f.name : f.type)),
       ['chatMessageReceived', 'chatMessageReceived', 'chatMessageReceived', 'chatMessageReceived', 'chatThreadPropertiesUpdated', 'ready'],
@@ -394,32 +386,32 @@ describe('real-time channel: resumption', () => {
     assert.equal(second.events[0]!.data.message, 'missed 1');
 
     // Then live, numbered on.
-    const live = await sendMessage(service, a, thread, 'live again');
+    const live = await sendMessage(service(), a, thread, 'live again');
     const frame = await second.waitFor(isMessage(live), 'the live message');
     assert.equal(frame.seq, lastSeq + 6);
     assert.deepEqual(messageIds(second), [...missed, live]);
 
     // Resuming when nothing was missed: ready alone.
     const current = second.lastSeq;
-    const third = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-tablet', lastSeq: current });
+    const third = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-tablet', lastSeq: current });
     assert.deepEqual(third.frames, [{ type: 'ready', endpointId: 'b-tablet', userId: b.id, seq: current, gap: false }]);
   });
 
   test('a lastSeq ahead of the service (a reset data folder) is ready with gap: true, no events', async () => {
-    const ahead = storedSeq(service, b.id) + 1000;
-    const client = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-ahead', lastSeq: ahead });
+    const ahead = storedSeq(service(), b.id) + 1000;
+    const client = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-ahead', lastSeq: ahead });
     assert.deepEqual(client.frames, [
-      { type: 'ready', endpointId: 'b-ahead', userId: b.id, seq: storedSeq(service, b.id), gap: true },
+      { type: 'ready', endpointId: 'b-ahead', userId: b.id, seq: storedSeq(service(), b.id), gap: true },
     ]);
   });
 
   test('a receiver dropped mid-burst of 100 messages resumes with each message exactly once, in order', async () => {
-    const burstThread = await createThread(service, a, [b.id], 'Burst');
-    const receiver = await RealtimeTestClient.ready(service, { token: b.token, endpointId: 'b-burst' });
+    const burstThread = await createThread(service(), a, [b.id], 'Burst');
+    const receiver = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-burst' });
     const sent: string[] = [];
     let sendError: unknown;
     const sending = (async () => {
-      for (let i = 0; i < 100; i++) sent.push(await sendMessage(service, a, burstThread, `burst ${i}`));
+      for (let i = 0; i < 100; i++) sent.push(await sendMessage(service(), a, burstThread, `burst ${i}`));
     })().catch((error: unknown) => {
       sendError = error;
     });
@@ -430,13 +422,13 @@ describe('real-time channel: resumption', () => {
     await receiver.terminate();
     const before = messageIds(receiver);
     assert.ok(before.length >= 20 && before.length < 100, `${before.length} arrived before the drop`);
-    const resumed = RealtimeTestClient.connect(service, { token: b.token, endpointId: 'b-burst', lastSeq: receiver.lastSeq });
+    const resumed = RealtimeTestClient.connect(service(), { token: b.token, endpointId: 'b-burst', lastSeq: receiver.lastSeq });
     await sending;
     assert.equal(sendError, undefined);
     assert.equal(sent.length, 100);
 
     // A sentinel after the burst: once it arrives, every earlier frame has too.
-    const sentinel = await sendMessage(service, a, burstThread, 'sentinel');
+    const sentinel = await sendMessage(service(), a, burstThread, 'sentinel');
     await resumed.waitFor(isMessage(sentinel), 'the sentinel');
     const after = messageIds(resumed);
     assert.equal(after.at(-1), sentinel);
@@ -455,21 +447,11 @@ describe('real-time channel: resumption', () => {
 });
 
 describe('real-time channel: events survive a restart', () => {
-  let dataDir: string;
-  let first: RunningService | undefined;
-  let second: RunningService | undefined;
-  before(() => {
-    dataDir = mkdtempSync(join(tmpdir(), 'oc-realtime-'));
-  });
-  after(async () => {
-    await closeRealtimeClients();
-    await first?.close();
-    await second?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const data = withDataDir('oc-realtime-');
+  after(() => closeRealtimeClients());
 
   test('events published before a restart are replayed after it from lastSeq', async () => {
-    first = await startService({ dataDir });
+    const first = await data.start();
     const a = await chatUser(first);
     const b = await chatUser(first);
     const thread = await createThread(first, a, [b.id], 'Durable');
@@ -481,7 +463,7 @@ describe('real-time channel: events survive a restart', () => {
     for (const text of ['one', 'two', 'three']) ids.push(await sendMessage(first, a, thread, text));
     await first.close();
 
-    second = await startService({ dataDir });
+    const second = await data.start();
     // The token issued before the restart still works (the secrets persisted).
     const resumed = await RealtimeTestClient.ready(second, { token: b.token, endpointId: 'b-durable', lastSeq });
     assert.deepEqual(messageIds(resumed), ids);

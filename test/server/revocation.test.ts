@@ -4,9 +4,10 @@
  * token expires. Other users' sockets stay open; a new token connects again.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import type { RunningService } from '../../mock-server/service.js';
+import { withService } from '../kit/node.js';
 import { peerIdFor } from '../../src/calling/peerIds.js';
 import {
   type ChatUser,
@@ -49,25 +50,21 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 describe('revocation and deletion close open sockets', () => {
-  let service: RunningService;
-  before(async () => {
-    service = await startService();
-  });
+  const service = withService();
   after(async () => {
     await closeRealtimeClients();
-    await service.close();
   });
 
   test('revokeAccessTokens closes every real-time and signalling socket of the user with 4401', async () => {
-    const alice = await chatUser(service, ['chat', 'voip']);
-    const bob = await chatUser(service, ['chat', 'voip']);
-    const laptop = await RealtimeTestClient.ready(service, { token: alice.token, endpointId: 'a-laptop' });
-    const phone = await RealtimeTestClient.ready(service, { token: alice.token, endpointId: 'a-phone' });
-    const bobs = await RealtimeTestClient.ready(service, { token: bob.token, endpointId: 'b-laptop' });
-    const peer = await signallingSocket(service, alice, 'alaptop');
-    const bobsPeer = await signallingSocket(service, bob, 'blaptop');
+    const alice = await chatUser(service(), ['chat', 'voip']);
+    const bob = await chatUser(service(), ['chat', 'voip']);
+    const laptop = await RealtimeTestClient.ready(service(), { token: alice.token, endpointId: 'a-laptop' });
+    const phone = await RealtimeTestClient.ready(service(), { token: alice.token, endpointId: 'a-phone' });
+    const bobs = await RealtimeTestClient.ready(service(), { token: bob.token, endpointId: 'b-laptop' });
+    const peer = await signallingSocket(service(), alice, 'alaptop');
+    const bobsPeer = await signallingSocket(service(), bob, 'blaptop');
 
-    const response = await adminRequest(service, 'POST', `/identities/${encodeURIComponent(alice.id)}/:revokeAccessTokens`);
+    const response = await adminRequest(service(), 'POST', `/identities/${encodeURIComponent(alice.id)}/:revokeAccessTokens`);
     assert.equal(response.status, 204, response.text);
 
     for (const client of [laptop, phone]) {
@@ -80,27 +77,27 @@ describe('revocation and deletion close open sockets', () => {
     assert.match(peerClosed.reason, /revoked/);
 
     // Bob is untouched: his sockets still carry events and relay messages.
-    const thread = await createThread(service, bob, [], 'Still here');
+    const thread = await createThread(service(), bob, [], 'Still here');
     await bobs.waitFor((f) => f.type === 'event' && (f as { data: { threadId?: string } }).data.threadId === thread, 'bob’s event');
     assert.equal(bobsPeer.ws.readyState, WebSocket.OPEN);
     bobsPeer.ws.close();
 
     // The old token no longer connects; a new one does.
-    const again = RealtimeTestClient.connect(service, { token: alice.token, endpointId: 'a-laptop' });
+    const again = RealtimeTestClient.connect(service(), { token: alice.token, endpointId: 'a-laptop' });
     assert.equal((await again.waitForClose()).code, 4401);
-    const { token } = await service.tokens.issue(alice.id, ['chat']);
-    await RealtimeTestClient.ready(service, { token, endpointId: 'a-laptop' });
+    const { token } = await service().tokens.issue(alice.id, ['chat']);
+    await RealtimeTestClient.ready(service(), { token, endpointId: 'a-laptop' });
   });
 
   test('deleting the user closes its sockets with 4401 "identity deleted"', async () => {
-    const carol = await chatUser(service, ['chat', 'voip']);
-    const dave = await chatUser(service, ['chat']);
-    const thread = await createThread(service, dave, [carol.id]);
-    const client = await RealtimeTestClient.ready(service, { token: carol.token, endpointId: 'c-1' });
-    const peer = await signallingSocket(service, carol, 'c1');
-    await sendMessage(service, dave, thread, 'hello');
+    const carol = await chatUser(service(), ['chat', 'voip']);
+    const dave = await chatUser(service(), ['chat']);
+    const thread = await createThread(service(), dave, [carol.id]);
+    const client = await RealtimeTestClient.ready(service(), { token: carol.token, endpointId: 'c-1' });
+    const peer = await signallingSocket(service(), carol, 'c1');
+    await sendMessage(service(), dave, thread, 'hello');
 
-    const response = await adminRequest(service, 'DELETE', `/identities/${encodeURIComponent(carol.id)}`);
+    const response = await adminRequest(service(), 'DELETE', `/identities/${encodeURIComponent(carol.id)}`);
     assert.equal(response.status, 204, response.text);
     const closed = await within(client.waitForClose(), 'the real-time close');
     assert.equal(closed.code, 4401);
@@ -110,47 +107,43 @@ describe('revocation and deletion close open sockets', () => {
   });
 
   test('a token revoked while its upgrade is in flight opens no socket (real-time and signalling)', async () => {
-    const erin = await chatUser(service, ['chat', 'voip']);
+    const erin = await chatUser(service(), ['chat', 'voip']);
     // The revoke lands right after the token verified, before the socket opens.
-    const verify = service.tokens.verify.bind(service.tokens);
-    service.tokens.verify = async (...args: Parameters<typeof verify>) => {
+    const verify = service().tokens.verify.bind(service().tokens);
+    service().tokens.verify = async (...args: Parameters<typeof verify>) => {
       const verified = await verify(...args);
-      service.identities.revokeTokens(erin.id);
+      service().identities.revokeTokens(erin.id);
       return verified;
     };
     try {
-      const client = RealtimeTestClient.connect(service, { token: erin.token, endpointId: 'e-1' });
+      const client = RealtimeTestClient.connect(service(), { token: erin.token, endpointId: 'e-1' });
       const closed = await client.waitForClose();
       assert.equal(closed.code, 4401);
       assert.equal(client.readyFrame, undefined, 'ready was sent on a revoked token');
-      const fresh = await service.tokens.issue(erin.id, ['voip']);
-      const peer = signallingSocket(service, { id: erin.id, token: fresh.token }, 'e1');
+      const fresh = await service().tokens.issue(erin.id, ['voip']);
+      const peer = signallingSocket(service(), { id: erin.id, token: fresh.token }, 'e1');
       await assert.rejects(peer, /closed 4401/);
     } finally {
-      delete (service.tokens as { verify?: unknown }).verify;
+      delete (service().tokens as { verify?: unknown }).verify;
     }
   });
 });
 
 describe('signalling: a reconnect with a refreshed token takes over its own peer id', () => {
-  let service: RunningService;
-  before(async () => {
-    service = await startService();
-  });
-  after(() => service.close());
+  const service = withService();
 
   test('the new socket gets OPEN at once (no ID-TAKEN); the stale one is closed', async () => {
-    const frank = await chatUser(service, ['voip']);
-    const stale = await signallingSocket(service, frank, 'f1');
+    const frank = await chatUser(service(), ['voip']);
+    const stale = await signallingSocket(service(), frank, 'f1');
     // A network drop the service has not noticed yet, and a refreshed token: the peer reconnects.
-    const refreshed = { id: frank.id, token: (await service.tokens.issue(frank.id, ['voip'])).token };
+    const refreshed = { id: frank.id, token: (await service().tokens.issue(frank.id, ['voip'])).token };
     assert.notEqual(refreshed.token, frank.token);
-    const fresh = await signallingSocket(service, refreshed, 'f1');
+    const fresh = await signallingSocket(service(), refreshed, 'f1');
     await within(stale.closed, 'the stale socket to close');
     assert.equal(fresh.ws.readyState, WebSocket.OPEN);
     // Messages to the id reach the new socket.
-    const other = await chatUser(service, ['voip']);
-    const sender = await signallingSocket(service, other, 'o1');
+    const other = await chatUser(service(), ['voip']);
+    const sender = await signallingSocket(service(), other, 'o1');
     const relayed = new Promise<Record<string, unknown>>((resolve) => fresh.ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)));
     sender.ws.send(JSON.stringify({ type: 'OFFER', dst: peerIdFor(frank.id, 'f1'), payload: { sdp: 'x' } }));
     assert.deepEqual((await within(relayed, 'the relayed offer')).payload, { sdp: 'x' });

@@ -1,49 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { WebSocket } from 'ws';
-import { type RunningService, startService } from '../../mock-server/service.js';
+import { before, describe, test } from 'node:test';
+import { withService } from '../kit/node.js';
 import { CALLING_API_VERSION, type CallModel } from '../../src/calling/callingProtocol.js';
 import { peerIdFor } from '../../src/calling/peerIds.js';
-import { type ChatUser, WAIT_MS, assertError, chatUser, forgeToken, userModel, userRequest } from './helpers.js';
-
-type UpgradeOutcome = { status: number; body: string } | { status: 101; firstMessage: Record<string, unknown> };
-
-/**
- * Opens the PeerJS signalling socket as the PeerJS client does (`/peerjs/peerjs?key=&id=&token=`):
- * the HTTP status of a refused upgrade with its body, or the first message of an accepted one.
- */
-function registerPeer(service: RunningService, params: { id: string; token?: string }): Promise<UpgradeOutcome> {
-  const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}peerjs/peerjs`);
-  url.searchParams.set('key', 'peerjs');
-  url.searchParams.set('id', params.id);
-  if (params.token !== undefined) url.searchParams.set('token', params.token);
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error('no answer from the signalling endpoint'));
-    }, WAIT_MS);
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    ws.once('message', (data) => {
-      clearTimeout(timer);
-      ws.close();
-      resolve({ status: 101, firstMessage: JSON.parse(data.toString()) as Record<string, unknown> });
-    });
-    ws.on('error', () => undefined); // A refused upgrade also errors; the response above tells why.
-  });
-}
+import {
+  type ChatUser,
+  type UpgradeOutcome,
+  assertError,
+  chatUser,
+  forgeToken,
+  registerPeer,
+  userModel,
+  userRequest,
+} from './helpers.js';
 
 function assertRefused(outcome: UpgradeOutcome, status: number, code: string): void {
   assert.equal(outcome.status, status, JSON.stringify(outcome));
-  assert.ok('body' in outcome);
   const body = JSON.parse(outcome.body) as { error?: { code?: string } };
   assert.equal(body.error?.code, code, outcome.body);
 }
@@ -51,70 +23,67 @@ function assertRefused(outcome: UpgradeOutcome, status: number, code: string): v
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('PeerJS signalling: a peer registers only its own user’s id', () => {
-  let service: RunningService;
+  const service = withService();
   let alice: ChatUser;
   let bob: ChatUser;
 
   before(async () => {
-    service = await startService();
-    alice = await chatUser(service, ['voip']);
-    bob = await chatUser(service, ['voip', 'chat']);
+    alice = await chatUser(service(), ['voip']);
+    bob = await chatUser(service(), ['voip', 'chat']);
   });
-  after(() => service.close());
 
   test('its own id: the socket opens and the PeerJS OPEN message arrives', async () => {
-    const outcome = await registerPeer(service, { id: peerIdFor(alice.id, 'tab1'), token: alice.token });
+    const outcome = await registerPeer(service(), { id: peerIdFor(alice.id, 'tab1'), token: alice.token });
     assert.equal(outcome.status, 101, JSON.stringify(outcome));
-    assert.ok('firstMessage' in outcome);
-    assert.equal(outcome.firstMessage.type, 'OPEN');
+    assert.equal((JSON.parse(outcome.body) as { type?: string }).type, 'OPEN');
   });
 
   test('another user’s id: 403 before the socket opens', async () => {
-    assertRefused(await registerPeer(service, { id: peerIdFor(bob.id, 'tab1'), token: alice.token }), 403, 'PeerIdNotOwned');
+    assertRefused(await registerPeer(service(), { id: peerIdFor(bob.id, 'tab1'), token: alice.token }), 403, 'PeerIdNotOwned');
   });
 
   test('no token, a malformed token, a token signed with another key: 401', async () => {
     const id = peerIdFor(alice.id, 'tab1');
-    assert.equal((await registerPeer(service, { id })).status, 401);
-    assert.equal((await registerPeer(service, { id, token: 'not-a-token' })).status, 401);
+    assert.equal((await registerPeer(service(), { id })).status, 401);
+    assert.equal((await registerPeer(service(), { id, token: 'not-a-token' })).status, 401);
     const foreign = await forgeToken(Buffer.alloc(32, 7).toString('base64'), { sub: alice.id, acsScope: 'voip', gen: 0 }, {
       iat: now() - 60,
       exp: now() + 3600,
     });
-    assert.equal((await registerPeer(service, { id, token: foreign })).status, 401);
+    assert.equal((await registerPeer(service(), { id, token: foreign })).status, 401);
   });
 
   test('an expired token: 401 (and the same claims unexpired are accepted)', async () => {
-    const secret = service.secrets.tokenSigningSecret;
+    const secret = service().secrets.tokenSigningSecret;
     const claims = { sub: alice.id, acsScope: 'voip', gen: 0 };
     const id = peerIdFor(alice.id, 'tab2');
     const live = await forgeToken(secret, claims, { iat: now() - 60, exp: now() + 3600 });
-    assert.equal((await registerPeer(service, { id, token: live })).status, 101);
+    assert.equal((await registerPeer(service(), { id, token: live })).status, 101);
     const expired = await forgeToken(secret, claims, { iat: now() - 7200, exp: now() - 60 });
-    assertRefused(await registerPeer(service, { id, token: expired }), 401, 'TokenExpired');
+    assertRefused(await registerPeer(service(), { id, token: expired }), 401, 'TokenExpired');
   });
 
   test('a chat-only token: 403', async () => {
-    const chatOnly = await chatUser(service, ['chat']);
-    assertRefused(await registerPeer(service, { id: peerIdFor(chatOnly.id, 'tab1'), token: chatOnly.token }), 403, 'InsufficientScope');
+    const chatOnly = await chatUser(service(), ['chat']);
+    assertRefused(await registerPeer(service(), { id: peerIdFor(chatOnly.id, 'tab1'), token: chatOnly.token }), 403, 'InsufficientScope');
   });
 
   test('an id that is not a calling endpoint id: 400', async () => {
     for (const id of ['alice', `${peerIdFor(alice.id, 'tab1')}-extra`, 'pzz-tab1', 'p4-tab1', `${peerIdFor(alice.id, 'tab1').slice(0, -5)}-`]) {
-      assertRefused(await registerPeer(service, { id, token: alice.token }), 400, 'InvalidPeerId');
+      assertRefused(await registerPeer(service(), { id, token: alice.token }), 400, 'InvalidPeerId');
     }
   });
 });
 
 describe('calling control routes: scopes and membership', () => {
-  let service: RunningService;
+  const service = withService();
   let alice: ChatUser;
   let bob: ChatUser;
   let eve: ChatUser;
   let chatOnly: ChatUser;
 
   const calling = <T = unknown>(user: ChatUser | undefined, method: string, path: string, body?: unknown) =>
-    userRequest<T>(service, user?.token, method, path, body, { apiVersion: CALLING_API_VERSION });
+    userRequest<T>(service(), user?.token, method, path, body, { apiVersion: CALLING_API_VERSION });
 
   /** Alice calls Bob over REST; returns the call id. */
   async function startCall(): Promise<string> {
@@ -124,11 +93,9 @@ describe('calling control routes: scopes and membership', () => {
   }
 
   before(async () => {
-    service = await startService();
-    [alice, bob, eve] = (await Promise.all([0, 1, 2].map(() => chatUser(service, ['voip'])))) as [ChatUser, ChatUser, ChatUser];
-    chatOnly = await chatUser(service, ['chat']);
+    [alice, bob, eve] = (await Promise.all([0, 1, 2].map(() => chatUser(service(), ['voip'])))) as [ChatUser, ChatUser, ChatUser];
+    chatOnly = await chatUser(service(), ['chat']);
   });
-  after(() => service.close());
 
   test('a chat-only token is refused with 403 on every calling route', async () => {
     const callId = encodeURIComponent(await startCall());

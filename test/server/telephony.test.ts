@@ -1,37 +1,29 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startService, type RunningService } from '../../mock-server/service.js';
+import { describe, test } from 'node:test';
+import { withService } from '../kit/node.js';
 import { adminRequest, assertError, chatUser, plainRequest, stateSnapshot } from './helpers.js';
 
 const enc = encodeURIComponent;
 
 describe('telephony: the number pool and SMS routes', () => {
-  let service: RunningService;
-
-  before(async () => {
-    service = await startService();
-  });
-
-  after(async () => {
-    await service.close();
-  });
+  const service = withService();
 
   test('acquire takes numbers from the fictional 555-01xx range, all or none', async () => {
-    const acquired = await adminRequest<{ phoneNumbers: { phoneNumber: string }[] }>(service, 'POST', '/phoneNumbers/:acquire', {
+    const acquired = await adminRequest<{ phoneNumbers: { phoneNumber: string }[] }>(service(), 'POST', '/phoneNumbers/:acquire', {
       areaCode: '206',
       quantity: 99,
     });
     assert.equal(acquired.status, 201, 'acquired');
     assert.equal(acquired.body.phoneNumbers.length, 99, 'all 99 numbers');
     assert.ok(acquired.body.phoneNumbers.every((n) => /^\+120655501\d\d$/.test(n.phoneNumber)), 'from the fictional range');
-    const before = stateSnapshot(service);
-    const tooMany = await adminRequest(service, 'POST', '/phoneNumbers/:acquire', { areaCode: '206', quantity: 2 });
+    const before = stateSnapshot(service());
+    const tooMany = await adminRequest(service(), 'POST', '/phoneNumbers/:acquire', { areaCode: '206', quantity: 2 });
     assertError(tooMany, 409, 'NumbersUnavailable');
-    assert.deepEqual(stateSnapshot(service), before, 'a refused acquire takes none');
+    assert.deepEqual(stateSnapshot(service()), before, 'a refused acquire takes none');
   });
 
   test('bad input gets its 4xx and changes nothing', async () => {
-    const before = stateSnapshot(service);
+    const before = stateSnapshot(service());
     const cases: [string, string, unknown, number][] = [
       ['POST', '/phoneNumbers/:acquire', { areaCode: '012' }, 400],
       ['POST', '/phoneNumbers/:acquire', { quantity: 0 }, 400],
@@ -55,31 +47,31 @@ describe('telephony: the number pool and SMS routes', () => {
       ['GET', '/sms/Outgoing_missing', undefined, 404],
     ];
     for (const [method, path, body, status] of cases) {
-      const response = await adminRequest(service, method, path, body);
+      const response = await adminRequest(service(), method, path, body);
       assertError(response, status);
     }
-    assert.deepEqual(stateSnapshot(service), before, 'nothing changed');
-    const unsigned = await plainRequest(service, 'POST', '/sms?api-version=2021-03-07', { body: JSON.stringify({ from: '+12065550100' }) });
+    assert.deepEqual(stateSnapshot(service()), before, 'nothing changed');
+    const unsigned = await plainRequest(service(), 'POST', '/sms?api-version=2021-03-07', { body: JSON.stringify({ from: '+12065550100' }) });
     assertError(unsigned, 401);
   });
 
   test('deleting a user releases their numbers and deletes their SMS', async () => {
-    const user = await chatUser(service);
+    const user = await chatUser(service());
     const number = '+12065550150';
-    const assigned = await adminRequest(service, 'PATCH', `/phoneNumbers/${enc(number)}`, { assignedTo: user.id });
+    const assigned = await adminRequest(service(), 'PATCH', `/phoneNumbers/${enc(number)}`, { assignedTo: user.id });
     assert.equal(assigned.status, 200, 'assigned');
-    const sent = await adminRequest<{ value: { messageId: string; successful: boolean }[] }>(service, 'POST', '/sms', {
+    const sent = await adminRequest<{ value: { messageId: string; successful: boolean }[] }>(service(), 'POST', '/sms', {
       from: '+12065550100',
       smsRecipients: [{ to: number }],
       message: 'for the user',
     });
     assert.equal(sent.status, 202, 'sent');
     const { messageId } = sent.body.value[0]!;
-    const status = await adminRequest<{ deliveryStatus: string }>(service, 'GET', `/sms/${messageId}`);
+    const status = await adminRequest<{ deliveryStatus: string }>(service(), 'GET', `/sms/${messageId}`);
     assert.equal(status.body.deliveryStatus, 'Delivered');
-    const deleted = await adminRequest(service, 'DELETE', `/identities/${enc(user.id)}`);
+    const deleted = await adminRequest(service(), 'DELETE', `/identities/${enc(user.id)}`);
     assert.equal(deleted.status, 204);
-    assertError(await adminRequest(service, 'GET', `/phoneNumbers/${enc(number)}`), 404);
-    assertError(await adminRequest(service, 'GET', `/sms/${messageId}`), 404);
+    assertError(await adminRequest(service(), 'GET', `/phoneNumbers/${enc(number)}`), 404);
+    assertError(await adminRequest(service(), 'GET', `/sms/${messageId}`), 404);
   });
 });

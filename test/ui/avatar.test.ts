@@ -10,10 +10,18 @@ describe('acs-avatar', () => {
     expect(base.getAttribute('aria-label')).to.equal('Ada Byron Lovelace');
   });
 
-  it('falls back to "?" without a name and keeps one color per key', async () => {
+  it('falls back to "?" without a name', () => {
     expect(initialsOf('')).to.equal('?');
     expect(initialsOf('émile')).to.equal('é');
-    expect(colorOf('8:acs:x')).to.equal(colorOf('8:acs:x'));
+  });
+
+  it('keeps one color per key, another key another color, and paints the color-key’s color', async () => {
+    // Known values: a change to the hash or the palette shows here, and two ids must not share one.
+    expect(colorOf('8:acs:x')).to.equal('#00838f');
+    expect(colorOf('8:acs:y')).to.equal('#5d4037');
+    const el = await fixture(html`<acs-avatar display-name="Bo" color-key="8:acs:x"></acs-avatar>`);
+    const base = el.shadowRoot!.querySelector<HTMLElement>('[part="base"]')!;
+    expect(getComputedStyle(base).backgroundColor).to.equal('rgb(0, 131, 143)');
   });
 
   it('shows the speaking ring when speaking', async () => {

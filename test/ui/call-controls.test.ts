@@ -3,15 +3,18 @@ import '../../src/ui/call-controls/call-controls.js';
 import type { AcsCallControls } from '../../src/ui/call-controls/call-controls.js';
 import type { AcsEventName } from '../../src/ui/shared/events.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
-import { FakeCall, FakeDeviceManager, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { FakeCall, FakeDeviceManager, part } from './callingFakes.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
+import { canvasStream, stopCanvasStreams } from '../kit/browser.js';
 
 function button(el: AcsCallControls, name: string): HTMLButtonElement {
   return part<HTMLButtonElement>(el, name)!;
 }
 
 describe('acs-call-controls', () => {
-  afterEach(() => stopCanvases());
+  afterEach(() => stopCanvasStreams());
 
   it('shows labelled buttons in a toolbar, toggles with aria-pressed', async () => {
     const el = await fixture<AcsCallControls>(html`<acs-call-controls muted camera-on></acs-call-controls>`);
@@ -72,7 +75,7 @@ describe('acs-call-controls', () => {
 
     // Camera: turned on with the given camera, off again (the stream is closed).
     el.camera = { id: 'x', name: 'Canvas', deviceType: 'Virtual' };
-    const started = new LocalVideoStream(paintedStream());
+    const started = new LocalVideoStream(canvasStream());
     call.startVideo = async (stream) => {
       call.actions.push('startVideo');
       expect(stream.source?.id).to.equal('x');
@@ -158,7 +161,7 @@ describe('acs-call-controls', () => {
 
   for (const theme of ['light', 'dark'] as const) {
     it(`is accessible in the ${theme} theme`, async () => {
-      const el = await themedFixture<AcsCallControls>(theme, html`<acs-call-controls muted participants-open></acs-call-controls>`);
+      const el = await themedFixture<AcsCallControls>(html`<acs-call-controls muted participants-open></acs-call-controls>`, theme);
       await expect(el).to.be.accessible();
     });
   }

@@ -1,7 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/call-participant-list/call-participant-list.js';
 import type { AcsCallParticipantList } from '../../src/ui/call-participant-list/call-participant-list.js';
-import { FakeCall, FakeParticipant, themedFixture } from './callingFakes.js';
+import { FakeCall, FakeParticipant } from './callingFakes.js';
+import { themedFixture } from '../kit/ui.js';
 
 function rows(el: AcsCallParticipantList): { name: string; state: string; muted: boolean }[] {
   return [...el.shadowRoot!.querySelectorAll('[part="item"]')].map((item) => ({
@@ -92,8 +93,8 @@ describe('acs-call-participant-list', () => {
       bo.setMuted(true);
       const call = new FakeCall([bo, new FakeParticipant('Cy')]);
       const el = await themedFixture<AcsCallParticipantList>(
-        theme,
         html`<acs-call-participant-list .call=${call.asReal} display-name="Ann"></acs-call-participant-list>`,
+        theme,
       );
       await expect(el).to.be.accessible();
     });

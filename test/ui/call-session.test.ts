@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import type { CallState } from '../../src/calling/call.js';
 import type { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { CallSessionController, type CallSessionEvents } from '../../src/ui/controllers/callSessionController.js';
-import { FakeCall, FakeCallAgent, FakeDeviceManager, FakeIncomingCall, stopCanvases } from './callingFakes.js';
+import { FakeCall, FakeCallAgent, FakeDeviceManager, FakeIncomingCall } from './callingFakes.js';
+import { stopCanvasStreams } from '../kit/browser.js';
 
 /** A session wired to fakes, recording what it emits. */
 function session() {
@@ -33,7 +34,7 @@ const BOB = { communicationUserId: '8:acs:test_bob' };
 const CAROL = { communicationUserId: '8:acs:test_carol' };
 
 describe('CallSessionController: the calling policy of <acs-call>, without the DOM', () => {
-  afterEach(() => stopCanvases());
+  afterEach(() => stopCanvasStreams());
 
   it('starts a call with the chosen media and shows it; says whom it is with', async () => {
     const { agent, controller, events } = session();

@@ -2,7 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/call-status/call-status.js';
 import { type AcsCallStatus, callStatusStrings, callStatusText } from '../../src/ui/call-status/call-status.js';
 import { CallEndReasons } from '../../src/calling/callingProtocol.js';
-import { FakeCall, FakeParticipant, part, themedFixture } from './callingFakes.js';
+import { FakeCall, FakeParticipant, part } from './callingFakes.js';
+import { themedFixture } from '../kit/ui.js';
 
 describe('acs-call-status', () => {
   it('puts each call state in words', () => {
@@ -73,7 +74,7 @@ describe('acs-call-status', () => {
 
   for (const theme of ['light', 'dark'] as const) {
     it(`is accessible in the ${theme} theme`, async () => {
-      const el = await themedFixture<AcsCallStatus>(theme, html`<acs-call-status state="Connected"></acs-call-status>`);
+      const el = await themedFixture<AcsCallStatus>(html`<acs-call-status state="Connected"></acs-call-status>`, theme);
       await expect(el).to.be.accessible();
     });
   }

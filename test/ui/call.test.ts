@@ -12,8 +12,9 @@ import { CommunicationIdentityClient } from '../../src/identity/communicationIde
 import { applyTheme } from '../../src/ui/shared/theme.js';
 import { type TestUser, callingUser, disposeAll } from '../browser/callingHelpers.js';
 import { testService } from '../browser/service.js';
-import { decodedFrames, until } from './callingFakes.js';
 import { nextEvent } from './events.js';
+import { decodedFrames } from '../kit/browser.js';
+import { until } from '../kit/wait.js';
 
 /** `selector` in `host`'s shadow root. */
 function inner<T extends Element>(host: Element | null | undefined, selector: string): T | null {
@@ -93,13 +94,13 @@ describe('acs-call', () => {
     prompt.shadowRoot!.querySelector<HTMLButtonElement>('[part~="accept-video"]')!.click();
 
     await until(() => bobEl.screen === 'in-call' && inner(bobEl, 'acs-incoming-call') === null, 'Bob in the call screen');
-    await until(() => aliceEl.call?.state === 'Connected' && bobEl.call?.state === 'Connected', 'both calls connected', 20_000);
+    await until(() => aliceEl.call?.state === 'Connected' && bobEl.call?.state === 'Connected', 'both calls connected');
     expect(aliceStates).to.include('Connected');
     await until(() => statusText(aliceEl) === 'Connected' && statusText(bobEl) === 'Connected', 'both statuses Connected');
 
     // Each gallery shows the other's tile with their video decoding frames.
-    await until(() => remoteTile(aliceEl)?.videoElement !== undefined, 'Bob’s video at Alice', 20_000);
-    await until(() => remoteTile(bobEl)?.videoElement !== undefined, 'Alice’s video at Bob', 20_000);
+    await until(() => remoteTile(aliceEl)?.videoElement !== undefined, 'Bob’s video at Alice');
+    await until(() => remoteTile(bobEl)?.videoElement !== undefined, 'Alice’s video at Bob');
     expect(inner(remoteTile(aliceEl), '[part~="name"]')!.textContent).to.equal('Bob');
     expect(inner(remoteTile(bobEl), '[part~="name"]')!.textContent).to.equal('Alice');
     await Promise.all([decodedFrames(remoteTile(aliceEl)!.videoElement!), decodedFrames(remoteTile(bobEl)!.videoElement!)]);

@@ -6,7 +6,8 @@ import { DeviceController } from '../../src/ui/controllers/deviceController.js';
 import type { IncomingCall } from '../../src/calling/incomingCall.js';
 import type { CallEvents } from '../../src/calling/call.js';
 import { CallEndReasons } from '../../src/calling/callingProtocol.js';
-import { FakeCall, FakeCallAgent, FakeDeviceManager, FakeIncomingCall, FakeParticipant, until } from './callingFakes.js';
+import { FakeCall, FakeCallAgent, FakeDeviceManager, FakeIncomingCall, FakeParticipant } from './callingFakes.js';
+import { until } from '../kit/wait.js';
 
 /** A host that counts its updates and records what its controllers report. */
 class ControllerHost extends LitElement {

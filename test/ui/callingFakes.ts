@@ -6,9 +6,6 @@
  * `asReal` casts to the real type where a component takes one.
  */
 import { TypedEventEmitter } from '../../src/common/events.js';
-import { fixture, html } from '@open-wc/testing';
-import type { TemplateResult } from 'lit';
-import { applyTheme } from '../../src/ui/shared/theme.js';
 import type { CommunicationIdentifier, CommunicationIdentifierKind } from '../../src/common/identifiers.js';
 import type { Call, CallEvents, CallState } from '../../src/calling/call.js';
 import type { CallAgent, CallAgentEvents, StartCallOptions } from '../../src/calling/callAgent.js';
@@ -17,6 +14,7 @@ import type { AudioDeviceInfo, MediaStreamType, VideoDeviceInfo } from '../../sr
 import type { DeviceManager, DeviceManagerEvents, PermissionConstraints } from '../../src/calling/deviceManager.js';
 import type { AcceptCallOptions, IncomingCall, IncomingCallEvents } from '../../src/calling/incomingCall.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
+import { canvasStream } from '../kit/browser.js';
 import type { RemoteParticipant, RemoteParticipantEvents } from '../../src/calling/remoteParticipant.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../src/calling/remoteVideoStream.js';
 
@@ -189,7 +187,7 @@ export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallS
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.actions.push('startScreenSharing');
     if (this.#screen) return;
-    const share = stream ?? new LocalVideoStream(paintedStream(), 'ScreenSharing');
+    const share = stream ?? new LocalVideoStream(canvasStream(), 'ScreenSharing');
     this.#screen = share;
     this.localVideoStreams = [...this.localVideoStreams, share];
     this.emit('localVideoStreamsUpdated', { added: [share], removed: [] });
@@ -358,72 +356,7 @@ export class FakeDeviceManager
   }
 }
 
-const loops: (() => void)[] = [];
-
-/** A canvas stream that keeps drawing (stands in for received video); stopped by {@link stopCanvases}. */
-export function paintedStream(fps = 15): MediaStream {
-  const canvas = document.createElement('canvas');
-  canvas.width = 160;
-  canvas.height = 90;
-  const context = canvas.getContext('2d')!;
-  let frame = 0;
-  const draw = () => {
-    context.fillStyle = `hsl(${(++frame * 9) % 360} 70% 45%)`;
-    context.fillRect(0, 0, canvas.width, canvas.height);
-  };
-  draw();
-  const timer = setInterval(draw, 1000 / fps);
-  const stream = canvas.captureStream(fps);
-  loops.push(() => {
-    clearInterval(timer);
-    stream.getTracks().forEach((track) => track.stop());
-  });
-  return stream;
-}
-
-export function stopCanvases(): void {
-  for (const stop of loops.splice(0)) stop();
-}
-
-/** Resolves when `check()` holds (polled); rejects after a generous timeout naming `what`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Resolves once the video element has decoded `frames` frames (requestVideoFrameCallback). */
-export function decodedFrames(video: HTMLVideoElement, frames = 3, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = 0;
-    const timer = setTimeout(() => reject(new Error(`only ${seen} frames decoded`)), timeoutMs);
-    const onFrame = () => {
-      if (++seen >= frames) {
-        clearTimeout(timer);
-        resolve();
-      } else video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
-  });
-}
-
 /** Shadow-root query: `part` of `host`. */
 export function part<T extends Element = HTMLElement>(host: Element, name: string): T | null {
   return host.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
-}
-
-/**
- * Renders `template` inside a wrapper in the given theme, with the theme's surface behind it (as a
- * page in that theme has); returns the wrapper's first element.
- */
-export async function themedFixture<T extends Element>(theme: 'light' | 'dark', template: TemplateResult): Promise<T> {
-  const container = await fixture<HTMLDivElement>(
-    html`<div style="background: var(--acs-color-surface); color: var(--acs-color-text); padding: 8px">${template}</div>`,
-  );
-  applyTheme(container, theme);
-  const el = container.firstElementChild as T;
-  await (el as unknown as { updateComplete?: Promise<unknown> }).updateComplete;
-  return el;
 }

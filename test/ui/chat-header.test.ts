@@ -3,8 +3,10 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ui/chat-header/chat-header.js';
 import type { AcsChatHeader } from '../../src/ui/chat-header/chat-header.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
-import { ALICE, BOB, participant, recordingChatClient, themedFixture, until } from './chatUiHelpers.js';
+import { ALICE, BOB, participant, recordingChatClient } from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 const part = (el: AcsChatHeader, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
 

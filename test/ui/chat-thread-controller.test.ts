@@ -8,7 +8,8 @@ import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import { TYPING_INDICATOR_TIMEOUT_MS } from '../../src/ui/state/typingTracker.js';
 import { createTestUser } from '../browser/chatTestHelpers.js';
 import FakeTimers from '../browser/fakeTimers.js';
-import { ALICE, BOB, CAROL, type TwoUserThread, recordingChatClient, textMessage, twoUserThread, until } from './chatUiHelpers.js';
+import { ALICE, BOB, CAROL, type TwoUserThread, recordingChatClient, textMessage, twoUserThread } from './chatUiHelpers.js';
+import { until } from '../kit/wait.js';
 
 /** A minimal host: the controller bound to a client and thread, a render count to watch updates. */
 class TestChatHost extends LitElement {

@@ -7,8 +7,9 @@ import '../../src/ui/chat.js';
 import type { AcsChat, ChatReadyDetail } from '../../src/ui/chat/chat.js';
 import { applyTheme } from '../../src/ui/shared/theme.js';
 import { createTestUser } from '../browser/chatTestHelpers.js';
-import { type TwoUserThread, twoUserThread, until } from './chatUiHelpers.js';
+import { type TwoUserThread, twoUserThread } from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
+import { until } from '../kit/wait.js';
 
 /** The shadow root of a component inside the composite. */
 function inner(chat: AcsChat, tag: string): ShadowRoot {

@@ -1,5 +1,3 @@
-import { fixture, waitUntil } from '@open-wc/testing';
-import { type TemplateResult, html } from 'lit';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import { type ChatThreadClient, TYPING_NOTIFICATION_INTERVAL_MS } from '../../src/chat/chatThreadClient.js';
 import type { ChatClientEvents } from '../../src/chat/events.js';
@@ -10,17 +8,8 @@ import type { PagedAsyncIterableIterator } from '../../src/common/paging.js';
 import type { ChatThreadMessage } from '../../src/ui/state/chatMessages.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import type { ChatThreadState } from '../../src/ui/state/chatThreadState.js';
-import { type ThemeName, THEME_TOKENS, applyTheme } from '../../src/ui/shared/theme.js';
 import { type TestUser, createTestUser } from '../browser/chatTestHelpers.js';
 import { testService } from '../browser/service.js';
-
-/** Generous: real-time events take milliseconds; this only bounds a failing test. */
-export const UI_TIMEOUT_MS = 10_000;
-
-/** Waits until `predicate` holds, polling; fails with `message` after a generous timeout. */
-export function until(predicate: () => boolean, message: string, timeout = UI_TIMEOUT_MS): Promise<void> {
-  return waitUntil(predicate, message, { timeout, interval: 25 });
-}
 
 export const ALICE = '8:acs:test_alice';
 export const BOB = '8:acs:test_bob';
@@ -73,21 +62,6 @@ export function systemMessage(
 /** A source without a client, holding the given state: renders without a service. */
 export function sourceWith(state: Partial<Omit<ChatThreadState, 'threadId'>>, threadId = '19:test@thread.v2'): ChatThreadSource {
   return new ChatThreadSource({ threadId, initialState: { status: 'ready', ...state } });
-}
-
-/**
- * Renders `template` inside a wrapper themed `theme` (tokens set, background painted), so
- * accessibility checks see the colors a page in that theme would.
- */
-export async function themedFixture<T extends Element>(template: TemplateResult, theme: ThemeName = 'light'): Promise<T> {
-  const wrapper = await fixture<HTMLDivElement>(html`<div>${template}</div>`);
-  applyTheme(wrapper, theme);
-  wrapper.style.background = THEME_TOKENS[theme]['--acs-color-surface'];
-  wrapper.style.color = THEME_TOKENS[theme]['--acs-color-text'];
-  wrapper.style.padding = '8px';
-  const element = wrapper.firstElementChild as T;
-  await (element as unknown as { updateComplete?: Promise<unknown> }).updateComplete;
-  return element;
 }
 
 /** Two users of the test service in one new thread, each with a started chat client. */

@@ -3,8 +3,11 @@ import '../../src/ui/device-setup/device-setup.js';
 import type { AcsDeviceSetup } from '../../src/ui/device-setup/device-setup.js';
 import { CallClient } from '../../src/calling/callClient.js';
 import type { DeviceManager } from '../../src/calling/deviceManager.js';
-import { FakeDeviceManager, decodedFrames, part, themedFixture, until } from './callingFakes.js';
+import { FakeDeviceManager, part } from './callingFakes.js';
 import { nextEvent } from './events.js';
+import { decodedFrames } from '../kit/browser.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 function options(el: AcsDeviceSetup, select: string): string[] {
   return [...part<HTMLSelectElement>(el, select)!.options].map((o) => o.textContent!);
@@ -154,7 +157,7 @@ describe('acs-device-setup', () => {
     it(`is accessible in the ${theme} theme`, async () => {
       restore = stubPermissions('prompt');
       const devices = new FakeDeviceManager();
-      const el = await themedFixture<AcsDeviceSetup>(theme, html`<acs-device-setup .deviceManager=${devices.asReal}></acs-device-setup>`);
+      const el = await themedFixture<AcsDeviceSetup>(html`<acs-device-setup .deviceManager=${devices.asReal}></acs-device-setup>`, theme);
       await until(() => options(el, 'microphone-select').length === 2 && el.permission === 'prompt', 'the devices listed');
       await el.updateComplete;
       await expect(el).to.be.accessible();

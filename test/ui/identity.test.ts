@@ -6,7 +6,7 @@ import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import { callingUser, disposeAll } from '../browser/callingHelpers.js';
 import { createTestUser } from '../browser/chatTestHelpers.js';
 import { testService } from '../browser/service.js';
-import { until } from './chatUiHelpers.js';
+import { until } from '../kit/wait.js';
 
 function unsignedToken(claims: Record<string, unknown>): string {
   const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');

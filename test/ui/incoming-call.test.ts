@@ -2,8 +2,9 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/incoming-call/incoming-call.js';
 import type { AcsIncomingCall } from '../../src/ui/incoming-call/incoming-call.js';
 import { CallEndReasons } from '../../src/calling/callingProtocol.js';
-import { FakeIncomingCall, part, themedFixture } from './callingFakes.js';
+import { FakeIncomingCall, part } from './callingFakes.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
 
 function deepActiveElement(): Element | null {
   let active = document.activeElement;
@@ -65,7 +66,7 @@ describe('acs-incoming-call', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`is accessible in the ${theme} theme`, async () => {
       const ring = new FakeIncomingCall('Ann');
-      const el = await themedFixture<AcsIncomingCall>(theme, html`<acs-incoming-call .incomingCall=${ring.asReal}></acs-incoming-call>`);
+      const el = await themedFixture<AcsIncomingCall>(html`<acs-incoming-call .incomingCall=${ring.asReal}></acs-incoming-call>`, theme);
       await expect(el).to.be.accessible();
     });
   }

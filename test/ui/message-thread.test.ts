@@ -5,21 +5,10 @@ import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
 import type { AcsMessageThread } from '../../src/ui/message-thread/message-thread.js';
-import {
-  ALICE,
-  BOB,
-  CAROL,
-  participant,
-  recordingChatClient,
-  sourceWith,
-  systemMessage,
-  textMessage,
-  texts,
-  themedFixture,
-  twoUserThread,
-  until,
-} from './chatUiHelpers.js';
+import { ALICE, BOB, CAROL, participant, recordingChatClient, sourceWith, systemMessage, textMessage, texts, twoUserThread } from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 const participants = [participant(ALICE, 'Alice'), participant(BOB, 'Bob')];
 
@@ -132,25 +121,22 @@ describe('acs-message-thread', () => {
     expect(messageEl(el, first.id).querySelector('[part="status"]')).to.equal(null);
     expect(messageEl(el, last.id).querySelector('[part="status"]')!.textContent).to.equal('Sent');
 
-    source.handleReadReceipt({
-      threadId: source.threadId,
-      sender: createIdentifierFromRawId(ALICE) as never,
-      senderDisplayName: 'Alice',
-      recipient: createIdentifierFromRawId(ALICE) as never,
-      chatMessageId: last.id,
-      readOn: new Date(),
-    });
+    /** `reader` has read up to the last message (a receipt sent to Alice). */
+    const readBy = (reader: string, senderDisplayName: string) =>
+      source.handleReadReceipt({
+        threadId: source.threadId,
+        sender: createIdentifierFromRawId(reader) as never,
+        senderDisplayName,
+        recipient: createIdentifierFromRawId(ALICE) as never,
+        chatMessageId: last.id,
+        readOn: new Date(),
+      });
+
+    readBy(ALICE, 'Alice');
     await el.updateComplete;
     expect(messageEl(el, last.id).querySelector('[part="status"]')!.textContent, 'own receipts do not count').to.equal('Sent');
 
-    source.handleReadReceipt({
-      threadId: source.threadId,
-      sender: createIdentifierFromRawId(BOB) as never,
-      senderDisplayName: 'Bob',
-      recipient: createIdentifierFromRawId(ALICE) as never,
-      chatMessageId: last.id,
-      readOn: new Date(),
-    });
+    readBy(BOB, 'Bob');
     await until(() => messageEl(el, last.id).querySelector('[part="status"]')?.textContent === 'Read', 'status turns Read');
   });
 

@@ -2,8 +2,10 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ui/participant-list/participant-list.js';
 import type { AcsParticipantList } from '../../src/ui/participant-list/participant-list.js';
-import { ALICE, BOB, CAROL, participant, sourceWith, texts, themedFixture, until } from './chatUiHelpers.js';
+import { ALICE, BOB, CAROL, participant, sourceWith, texts } from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 const people = [participant(ALICE, 'Alice'), participant(BOB, 'Bob'), participant(CAROL, '')];
 

@@ -4,16 +4,10 @@ import { CHAT_LIMITS } from '../../src/chat/validation.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/send-box/send-box.js';
 import type { AcsSendBox } from '../../src/ui/send-box/send-box.js';
-import {
-  ALICE,
-  BOB,
-  participant,
-  recordingChatClient,
-  textMessage,
-  themedFixture,
-  until,
-} from './chatUiHelpers.js';
+import { ALICE, BOB, participant, recordingChatClient, textMessage } from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 const participants = [participant(ALICE, 'Alice'), participant(BOB, 'Bob')];
 

@@ -5,7 +5,9 @@ import {
   TYPING_INDICATOR_STRINGS,
   typingText,
 } from '../../src/ui/typing-indicator/typing-indicator.js';
-import { BOB, CAROL, sourceWith, themedFixture, until } from './chatUiHelpers.js';
+import { BOB, CAROL, sourceWith } from './chatUiHelpers.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 const textOf = (el: AcsTypingIndicator) => el.shadowRoot!.querySelector('[part="base"]')!.textContent!.replace(/\s+/g, ' ').trim();
 

@@ -3,14 +3,17 @@ import '../../src/ui/video-gallery/video-gallery.js';
 import type { AcsVideoGallery } from '../../src/ui/video-gallery/video-gallery.js';
 import type { AcsVideoTile } from '../../src/ui/video-tile/video-tile.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
-import { FakeCall, FakeParticipant, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { FakeCall, FakeParticipant, part } from './callingFakes.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
+import { canvasStream, stopCanvasStreams } from '../kit/browser.js';
 
 function remoteTiles(el: AcsVideoGallery): AcsVideoTile[] {
   return [...el.shadowRoot!.querySelectorAll<AcsVideoTile>('acs-video-tile[part="tile"]')];
 }
 
 describe('acs-video-gallery', () => {
-  afterEach(() => stopCanvases());
+  afterEach(() => stopCanvasStreams());
 
   it('shows a tile per remote participant in a grid, and your own tile in the corner', async () => {
     const call = new FakeCall([new FakeParticipant('Ann'), new FakeParticipant('Bo'), new FakeParticipant('Cy')]);
@@ -45,7 +48,7 @@ describe('acs-video-gallery', () => {
     await call.mute();
     await el.updateComplete;
     expect(local.muted).to.equal(true);
-    const camera = new LocalVideoStream(paintedStream());
+    const camera = new LocalVideoStream(canvasStream());
     await call.startVideo(camera);
     await el.updateComplete;
     expect(local.localVideoStream).to.equal(camera);
@@ -61,7 +64,7 @@ describe('acs-video-gallery', () => {
     const call = new FakeCall([ann, bo]);
     const el = await fixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal}></acs-video-gallery>`);
     expect(part(el, 'screen-share')).to.equal(null);
-    bo.screen.setAvailable(paintedStream());
+    bo.screen.setAvailable(canvasStream());
     await el.updateComplete;
     const screen = part<AcsVideoTile>(el, 'screen-share')!;
     expect(screen.participant).to.equal(bo.asReal);
@@ -87,7 +90,7 @@ describe('acs-video-gallery', () => {
     const call = new FakeCall([new FakeParticipant('Ann')]);
     const el = await fixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal}></acs-video-gallery>`);
     const local = part<AcsVideoTile>(el, 'local-tile')!;
-    const camera = new LocalVideoStream(paintedStream());
+    const camera = new LocalVideoStream(canvasStream());
     await call.startVideo(camera);
     await call.startScreenSharing();
     await el.updateComplete;
@@ -121,9 +124,9 @@ describe('acs-video-gallery', () => {
       const bo = new FakeParticipant('Bo');
       bo.setMuted(true);
       const call = new FakeCall([new FakeParticipant('Ann', 'Ringing'), bo]);
-      const el = await themedFixture<AcsVideoGallery>(theme, html`<acs-video-gallery .call=${call.asReal} display-name="Dee"></acs-video-gallery>`);
+      const el = await themedFixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal} display-name="Dee"></acs-video-gallery>`, theme);
       await expect(el).to.be.accessible();
-      const empty = await themedFixture<AcsVideoGallery>(theme, html`<acs-video-gallery .call=${new FakeCall().asReal}></acs-video-gallery>`);
+      const empty = await themedFixture<AcsVideoGallery>(html`<acs-video-gallery .call=${new FakeCall().asReal}></acs-video-gallery>`, theme);
       await expect(empty).to.be.accessible();
     });
   }

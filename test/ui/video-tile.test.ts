@@ -2,10 +2,13 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/video-tile/video-tile.js';
 import type { AcsVideoTile } from '../../src/ui/video-tile/video-tile.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
-import { FakeParticipant, decodedFrames, paintedStream, part, stopCanvases, themedFixture, until } from './callingFakes.js';
+import { FakeParticipant, part } from './callingFakes.js';
+import { canvasStream, decodedFrames, stopCanvasStreams } from '../kit/browser.js';
+import { themedFixture } from '../kit/ui.js';
+import { until } from '../kit/wait.js';
 
 describe('acs-video-tile', () => {
-  afterEach(() => stopCanvases());
+  afterEach(() => stopCanvasStreams());
 
   it('shows the avatar and name while the participant sends no video', async () => {
     const bo = new FakeParticipant('Bo Diddley');
@@ -19,7 +22,7 @@ describe('acs-video-tile', () => {
   it('renders the video once the stream is available, decoding frames, and the avatar again when it stops', async () => {
     const bo = new FakeParticipant('Bo');
     const el = await fixture<AcsVideoTile>(html`<acs-video-tile .participant=${bo.asReal}></acs-video-tile>`);
-    bo.camera.setAvailable(paintedStream());
+    bo.camera.setAvailable(canvasStream());
     await until(() => el.videoElement !== undefined, 'a video element');
     expect(part(el, 'video')!.querySelector('video')).to.equal(el.videoElement);
     await decodedFrames(el.videoElement!);
@@ -31,13 +34,13 @@ describe('acs-video-tile', () => {
 
   it('shows the screen share stream when stream-type is ScreenSharing, named as the screen', async () => {
     const bo = new FakeParticipant('Bo');
-    bo.camera.setAvailable(paintedStream());
+    bo.camera.setAvailable(canvasStream());
     const el = await fixture<AcsVideoTile>(
       html`<acs-video-tile stream-type="ScreenSharing" .participant=${bo.asReal}></acs-video-tile>`,
     );
     expect(part(el, 'name')!.textContent).to.equal('Bo (screen)');
     expect(el.videoElement).to.equal(undefined);
-    const screen = paintedStream();
+    const screen = canvasStream();
     bo.screen.setAvailable(screen);
     await until(() => el.videoElement !== undefined, 'the screen video');
     expect((el.videoElement!.srcObject as MediaStream).getVideoTracks()[0]).to.equal(screen.getVideoTracks()[0]);
@@ -106,7 +109,7 @@ describe('acs-video-tile', () => {
   });
 
   it('renders a local stream mirrored, with the given name and mute state', async () => {
-    const stream = new LocalVideoStream(paintedStream());
+    const stream = new LocalVideoStream(canvasStream());
     const el = await fixture<AcsVideoTile>(
       html`<acs-video-tile local .localVideoStream=${stream} display-name="Dee" muted mirrored></acs-video-tile>`,
     );
@@ -121,9 +124,9 @@ describe('acs-video-tile', () => {
     it(`is accessible in the ${theme} theme, with and without video`, async () => {
       const bo = new FakeParticipant('Bo', 'Hold');
       bo.setMuted(true);
-      const el = await themedFixture<AcsVideoTile>(theme, html`<acs-video-tile .participant=${bo.asReal}></acs-video-tile>`);
+      const el = await themedFixture<AcsVideoTile>(html`<acs-video-tile .participant=${bo.asReal}></acs-video-tile>`, theme);
       await expect(el).to.be.accessible();
-      bo.camera.setAvailable(paintedStream());
+      bo.camera.setAvailable(canvasStream());
       await until(() => el.videoElement !== undefined, 'video');
       await expect(el).to.be.accessible();
     });
