@@ -24,41 +24,29 @@ describe('calling API surface', () => {
       await disposeAll(bob);
     });
 
+    /** The concept page's sample as written: the seed client calls Bob, who answers. */
+    async function seedCallsBob(options: { endpoint?: string }): Promise<IncomingCall> {
+      const { connectionString } = await testService();
+      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
+      bob = await callingUser('Bob');
+      const ringing = new Promise<IncomingCall>((resolve) => bob!.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall)));
+      seed = await CallClientFactory.create(token, { ...options, displayName: 'Seed' });
+      const call = seed.call([{ communicationUserId: bob.userId }]);
+      const incoming = await ringing;
+      await incoming.accept();
+      await untilState(call, 'Connected');
+      return incoming;
+    }
+
     it('await CallClientFactory.create(userToken) then callClient.call([user]) rings the user', async () => {
-      const { endpoint, connectionString } = await testService();
-      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
-      bob = await callingUser('Bob');
-      const ringing = new Promise<IncomingCall>((resolve) => bob!.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall)));
-      seed = await CallClientFactory.create(token, { endpoint, displayName: 'Seed' });
-      const call = seed.call([{ communicationUserId: bob.userId }]);
-      const incoming = await ringing;
+      const incoming = await seedCallsBob({ endpoint: (await testService()).endpoint });
       expect(incoming.callerInfo.displayName).to.equal('Seed');
-      await incoming.accept();
-      await untilState(call, 'Connected');
-    });
-  });
-
-  describe('a page the service did not serve', () => {
-    let bob: TestUser | undefined;
-    let seed: Awaited<ReturnType<typeof CallClientFactory.create>> | undefined;
-
-    afterEach(async () => {
-      await seed?.dispose();
-      await disposeAll(bob);
     });
 
-    it('CallClientFactory.create(userToken) with no endpoint connects to the service the token names', async () => {
-      const { endpoint, connectionString } = await testService();
+    it('on a page the service did not serve, CallClientFactory.create(userToken) with no endpoint connects to the service the token names', async () => {
       // This page comes from the test runner, not the service: its origin is not the endpoint.
-      expect(new URL(endpoint).origin).to.not.equal(location.origin);
-      const { token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
-      bob = await callingUser('Bob');
-      const ringing = new Promise<IncomingCall>((resolve) => bob!.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall)));
-      seed = await CallClientFactory.create(token, { displayName: 'Seed' });
-      const call = seed.call([{ communicationUserId: bob.userId }]);
-      const incoming = await ringing;
-      await incoming.accept();
-      await untilState(call, 'Connected');
+      expect(new URL((await testService()).endpoint).origin).to.not.equal(location.origin);
+      await seedCallsBob({});
     });
 
     it('an explicit endpoint still wins over the token’s', async () => {

@@ -14,8 +14,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -27,6 +25,7 @@ import { buildSdk } from '../../scripts/build-sdk.js';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { launchBrowser } from './browser.js';
+import { type OtherOrigin, startOtherOrigin } from './otherOrigin.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -83,7 +82,7 @@ describe('the README’s snippets', () => {
   let sdkDir: string;
   let work: string;
   let identity: CommunicationIdentityClient;
-  let page: Server;
+  let page: OtherOrigin;
   let pageOrigin: string;
   let browser: Browser;
   const pages = new Map<string, string>();
@@ -107,24 +106,8 @@ describe('the README’s snippets', () => {
     await chat.getChatThreadClient(threadId).sendMessage({ content: 'Hello from the README' });
 
     // Another origin: serves the pages the browser snippets run in, and a token route.
-    page = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://page.invalid');
-      if (url.pathname === '/token' && req.method === 'POST') {
-        const who = url.searchParams.get('user') === 'bob' ? bob : alice;
-        void identity.getToken({ communicationUserId: who.id }, ['chat', 'voip']).then(({ token }) => {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
-        });
-        return;
-      }
-      const html = pages.get(url.pathname);
-      if (html === undefined) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    });
-    await new Promise<void>((resolvePromise) => page.listen(0, '127.0.0.1', resolvePromise));
-    pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    page = await startOtherOrigin(identity, () => ({ alice: alice.id, bob: bob.id, '': alice.id }), (url) => pages.get(url.pathname));
+    pageOrigin = page.origin;
     browser = await launchBrowser();
   });
 

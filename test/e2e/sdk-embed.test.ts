@@ -6,8 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,11 +15,12 @@ import { buildSdk } from '../../scripts/build-sdk.js';
 import { ChatClient } from '../../src/chat/chatClient.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { launchBrowser, screenshot } from './browser.js';
+import { type OtherOrigin, startOtherOrigin } from './otherOrigin.js';
 
 describe('the /sdk/ bundles on a page of another origin', () => {
   let sdkDir: string;
   let service: RunningService;
-  let page: Server;
+  let page: OtherOrigin;
   let pageOrigin: string;
   let browser: Browser;
   let identity: CommunicationIdentityClient;
@@ -41,32 +40,20 @@ describe('the /sdk/ bundles on a page of another origin', () => {
     await chat.getChatThreadClient(threadId).sendMessage({ content: 'Hello from the other origin' }, { senderDisplayName: 'Bob' });
 
     // The stranger's app: its own origin, its own token route, our bundle by URL.
-    page = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://page.invalid');
+    page = await startOtherOrigin(identity, () => users, (url) => {
       const who = url.searchParams.get('user') ?? '';
-      if (url.pathname === '/token' && req.method === 'POST' && users[who]) {
-        void identity.getToken({ communicationUserId: users[who] }, ['chat', 'voip']).then(({ token }) => {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
-        });
-        return;
-      }
       const element =
         url.pathname === '/chat.html'
           ? `<acs-chat endpoint="${service.endpoint}" token-url="/token?user=${who}" thread-id="${threadId}" user-id="${users[who]}" display-name="${who}"></acs-chat>`
           : url.pathname === '/call.html'
             ? `<acs-call endpoint="${service.endpoint}" token-url="/token?user=${who}" display-name="${who}" callee="${url.searchParams.get('callee') ?? ''}"></acs-call>`
             : undefined;
-      if (!element || !users[who]) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stranger's app</title><link rel="icon" href="data:,">
+      if (!element || !users[who]) return undefined;
+      return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stranger's app</title><link rel="icon" href="data:,">
         <script type="module" src="${service.endpoint}sdk/${url.searchParams.get('bundle') ?? 'ui'}.js"></script></head>
-        <body><main>${element}</main></body></html>`);
+        <body><main>${element}</main></body></html>`;
     });
-    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-    pageOrigin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    pageOrigin = page.origin;
     assert.notEqual(pageOrigin, new URL(service.endpoint).origin);
     browser = await launchBrowser();
   });
