@@ -11,7 +11,9 @@
  * - chat: GA versions of the ACS chat REST API (`.../Chat/stable/*`); 2025-03-15 is what
  *   `@azure/communication-chat` 1.6.0 sends.
  * - calling: our own calling control API (not an ACS REST API), one version so far.
- * - phoneNumbers, sms: the versions our clients send (the simulated pool is our own shape).
+ * - sms: 2021-03-07 (what `@azure/communication-sms` 1.1.0 and our client send) and
+ *   2025-05-29-preview (what 1.2.0-beta.4 sends: opt-outs, `messagingConnect`).
+ * - phoneNumbers: the version our client sends (the simulated pool is our own shape).
  */
 export const API_VERSIONS = {
   identity: {
@@ -21,7 +23,7 @@ export const API_VERSIONS = {
   chat: { current: '2025-03-15', supported: ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15'] },
   calling: { current: '2026-11-01', supported: ['2026-11-01'] },
   phoneNumbers: { current: '2025-06-01', supported: ['2025-06-01'] },
-  sms: { current: '2021-03-07', supported: ['2021-03-07'] },
+  sms: { current: '2021-03-07', supported: ['2021-03-07', '2025-05-29-preview'] },
 } as const satisfies Record<string, { current: string; supported: readonly string[] }>;
 
 export type VersionedApi = keyof typeof API_VERSIONS;
