@@ -111,8 +111,11 @@ export class ChatService {
       const now = Date.now();
       const topic = patch.topic ?? thread.topic;
       const metadata = patch.metadata === undefined ? readJson<Record<string, string>>(thread.metadata) : patch.metadata;
-      const retention =
-        patch.retentionPolicy === undefined ? readJson<RetentionPolicyModel>(thread.retention_policy) : patch.retentionPolicy ?? undefined;
+      // `null` removes the policy; ACS then reports `{ kind: 'none' }`, so that is what is stored.
+      const retention: RetentionPolicyModel | undefined =
+        patch.retentionPolicy === undefined
+          ? readJson<RetentionPolicyModel>(thread.retention_policy)
+          : (patch.retentionPolicy ?? { kind: 'none' });
       this.#store.updateThread(threadId, { topic, metadata, retentionPolicy: retention, now });
       if (patch.topic !== undefined && patch.topic !== thread.topic) {
         this.#insertSystemMessage(threadId, 'topicUpdated', { topic, initiator: callerId }, now);

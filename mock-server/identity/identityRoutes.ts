@@ -6,7 +6,16 @@ import type { IdentityStore } from './identityStore.js';
 
 const IDENTITY = { api: 'identity', auth: 'hmac', origins: 'any' } as const;
 
-/** The ACS identity REST API (`api-version=2023-10-01`): create, issue token, revoke, delete. */
+/** The api-versions that know `customId` on create (ACS added it in this preview). */
+export const CUSTOM_ID_API_VERSIONS: readonly string[] = ['2025-03-02-preview'];
+/** Longest `customId` kept (ours: ACS documents none). */
+export const CUSTOM_ID_MAX_LENGTH = 256;
+
+/**
+ * The ACS identity REST API (`api-version=2023-10-01` and the versions before it, plus the preview
+ * with `customId`): create, issue token, revoke, delete. An identity of another resource is a 401,
+ * as ACS answers it; an unknown identity of this resource a 404.
+ */
 export function identityRoutes(identities: IdentityStore, tokens: TokenService): RouteSpec[] {
   return [
     {
@@ -15,23 +24,29 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
       template: '/identities',
       summary: 'Creates a user; with createTokenWithScopes, also issues its first token.',
       body: 'json',
-      fields: ['createTokenWithScopes', 'expiresInMinutes'],
+      fields: ['createTokenWithScopes', 'expiresInMinutes', 'customId'],
       rateLimit: {
         operation: 'createIdentity',
         bodyVariant: { operation: 'createUserAndToken', when: 'createTokenWithScopes is not empty', test: asksForToken },
       },
-      handler: async ({ json, endpoint }) => {
+      handler: async ({ json, endpoint, url }) => {
         const body = new BodyReader(json());
+        const customId = body.optionalString('customId', { maxLength: CUSTOM_ID_MAX_LENGTH });
+        if (customId !== undefined && !CUSTOM_ID_API_VERSIONS.includes(url.searchParams.get('api-version') ?? '')) {
+          throw ServiceError.validation(`"customId" needs api-version ${CUSTOM_ID_API_VERSIONS.join(' or ')}.`);
+        }
+        if (customId !== undefined && customId.trim().length === 0) throw ServiceError.validation('"customId" must not be blank.');
         const scopeList = body.optionalStringArray('createTokenWithScopes', { maxItems: 16 });
         const scopes = scopeList && scopeList.length > 0 ? validateScopes(scopeList) : undefined;
         const expiresInMinutes = body.optionalInteger('expiresInMinutes', MIN_EXPIRY_MINUTES, MAX_EXPIRY_MINUTES);
         if (expiresInMinutes !== undefined && !scopes) {
           throw ServiceError.validation('"expiresInMinutes" needs "createTokenWithScopes".');
         }
-        const user = identities.createUser();
-        if (!scopes) return { status: 201, body: { identity: { id: user.id } } };
+        const user = identities.createUser(customId);
+        const identity = user.customId !== undefined ? { id: user.id, customId: user.customId } : { id: user.id };
+        if (!scopes) return { status: 201, body: { identity } };
         const accessToken = await tokens.issue(user.id, scopes, expiresInMinutes, { endpoint });
-        return { status: 201, body: { identity: { id: user.id }, accessToken: serializeToken(accessToken) } };
+        return { status: 201, body: { identity, accessToken: serializeToken(accessToken) } };
       },
     },
     {
@@ -60,6 +75,7 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
       rateLimit: { operation: 'revokeAccessToken' },
       handler: ({ params, json }) => {
         json();
+        requireOwnResource(identities, params.id!);
         if (!identities.revokeTokens(params.id!)) throw identityNotFound(params.id!);
         return { status: 204 };
       },
@@ -72,6 +88,7 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
       body: 'none',
       rateLimit: { operation: 'deleteIdentity' },
       handler: ({ params }) => {
+        requireOwnResource(identities, params.id!);
         if (!identities.deleteUser(params.id!)) throw identityNotFound(params.id!);
         return { status: 204 };
       },
@@ -104,7 +121,15 @@ export function serializeToken(token: { token: string; expiresOn: Date }): { tok
 }
 
 function requireUser(identities: IdentityStore, id: string): void {
+  requireOwnResource(identities, id);
   if (!identities.getUser(id)) throw identityNotFound(id);
+}
+
+/** ACS answers an identity of another resource with 401: the access key does not cover it. */
+function requireOwnResource(identities: IdentityStore, id: string): void {
+  if (identities.isOfOtherResource(id)) {
+    throw ServiceError.unauthorized(`The identity ${id} does not belong to this resource.`, 'Unauthorized');
+  }
 }
 
 function identityNotFound(id: string): ServiceError {

@@ -8,6 +8,8 @@ export interface UserRecord {
   tokenGeneration: number;
   /** When the latest token issued to the user expires (ms); undefined before the first one. */
   lastTokenExpiresOn?: number;
+  /** The application's own id for the user (identity API preview `customId`): one user per value. */
+  customId?: string;
 }
 
 export interface ApplicationRecord {
@@ -38,8 +40,9 @@ export class IdentityStore {
     this.#db = db;
     this.#resourceId = resourceId;
     this.#statements = {
-      insert: db.prepare('INSERT INTO users (id, created_at) VALUES (?, ?)'),
-      get: db.prepare('SELECT id, created_at, token_generation, last_token_expires_on FROM users WHERE id = ?'),
+      insert: db.prepare('INSERT INTO users (id, created_at, custom_id) VALUES (?, ?, ?)'),
+      get: db.prepare('SELECT id, created_at, token_generation, last_token_expires_on, custom_id FROM users WHERE id = ?'),
+      byCustomId: db.prepare('SELECT id FROM users WHERE custom_id = ?'),
       tokenIssued: db.prepare(
         'UPDATE users SET last_token_expires_on = max(coalesce(last_token_expires_on, 0), ?) WHERE id = ?',
       ),
@@ -65,20 +68,39 @@ export class IdentityStore {
     return () => this.#invalidatedListeners.delete(listener);
   }
 
-  createUser(): UserRecord {
-    const id = `8:acs:${this.#resourceId}_${randomUUID()}`;
-    const createdAt = Date.now();
-    this.#statements.insert.run(id, createdAt);
-    return { id, createdAt, tokenGeneration: 0 };
+  /**
+   * Creates a user; with a `customId`, returns the user already created with it, if any (as ACS
+   * does), so the application need not keep its own mapping.
+   */
+  createUser(customId?: string): UserRecord {
+    return this.#db.transaction(() => {
+      if (customId !== undefined) {
+        const existing = this.#statements.byCustomId.get(customId) as { id: string } | undefined;
+        if (existing) return this.getUser(existing.id)!;
+      }
+      const id = `8:acs:${this.#resourceId}_${randomUUID()}`;
+      const createdAt = Date.now();
+      this.#statements.insert.run(id, createdAt, customId ?? null);
+      const user: UserRecord = { id, createdAt, tokenGeneration: 0 };
+      if (customId !== undefined) user.customId = customId;
+      return user;
+    })();
+  }
+
+  /** True for a communication-user id (`8:acs:<resource>_…`) that names another resource. */
+  isOfOtherResource(id: string): boolean {
+    const resource = /^8:acs:([^_]+)_/.exec(id)?.[1];
+    return resource !== undefined && resource !== this.#resourceId;
   }
 
   getUser(id: string): UserRecord | undefined {
     const row = this.#statements.get.get(id) as
-      | { id: string; created_at: number; token_generation: number; last_token_expires_on: number | null }
+      | { id: string; created_at: number; token_generation: number; last_token_expires_on: number | null; custom_id: string | null }
       | undefined;
     if (!row) return undefined;
     const user: UserRecord = { id: row.id, createdAt: row.created_at, tokenGeneration: row.token_generation };
     if (row.last_token_expires_on !== null) user.lastTokenExpiresOn = row.last_token_expires_on;
+    if (row.custom_id !== null) user.customId = row.custom_id;
     return user;
   }
 

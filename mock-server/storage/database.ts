@@ -136,6 +136,16 @@ const MIGRATIONS: string[] = [
        THEN json_extract(data, '$.id') END
      WHERE name LIKE 'chat%' OR name IN ('participantsAdded', 'participantsRemoved', 'readReceiptReceived');
    CREATE INDEX events_by_thread ON events (thread_id, message_id) WHERE thread_id IS NOT NULL;`,
+  // 10: identity: the application's own id for a user (identity API preview `customId`), one user each
+  `ALTER TABLE users ADD COLUMN custom_id TEXT;
+   CREATE UNIQUE INDEX users_by_custom_id ON users (custom_id) WHERE custom_id IS NOT NULL;`,
+  // 11: SMS opt-outs: a recipient that opted out of messages from one of the resource's numbers
+  `CREATE TABLE sms_optouts (
+     from_number TEXT NOT NULL,
+     to_number TEXT NOT NULL,
+     created_on INTEGER NOT NULL,
+     PRIMARY KEY (from_number, to_number)
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 /**

@@ -7,8 +7,28 @@ import type { RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
 import type { PhoneNumberStore } from './phoneNumberStore.js';
 
-/** Limits as ACS documents them for one send request. */
+/** Limits as ACS documents them for one send (or opt-out) request. */
 export const SMS_LIMITS = { recipients: 100, messageLength: 2048 } as const;
+
+/**
+ * Whether an E.164 number can be dialled in its country, judged by its numbering plan as far as we
+ * model it: North America (+1) takes exactly ten digits, area code and exchange starting 2-9 (so
+ * `+1425555012345` is refused); the UK (+44) nine or ten; elsewhere E.164's bounds (7 to 15 digits).
+ */
+export function isDialableNumber(phoneNumber: string): boolean {
+  if (!isE164PhoneNumber(phoneNumber)) return false;
+  if (phoneNumber.startsWith('+1')) return /^\+1[2-9]\d{2}[2-9]\d{6}$/.test(phoneNumber);
+  if (phoneNumber.startsWith('+44')) return /^\+44\d{9,10}$/.test(phoneNumber);
+  return /^\+[1-9]\d{6,14}$/.test(phoneNumber);
+}
+
+/** One recipient's answer to an opt-out request (`OptOutResponseItem`). */
+export interface OptOutResult {
+  to: string;
+  httpStatusCode: number;
+  isOptedOut?: boolean;
+  errorMessage?: string;
+}
 
 export interface SmsSendResult {
   to: string;
@@ -31,6 +51,7 @@ export class SmsService {
   readonly #hub: RealtimeHub;
   readonly #numbers: PhoneNumberStore;
   readonly #q;
+  readonly #db: Db;
 
   constructor(db: Db, hub: RealtimeHub, numbers: PhoneNumberStore, identities: IdentityStore) {
     this.#hub = hub;
@@ -42,20 +63,22 @@ export class SmsService {
       ),
       get: db.prepare('SELECT * FROM sms_messages WHERE id = ?'),
       deleteUser: db.prepare('DELETE FROM sms_messages WHERE recipient_user = ? OR sender_user = ?'),
+      optOutAdd: db.prepare('INSERT OR IGNORE INTO sms_optouts (from_number, to_number, created_on) VALUES (?, ?, ?)'),
+      optOutRemove: db.prepare('DELETE FROM sms_optouts WHERE from_number = ? AND to_number = ?'),
+      optedOut: db.prepare('SELECT 1 FROM sms_optouts WHERE from_number = ? AND to_number = ?'),
     };
+    this.#db = db;
     identities.onUserDeleted('sms', (userId) => this.#q.deleteUser.run(userId, userId));
   }
 
   send(request: { from: string; to: string[]; message: string; enableDeliveryReport: boolean; tag?: string }): SmsSendResult[] {
-    if (!isE164PhoneNumber(request.from)) throw ServiceError.validation(`"from" (${request.from}) is not an E.164 phone number.`);
-    const sender = this.#numbers.get(request.from);
-    if (!sender) {
-      throw ServiceError.validation(`"from" (${request.from}) is not a number of this resource; acquire it first.`, );
-    }
+    const sender = this.#requireSender(request.from);
     return this.#hub.atomically(() =>
       request.to.map((to) => {
-        if (!isE164PhoneNumber(to)) {
-          return { to, httpStatusCode: 400, successful: false, errorMessage: `${to} is not an E.164 phone number.` };
+        const invalid = recipientProblem(to);
+        if (invalid) return { to, httpStatusCode: 400, successful: false, errorMessage: invalid };
+        if (this.#q.optedOut.get(request.from, to)) {
+          return { to, httpStatusCode: 400, successful: false, errorMessage: `${to} has opted out of messages from ${request.from}.` };
         }
         const messageId = `Outgoing_${randomUUID()}`;
         const recipient = this.#numbers.get(to)?.assignedTo;
@@ -87,6 +110,29 @@ export class SmsService {
     );
   }
 
+  /** Opt-out management (`POST /sms/optouts:add|:remove|:check`): per recipient, all in one transaction. */
+  optOuts(action: 'add' | 'remove' | 'check', from: string, recipients: string[]): OptOutResult[] {
+    this.#requireSender(from);
+    return this.#db.transaction(() =>
+      recipients.map((to): OptOutResult => {
+        const invalid = recipientProblem(to);
+        if (invalid) return { to, httpStatusCode: 400, errorMessage: invalid };
+        if (action === 'add') this.#q.optOutAdd.run(from, to, Date.now());
+        if (action === 'remove') this.#q.optOutRemove.run(from, to);
+        if (action === 'check') return { to, httpStatusCode: 200, isOptedOut: this.#q.optedOut.get(from, to) !== undefined };
+        return { to, httpStatusCode: 200 };
+      }),
+    )();
+  }
+
+  /** The sending number: E.164 (else 400) and owned by this resource (else 401, as ACS answers). */
+  #requireSender(from: string) {
+    if (!isE164PhoneNumber(from)) throw ServiceError.validation(`"from" (${from}) is not an E.164 phone number.`);
+    const sender = this.#numbers.get(from);
+    if (!sender) throw ServiceError.unauthorized(`"from" (${from}) is not a number of this resource; acquire it first.`);
+    return sender;
+  }
+
   /** A sent message's delivery state, for the admin. */
   get(messageId: string): { messageId: string; from: string; to: string; deliveryStatus: DeliveryStatus; tag?: string; sentOn: string } {
     const row = this.#q.get.get(messageId) as
@@ -102,4 +148,11 @@ export class SmsService {
       sentOn: new Date(row.sent_on).toISOString(),
     };
   }
+}
+
+/** Why a recipient cannot be messaged, as the per-recipient `errorMessage`; undefined when it can. */
+function recipientProblem(to: string): string | undefined {
+  if (!isE164PhoneNumber(to)) return `${to} is not an E.164 phone number.`;
+  if (!isDialableNumber(to)) return `${to} is not a dialable number of its country.`;
+  return undefined;
 }

@@ -4,19 +4,26 @@
  *
  * - identity: GA versions of the ACS identity REST API (azure-rest-api-specs
  *   `specification/communication/data-plane/Identity/stable/*`); 2023-10-01 is what
- *   `@azure/communication-identity` 1.3.1 sends. Our calling-application routes are an identity
- *   extension and take the same versions.
+ *   `@azure/communication-identity` 1.3.1 sends (1.0.0 sent 2021-03-07, 1.1.0-beta.2
+ *   2021-10-31-preview, 1.1.0 2022-06-01, 1.2.0 2022-10-01), and the preview 2025-03-02-preview that
+ *   adds `customId` on create. Our calling-application routes are an identity extension and take
+ *   the same versions.
  * - chat: GA versions of the ACS chat REST API (`.../Chat/stable/*`); 2025-03-15 is what
  *   `@azure/communication-chat` 1.6.0 sends.
  * - calling: our own calling control API (not an ACS REST API), one version so far.
- * - phoneNumbers, sms: the versions our clients send (the simulated pool is our own shape).
+ * - sms: 2021-03-07 (what `@azure/communication-sms` 1.1.0 and our client send) and
+ *   2025-05-29-preview (what 1.2.0-beta.4 sends: opt-outs, `messagingConnect`).
+ * - phoneNumbers: the version our client sends (the simulated pool is our own shape).
  */
 export const API_VERSIONS = {
-  identity: { current: '2023-10-01', supported: ['2021-03-07', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01'] },
+  identity: {
+    current: '2023-10-01',
+    supported: ['2021-03-07', '2021-10-31-preview', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01', '2025-03-02-preview'],
+  },
   chat: { current: '2025-03-15', supported: ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15'] },
   calling: { current: '2026-11-01', supported: ['2026-11-01'] },
   phoneNumbers: { current: '2025-06-01', supported: ['2025-06-01'] },
-  sms: { current: '2021-03-07', supported: ['2021-03-07'] },
+  sms: { current: '2021-03-07', supported: ['2021-03-07', '2025-05-29-preview'] },
 } as const satisfies Record<string, { current: string; supported: readonly string[] }>;
 
 export type VersionedApi = keyof typeof API_VERSIONS;

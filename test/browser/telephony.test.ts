@@ -111,7 +111,7 @@ describe('phone numbers on the simulated network', () => {
       } catch (error) {
         fromError = error;
       }
-      expect((fromError as RestError).statusCode).to.equal(400, 'sending from a number not owned is refused');
+      expect((fromError as RestError).statusCode).to.equal(401, 'sending from a number not owned is refused (401, as ACS answers)');
       const badFrom = await new SmsClient(connectionString).send({ from: 'nope', to: [bobNumber], message: 'x' }).catch((e: unknown) => e);
       expect(badFrom).to.be.instanceOf(TypeError);
     } finally {

@@ -280,19 +280,22 @@ describe('identity routes: bad input', () => {
     });
   }
 
-  const unknownId = '8:acs:00000000-0000-4000-8000-000000000000_00000000-0000-4000-8000-000000000000';
+  // An unknown user of this resource (resolved lazily: the service starts in before()).
+  const unknown = () => `8:acs:${service().secrets.resourceId}_00000000-0000-4000-8000-000000000000`;
   test('issueAccessToken for an unknown user is 404 IdentityNotFound', async () => {
-    await expectRejected(404, 'IdentityNotFound', 'POST', issuePath(unknownId), { scopes: ['chat'] });
+    await expectRejected(404, 'IdentityNotFound', 'POST', issuePath(unknown()), { scopes: ['chat'] });
   });
   test('revokeAccessTokens for an unknown user is 404 IdentityNotFound', async () => {
-    await expectRejected(404, 'IdentityNotFound', 'POST', revokePath(unknownId));
+    await expectRejected(404, 'IdentityNotFound', 'POST', revokePath(unknown()));
   });
   test('DELETE of an unknown user is 404 IdentityNotFound', async () => {
-    await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(unknownId));
+    await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(unknown()));
   });
-  test('a user id from another resource is 404', async () => {
+  test('a user id from another resource is 401 (as ACS answers), on every per-identity route, and nothing changes', async () => {
     const foreign = userId.replace(service().secrets.resourceId, '00000000-0000-4000-8000-000000000000');
-    await expectRejected(404, 'IdentityNotFound', 'DELETE', userPath(foreign));
+    await expectRejected(401, 'Unauthorized', 'DELETE', userPath(foreign));
+    await expectRejected(401, 'Unauthorized', 'POST', issuePath(foreign), { scopes: ['chat'] });
+    await expectRejected(401, 'Unauthorized', 'POST', revokePath(foreign));
   });
 
   test('a path under /identities that no route has is 404', async () => {

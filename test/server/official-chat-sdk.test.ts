@@ -46,6 +46,8 @@ interface SdkResult {
   added: { invalidParticipants?: { code: string; target: string }[] };
   participantsAfter: SdkParticipant[];
   properties: { id: string; topic: string; createdOn: string; createdBy: unknown };
+  withRetention: { retentionPolicy?: unknown };
+  retentionRemoved: { retentionPolicy?: unknown };
   got: SdkMessage;
   edited: SdkMessage;
   deleted: SdkMessage;
@@ -175,6 +177,13 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     assert.deepEqual(topicMessage?.content?.initiator, kind(a.id));
   });
 
+  test('updateProperties with retentionPolicy null removes the policy: reads report kind none', () => {
+    assert.deepEqual(result.withRetention.retentionPolicy, { kind: 'threadCreationDate', deleteThreadAfterDays: 30 });
+    assert.deepEqual(result.retentionRemoved.retentionPolicy, { kind: 'none' });
+    const row = service().db.prepare('SELECT retention_policy FROM chat_threads WHERE id = ?').get(result.threadId) as { retention_policy: string };
+    assert.deepEqual(JSON.parse(row.retention_policy), { kind: 'none' });
+  });
+
   test('updateMessage, deleteMessage, read receipts, typing, removeParticipant, listChatThreads, errors', () => {
     const [, second, third] = result.sent.map((s) => s.id);
     assert.equal(result.edited.content?.message, 'third, edited');
@@ -233,7 +242,9 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
       'chatMessageReceived',
       'chatMessageReceived',
       'participantsAdded',
-      'chatThreadPropertiesUpdated',
+      'chatThreadPropertiesUpdated', // topic
+      'chatThreadPropertiesUpdated', // retention policy set
+      'chatThreadPropertiesUpdated', // retention policy removed
       'chatMessageEdited',
       'chatMessageDeleted',
       'readReceiptReceived',
@@ -243,6 +254,6 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     const cNames = (service().db.prepare('SELECT name FROM events WHERE user_id = ? ORDER BY seq').all(c.id) as { name: string }[]).map(
       (row) => row.name,
     );
-    assert.deepEqual(cNames, ['participantsAdded', 'chatThreadPropertiesUpdated', 'chatMessageEdited', 'chatMessageDeleted', 'readReceiptReceived', 'participantsRemoved']);
+    assert.deepEqual(cNames, ['participantsAdded', 'chatThreadPropertiesUpdated', 'chatThreadPropertiesUpdated', 'chatThreadPropertiesUpdated', 'chatMessageEdited', 'chatMessageDeleted', 'readReceiptReceived', 'participantsRemoved']);
   });
 });

@@ -43,6 +43,16 @@ describe('route table', () => {
     assert.equal(written, renderRoutesMarkdown(service().routes), 'docs/routes.md is stale: run node --import tsx scripts/routes-doc.ts');
   });
 
+  test("README's table of served APIs lists exactly the api-versions each ACS API accepts", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [api, row] of [['identity', 'Identity'], ['chat', 'Chat'], ['sms', 'SMS'], ['phoneNumbers', 'Phone numbers'], ['calling', 'Calling control']] as const) {
+      const line = readme.split('\n').find((l) => l.startsWith(`| ${row} |`));
+      assert.ok(line, `README has a "${row}" row`);
+      const listed = [...line.split('|')[3]!.matchAll(/\d{4}-\d{2}-\d{2}(?:-preview)?/g)].map((m) => m[0]);
+      assert.deepEqual(listed, [...API_VERSIONS[api].supported], `README's ${row} row`);
+    }
+  });
+
   test('a route with scopes refuses a token with none of them (403 InsufficientScope)', async () => {
     const scoped = service().routes.filter((route) => route.scopes && route.auth !== 'application');
     assert.ok(scoped.length > 20, 'the chat and calling routes declare scopes');

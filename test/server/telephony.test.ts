@@ -40,14 +40,33 @@ describe('telephony: the number pool and SMS routes', () => {
       ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: '' }, 400],
       ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x'.repeat(2049) }, 400],
       ['POST', '/sms', { from: 'nope', smsRecipients: [{ to: '+12065550101' }], message: 'x' }, 400],
-      ['POST', '/sms', { from: '+14255550100', smsRecipients: [{ to: '+12065550101' }], message: 'x' }, 400],
+      ['POST', '/sms', { from: '+14255550100', smsRecipients: [{ to: '+12065550101' }], message: 'x' }, 401],
       ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: 5 }], message: 'x' }, 400],
       ['POST', '/sms', { from: '+12065550100', smsRecipients: Array.from({ length: 101 }, () => ({ to: '+12065550101' })), message: 'x' }, 400],
       ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: 'yes' } }, 400],
       ['GET', '/sms/Outgoing_missing', undefined, 404],
+      // Newer send options: known to the preview api-version only, and validated there.
+      ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p' } } }, 400],
+      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k' } } }, 400],
+      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: ' ', partner: 'p' } } }, 400],
+      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p', extra: 1 } } }, 400],
+      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: 'p' } }, 400],
+      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, deliveryReportTimeoutInSeconds: 59 } }, 400],
+      // Opt-outs.
+      ['POST', '/sms/optouts:add', { from: '+12065550100', recipients: [] }, 400],
+      ['POST', '/sms/optouts:add', { from: '+12065550100' }, 400],
+      ['POST', '/sms/optouts:add', { from: '+12065550100', recipients: [{ to: '+12065550101', colour: 'blue' }] }, 400],
+      ['POST', '/sms/optouts:add', { from: '+12065550100', recipients: [{ to: '' }] }, 400],
+      ['POST', '/sms/optouts:add', { from: '+12065550100', recipients: Array.from({ length: 101 }, () => ({ to: '+12065550101' })) }, 400],
+      ['POST', '/sms/optouts:check', { from: 'nope', recipients: [{ to: '+12065550101' }] }, 400],
+      ['POST', '/sms/optouts:remove', { from: '+14255550100', recipients: [{ to: '+12065550101' }] }, 401],
+      ['POST', '/sms/optouts:add', '{not json', 400],
+      ['GET', '/sms/optouts:add', undefined, 404],
     ];
-    for (const [method, path, body, status] of cases) {
-      const response = await adminRequest(service(), method, path, body);
+    for (const [method, rawPath, body, status] of cases) {
+      const preview = rawPath.endsWith('?preview');
+      const path = preview ? rawPath.slice(0, -'?preview'.length) : rawPath;
+      const response = await adminRequest(service(), method, path, body, preview ? { apiVersion: '2025-05-29-preview' } : {});
       assertError(response, status);
     }
     assert.deepEqual(stateSnapshot(service()), before, 'nothing changed');
