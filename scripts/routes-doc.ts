@@ -1,6 +1,6 @@
 /**
  * Writes docs/routes.md from the service's route table (with the demo routes). Run after adding or
- * changing a route: `node --import tsx scripts/routes-doc.ts`; test/server/routes.test.ts checks it.
+ * changing a route: `node --import tsx scripts/routes-doc.ts`; test/service/routes.test.ts checks it.
  */
 import { writeFileSync } from 'node:fs';
 import { renderRoutesMarkdown } from '../mock-server/http/routeDocs.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { signRequest } from '../../src/common/hmac.js';
 import { realtimeProtocols } from '../../src/common/realtimeProtocol.js';
-import { type ServiceProcess, type ServiceStats, startServiceProcess } from '../../test/server/serviceProcess.js';
+import { type ServiceProcess, type ServiceStats, startServiceProcess } from '../../test/kit/serviceProcess.js';
 
 export interface LoadOptions {
   /** Real-time clients (one user each). */

@@ -2,7 +2,7 @@
 // run (see loadRun.ts). Fails (exit 1) when an event was lost or duplicated, a socket dropped, or
 // the service's heap grew over the run; prints the figures and keeps them for RELIABILITY.md.
 import { parseArgs } from 'node:util';
-import { recordFigures } from '../../test/server/figures.js';
+import { recordFigures } from '../../test/kit/figures.js';
 import { memoryStayedFlat, runLoad } from './loadRun.js';
 
 const { values } = parseArgs({

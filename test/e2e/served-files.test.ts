@@ -12,8 +12,8 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { recordFigures } from '../server/figures.js';
-import { type ServiceProcess, startServiceProcess } from '../server/serviceProcess.js';
+import { recordFigures } from '../kit/figures.js';
+import { type ServiceProcess, startServiceProcess } from '../kit/serviceProcess.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EVIL = 'http://evil.example';
@@ -96,7 +96,8 @@ function attackPaths(dataFolder: string): string[] {
     '/.gitignore',
     '/node_modules/.package-lock.json',
     '/scripts/find-browser.mjs',
-    '/test/server/helpers.ts',
+    '/test/kit/serverHelpers.ts',
+    '/test/service/auth.test.ts',
     '/bench/run.ts',
     '/test/e2e/harness/calling.html',
   ];

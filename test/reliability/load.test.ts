@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { memoryStayedFlat, runLoad } from '../../bench/load/loadRun.js';
-import { recordFigures } from './figures.js';
+import { recordFigures } from '../kit/figures.js';
 
 describe('load: 50 real-time clients, steady chat traffic', () => {
   test('every member gets every message once; the service’s memory stays flat', async () => {

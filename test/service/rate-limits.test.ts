@@ -13,7 +13,7 @@ import { ChatClient } from '../../src/chat/index.js';
 import { AzureCommunicationTokenCredential } from '../../src/common/credential.js';
 import { RestError, ThrottlingError } from '../../src/common/errors.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
-import { recordFigures } from './figures.js';
+import { recordFigures } from '../kit/figures.js';
 import {
   type ChatUser,
   adminRequest,
@@ -24,7 +24,7 @@ import {
   stateSnapshot,
   threadPath,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const figures = { throttledResponses: 0, clientRetriesHonoured: 0, typedErrors: 0 };
 after(() => recordFigures('rate-limits', figures));

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { SmsClient } from '@azure/communication-sms';
 import { SmsClient as BetaSmsClient } from '@azure/communication-sms-beta';
 import { type RunningService, startService } from '../../mock-server/service.js';
-import { adminRequest, countRows, stateSnapshot } from './helpers.js';
+import { adminRequest, countRows, stateSnapshot } from '../kit/serverHelpers.js';
 
 /** What the SDKs raise for a non-2xx answer. */
 const restError = (status: number) => (error: unknown) => {

@@ -18,7 +18,7 @@ import {
   threadPath,
   userModel,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 interface WireId {
   rawId?: string;

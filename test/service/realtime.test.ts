@@ -17,7 +17,7 @@ import {
   sendMessage,
   threadPath,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const isEvent = (name: string) => (frame: TestFrame) => frame.type === 'event' && frame.name === name;
 const isMessage = (id: string) => (frame: TestFrame) =>

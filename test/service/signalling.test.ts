@@ -12,7 +12,7 @@ import {
   registerPeer,
   userModel,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 function assertRefused(outcome: UpgradeOutcome, status: number, code: string): void {
   assert.equal(outcome.status, status, JSON.stringify(outcome));

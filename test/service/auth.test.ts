@@ -23,7 +23,7 @@ import {
   serviceUrl,
   stateSnapshot,
   usersSnapshot,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const MINUTE = 60_000;
 

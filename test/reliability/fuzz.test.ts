@@ -29,7 +29,7 @@ import { parsePeerId, peerIdFor } from '../../src/calling/peerIds.js';
 import { signRequest } from '../../src/common/hmac.js';
 import { realtimeProtocols } from '../../src/common/realtimeProtocol.js';
 import { API_VERSIONS } from '../../src/common/apiVersions.js';
-import { recordFigures } from './figures.js';
+import { recordFigures } from '../kit/figures.js';
 import {
   API_VERSION,
   CHAT_API_VERSION,
@@ -47,7 +47,7 @@ import {
   threadPath,
   userModel,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 /** Runs per property; the whole file stays around ten seconds. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || undefined;

@@ -11,7 +11,7 @@ import { renderRoutesMarkdown } from '../../mock-server/http/routeDocs.js';
 import type { ServiceRoute } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
 import { API_VERSIONS } from '../../src/common/apiVersions.js';
-import { adminRequest, assertError, chatUser, plainRequest, userRequest } from './helpers.js';
+import { adminRequest, assertError, chatUser, plainRequest, userRequest } from '../kit/serverHelpers.js';
 
 const key = (route: ServiceRoute) => `${route.method} ${route.template}`;
 

@@ -19,7 +19,7 @@ import {
   issueToken,
   plainRequest,
   stateSnapshot,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 interface TokenBody {
   user: { communicationUserId: string };

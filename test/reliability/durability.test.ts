@@ -19,7 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { type RunningService } from '../../mock-server/service.js';
 import { withDataDir } from '../kit/node.js';
-import { recordFigures } from './figures.js';
+import { recordFigures } from '../kit/figures.js';
 import {
   type ChatUser,
   adminRequest,
@@ -28,8 +28,8 @@ import {
   threadPath,
   userModel,
   userRequest,
-} from './helpers.js';
-import { type ServiceProcess, startServiceProcess } from './serviceProcess.js';
+} from '../kit/serverHelpers.js';
+import { type ServiceProcess, startServiceProcess } from '../kit/serviceProcess.js';
 
 const CYCLES = Number(process.env.DURABILITY_CYCLES ?? 10);
 const SENDERS = 6;

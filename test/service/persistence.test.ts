@@ -12,7 +12,7 @@ import {
   createUser,
   issueToken,
   usersSnapshot,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 describe('persistence across restarts', () => {
   const data = withDataDir('oc-persistence-');

@@ -6,8 +6,8 @@ import type { RunningService } from '../../mock-server/service.js';
 import { API_VERSIONS, apiOfPath } from '../../src/common/apiVersions.js';
 import { signRequest } from '../../src/common/hmac.js';
 import { type EventFrame, type PongFrame, type ReadyFrame, realtimeProtocols } from '../../src/common/realtimeProtocol.js';
-import { type TestUser, testUser } from '../kit/node.js';
-import { until } from '../kit/wait.js';
+import { type TestUser, testUser } from './node.js';
+import { until } from './wait.js';
 
 /** The identity api-version the official SDK (1.3.1) sends. */
 export const API_VERSION = API_VERSIONS.identity.current;

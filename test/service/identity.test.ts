@@ -13,7 +13,7 @@ import {
   issueToken,
   userIdPattern,
   usersSnapshot,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const issuePath = (id: string) => `/identities/${encodeURIComponent(id)}/:issueAccessToken`;
 const revokePath = (id: string) => `/identities/${encodeURIComponent(id)}/:revokeAccessTokens`;

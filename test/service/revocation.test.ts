@@ -18,7 +18,7 @@ import {
   closeRealtimeClients,
   createThread,
   sendMessage,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 /** A registered PeerJS signalling socket, and how it closed. */
 async function signallingSocket(service: RunningService, user: ChatUser, endpointId: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningService } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
-import { recordFigures } from './figures.js';
+import { recordFigures } from '../kit/figures.js';
 import {
   type ChatUser,
   RealtimeTestClient,
@@ -19,7 +19,7 @@ import {
   closeRealtimeClients,
   createThread,
   sendMessage,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const MESSAGES_PER_SENDER = Number(process.env.CHAOS_MESSAGES ?? 120);
 

@@ -6,7 +6,7 @@ import type { ChatMessageReceivedEvent } from '../../src/chat/events.js';
 import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
 import { withService } from '../kit/node.js';
 import { until } from '../kit/wait.js';
-import { assertError, plainRequest, userRequest } from './helpers.js';
+import { assertError, plainRequest, userRequest } from '../kit/serverHelpers.js';
 
 describe('the example chat bot: a calling application answering in threads it is added to', () => {
   const service = withService({ demo: true });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { withService } from '../kit/node.js';
-import { type ChatUser, chatUser, countRows } from './helpers.js';
+import { type ChatUser, chatUser, countRows } from '../kit/serverHelpers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/official-chat-sdk-client.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -13,7 +13,7 @@ import {
   stateSnapshot,
   threadPath,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 interface ApplicationBody {
   id: string;

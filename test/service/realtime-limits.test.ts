@@ -12,7 +12,7 @@ import { afterEach, before, describe, test } from 'node:test';
 import type { RunningService } from '../../mock-server/service.js';
 import { withService } from '../kit/node.js';
 import { RealtimeCloseCode } from '../../src/common/realtimeProtocol.js';
-import { recordFigures } from './figures.js';
+import { recordFigures } from '../kit/figures.js';
 import {
   type ChatUser,
   RealtimeTestClient,
@@ -22,7 +22,7 @@ import {
   closeRealtimeClients,
   createThread,
   sendMessage,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const PAGE_BYTES = 64 * 1024;
 const MAX_BUFFERED = 512 * 1024;

@@ -20,7 +20,7 @@ import {
   sendMessage,
   threadPath,
   userRequest,
-} from './helpers.js';
+} from '../kit/serverHelpers.js';
 
 const DELETED = 'DELETEME-password-hunter2';
 const EDITED = 'EDITME-secret-swordfish';

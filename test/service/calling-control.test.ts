@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { CALLING_ROUTES, type CallHistoryEntry, type CallModel, callingPath } from '../../src/calling/callingProtocol.js';
 import { type TestUser, testUser, withService } from '../kit/node.js';
 import { until } from '../kit/wait.js';
-import { adminRequest, assertError, countRows, stateSnapshot, userRequest } from './helpers.js';
+import { adminRequest, assertError, countRows, stateSnapshot, userRequest } from '../kit/serverHelpers.js';
 
 const target = (rawId: string) => ({ rawId, communicationUser: { id: rawId } });
 

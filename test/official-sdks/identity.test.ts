@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { withService } from '../kit/node.js';
 import type { PipelineRequest, SendRequest } from '@azure/core-rest-pipeline';
-import { assertServiceError, claimsOf, userIdPattern } from './helpers.js';
+import { assertServiceError, claimsOf, userIdPattern } from '../kit/serverHelpers.js';
 
 const MINUTE = 60_000;
 

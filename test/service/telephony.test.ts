@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withService } from '../kit/node.js';
-import { adminRequest, assertError, chatUser, plainRequest, stateSnapshot } from './helpers.js';
+import { adminRequest, assertError, chatUser, plainRequest, stateSnapshot } from '../kit/serverHelpers.js';
 
 const enc = encodeURIComponent;
 
