@@ -136,6 +136,29 @@ const MIGRATIONS: string[] = [
        THEN json_extract(data, '$.id') END
      WHERE name LIKE 'chat%' OR name IN ('participantsAdded', 'participantsRemoved', 'readReceiptReceived');
    CREATE INDEX events_by_thread ON events (thread_id, message_id) WHERE thread_id IS NOT NULL;`,
+  // 10: phone numbers as an inventory: each number's type, assignment and capabilities; searches that
+  // hold numbers until they expire or are purchased; the long-running operations the admin API reports
+  `ALTER TABLE phone_numbers ADD COLUMN phone_number_type TEXT NOT NULL DEFAULT 'geographic';
+   ALTER TABLE phone_numbers ADD COLUMN assignment_type TEXT NOT NULL DEFAULT 'application';
+   ALTER TABLE phone_numbers ADD COLUMN calling TEXT NOT NULL DEFAULT 'inbound+outbound';
+   ALTER TABLE phone_numbers ADD COLUMN sms TEXT NOT NULL DEFAULT 'inbound+outbound';
+   CREATE TABLE phone_number_searches (
+     id TEXT PRIMARY KEY,
+     country_code TEXT NOT NULL,
+     phone_number_type TEXT NOT NULL,
+     assignment_type TEXT NOT NULL,
+     calling TEXT NOT NULL,
+     sms TEXT NOT NULL,
+     numbers TEXT NOT NULL,
+     expires_on INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE phone_number_operations (
+     id TEXT PRIMARY KEY,
+     operation_type TEXT NOT NULL,
+     status TEXT NOT NULL,
+     resource_location TEXT,
+     created_on INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**

@@ -33,6 +33,8 @@ export function apiOfPath(pathname: string): VersionedApi | undefined {
     case 'calling':
       return 'calling';
     case 'phoneNumbers':
+    case 'availablePhoneNumbers':
+    case 'operatorInformation':
       return 'phoneNumbers';
     case 'sms':
       return 'sms';
