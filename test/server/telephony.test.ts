@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startService, type RunningService } from '../../mock-server/service.js';
 import { adminRequest, assertError, chatUser, plainRequest, stateSnapshot } from './helpers.js';
+import { PhoneNumbersClient } from '../../src/phoneNumbers/phoneNumbersClient.js';
 
 const enc = encodeURIComponent;
 
@@ -81,5 +82,27 @@ describe('telephony: the number pool and SMS routes', () => {
     assert.equal(deleted.status, 204);
     assertError(await adminRequest(service, 'GET', `/phoneNumbers/${enc(number)}`), 404);
     assertError(await adminRequest(service, 'GET', `/sms/${messageId}`), 404);
+  });
+});
+
+describe('our PhoneNumbersClient over the ACS list shape', () => {
+  test('lists every number page by page (top, nextLink) with type, capabilities and cost', async () => {
+    const service = await startService();
+    try {
+      const acquired = service.phoneNumbers.acquire('212', 5).map((n) => n.phoneNumber);
+      const client = new PhoneNumbersClient(service.connectionString);
+      const pages: string[][] = [];
+      for await (const page of client.listPurchasedPhoneNumbers().byPage({ maxPageSize: 2 })) pages.push(page.map((n) => n.phoneNumber));
+      assert.deepEqual(pages.flat(), acquired);
+      assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      const got = await client.getPurchasedPhoneNumber(acquired[0]!);
+      assert.equal(got.phoneNumberType, 'geographic');
+      assert.deepEqual(got.capabilities, { calling: 'inbound+outbound', sms: 'inbound+outbound' });
+      assert.deepEqual(got.cost, { amount: 1, currencyCode: 'USD', billingFrequency: 'monthly' });
+      await client.releasePhoneNumber(acquired[0]!);
+      assert.equal(service.phoneNumbers.get(acquired[0]!), undefined);
+    } finally {
+      await service.close();
+    }
   });
 });
