@@ -5,6 +5,7 @@ import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
+import { hasDirection } from './numberCatalog.js';
 import type { PhoneNumberStore } from './phoneNumberStore.js';
 
 /** Limits as ACS documents them for one send request. */
@@ -51,6 +52,9 @@ export class SmsService {
     const sender = this.#numbers.get(request.from);
     if (!sender) {
       throw ServiceError.validation(`"from" (${request.from}) is not a number of this resource; acquire it first.`, );
+    }
+    if (!hasDirection(sender.capabilities.sms, 'outbound')) {
+      throw ServiceError.badRequest(`${request.from} has no outbound SMS: update its capabilities to send from it.`, 'CapabilityNotEnabled');
     }
     return this.#hub.atomically(() =>
       request.to.map((to) => {
