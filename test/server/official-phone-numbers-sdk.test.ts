@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { PhoneNumbersClient } from '@azure/communication-phone-numbers';
 import { type RunningService, startService } from '../../mock-server/service.js';
 import { SEARCH_HOLD_MS } from '../../mock-server/telephony/phoneNumberStore.js';
-import { countRows, stateSnapshot } from './helpers.js';
+import type { CallModel } from '../../src/calling/callingProtocol.js';
+import { testUser } from '../kit/node.js';
+import { adminRequest, countRows, stateSnapshot, userRequest } from './helpers.js';
 
 /** The SDK's RestError, as far as these tests look at it. */
 interface RestErrorLike {
@@ -219,5 +221,42 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
       restError(400, 'BadRequest', 'Can only accept one phoneNumber'),
     );
     await assert.rejects(client.searchOperatorInformation(['+14255551234']), restError(404, 'NotFound'));
+  });
+
+  test('capabilities take effect: no inbound calling rings nobody, no outbound calling or SMS cannot present or send', async () => {
+    const alice = await testUser(service, ['voip']);
+    const bob = await testUser(service, ['voip']);
+    const [bobNumber, mainLine] = service.phoneNumbers.acquire('213', 2).map((n) => n.phoneNumber) as [string, string];
+    service.phoneNumbers.assign(bobNumber, bob.id);
+    const phone = (number: string) => ({ rawId: `4:${number}`, phoneNumber: { value: number } });
+    const callBob = (endpointId: string) =>
+      userRequest<CallModel>(service, alice.token, 'POST', '/calling/calls', { targets: [phone(bobNumber)], endpointId, alternateCallerId: phone(mainLine) });
+    const bobsPhone = (call: CallModel) => call.participants.find((p) => p.identifier.rawId === `4:${bobNumber}`)!;
+
+    const ringing = await callBob('alice1');
+    assert.equal(ringing.status, 201, ringing.text);
+    assert.equal(bobsPhone(ringing.body).state, 'Ringing', 'with inbound calling the number rings Bob');
+    await userRequest(service, alice.token, 'POST', `/calling/calls/${ringing.body.id}/:hangUp`, { forEveryone: true });
+
+    await (await client.beginUpdatePhoneNumberCapabilities(bobNumber, { calling: 'outbound' })).pollUntilDone();
+    const incomingBefore = countRows(service, "events WHERE user_id = ? AND name = 'callIncoming'", bob.id);
+    const unanswered = await callBob('alice2');
+    assert.equal(unanswered.status, 201, unanswered.text);
+    assert.equal(bobsPhone(unanswered.body).state, 'Disconnected', 'without inbound calling nobody rings');
+    assert.equal(countRows(service, "events WHERE user_id = ? AND name = 'callIncoming'", bob.id), incomingBefore, 'Bob got no incoming call');
+
+    await (await client.beginUpdatePhoneNumberCapabilities(mainLine, { calling: 'inbound', sms: 'inbound' })).pollUntilDone();
+    const presented = await callBob('alice3');
+    assert.equal(presented.status, 400, presented.text);
+    assert.equal((presented.body as unknown as { error: { code: string } }).error.code, 'CapabilityNotEnabled');
+
+    const state = stateSnapshot(service);
+    const sms = await adminRequest<{ error: { code: string } }>(service, 'POST', '/sms', { from: mainLine, smsRecipients: [{ to: bobNumber }], message: 'hi' });
+    assert.equal(sms.status, 400, sms.text);
+    assert.equal(sms.body.error.code, 'CapabilityNotEnabled');
+    assert.deepEqual(stateSnapshot(service), state, 'nothing sent, nothing stored');
+    await (await client.beginUpdatePhoneNumberCapabilities(mainLine, { sms: 'inbound+outbound' })).pollUntilDone();
+    const sent = await adminRequest(service, 'POST', '/sms', { from: mainLine, smsRecipients: [{ to: bobNumber }], message: 'hi' });
+    assert.equal(sent.status, 202, sent.text);
   });
 });
