@@ -9,7 +9,9 @@
  * - chat: GA versions of the ACS chat REST API (`.../Chat/stable/*`); 2025-03-15 is what
  *   `@azure/communication-chat` 1.6.0 sends.
  * - calling: our own calling control API (not an ACS REST API), one version so far.
- * - phoneNumbers, sms: the versions our clients send (the simulated pool is our own shape).
+ * - phoneNumbers: 2025-06-01 is what `@azure/communication-phone-numbers` 1.5.0 sends (also to
+ *   `/availablePhoneNumbers` and `/operatorInformation`); our acquire and assign routes are extensions.
+ * - sms: the version our client sends.
  */
 export const API_VERSIONS = {
   identity: { current: '2023-10-01', supported: ['2021-03-07', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01'] },
