@@ -159,6 +159,13 @@ const MIGRATIONS: string[] = [
      resource_location TEXT,
      created_on INTEGER NOT NULL
    ) STRICT;`,
+  // 11: phone-number reservations: numbers picked by browsing, held until purchased, deleted or expired
+  `CREATE TABLE phone_number_reservations (
+     id TEXT PRIMARY KEY,
+     numbers TEXT NOT NULL,
+     status TEXT NOT NULL,
+     expires_on INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**

@@ -18,7 +18,7 @@ import {
   withinCapability,
 } from './numberCatalog.js';
 import { owned, toModel } from './phoneNumberRoutes.js';
-import type { OperationRecord, PhoneNumberStore, SearchRecord } from './phoneNumberStore.js';
+import type { OperationRecord, PhoneNumberStore, ReservationRecord, ReservedNumber, SearchRecord } from './phoneNumberStore.js';
 
 const PHONE_NUMBERS = { api: 'phoneNumbers', auth: 'hmac', origins: 'any' } as const;
 const API_VERSION = API_VERSIONS.phoneNumbers.current;
@@ -118,6 +118,206 @@ function searchModel(search: SearchRecord) {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BROWSE_LIMIT = 20;
+
+/** A number of the network's catalog as ACS's AvailablePhoneNumber, with what it is sold as. */
+function availableModel(number: ReservedNumber, status: string) {
+  const where = countryOf(number.countryCode)!;
+  return {
+    id: number.phoneNumber.slice(1),
+    countryCode: number.countryCode,
+    phoneNumber: number.phoneNumber,
+    capabilities: number.capabilities,
+    phoneNumberType: number.phoneNumberType,
+    assignmentType: number.assignmentType,
+    cost: offeringOf(where, number.phoneNumberType, number.assignmentType)!.cost,
+    status,
+    isAgreementToNotResellRequired: where.agreementToNotResellRequired,
+  };
+}
+
+function reservationModel(reservation: ReservationRecord) {
+  const status = reservation.status === 'completed' ? 'purchased' : reservation.status === 'expired' ? 'expired' : 'reserved';
+  return {
+    id: reservation.id,
+    expiresAt: new Date(reservation.expiresOn).toISOString(),
+    phoneNumbers: Object.fromEntries(Object.entries(reservation.numbers).map(([id, n]) => [id, availableModel(n, status)])),
+    status: reservation.status,
+  };
+}
+
+/** What a catalog number is sold as: the offering of its country and area code (the first, when several). */
+function catalogNumber(phoneNumber: string, assignment?: string): ReservedNumber | undefined {
+  for (const where of COUNTRIES) {
+    for (const code of where.areaCodes) {
+      if (!where.numbersOf(code.areaCode).includes(phoneNumber)) continue;
+      const offering = offeringOf(where, code.phoneNumberType, assignment);
+      if (!offering) return undefined;
+      return {
+        phoneNumber,
+        countryCode: where.countryCode,
+        phoneNumberType: offering.phoneNumberType,
+        assignmentType: offering.assignmentType,
+        capabilities: offering.availableCapabilities,
+      };
+    }
+  }
+  return undefined;
+}
+
+function reservationId(id: string): string {
+  if (!UUID.test(id)) throw ServiceError.validation(`The reservation id "${id}" must be a UUID.`);
+  return id.toLowerCase();
+}
+
+function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec[] {
+  const active = (id: string): ReservationRecord => {
+    const found = numbers.getReservation(reservationId(id));
+    if (!found) throw ServiceError.notFound(`The reservation ${id} does not exist.`, 'NotFound');
+    return found;
+  };
+  return [
+    {
+      ...PHONE_NUMBERS,
+      method: 'POST',
+      template: '/availablePhoneNumbers/countries/{countryCode}/:browse',
+      summary: `Browses free numbers of a type (filter: capabilities, assignmentType, phoneNumberPrefixes); at most ${BROWSE_LIMIT}.`,
+      body: 'required',
+      fields: ['phoneNumberType', 'capabilities', 'assignmentType', 'phoneNumberPrefixes'],
+      handler: (context) => {
+        const where = country(context.params.countryCode!);
+        const body = context.json();
+        const type = enumField(body, 'phoneNumberType', PHONE_NUMBER_TYPES);
+        if (!type) throw ServiceError.validation('"phoneNumberType" is required.');
+        const assignment = enumField(body, 'assignmentType', ASSIGNMENT_TYPES);
+        const wanted = capabilitiesField(body, false);
+        const prefixes = new BodyReader(body).optionalStringArray('phoneNumberPrefixes', { maxItems: 20 }) ?? [];
+        if (prefixes.some((p) => !/^\+?\d{1,15}$/.test(p))) throw ServiceError.validation('"phoneNumberPrefixes" must be digits, optionally after a "+".');
+        const offerings = where.offerings.filter(
+          (o) =>
+            o.phoneNumberType === type &&
+            (!assignment || o.assignmentType === assignment) &&
+            (!wanted.calling || withinCapability(wanted.calling, o.availableCapabilities.calling)) &&
+            (!wanted.sms || withinCapability(wanted.sms, o.availableCapabilities.sms)),
+        );
+        const found: ReturnType<typeof availableModel>[] = [];
+        for (const offering of offerings) {
+          const candidates = where.areaCodes
+            .filter((a) => a.phoneNumberType === type)
+            .flatMap((a) => where.numbersOf(a.areaCode))
+            .filter((n) => prefixes.length === 0 || prefixes.some((p) => n.startsWith(p.startsWith('+') ? p : `${where.dialingPrefix}${p}`)));
+          for (const phoneNumber of numbers.freeOf(candidates).slice(0, BROWSE_LIMIT - found.length)) {
+            const number = { phoneNumber, countryCode: where.countryCode, phoneNumberType: offering.phoneNumberType, assignmentType: offering.assignmentType, capabilities: offering.availableCapabilities };
+            found.push(availableModel(number, 'available'));
+          }
+        }
+        return { status: 200, body: { phoneNumbers: found } };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'GET',
+      template: '/availablePhoneNumbers/reservations',
+      summary: 'Lists the reservations, paged (maxPageSize, nextLink).',
+      body: 'none',
+      handler: (context) => {
+        const { url } = context;
+        const page = numbers.listReservations(integerParam(url, 'maxPageSize', 100, 1, 1000), integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER));
+        let next: string | undefined;
+        if (page.continuation) {
+          const nextUrl = new URL(url.pathname + url.search, origin(context));
+          nextUrl.searchParams.set('skip', page.continuation);
+          next = nextUrl.href;
+        }
+        return { status: 200, body: { reservations: page.value.map(reservationModel), ...(next ? { nextLink: next } : {}) } };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'GET',
+      template: '/availablePhoneNumbers/reservations/{reservationId}',
+      summary: 'Gets a reservation: its numbers, status and expiry.',
+      body: 'none',
+      handler: ({ params }) => ({ status: 200, body: reservationModel(active(params.reservationId!)) }),
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'PATCH',
+      template: '/availablePhoneNumbers/reservations/{reservationId}',
+      summary: 'Creates or updates a reservation (merge patch: phoneNumbers by id, null removes); all or nothing; the hold restarts.',
+      body: 'required',
+      fields: ['id', 'expiresAt', 'phoneNumbers', 'status'],
+      handler: ({ params, json }) => {
+        const id = reservationId(params.reservationId!);
+        const body = json();
+        if (body.id !== undefined && body.id !== null && (typeof body.id !== 'string' || body.id.toLowerCase() !== id)) {
+          throw ServiceError.validation('"id" must be the reservation id of the path.');
+        }
+        const patch = body.phoneNumbers ?? {};
+        if (typeof patch !== 'object' || Array.isArray(patch)) throw ServiceError.validation('"phoneNumbers" must be an object of numbers by id.');
+        const entries = Object.entries(patch as JsonObject);
+        if (entries.length > 100) throw ServiceError.validation('A reservation change may name at most 100 numbers.');
+        const add: ReservedNumber[] = [];
+        const remove: string[] = [];
+        for (const [key, value] of entries) {
+          if (!/^\d{1,15}$/.test(key)) throw ServiceError.validation(`"${key}" is not a phone number id (the number without "+").`);
+          if (value === null) {
+            remove.push(key);
+            continue;
+          }
+          if (typeof value !== 'object' || Array.isArray(value)) throw ServiceError.validation(`"phoneNumbers.${key}" must be an available phone number or null.`);
+          const given = value as JsonObject;
+          if (given.phoneNumber !== undefined && given.phoneNumber !== `+${key}`) {
+            throw ServiceError.validation(`"phoneNumbers.${key}.phoneNumber" must be +${key}.`);
+          }
+          const assignment = enumField(given, 'assignmentType', ASSIGNMENT_TYPES, `phoneNumbers.${key}`);
+          const number = catalogNumber(`+${key}`, assignment);
+          if (!number) throw ServiceError.badRequest(`+${key} is not a number the simulated network offers${assignment ? ` for ${assignment}` : ''}.`, 'InvalidPhoneNumber');
+          add.push(number);
+        }
+        const { reservation, created } = numbers.saveReservation(id, add, remove);
+        return { status: created ? 201 : 200, body: reservationModel(reservation) };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'DELETE',
+      template: '/availablePhoneNumbers/reservations/{reservationId}',
+      summary: 'Deletes a reservation, freeing its numbers.',
+      body: 'none',
+      handler: ({ params }) => {
+        const id = reservationId(params.reservationId!);
+        if (!numbers.deleteReservation(id)) throw ServiceError.notFound(`The reservation ${id} does not exist.`, 'NotFound');
+        return { status: 204 };
+      },
+    },
+    {
+      ...PHONE_NUMBERS,
+      method: 'POST',
+      template: '/availablePhoneNumbers/reservations/{reservationId}/:purchase',
+      summary: "Purchases an active reservation's numbers (long-running: 202, operation-location); some countries need agreeToNotResell.",
+      body: 'json',
+      fields: ['agreeToNotResell'],
+      handler: (context) => {
+        const reservation = active(context.params.reservationId!);
+        const agree = context.json().agreeToNotResell;
+        if (agree !== undefined && agree !== null && typeof agree !== 'boolean') throw ServiceError.validation('"agreeToNotResell" must be a boolean.');
+        if (reservation.status !== 'active') {
+          throw ServiceError.badRequest(`The reservation ${reservation.id} is ${reservation.status}: only an active one can be purchased.`, 'ReservationNotActive');
+        }
+        const reserved = Object.values(reservation.numbers);
+        if (reserved.length === 0) throw ServiceError.badRequest(`The reservation ${reservation.id} has no numbers.`, 'ReservationEmpty');
+        if (reserved.some((n) => countryOf(n.countryCode)!.agreementToNotResellRequired) && agree !== true) {
+          throw ServiceError.badRequest('Some of these numbers may not be resold: purchasing them needs agreeToNotResell true.', 'AgreementToNotResellRequired');
+        }
+        const operation = numbers.purchaseReservation(reservation);
+        return { status: 202, headers: { ...operationHeaders(context, operation, origin), 'reservation-purchase-id': operation.id } };
+      },
+    },
+  ];
+}
+
 /**
  * The ACS phone-number inventory API over the simulated network: what it offers (countries,
  * localities, area codes, offerings), searches and purchases, capability updates, the operations
@@ -125,6 +325,7 @@ function searchModel(search: SearchRecord) {
  */
 export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec[] {
   return [
+    ...reservationRoutes(numbers, origin),
     {
       ...PHONE_NUMBERS,
       method: 'GET',

@@ -48,7 +48,7 @@ interface SearchRow {
   expires_on: number;
 }
 
-export type OperationType = 'search' | 'purchase' | 'releasePhoneNumber' | 'updatePhoneNumberCapabilities';
+export type OperationType = 'search' | 'purchase' | 'reservationPurchase' | 'releasePhoneNumber' | 'updatePhoneNumberCapabilities';
 
 /** A long-running operation as the admin API reports it (the simulated network completes each at once). */
 export interface OperationRecord {
@@ -58,6 +58,23 @@ export interface OperationRecord {
   /** Path and query of what the operation produced, if anything. */
   resourceLocation?: string;
   createdOn: number;
+}
+
+/** A reservation: numbers picked by browsing, held until purchased, deleted or expired. */
+export interface ReservationRecord {
+  id: string;
+  /** Reserved numbers by id (the number without its `+`), each with what it is sold as. */
+  numbers: Record<string, ReservedNumber>;
+  status: 'active' | 'completed' | 'expired';
+  expiresOn: number;
+}
+
+export interface ReservedNumber {
+  phoneNumber: string;
+  countryCode: string;
+  phoneNumberType: PhoneNumberType;
+  assignmentType: AssignmentType;
+  capabilities: Capabilities;
 }
 
 /** How long a search holds its numbers (ACS: about 15 minutes). */
@@ -124,6 +141,13 @@ export class PhoneNumberStore {
         'INSERT INTO phone_number_operations (id, operation_type, status, resource_location, created_on) VALUES (?, ?, ?, ?, ?)',
       ),
       getOperation: db.prepare('SELECT * FROM phone_number_operations WHERE id = ?'),
+      reservedNumbers: db.prepare("SELECT numbers FROM phone_number_reservations WHERE status = 'active' AND expires_on > ?"),
+      getReservation: db.prepare('SELECT * FROM phone_number_reservations WHERE id = ?'),
+      listReservations: db.prepare('SELECT * FROM phone_number_reservations ORDER BY id LIMIT ? OFFSET ?'),
+      upsertReservation: db.prepare(
+        'INSERT INTO phone_number_reservations (id, numbers, status, expires_on) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET numbers = excluded.numbers, status = excluded.status, expires_on = excluded.expires_on',
+      ),
+      deleteReservation: db.prepare('DELETE FROM phone_number_reservations WHERE id = ?'),
     };
     identities.onUserDeleted('telephony', (userId) => this.#q.releaseUsers.run(userId));
   }
@@ -188,7 +212,73 @@ export class PhoneNumberStore {
   #held(now: number): Set<string> {
     const held = new Set<string>();
     for (const row of this.#q.heldNumbers.all(now) as { numbers: string }[]) for (const n of JSON.parse(row.numbers) as string[]) held.add(n);
+    for (const row of this.#q.reservedNumbers.all(now) as { numbers: string }[]) {
+      for (const n of Object.values(JSON.parse(row.numbers) as Record<string, ReservedNumber>)) held.add(n.phoneNumber);
+    }
     return held;
+  }
+
+  /** Which of `candidates` nobody owns or holds (a search, or a reservation other than `except`). */
+  freeOf(candidates: readonly string[], except?: string, now = Date.now()): string[] {
+    const held = this.#held(now);
+    const mine = except ? this.getReservation(except, now) : undefined;
+    const own = new Set(mine?.status === 'active' ? Object.values(mine.numbers).map((n) => n.phoneNumber) : []);
+    return candidates.filter((n) => (own.has(n) || !held.has(n)) && !this.#q.get.get(n));
+  }
+
+  getReservation(id: string, now = Date.now()): ReservationRecord | undefined {
+    const row = this.#q.getReservation.get(id) as { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number } | undefined;
+    return row && reservation(row, now);
+  }
+
+  listReservations(maxPageSize: number, skip: number, now = Date.now()): { value: ReservationRecord[]; continuation?: string } {
+    const rows = this.#q.listReservations.all(maxPageSize + 1, skip) as { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number }[];
+    const value = rows.slice(0, maxPageSize).map((row) => reservation(row, now));
+    return rows.length > maxPageSize ? { value, continuation: String(skip + maxPageSize) } : { value };
+  }
+
+  /**
+   * Creates or updates an active reservation: adds the numbers given (each must be free or already
+   * in it) and removes the ids given as null; all or nothing. Its hold restarts.
+   */
+  saveReservation(id: string, add: ReservedNumber[], remove: string[], now = Date.now()): { reservation: ReservationRecord; created: boolean } {
+    return this.#db.transaction(() => {
+      const existing = this.getReservation(id, now);
+      if (existing && existing.status !== 'active') {
+        throw ServiceError.badRequest(`The reservation ${id} is ${existing.status}: only an active reservation can change.`, 'ReservationNotActive');
+      }
+      const numbers: Record<string, ReservedNumber> = { ...(existing?.numbers ?? {}) };
+      for (const key of remove) delete numbers[key];
+      const free = new Set(this.freeOf(add.map((n) => n.phoneNumber), id, now));
+      for (const number of add) {
+        if (!free.has(number.phoneNumber)) {
+          throw ServiceError.conflict(`${number.phoneNumber} is not available; the reservation was not changed.`, 'PhoneNumberNotAvailable');
+        }
+        numbers[number.phoneNumber.slice(1)] = number;
+      }
+      const expiresOn = now + SEARCH_HOLD_MS;
+      this.#q.upsertReservation.run(id, JSON.stringify(numbers), 'active', expiresOn);
+      return { reservation: { id, numbers, status: 'active' as const, expiresOn }, created: !existing };
+    })();
+  }
+
+  deleteReservation(id: string): boolean {
+    return this.#q.deleteReservation.run(id).changes > 0;
+  }
+
+  /** Buys an active reservation's numbers (checked by the caller), all of them; it is then completed. */
+  purchaseReservation(reservation: ReservationRecord, now = Date.now()): OperationRecord {
+    return this.#db.transaction(() => {
+      for (const number of Object.values(reservation.numbers)) {
+        if (this.#q.get.get(number.phoneNumber)) {
+          throw ServiceError.conflict(`${number.phoneNumber} is no longer available; nothing was purchased.`, 'PhoneNumberNotAvailable');
+        }
+        const { calling, sms } = number.capabilities;
+        this.#q.insertFull.run(number.phoneNumber, number.countryCode, now, number.phoneNumberType, number.assignmentType, calling, sms);
+      }
+      this.#q.upsertReservation.run(reservation.id, JSON.stringify(reservation.numbers), 'completed', reservation.expiresOn);
+      return this.#operation('reservationPurchase', undefined, now);
+    })();
   }
 
   /**
@@ -274,7 +364,7 @@ export class PhoneNumberStore {
   }
 
   #operation(type: OperationType, resourceLocation: string | undefined, now: number): OperationRecord {
-    const prefix = { search: 'search', purchase: 'purchase', releasePhoneNumber: 'release', updatePhoneNumberCapabilities: 'capabilities' }[type];
+    const prefix = { search: 'search', purchase: 'purchase', reservationPurchase: 'reservationPurchase', releasePhoneNumber: 'release', updatePhoneNumberCapabilities: 'capabilities' }[type];
     const id = `${prefix}_${randomUUID()}`;
     this.#q.insertOperation.run(id, type, 'succeeded', resourceLocation ?? null, now);
     const result: OperationRecord = { id, operationType: type, status: 'succeeded', createdOn: now };
@@ -300,6 +390,11 @@ export class PhoneNumberStore {
   assign(number: string, userId: string | undefined): boolean {
     return this.#q.assign.run(userId ?? null, number).changes > 0;
   }
+}
+
+function reservation(row: { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number }, now: number): ReservationRecord {
+  const status = row.status === 'active' && row.expires_on <= now ? 'expired' : row.status;
+  return { id: row.id, numbers: JSON.parse(row.numbers) as Record<string, ReservedNumber>, status, expiresOn: row.expires_on };
 }
 
 function record(row: Row): PhoneNumberRecord {

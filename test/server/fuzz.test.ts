@@ -18,6 +18,7 @@
  *
  * The number of generated inputs is printed and kept in test-results/reliability/fuzz.json.
  */
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -63,7 +64,7 @@ let outsider: ChatUser;
 let callee: ChatUser;
 let tokens: Record<string, string | undefined>;
 /** `number` is an admin number assigned to a (a's demo SMS go from it); `sms` was sent from it. */
-const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '', application: '', automationCall: '', number: '', sms: '', search: '', operation: '' };
+const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '', application: '', automationCall: '', number: '', sms: '', search: '', operation: '', reservation: '' };
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -118,6 +119,14 @@ async function ensureFixtures(): Promise<void> {
     );
     fixture.search = search.id;
     fixture.operation = operation.id;
+  }
+  if (service.phoneNumbers.getReservation(fixture.reservation)?.status !== 'active') {
+    // A toll-free number of 866, reserved by the fixture reservation.
+    const [free] = service.phoneNumbers.freeOf(Array.from({ length: 100 }, (_, i) => `+18665550${100 + i}`));
+    fixture.reservation = randomUUID();
+    service.phoneNumbers.saveReservation(fixture.reservation, [
+      { phoneNumber: free!, countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } },
+    ], []);
   }
   if (fixture.sms === '') {
     fixture.sms = service.sms.send({ from: fixture.number, to: ['+14255550100'], message: 'fixture', enableDeliveryReport: true })[0]!.messageId!;
@@ -211,6 +220,12 @@ const INPUTS: FuzzInputs[] = [
   { route: 'POST /availablePhoneNumbers/countries/{countryCode}/:search', name: 'search numbers', params: [() => 'US'], valid: () => ({ phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'outbound' }, areaCode: '212', quantity: 1 }) },
   { route: 'GET /availablePhoneNumbers/searchResults/{searchId}', name: 'get search result', params: [() => fixture.search] },
   { route: 'POST /availablePhoneNumbers/:purchase', name: 'purchase numbers', params: [], valid: () => ({ searchId: fixture.search, agreeToNotResell: true }) },
+  { route: 'POST /availablePhoneNumbers/countries/{countryCode}/:browse', name: 'browse numbers', params: [() => 'US'], valid: () => ({ phoneNumberType: 'tollFree', capabilities: { calling: 'outbound' }, assignmentType: 'application', phoneNumberPrefixes: ['+1800'] }) },
+  { route: 'GET /availablePhoneNumbers/reservations', name: 'list reservations', params: [] },
+  { route: 'GET /availablePhoneNumbers/reservations/{reservationId}', name: 'get reservation', params: [() => fixture.reservation] },
+  { route: 'PATCH /availablePhoneNumbers/reservations/{reservationId}', name: 'reserve numbers', params: [() => fixture.reservation], valid: () => ({ phoneNumbers: { '18005550150': { phoneNumber: '+18005550150', countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application' } } }) },
+  { route: 'DELETE /availablePhoneNumbers/reservations/{reservationId}', name: 'delete reservation', params: [() => fixture.reservation] },
+  { route: 'POST /availablePhoneNumbers/reservations/{reservationId}/:purchase', name: 'purchase reservation', params: [() => fixture.reservation], valid: () => ({ agreeToNotResell: true }) },
   { route: 'POST /operatorInformation/:search', name: 'operator information', params: [], valid: () => ({ phoneNumbers: ['+14255550100'], options: { includeAdditionalOperatorDetails: true } }) },
   { route: 'POST /sms', name: 'send sms', params: [], valid: () => ({ from: fixture.number, smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }], message: 'hi', smsSendOptions: { enableDeliveryReport: true, tag: 't' } }) },
   { route: 'GET /sms/{messageId}', name: 'get sms', params: [() => fixture.sms] },
