@@ -259,4 +259,66 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     const sent = await adminRequest(service, 'POST', '/sms', { from: mainLine, smsRecipients: [{ to: bobNumber }], message: 'hi' });
     assert.equal(sent.status, 202, sent.text);
   });
+
+  test('browse, then reserve, update, get, list, delete and purchase a reservation', async () => {
+    const browsed = await client.browseAvailablePhoneNumbers(
+      { countryCode: 'US', phoneNumberType: 'tollFree' },
+      { capabilities: { calling: 'outbound' }, assignmentType: 'application', phoneNumberPrefixes: ['+1877'] },
+    );
+    assert.ok(browsed.phoneNumbers.length > 2);
+    for (const n of browsed.phoneNumbers) {
+      assert.match(n.phoneNumber!, /^\+187755501\d\d$/);
+      assert.equal(n.phoneNumberType, 'tollFree');
+      assert.equal(n.assignmentType, 'application');
+      assert.ok(n.capabilities.calling.includes('outbound'));
+      assert.equal(n.id, n.phoneNumber!.slice(1));
+      assert.equal(n.cost?.amount, 2);
+    }
+    const [first, second] = browsed.phoneNumbers as [(typeof browsed.phoneNumbers)[0], (typeof browsed.phoneNumbers)[0]];
+    const reservationId = '3f8a2e71-5b1c-4d2e-9f0a-6c7b8d9e0f12';
+    const created = await client.createOrUpdateReservation({ reservationId }, { add: [first] });
+    assert.equal(created.id, reservationId);
+    assert.equal(created.status, 'active');
+    assert.deepEqual(Object.keys(created.phoneNumbers ?? {}), [first.id]);
+    assert.ok(created.expiresAt instanceof Date && created.expiresAt.getTime() > Date.now());
+
+    // Reserved numbers are no longer offered to others.
+    const again = await client.browseAvailablePhoneNumbers({ countryCode: 'US', phoneNumberType: 'tollFree' }, { phoneNumberPrefixes: ['+1877'] });
+    assert.ok(!again.phoneNumbers.some((n) => n.phoneNumber === first.phoneNumber));
+    await assert.rejects(
+      client.createOrUpdateReservation({ reservationId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }, { add: [first] }),
+      restError(409, 'PhoneNumberNotAvailable'),
+    );
+
+    const updated = await client.createOrUpdateReservation({ reservationId }, { add: [second] });
+    assert.deepEqual(Object.keys(updated.phoneNumbers ?? {}).sort(), [first.id, second.id].sort());
+    const removed = await client.createOrUpdateReservation({ reservationId }, { add: [second], remove: [first.id!] });
+    assert.deepEqual(Object.keys(removed.phoneNumbers ?? {}), [second.id]);
+    assert.deepEqual(Object.keys((await client.getReservation(reservationId)).phoneNumbers ?? {}), [second.id]);
+    assert.ok((await all(client.listReservations())).some((r) => r.id === reservationId));
+
+    const purchase = await client.beginReservationPurchase(reservationId);
+    await purchase.pollUntilDone();
+    assert.equal((await client.getPurchasedPhoneNumber(second.phoneNumber!)).phoneNumberType, 'tollFree');
+    assert.equal((await client.getReservation(reservationId)).status, 'completed');
+    await assert.rejects(client.beginReservationPurchase(reservationId), restError(400, 'ReservationNotActive'));
+
+    const other = '9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e';
+    await client.createOrUpdateReservation({ reservationId: other }, { add: [first] });
+    await client.deleteReservation(other);
+    await assert.rejects(client.getReservation(other), restError(404, 'NotFound'));
+    assert.ok((await client.browseAvailablePhoneNumbers({ countryCode: 'US', phoneNumberType: 'tollFree' }, { phoneNumberPrefixes: ['+1877'] })).phoneNumbers.some((n) => n.phoneNumber === first.phoneNumber), 'deleting frees the number');
+  });
+
+  test('a reservation of numbers that may not be resold needs agreeToNotResell', async () => {
+    const [london] = (await client.browseAvailablePhoneNumbers({ countryCode: 'GB', phoneNumberType: 'geographic' })).phoneNumbers;
+    assert.equal(london!.isAgreementToNotResellRequired, true);
+    const reservationId = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+    await client.createOrUpdateReservation({ reservationId }, { add: [london!] });
+    const state = stateSnapshot(service);
+    await assert.rejects(client.beginReservationPurchase(reservationId, { agreeToNotResell: false }), restError(400, 'AgreementToNotResellRequired'));
+    assert.deepEqual(stateSnapshot(service), state);
+    await (await client.beginReservationPurchase(reservationId, { agreeToNotResell: true })).pollUntilDone();
+    assert.equal((await client.getPurchasedPhoneNumber(london!.phoneNumber!)).countryCode, 'GB');
+  });
 });

@@ -111,6 +111,9 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
   let service: RunningService;
   let owned: string;
   let gbSearch: string;
+  const [DONE, EMPTY, HELD, GB, NEW] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', '44444444-4444-4444-8444-444444444444', '55555555-5555-4555-8555-555555555555'];
+  const reservation = (id: string) => `/availablePhoneNumbers/reservations/${id}`;
+  const reserve = (id: string, phoneNumbers: unknown) => ['PATCH', reservation(id), { phoneNumbers }] as const;
   const search = (body: unknown, cc = 'US') => ['POST', `/availablePhoneNumbers/countries/${cc}/:search`, body] as const;
   const usBody = { phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } };
 
@@ -128,6 +131,12 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     gbSearch = hold('GB', ['+442079460100']);
     // A held number is not handed out by acquire either.
     hold('US', ['+12125550100']);
+    const tollFree = (phoneNumber: string) => ({ phoneNumber, countryCode: 'US', phoneNumberType: 'tollFree' as const, assignmentType: 'application' as const, capabilities: { calling: 'inbound+outbound' as const, sms: 'inbound+outbound' as const } });
+    service.phoneNumbers.saveReservation(DONE, [tollFree('+18005550100')], []);
+    service.phoneNumbers.purchaseReservation(service.phoneNumbers.getReservation(DONE)!);
+    service.phoneNumbers.saveReservation(EMPTY, [], []);
+    service.phoneNumbers.saveReservation(HELD, [tollFree('+18005550101')], []);
+    service.phoneNumbers.saveReservation(GB, [{ ...tollFree('+442079460101'), countryCode: 'GB', phoneNumberType: 'geographic', capabilities: { calling: 'inbound+outbound', sms: 'none' } }], []);
     assert.equal(service.phoneNumbers.acquire('212', 1)[0]!.phoneNumber, '+12125550101');
   });
   after(() => service.close());
@@ -174,6 +183,30 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     ['capabilities: unknown field', () => ['PATCH', `/phoneNumbers/${enc(owned)}/capabilities`, { fax: 'none' }], 400, 'ValidationError'],
     ['capabilities: not ours', () => ['PATCH', `/phoneNumbers/${enc('+14155550100')}/capabilities`, { sms: 'none' }], 404, 'NotFound'],
     ['release: not ours', () => ['DELETE', `/phoneNumbers/${enc('+14155550100')}`], 404, 'NotFound'],
+    ['browse: no type', () => ['POST', '/availablePhoneNumbers/countries/US/:browse', {}], 400, 'ValidationError'],
+    ['browse: bad prefix', () => ['POST', '/availablePhoneNumbers/countries/US/:browse', { phoneNumberType: 'tollFree', phoneNumberPrefixes: ['+1-800'] }], 400, 'ValidationError'],
+    ['browse: bad capability', () => ['POST', '/availablePhoneNumbers/countries/US/:browse', { phoneNumberType: 'tollFree', capabilities: { calling: 'up' } }], 400, 'ValidationError'],
+    ['browse: unknown country', () => ['POST', '/availablePhoneNumbers/countries/ZZ/:browse', { phoneNumberType: 'tollFree' }], 400, 'InvalidCountryCode'],
+    ['reservations: maxPageSize 0', () => ['GET', '/availablePhoneNumbers/reservations?maxPageSize=0'], 400, 'ValidationError'],
+    ['reservation: id not a UUID', () => ['GET', reservation('nope')], 400, 'ValidationError'],
+    ['reservation: unknown', () => ['GET', reservation(NEW)], 404, 'NotFound'],
+    ['reserve: id not a UUID', () => reserve('nope', {}), 400, 'ValidationError'],
+    ['reserve: body id differs', () => ['PATCH', reservation(NEW), { id: EMPTY }], 400, 'ValidationError'],
+    ['reserve: phoneNumbers an array', () => reserve(NEW, ['+18005550150']), 400, 'ValidationError'],
+    ['reserve: key not an id', () => reserve(NEW, { '+18005550150': {} }), 400, 'ValidationError'],
+    ['reserve: value not an object', () => reserve(NEW, { '18005550150': 'yes' }), 400, 'ValidationError'],
+    ['reserve: phoneNumber differs from key', () => reserve(NEW, { '18005550150': { phoneNumber: '+18005550151' } }), 400, 'ValidationError'],
+    ['reserve: not offered', () => reserve(NEW, { '14255551234': {} }), 400, 'InvalidPhoneNumber'],
+    ['reserve: toll-free for a person', () => reserve(NEW, { '18005550150': { assignmentType: 'person' } }), 400, 'InvalidPhoneNumber'],
+    ['reserve: held by another', () => reserve(NEW, { '18005550101': {} }), 409, 'PhoneNumberNotAvailable'],
+    ['reserve: owned already', () => reserve(NEW, { '18005550100': {} }), 409, 'PhoneNumberNotAvailable'],
+    ['reserve: completed reservation', () => reserve(DONE, { '18005550150': {} }), 400, 'ReservationNotActive'],
+    ['delete reservation: unknown', () => ['DELETE', reservation(NEW)], 404, 'NotFound'],
+    ['purchase reservation: unknown', () => ['POST', `${reservation(NEW)}/:purchase`, {}], 404, 'NotFound'],
+    ['purchase reservation: completed', () => ['POST', `${reservation(DONE)}/:purchase`, {}], 400, 'ReservationNotActive'],
+    ['purchase reservation: empty', () => ['POST', `${reservation(EMPTY)}/:purchase`, {}], 400, 'ReservationEmpty'],
+    ['purchase reservation: no agreement', () => ['POST', `${reservation(GB)}/:purchase`, { agreeToNotResell: false }], 400, 'AgreementToNotResellRequired'],
+    ['purchase reservation: agreement not a boolean', () => ['POST', `${reservation(HELD)}/:purchase`, { agreeToNotResell: 1 }], 400, 'ValidationError'],
     ['operator: two numbers', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100', '+14255550101'] }], 400, 'BadRequest'],
     ['operator: no numbers', () => ['POST', '/operatorInformation/:search', { phoneNumbers: [] }], 400, 'BadRequest'],
     ['operator: not E.164', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['425'] }], 400, 'ValidationError'],
