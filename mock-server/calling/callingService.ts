@@ -15,6 +15,7 @@ import type { IdentityStore } from '../identity/identityStore.js';
 import type { EndpointChange, RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
 import { type Page, offsetPage } from '../storage/paging.js';
+import { hasDirection } from '../telephony/numberCatalog.js';
 import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
 
 export interface CallingOptions {
@@ -433,7 +434,10 @@ export class CallingService {
     const identifier = createIdentifierFromRawId(rawId);
     if (identifier.kind === 'communicationUser') return this.#identities.getUser(rawId) ? rawId : undefined;
     if (identifier.kind === 'phoneNumber') {
-      const assigned = this.#numbers.get(identifier.phoneNumber)?.assignedTo;
+      const number = this.#numbers.get(identifier.phoneNumber);
+      // A number without inbound calling rings nobody: the callee is unreachable.
+      if (!number || !hasDirection(number.capabilities.calling, 'inbound')) return undefined;
+      const assigned = number.assignedTo;
       return assigned && this.#identities.getUser(assigned) ? assigned : undefined;
     }
     return undefined;
@@ -467,6 +471,12 @@ export class CallingService {
     const number = identifier.kind === 'phoneNumber' ? this.#numbers.get(identifier.phoneNumber) : undefined;
     if (!number) {
       throw ServiceError.validation('"alternateCallerId" must be a phone number this resource owns.');
+    }
+    if (callsPhone && !hasDirection(number.capabilities.calling, 'outbound')) {
+      throw ServiceError.badRequest(
+        `${number.phoneNumber} has no outbound calling: update its capabilities to present it.`,
+        'CapabilityNotEnabled',
+      );
     }
     const isApplication = createIdentifierFromRawId(presenterId).kind === 'callingApplication';
     if ((presentsNow || callsPhone) && !isApplication && number.assignedTo !== undefined && number.assignedTo !== presenterId) {

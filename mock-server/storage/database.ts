@@ -146,6 +146,36 @@ const MIGRATIONS: string[] = [
      created_on INTEGER NOT NULL,
      PRIMARY KEY (from_number, to_number)
    ) STRICT, WITHOUT ROWID;`,
+  // 12: phone numbers as an inventory: each number's type, assignment and capabilities; searches that
+  // hold numbers until they expire or are purchased; the long-running operations the admin API reports
+  `ALTER TABLE phone_numbers ADD COLUMN phone_number_type TEXT NOT NULL DEFAULT 'geographic';
+   ALTER TABLE phone_numbers ADD COLUMN assignment_type TEXT NOT NULL DEFAULT 'application';
+   ALTER TABLE phone_numbers ADD COLUMN calling TEXT NOT NULL DEFAULT 'inbound+outbound';
+   ALTER TABLE phone_numbers ADD COLUMN sms TEXT NOT NULL DEFAULT 'inbound+outbound';
+   CREATE TABLE phone_number_searches (
+     id TEXT PRIMARY KEY,
+     country_code TEXT NOT NULL,
+     phone_number_type TEXT NOT NULL,
+     assignment_type TEXT NOT NULL,
+     calling TEXT NOT NULL,
+     sms TEXT NOT NULL,
+     numbers TEXT NOT NULL,
+     expires_on INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE phone_number_operations (
+     id TEXT PRIMARY KEY,
+     operation_type TEXT NOT NULL,
+     status TEXT NOT NULL,
+     resource_location TEXT,
+     created_on INTEGER NOT NULL
+   ) STRICT;`,
+  // 13: phone-number reservations: numbers picked by browsing, held until purchased, deleted or expired
+  `CREATE TABLE phone_number_reservations (
+     id TEXT PRIMARY KEY,
+     numbers TEXT NOT NULL,
+     status TEXT NOT NULL,
+     expires_on INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**

@@ -5,6 +5,8 @@ import { integerParam, nextLink } from '../http/query.js';
 import type { RequestContext } from '../http/router.js';
 import type { RouteSpec } from '../http/routes.js';
 import type { IdentityStore } from '../identity/identityStore.js';
+import { countryOf, offeringOf } from './numberCatalog.js';
+import { inventoryRoutes, operationHeaders } from './phoneNumberInventoryRoutes.js';
 import type { PhoneNumberRecord, PhoneNumberStore } from './phoneNumberStore.js';
 
 const PHONE_NUMBERS = { api: 'phoneNumbers', auth: 'hmac', origins: 'any' } as const;
@@ -40,23 +42,20 @@ export function phoneNumberRoutes(
       ...PHONE_NUMBERS,
       method: 'GET',
       template: '/phoneNumbers',
-      summary: "Lists the resource's numbers, paged.",
+      summary: "Lists the resource's numbers (`top`, `skip`), paged by nextLink.",
       body: 'none',
       handler: (context) => {
         const { url } = context;
-        const page = numbers.list(
-          integerParam(url, 'maxPageSize', 100, 1, 200),
-          integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
-        );
+        const page = numbers.list(integerParam(url, 'top', 100, 1, 1000), integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER));
         const link = nextLink(url, origin(context), page.continuation, 'skip');
-        return { status: 200, body: { value: page.value.map(toModel), ...(link ? { nextLink: link } : {}) } };
+        return { status: 200, body: { phoneNumbers: page.value.map(toModel), ...(link ? { nextLink: link } : {}) } };
       },
     },
     {
       ...PHONE_NUMBERS,
       method: 'GET',
       template: '/phoneNumbers/{number}',
-      summary: 'Gets one of the resource\'s numbers.',
+      summary: "Gets one of the resource's numbers (404 NotFound for any other).",
       body: 'none',
       handler: ({ params }) => ({ status: 200, body: toModel(owned(numbers, params.number!)) }),
     },
@@ -85,29 +84,41 @@ export function phoneNumberRoutes(
       ...PHONE_NUMBERS,
       method: 'DELETE',
       template: '/phoneNumbers/{number}',
-      summary: 'Releases a number back to the pool.',
+      summary: 'Releases a number back to the pool: a long-running operation (202, operation-location).',
       body: 'none',
-      handler: ({ params }) => {
-        numbers.release(owned(numbers, params.number!).phoneNumber);
-        return { status: 204 };
+      handler: (context) => {
+        const operation = numbers.releaseAsOperation(owned(numbers, context.params.number!).phoneNumber);
+        return { status: 202, headers: { ...operationHeaders(context, operation, origin), 'release-id': operation.id } };
       },
     },
+    ...inventoryRoutes(numbers, origin),
   ];
 }
 
-function owned(numbers: PhoneNumberStore, number: string): PhoneNumberRecord {
+export function owned(numbers: PhoneNumberStore, number: string): PhoneNumberRecord {
   if (!isE164PhoneNumber(number)) throw ServiceError.validation(`"${number}" is not an E.164 phone number.`);
   const record = numbers.get(number);
-  if (!record) throw ServiceError.notFound(`${number} is not a number of this resource.`, 'PhoneNumberNotFound');
+  // ACS's code and message for a number the resource does not have.
+  if (!record) throw ServiceError.notFound(`Input phoneNumber ${number} cannot be found.`, 'NotFound');
   return record;
 }
 
-function toModel(record: PhoneNumberRecord) {
+function costOf(record: PhoneNumberRecord) {
+  const country = countryOf(record.countryCode);
+  return country && offeringOf(country, record.phoneNumberType)?.cost;
+}
+
+export function toModel(record: PhoneNumberRecord) {
+  const cost = costOf(record);
   return {
     id: record.phoneNumber.replace('+', ''),
     phoneNumber: record.phoneNumber,
     countryCode: record.countryCode,
+    phoneNumberType: record.phoneNumberType,
+    capabilities: record.capabilities,
+    assignmentType: record.assignmentType,
     purchaseDate: new Date(record.acquiredOn).toISOString(),
+    ...(cost ? { cost } : {}),
     ...(record.assignedTo ? { assignedTo: { rawId: record.assignedTo, communicationUser: { id: record.assignedTo } } } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
+import { hasDirection } from './numberCatalog.js';
 import type { PhoneNumberStore } from './phoneNumberStore.js';
 
 /** Limits as ACS documents them for one send (or opt-out) request. */
@@ -73,6 +74,9 @@ export class SmsService {
 
   send(request: { from: string; to: string[]; message: string; enableDeliveryReport: boolean; tag?: string }): SmsSendResult[] {
     const sender = this.#requireSender(request.from);
+    if (!hasDirection(sender.capabilities.sms, 'outbound')) {
+      throw ServiceError.badRequest(`${request.from} has no outbound SMS: update its capabilities to send from it.`, 'CapabilityNotEnabled');
+    }
     return this.#hub.atomically(() =>
       request.to.map((to) => {
         const invalid = recipientProblem(to);

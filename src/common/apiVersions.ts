@@ -13,7 +13,8 @@
  * - calling: our own calling control API (not an ACS REST API), one version so far.
  * - sms: 2021-03-07 (what `@azure/communication-sms` 1.1.0 and our client send) and
  *   2025-05-29-preview (what 1.2.0-beta.4 sends: opt-outs, `messagingConnect`).
- * - phoneNumbers: the version our client sends (the simulated pool is our own shape).
+ * - phoneNumbers: 2025-06-01 is what `@azure/communication-phone-numbers` 1.5.0 sends (also to
+ *   `/availablePhoneNumbers` and `/operatorInformation`); our acquire and assign routes are extensions.
  */
 export const API_VERSIONS = {
   identity: {
@@ -40,6 +41,8 @@ export function apiOfPath(pathname: string): VersionedApi | undefined {
     case 'calling':
       return 'calling';
     case 'phoneNumbers':
+    case 'availablePhoneNumbers':
+    case 'operatorInformation':
       return 'phoneNumbers';
     case 'sms':
       return 'sms';

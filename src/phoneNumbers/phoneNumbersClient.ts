@@ -8,12 +8,30 @@ import { type PagedAsyncIterableIterator, type WirePage, createPagedIterator } f
 
 export const PHONE_NUMBERS_API_VERSION = API_VERSIONS.phoneNumbers.current;
 
+export type PhoneNumberCapabilityType = 'none' | 'inbound' | 'outbound' | 'inbound+outbound';
+
+export interface PhoneNumberCapabilities {
+  calling: PhoneNumberCapabilityType;
+  sms: PhoneNumberCapabilityType;
+}
+
+export interface PhoneNumberCost {
+  amount: number;
+  currencyCode: string;
+  billingFrequency: 'monthly';
+}
+
 export interface PurchasedPhoneNumber {
   id: string;
   phoneNumber: string;
   countryCode: string;
+  phoneNumberType: 'geographic' | 'tollFree';
+  assignmentType: 'person' | 'application';
+  /** What the number may do: a number without inbound calling rings nobody, one without outbound SMS sends none. */
+  capabilities: PhoneNumberCapabilities;
   purchaseDate: Date;
-  /** The user this number rings, if assigned. */
+  cost?: PhoneNumberCost;
+  /** The user this number rings, if assigned (our extension of the ACS model). */
   assignedTo?: CommunicationUserIdentifier;
 }
 
@@ -21,8 +39,22 @@ interface PhoneNumberModel {
   id: string;
   phoneNumber: string;
   countryCode: string;
+  phoneNumberType: PurchasedPhoneNumber['phoneNumberType'];
+  assignmentType: PurchasedPhoneNumber['assignmentType'];
+  capabilities: PhoneNumberCapabilities;
   purchaseDate: string;
+  cost?: PhoneNumberCost;
   assignedTo?: { communicationUser?: { id: string } };
+}
+
+/** The wire's page of numbers (ACS names the array `phoneNumbers`). */
+interface PhoneNumberPage {
+  phoneNumbers?: PhoneNumberModel[];
+  nextLink?: string;
+}
+
+function toWirePage(page: PhoneNumberPage): WirePage<PhoneNumberModel> {
+  return { value: page.phoneNumbers ?? [], ...(page.nextLink ? { nextLink: page.nextLink } : {}) };
 }
 
 export interface AcquirePhoneNumbersOptions extends OperationOptions {
@@ -65,15 +97,18 @@ export class PhoneNumbersClient {
   listPurchasedPhoneNumbers(options: OperationOptions = {}): PagedAsyncIterableIterator<PurchasedPhoneNumber> {
     return createPagedIterator<PhoneNumberModel, PurchasedPhoneNumber>({
       firstPage: async (maxPageSize) =>
-        (
-          await this.#pipeline.send<WirePage<PhoneNumberModel>>({
-            method: 'GET',
-            path: 'phoneNumbers',
-            query: { maxPageSize },
-            abortSignal: options.abortSignal,
-          })
-        ).body,
-      nextPage: async (link) => (await this.#pipeline.send<WirePage<PhoneNumberModel>>({ method: 'GET', path: link, abortSignal: options.abortSignal })).body,
+        toWirePage(
+          (
+            await this.#pipeline.send<PhoneNumberPage>({
+              method: 'GET',
+              path: 'phoneNumbers',
+              query: { top: maxPageSize },
+              abortSignal: options.abortSignal,
+            })
+          ).body,
+        ),
+      nextPage: async (link) =>
+        toWirePage((await this.#pipeline.send<PhoneNumberPage>({ method: 'GET', path: link, abortSignal: options.abortSignal })).body),
       map: toPurchased,
     });
   }
@@ -103,6 +138,7 @@ export class PhoneNumbersClient {
     return toPurchased(body);
   }
 
+  /** Releases the number (the service completes the release operation at once; 202 with operation-location). */
   async releasePhoneNumber(phoneNumber: string, options: OperationOptions = {}): Promise<void> {
     await this.#pipeline.send({
       method: 'DELETE',
@@ -124,8 +160,12 @@ function toPurchased(model: PhoneNumberModel): PurchasedPhoneNumber {
     id: model.id,
     phoneNumber: model.phoneNumber,
     countryCode: model.countryCode,
+    phoneNumberType: model.phoneNumberType,
+    assignmentType: model.assignmentType,
+    capabilities: model.capabilities,
     purchaseDate: new Date(model.purchaseDate),
   };
+  if (model.cost) result.cost = model.cost;
   const userId = model.assignedTo?.communicationUser?.id;
   if (userId) result.assignedTo = { communicationUserId: userId };
   return result;

@@ -18,6 +18,7 @@
  *
  * The number of generated inputs is printed and kept in test-results/reliability/fuzz.json.
  */
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -65,7 +66,7 @@ let outsider: ChatUser;
 let callee: ChatUser;
 let tokens: Record<string, string | undefined>;
 /** `number` is an admin number assigned to a (a's demo SMS go from it); `sms` was sent from it. */
-const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '', application: '', automationCall: '', number: '', sms: '' };
+const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '', application: '', automationCall: '', number: '', sms: '', search: '', operation: '', reservation: '' };
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -111,6 +112,24 @@ async function ensureFixtures(): Promise<void> {
     fixture.sms = '';
   }
   if (service.phoneNumbers.get(fixture.number)!.assignedTo !== a.id) service.phoneNumbers.assign(fixture.number, a.id);
+  if (!service.phoneNumbers.getSearch(fixture.search)) {
+    // Area code 213's numbers: held by the fixture search, one at a time.
+    const { search, operation } = service.phoneNumbers.search(
+      { countryCode: 'US', phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } },
+      Array.from({ length: 100 }, (_, i) => `+12135550${100 + i}`),
+      1,
+    );
+    fixture.search = search.id;
+    fixture.operation = operation.id;
+  }
+  if (service.phoneNumbers.getReservation(fixture.reservation)?.status !== 'active') {
+    // A toll-free number of 866, reserved by the fixture reservation.
+    const [free] = service.phoneNumbers.freeOf(Array.from({ length: 100 }, (_, i) => `+18665550${100 + i}`));
+    fixture.reservation = randomUUID();
+    service.phoneNumbers.saveReservation(fixture.reservation, [
+      { phoneNumber: free!, countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } },
+    ], []);
+  }
   if (fixture.sms === '') {
     fixture.sms = service.sms.send({ from: fixture.number, to: ['+14255550100'], message: 'fixture', enableDeliveryReport: true })[0]!.messageId!;
   }
@@ -194,6 +213,22 @@ const INPUTS: FuzzInputs[] = [
   { route: 'GET /phoneNumbers/{number}', name: 'get number', params: [() => fixture.number] },
   { route: 'PATCH /phoneNumbers/{number}', name: 'assign number', params: [() => fixture.number], valid: () => ({ assignedTo: b.id }) },
   { route: 'DELETE /phoneNumbers/{number}', name: 'release number', params: [() => fixture.number] },
+  { route: 'PATCH /phoneNumbers/{number}/capabilities', name: 'update capabilities', params: [() => fixture.number], valid: () => ({ calling: 'inbound+outbound', sms: 'inbound+outbound' }) },
+  { route: 'GET /phoneNumbers/operations/{operationId}', name: 'get operation', params: [() => fixture.operation] },
+  { route: 'GET /availablePhoneNumbers/countries', name: 'list countries', params: [] },
+  { route: 'GET /availablePhoneNumbers/countries/{countryCode}/localities', name: 'list localities', params: [() => 'US'] },
+  { route: 'GET /availablePhoneNumbers/countries/{countryCode}/areaCodes', name: 'list area codes', params: [() => 'US'] },
+  { route: 'GET /availablePhoneNumbers/countries/{countryCode}/offerings', name: 'list offerings', params: [() => 'US'] },
+  { route: 'POST /availablePhoneNumbers/countries/{countryCode}/:search', name: 'search numbers', params: [() => 'US'], valid: () => ({ phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'outbound' }, areaCode: '212', quantity: 1 }) },
+  { route: 'GET /availablePhoneNumbers/searchResults/{searchId}', name: 'get search result', params: [() => fixture.search] },
+  { route: 'POST /availablePhoneNumbers/:purchase', name: 'purchase numbers', params: [], valid: () => ({ searchId: fixture.search, agreeToNotResell: true }) },
+  { route: 'POST /availablePhoneNumbers/countries/{countryCode}/:browse', name: 'browse numbers', params: [() => 'US'], valid: () => ({ phoneNumberType: 'tollFree', capabilities: { calling: 'outbound' }, assignmentType: 'application', phoneNumberPrefixes: ['+1800'] }) },
+  { route: 'GET /availablePhoneNumbers/reservations', name: 'list reservations', params: [] },
+  { route: 'GET /availablePhoneNumbers/reservations/{reservationId}', name: 'get reservation', params: [() => fixture.reservation] },
+  { route: 'PATCH /availablePhoneNumbers/reservations/{reservationId}', name: 'reserve numbers', params: [() => fixture.reservation], valid: () => ({ phoneNumbers: { '18005550150': { phoneNumber: '+18005550150', countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application' } } }) },
+  { route: 'DELETE /availablePhoneNumbers/reservations/{reservationId}', name: 'delete reservation', params: [() => fixture.reservation] },
+  { route: 'POST /availablePhoneNumbers/reservations/{reservationId}/:purchase', name: 'purchase reservation', params: [() => fixture.reservation], valid: () => ({ agreeToNotResell: true }) },
+  { route: 'POST /operatorInformation/:search', name: 'operator information', params: [], valid: () => ({ phoneNumbers: ['+14255550100'], options: { includeAdditionalOperatorDetails: true } }) },
   { route: 'POST /sms', name: 'send sms', params: [], valid: () => ({ from: fixture.number, smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }], message: 'hi', smsSendOptions: { enableDeliveryReport: true, tag: 't' } }) },
   { route: 'POST /sms/optouts:add', name: 'sms opt-out add', params: [], valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }, { to: '+1425555012345' }] }) },
   { route: 'POST /sms/optouts:remove', name: 'sms opt-out remove', params: [], valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }] }) },
@@ -317,6 +352,8 @@ const query = fc.record(
   {
     'api-version': fc.oneof({ weight: 8, arbitrary: fc.constant('ok') }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
     maxPageSize: fc.oneof(fc.constantFrom('0', '1', '200', '201', '-1', '1.5', 'x', '1e3', ''), fc.integer().map(String)),
+    top: fc.oneof(fc.constantFrom('0', '1', '1000', '1001', '-1', '1.5', 'x', ''), fc.integer().map(String)),
+    phoneNumberType: fc.constantFrom('geographic', 'tollFree', 'mobile', 'x', ''),
     skip: fc.oneof(fc.constantFrom('0', '-1', 'x', '9007199254740993'), fc.nat().map(String)),
     continuationToken: fc.oneof(fc.constantFrom('0', '-5', 'abc', '1234567890123456', '1'), fc.string({ maxLength: 10 })),
     startTime: fc.oneof(fc.constantFrom('yesterday', '2020-01-01T00:00:00Z', '0', ''), fc.string({ maxLength: 10 })),
