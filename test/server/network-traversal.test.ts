@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import { CommunicationRelayClient } from '@azure/communication-network-traversal';
 import { type RunningService, startService } from '../../mock-server/service.js';
+import { until } from '../kit/wait.js';
 import { adminRequest, assertError, chatUser, userRequest } from './helpers.js';
+import { startServiceProcess } from './serviceProcess.js';
 
 const SECRET = 'relay-test-secret';
 const RELAY = { urls: ['turn:127.0.0.1:3478?transport=udp'], secret: SECRET, callingTtlSeconds: 120 };
@@ -113,5 +120,38 @@ describe('the network-traversal route over HTTP', () => {
     const ttl = expiryOf(server!.username) - nowSeconds();
     assert.ok(ttl > 90 && ttl <= 120, `ttl ${ttl}`);
     assert.equal(Date.parse(response.body.expiresOn), expiryOf(server!.username) * 1000);
+  });
+});
+
+describe('npm run server -- --turn', () => {
+  test('starts coturn beside the service, issues its credentials, and stops it with the service', async () => {
+    const service = await startServiceProcess(['--memory', '--turn']);
+    let pid: number | undefined;
+    try {
+      const line = await until(() => service.output.join('').match(/TURN relay \(coturn, pid (\d+)\): (turn:127\.0\.0\.1:\d+)/), 'the TURN relay line');
+      pid = Number(line[1]);
+      assert.doesNotThrow(() => process.kill(pid!, 0), 'coturn runs');
+      const client = new CommunicationRelayClient(service.connectionString, { allowInsecureConnection: true } as never);
+      const config = await client.getRelayConfiguration({ ttl: 600 });
+      assert.deepEqual(config.iceServers[0]!.urls, [`${line[2]}?transport=udp`, `${line[2]}?transport=tcp`]);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+    assert.throws(() => process.kill(pid!, 0), 'coturn stopped with the service');
+  });
+
+  test('without turnserver on PATH it exits 2 and says how to install coturn', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'mock-server/main.ts', '--memory', '--port', '0', '--turn'], {
+      // An empty folder as PATH: node is run by its absolute path, turnserver is nowhere.
+      env: { ...process.env, PATH: mkdtempSync(join(tmpdir(), 'no-turnserver-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /turnserver/);
+    assert.match(stderr, /apt-get install -y coturn/);
   });
 });
