@@ -155,3 +155,15 @@ describe('npm run server -- --turn', () => {
     assert.match(stderr, /apt-get install -y coturn/);
   });
 });
+
+describe('CallClient networkConfiguration', () => {
+  test('takes turn.iceServers and an iceTransportPolicy of all or relay; refuses anything else before any request', async () => {
+    const { CallClient } = await import('../../src/calling/callClient.js');
+    assert.doesNotThrow(() => new CallClient({ networkConfiguration: { turn: { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' }] } } }));
+    assert.doesNotThrow(() => new CallClient({ networkConfiguration: { iceTransportPolicy: 'relay' } }));
+    assert.doesNotThrow(() => new CallClient({ networkConfiguration: { iceTransportPolicy: 'all' } }));
+    assert.throws(() => new CallClient({ networkConfiguration: { iceTransportPolicy: 'none' as never } }), TypeError);
+    assert.throws(() => new CallClient({ networkConfiguration: { turn: { iceServers: 'turn:x' as never } } }), TypeError);
+    assert.throws(() => new CallClient({ networkConfiguration: { turn: { iceServers: [{ username: 'u' } as never] } } }), TypeError);
+  });
+});
