@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ConfigurationError } from './http/errors.js';
 import { startStaticDemoServer } from './staticDemoServer.js';
+import { readTurnSecretFile } from './relay/coturn.js';
 import { startService } from './service.js';
 
 const USAGE = `Usage: open-communication serve [--port N] [--host ADDR] [--data DIR | --memory] [--demo] [--rate-limits]
@@ -22,6 +23,10 @@ const USAGE = `Usage: open-communication serve [--port N] [--host ADDR] [--data 
   --https       serve HTTPS with a self-signed certificate kept in the data folder
   --ice-servers JSON  ICE servers for calls, e.g. '[{"urls":"stun:stun.example.org:3478"}]'
                 (default none: host candidates, right for one machine or a LAN)
+  --turn        also start a TURN relay: coturn (turnserver on PATH; Debian: apt-get install -y coturn)
+                on the --host interface, a free port (--turn-port N), its secret kept in the data folder
+  --turn-url turn:HOST:PORT  --turn-secret-file FILE
+                use an existing coturn (static-auth-secret in FILE) instead
   --rate-limits throttle identity and chat operations as ACS documents (429 with Retry-After)
   --stats-interval MS
                 print a status line (memory, open sockets) as JSON every MS milliseconds
@@ -43,6 +48,10 @@ function parseCli() {
         https: { type: 'boolean', default: false },
         'ice-servers': { type: 'string' },
         'rate-limits': { type: 'boolean', default: false },
+        turn: { type: 'boolean', default: false },
+        'turn-port': { type: 'string' },
+        'turn-url': { type: 'string' },
+        'turn-secret-file': { type: 'string' },
         'stats-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -61,7 +70,14 @@ function parseCli() {
       throw new Error(`--stats-interval must be an integer of at least 10 (ms), not "${values['stats-interval']}"`);
     }
     const demoOrigins = parseOrigins(values['demo-origins']);
-    return { ...values, port, iceServers: parseIceServers(values['ice-servers']), statsInterval, demoOrigins };
+    if (values.turn && values['turn-url']) throw new Error('--turn (start coturn) and --turn-url (an existing one) exclude each other');
+    if (Boolean(values['turn-url']) !== Boolean(values['turn-secret-file'])) throw new Error('--turn-url and --turn-secret-file go together');
+    if (values['turn-url'] && !/^turns?:[^\s]+$/.test(values['turn-url'])) throw new Error(`--turn-url takes turn:host:port, not "${values['turn-url']}"`);
+    const turnPort = values['turn-port'] === undefined ? undefined : Number(values['turn-port']);
+    if (turnPort !== undefined && !(values.turn && Number.isInteger(turnPort) && turnPort > 0 && turnPort < 65536)) {
+      throw new Error('--turn-port goes with --turn and is 1-65535');
+    }
+    return { ...values, port, turnPort, iceServers: parseIceServers(values['ice-servers']), statsInterval, demoOrigins };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -112,7 +128,26 @@ if (args.help) {
 }
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
-const serviceOptions = { port: args.port, host: args.host, dataDir, https: args.https, iceServers: args.iceServers, rateLimits: args['rate-limits'], demoOrigins: args.demoOrigins };
+const turnUrl = args['turn-url'];
+const turn = args.turn ? { host: args.host === '0.0.0.0' || args.host === '::' ? '127.0.0.1' : args.host, ...(args.turnPort ? { port: args.turnPort } : {}) } : undefined;
+let relay: { urls: string[]; secret: string } | undefined;
+try {
+  relay = turnUrl ? { urls: [turnUrl], secret: readTurnSecretFile(resolve(args['turn-secret-file']!)) } : undefined;
+} catch (error) {
+  console.error(`--turn-secret-file: ${(error as Error).message}`);
+  process.exit(2);
+}
+const serviceOptions = {
+  port: args.port,
+  host: args.host,
+  dataDir,
+  https: args.https,
+  iceServers: args.iceServers,
+  rateLimits: args['rate-limits'],
+  demoOrigins: args.demoOrigins,
+  ...(turn ? { turn } : {}),
+  ...(relay ? { relay } : {}),
+};
 async function startDemo(): Promise<Awaited<ReturnType<typeof startService>>> {
   if (!args.dev) return startStaticDemoServer({ ...serviceOptions, ...(args['demo-dir'] ? { demoDir: resolve(args['demo-dir']) } : {}) });
   // Vite is a development dependency: only the repository's own `npm run dev` has it.
@@ -142,6 +177,8 @@ if (service.certificatePath) {
   console.log(`  Node clients: NODE_EXTRA_CA_CERTS=${service.certificatePath}`);
 }
 if (args.demo) console.log(`Demo page: ${service.endpoint}`);
+if (service.coturn) console.log(`TURN relay (coturn, pid ${service.coturn.pid}): ${service.coturn.url}`);
+else if (service.relay) console.log(`TURN relay: ${service.relay.urls.join(', ')}`);
 if (args['rate-limits']) console.log('Rate limits: on (ACS service limits; 429 with Retry-After).');
 
 if (args.statsInterval !== undefined) {

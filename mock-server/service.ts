@@ -19,6 +19,9 @@ import type { RequestContext } from './http/router.js';
 import type { RouteInfo } from './http/routes.js';
 import { applicationRoutes } from './identity/applicationRoutes.js';
 import { identityRoutes } from './identity/identityRoutes.js';
+import { type RunningCoturn, startCoturn } from './relay/coturn.js';
+import { type RelayConfiguration, issueRelayCredentials } from './relay/relayCredentials.js';
+import { relayRoutes } from './relay/relayRoutes.js';
 import { phoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
 import { PhoneNumberStore, demoPoolNumbers } from './telephony/phoneNumberStore.js';
 import { smsRoutes } from './telephony/smsRoutes.js';
@@ -56,6 +59,14 @@ export interface ServiceOptions {
    * connect, and no time is lost waiting on unreachable STUN servers.
    */
   iceServers?: IceServer[];
+  /**
+   * A TURN relay: `true` starts coturn (`turnserver` on PATH) as a child process on loopback, with a
+   * secret kept in the data folder (or memory), stopped with the service; options pick its host,
+   * port, secret. The network-traversal API and the calling config then hand out its credentials.
+   */
+  turn?: boolean | { host?: string; port?: number; secret?: string; callingTtlSeconds?: number };
+  /** An existing coturn (`static-auth-secret`) instead: its URLs and secret. */
+  relay?: RelayConfiguration;
   /** Enables the demo page's token route. */
   demo?: boolean;
   /**
@@ -104,6 +115,10 @@ export interface RunningService {
   calling: CallingService;
   phoneNumbers: PhoneNumberStore;
   sms: SmsService;
+  /** The TURN relay the service issues credentials for, if any. */
+  relay?: RelayConfiguration;
+  /** The coturn this service started (`turn: true`), if any. */
+  coturn?: RunningCoturn;
   /**
    * Every HTTP route as declared, in dispatch order: method, template, summary, API, auth, scopes,
    * body, limit, origins (the same declarations the service dispatches on).
@@ -130,6 +145,24 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const sms = new SmsService(db, realtime, phoneNumbers, identities);
   const calling = new CallingService(db, realtime, identities, phoneNumbers, options.calling);
   const iceServers = options.iceServers ?? [];
+  if (options.turn && options.relay) throw new Error('Give turn (start coturn) or relay (an existing one), not both.');
+  const turnOptions = typeof options.turn === 'object' ? options.turn : {};
+  const coturn = options.turn
+    ? await startCoturn({ ...turnOptions, ...(options.dataDir ? { dataDir: options.dataDir } : {}) })
+    : undefined;
+  const relay: RelayConfiguration | undefined = coturn
+    ? { ...coturn.relay, ...(turnOptions.callingTtlSeconds ? { callingTtlSeconds: turnOptions.callingTtlSeconds } : {}) }
+    : options.relay;
+  /** What `GET /calling/config` answers a user: the static servers, plus fresh relay credentials. */
+  const callingIceServers = (userId: string) => {
+    if (!relay) return { iceServers };
+    const issued = issueRelayCredentials(relay, { user: userId, ttlSeconds: relay.callingTtlSeconds ?? 3600 });
+    const [server] = issued.iceServers;
+    return {
+      iceServers: [...iceServers, { urls: server!.urls, username: server!.username, credential: server!.credential }],
+      expiresOn: issued.expiresOn.toISOString(),
+    };
+  };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const sdk = new SdkFiles(options.sdkDir);
   const rateLimiter = options.rateLimits
@@ -156,7 +189,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       ...phoneNumberRoutes(phoneNumbers, identities, origin),
       ...smsRoutes(sms),
       ...chatRoutes(chat, origin),
-      ...callingRoutes(calling, origin, iceServers),
+      ...callingRoutes(calling, origin, callingIceServers),
+      ...relayRoutes(relay, identities),
       ...(options.demo
         ? demoRoutes(identities, tokens, { numbers: phoneNumbers, sms }, {
             numberPool: demoPoolNumbers(options.demoNumberPoolSize),
@@ -242,7 +276,9 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   });
 
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (error) => {
+      void (coturn?.close() ?? Promise.resolve()).then(() => reject(error));
+    });
     httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       httpServer.off('error', reject);
       resolve();
@@ -269,6 +305,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     calling,
     phoneNumbers,
     sms,
+    ...(relay ? { relay } : {}),
+    ...(coturn ? { coturn } : {}),
     routes: dispatcher.routes(),
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -277,7 +315,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         realtime.close();
         httpServer.close(() => {
           db.close();
-          resolve();
+          void (coturn?.close() ?? Promise.resolve()).then(resolve);
         });
         httpServer.closeAllConnections();
       });

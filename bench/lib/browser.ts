@@ -18,9 +18,13 @@ export interface BrowserBench {
  * The demo server and headless Chromium (fake camera and microphone) for a browser benchmark, both
  * registered with the bench's cleanup.
  */
-export async function startBrowserBench(): Promise<BrowserBench> {
+export async function startBrowserBench(options: { turn?: boolean } = {}): Promise<BrowserBench> {
   // Benchmarks sign in many pages from one address: the demo's per-address throttle is not measured here.
-  const service = await startDemoServer({ pageFolders: ['bench/pages'], demoRateLimits: { createsPerWindow: 100_000, refreshesPerWindow: 100_000 } });
+  const service = await startDemoServer({
+    pageFolders: ['bench/pages'],
+    demoRateLimits: { createsPerWindow: 100_000, refreshesPerWindow: 100_000 },
+    ...(options.turn ? { turn: true } : {}),
+  });
   const stopService = track('demo server', () => service.close());
   let browser: Browser;
   try {

@@ -34,7 +34,7 @@ type CallingRouteDeclaration = Omit<RouteSpec, 'method' | 'template'>;
 export function callingRoutes(
   calling: CallingService,
   origin: (context: RequestContext) => string,
-  iceServers: readonly IceServer[],
+  iceServersFor: (userId: string) => { iceServers: readonly IceServer[]; expiresOn?: string },
 ): RouteSpec[] {
   // A user and an application hang up alike. The answer is the call as it is after the hang-up: the
   // caller learns why it ended (487 for a cancelled call) whether or not the real-time event comes first.
@@ -182,9 +182,9 @@ export function callingRoutes(
     // chat-only token before anything connects.
     config: {
       ...CALLING,
-      summary: 'The ICE servers calling clients use (none by default: host candidates only).',
+      summary: 'The ICE servers calling clients use (none by default); with a relay, fresh TURN credentials and their expiresOn.',
       body: 'none',
-      handler: () => ({ status: 200, body: { iceServers } }),
+      handler: ({ caller }) => ({ status: 200, body: iceServersFor(caller!.userId) }),
     },
   };
   return Object.entries(routes).map(([name, route]) => ({ ...CALLING_ROUTES[name as CallingRouteName], ...route }));

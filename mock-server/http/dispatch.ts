@@ -110,19 +110,28 @@ export class RouteDispatcher {
     if (route.auth === 'application' && !caller?.isApplication) {
       throw ServiceError.forbidden('Call automation is for calling applications (HMAC-signed, or an application token).', 'ApplicationsOnly');
     }
-    if (route.scopes) requireScope(caller, route.scopes);
+    if (route.scopes && !(route.auth === 'hmacOrUser' && !caller)) requireScope(caller, route.scopes);
     const context: RequestContext = { req, res, url, params, rawBody, endpoint: `${originOf(req)}/`, json: () => declaredBody(route, rawBody) };
     if (caller) context.caller = caller;
     const result = await route.handler(context);
     sendJson(res, result.status, result.body, result.headers);
   }
 
-  /** The verified caller of a route, per its declared auth (`undefined` for `hmac` and `open`). */
+  /** The verified caller of a route, per its declared auth (`undefined` for `hmac`, a signed `hmacOrUser` and `open`). */
   async #authenticate(req: IncomingMessage, url: URL, rawBody: string, route: RouteSpec): Promise<VerifiedToken | undefined> {
     switch (route.auth) {
       case 'hmac':
         await verifyHmacRequest(req, url, rawBody, this.#options.accessKey);
         return undefined;
+      case 'hmacOrUser': {
+        if (/^HMAC-SHA256\s/i.test(req.headers.authorization ?? '')) {
+          await verifyHmacRequest(req, url, rawBody, this.#options.accessKey);
+          return undefined;
+        }
+        const verified = await this.#options.tokens.verifyBearer(req.headers.authorization);
+        if (verified.isApplication) throw notForApplications();
+        return verified;
+      }
       case 'user':
       case 'userOrApplication':
       case 'application':

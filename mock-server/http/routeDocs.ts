@@ -3,6 +3,7 @@ import type { RouteAuth, RouteInfo } from './routes.js';
 
 const AUTH: Record<RouteAuth, string> = {
   hmac: 'signed with the access key (HMAC-SHA256)',
+  hmacOrUser: "signed with the access key (the administrator), or a user's access token (acting for that user; applications are refused)",
   user: "a user's access token; applications are refused (403 NotForApplications)",
   userOrApplication: "a user's access token, or an application: its token, or a request signed with the access key naming it in `x-ms-application-id`",
   application: 'an application only (its token or a signed request); users are refused (403 ApplicationsOnly)',

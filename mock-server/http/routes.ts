@@ -13,10 +13,12 @@ import type { Handler } from './router.js';
  * - `userOrApplication`: a user's access token, or an application (its token, or a request
  *   signed with the access key naming the application in `x-ms-application-id`).
  * - `application`: an application only, as above; a user's token is refused (403 ApplicationsOnly).
+ * - `hmacOrUser`: signed with the access key (the administrator, acting for any user), or a user's
+ *   access token (acting for that user; applications are refused). Scopes apply to the token only.
  * - `demoUser`: a user's access token, presented to a demo route (never an application's).
  * - `open`: no credential.
  */
-export type RouteAuth = 'hmac' | 'user' | 'userOrApplication' | 'application' | 'demoUser' | 'open';
+export type RouteAuth = 'hmac' | 'hmacOrUser' | 'user' | 'userOrApplication' | 'application' | 'demoUser' | 'open';
 
 /** Which body a route takes: none (any sent is ignored), an optional JSON object, a required one. */
 export type RouteBody = 'none' | 'json' | 'required';

@@ -15,6 +15,7 @@ import { type CallEndReason, CallEndReasons, type CallModel, callingPath } from 
 import { CallingError } from './callingErrors.js';
 import { LocalVideoStream } from './localVideoStream.js';
 import { CallMedia } from './media/callMedia.js';
+import { type ConnectionStats, connectionStatsOf } from './media/connectionStats.js';
 import { LocalMedia } from './media/localMedia.js';
 import type { PeerEndpoint } from './media/peerEndpoint.js';
 import { type AudioOutput, RemoteParticipant } from './remoteParticipant.js';
@@ -68,6 +69,13 @@ export interface CallContext {
   /** Offers each connection that dialled ahead of the call to `accept`; those it refuses keep waiting. */
   claimPendingMedia(callId: string, accept: (connection: MediaConnection) => boolean): void;
   ended(call: Call): void;
+}
+
+export type { ConnectionStats, MediaPath } from './media/connectionStats.js';
+
+/** One remote participant's connection diagnostics (see `Call.getConnectionStats()`). */
+export interface ParticipantConnectionStats extends ConnectionStats {
+  participant: RemoteParticipant;
 }
 
 /**
@@ -371,6 +379,20 @@ export class Call extends TypedEventEmitter<CallEvents> {
       return;
     }
     await this.#local.setMicrophone(track);
+  }
+
+  /**
+   * Connection diagnostics, one entry per remote participant with media: whether their media goes
+   * direct or through the TURN relay, round-trip time and packet loss (from `getStats()`).
+   */
+  async getConnectionStats(): Promise<ParticipantConnectionStats[]> {
+    const entries = await Promise.all(
+      this.remoteParticipants.map(async (participant) => {
+        const pc = this.peerConnectionOf(participant);
+        return pc ? { participant, ...(await connectionStatsOf(pc)) } : undefined;
+      }),
+    );
+    return entries.filter((entry): entry is ParticipantConnectionStats => entry !== undefined);
   }
 
   /** @internal Peer connections by remote peer id, for statistics. */

@@ -15,6 +15,7 @@ import {
 import { RealtimeChannel } from '../common/realtimeChannel.js';
 import { isCallingEndpointId } from '../common/realtimeProtocol.js';
 import { type TokenIdentifierKind, identifierFromToken } from '../common/tokenIdentity.js';
+import type { NetworkConfiguration } from './callClient.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
 import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents, callingPath } from './callingProtocol.js';
 import { CallingError, DeviceAccessError } from './callingErrors.js';
@@ -55,8 +56,18 @@ export interface CallAgentDependencies {
   credential: CommunicationTokenCredential;
   deviceManager: DeviceManager;
   output: AudioOutput;
+  network?: NetworkConfiguration;
   onDisposed(): void;
 }
+
+/** What `GET /calling/config` answers: ICE servers, and when their relay credentials expire. */
+interface CallingConfig {
+  iceServers: RTCIceServer[];
+  expiresOn?: string;
+}
+
+/** Relay credentials are fetched again when this share of their lifetime has passed. */
+const RELAY_REFRESH_AT = 0.75;
 
 /**
  * Places and receives calls for one user on this endpoint. Rings for incoming calls arrive over the
@@ -82,6 +93,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   readonly #unclaimed = new Map<string, CallModel>();
   readonly #unsubscribers: (() => void)[] = [];
   #disposed = false;
+  #relayRefreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Use `CallClient.createCallAgent()`. */
   static async create(deps: CallAgentDependencies, options: CallAgentOptions): Promise<CallAgent> {
@@ -94,13 +106,15 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (!identifier) throw TokenCredentialError.noUser();
     const pipeline = new HttpPipeline(deps.endpoint, CALLING_API_VERSION, bearerTokenAuthPolicy(deps.credential), options.pipelineOptions);
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
-    const { body: config } = await pipeline.send<{ iceServers: RTCIceServer[] }>({ method: 'GET', path: callingPath('config') });
+    const { body: config } = await pipeline.send<CallingConfig>({ method: 'GET', path: callingPath('config') });
+    const customTurn = deps.network?.turn;
     const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
     const peer = new PeerEndpoint({
       endpoint: deps.endpoint,
       peerId: peerIdFor(getIdentifierRawId(identifier), channel.endpointId),
       credential: deps.credential,
-      iceServers: config.iceServers,
+      iceServers: customTurn ? customTurn.iceServers : config.iceServers,
+      ...(deps.network?.iceTransportPolicy ? { iceTransportPolicy: deps.network.iceTransportPolicy } : {}),
     });
     const agent = new CallAgent(deps, options, pipeline, channel, !options.realtimeChannel, peer, identifier);
     try {
@@ -109,6 +123,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
       await agent.dispose();
       throw error;
     }
+    if (!customTurn) agent.#scheduleRelayRefresh(config.expiresOn);
     return agent;
   }
 
@@ -221,7 +236,39 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     if (!this.#ownsChannel) this.#channel.stop();
   }
 
+  /**
+   * Relay credentials expire: before they do, fetch the config again and hand the new servers to
+   * the peer (new connections) and to every open connection (`setConfiguration`), so a call longer
+   * than the credentials' lifetime keeps its relay.
+   */
+  #scheduleRelayRefresh(expiresOn: string | undefined, retry = false): void {
+    if (this.#disposed || expiresOn === undefined) return;
+    const left = Date.parse(expiresOn) - Date.now();
+    const delay = retry ? Math.min(5000, Math.max(250, left / 4)) : Math.max(250, left * RELAY_REFRESH_AT);
+    clearTimeout(this.#relayRefreshTimer);
+    this.#relayRefreshTimer = setTimeout(async () => {
+      if (this.#disposed) return;
+      try {
+        const { body } = await this.#pipeline.send<CallingConfig>({ method: 'GET', path: callingPath('config') });
+        if (this.#disposed) return;
+        this.#peer.setIceServers(body.iceServers);
+        this.#relayRefreshes++;
+        this.#scheduleRelayRefresh(body.expiresOn);
+      } catch {
+        this.#scheduleRelayRefresh(expiresOn, true);
+      }
+    }, delay);
+  }
+
+  #relayRefreshes = 0;
+
+  /** @internal For tests: how many times relay credentials were fetched again. */
+  get relayRefreshesForTesting(): number {
+    return this.#relayRefreshes;
+  }
+
   #release(): void {
+    clearTimeout(this.#relayRefreshTimer);
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     for (const pending of this.#pendingMedia.values()) for (const { connection, timer } of pending) {
       clearTimeout(timer);

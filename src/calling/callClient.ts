@@ -7,7 +7,25 @@ import { CallingError } from './callingErrors.js';
 import { DeviceManager } from './deviceManager.js';
 import type { AudioOutput } from './remoteParticipant.js';
 
+/** Custom TURN servers, as the ACS Calling SDK takes them (`CallClientOptions.networkConfiguration.turn`). */
+export interface TurnConfiguration {
+  iceServers: RTCIceServer[];
+}
+
+export interface NetworkConfiguration {
+  /** TURN servers to use instead of those the service hands out (and refreshes). */
+  turn?: TurnConfiguration;
+  /**
+   * `relay` sends all media through a TURN relay (host and reflexive candidates are not used);
+   * `all` (the default) lets ICE pick the best path. Not in the ACS SDK: for networks that need it
+   * and for testing a relay.
+   */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
 export interface CallClientOptions {
+  /** ICE servers and transport policy for calls (see {@link NetworkConfiguration}). */
+  networkConfiguration?: NetworkConfiguration;
   /**
    * The service's URL. Defaults to the service that issued the agent's token (its `endpoint`
    * claim), then to the page's own origin.
@@ -26,12 +44,22 @@ export interface CreateCallAgentOptions extends CallAgentOptions {
  */
 export class CallClient {
   readonly #endpoint: string | undefined;
+  readonly #network: NetworkConfiguration | undefined;
   #deviceManager: DeviceManager | undefined;
   #agent: CallAgent | undefined;
   #output: AudioOutput | undefined;
 
   constructor(options: CallClientOptions = {}) {
+    const policy = options.networkConfiguration?.iceTransportPolicy;
+    if (policy !== undefined && policy !== 'all' && policy !== 'relay') {
+      throw new TypeError('networkConfiguration.iceTransportPolicy is "all" or "relay".');
+    }
+    const turn = options.networkConfiguration?.turn;
+    if (turn !== undefined && !(Array.isArray(turn.iceServers) && turn.iceServers.every((server) => server && (typeof server.urls === 'string' || Array.isArray(server.urls))))) {
+      throw new TypeError('networkConfiguration.turn.iceServers is an array of RTCIceServer ({ urls, username?, credential? }).');
+    }
     this.#endpoint = options.endpoint;
+    this.#network = options.networkConfiguration;
   }
 
   async createCallAgent(
@@ -57,6 +85,7 @@ export class CallClient {
         credential: tokenCredential,
         deviceManager: await this.getDeviceManager(),
         output: this.#output,
+        ...(this.#network ? { network: this.#network } : {}),
         onDisposed: () => {
           if (made.agent !== undefined && this.#agent === made.agent) this.#agent = undefined;
         },

@@ -10,6 +10,8 @@
  *   the same versions.
  * - chat: GA versions of the ACS chat REST API (`.../Chat/stable/*`); 2025-03-15 is what
  *   `@azure/communication-chat` 1.6.0 sends.
+ * - networkTraversal: the ACS network-traversal (TURN relay) REST API's versions; 2022-03-01-preview
+ *   is what `@azure/communication-network-traversal` 1.1.0-beta.1 sends (the API never went GA).
  * - calling: our own calling control API (not an ACS REST API), one version so far.
  * - sms: 2021-03-07 (what `@azure/communication-sms` 1.1.0 and our client send) and
  *   2025-05-29-preview (what 1.2.0-beta.4 sends: opt-outs, `messagingConnect`).
@@ -22,6 +24,7 @@ export const API_VERSIONS = {
     supported: ['2021-03-07', '2021-10-31-preview', '2022-06-01', '2022-10-01', '2023-08-01', '2023-10-01', '2025-03-02-preview'],
   },
   chat: { current: '2025-03-15', supported: ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15'] },
+  networkTraversal: { current: '2022-03-01-preview', supported: ['2021-06-21-preview', '2021-10-08-preview', '2022-03-01-preview'] },
   calling: { current: '2026-11-01', supported: ['2026-11-01'] },
   phoneNumbers: { current: '2025-06-01', supported: ['2025-06-01'] },
   sms: { current: '2021-03-07', supported: ['2021-03-07', '2025-05-29-preview'] },
@@ -40,6 +43,8 @@ export function apiOfPath(pathname: string): VersionedApi | undefined {
       return 'chat';
     case 'calling':
       return 'calling';
+    case 'networkTraversal':
+      return 'networkTraversal';
     case 'phoneNumbers':
     case 'availablePhoneNumbers':
     case 'operatorInformation':

@@ -263,6 +263,7 @@ const INPUTS: FuzzInputs[] = [
   { route: 'GET /calling/config', name: 'calling config', params: [] },
   { route: 'POST /calling/automation/calls', name: 'application places a call', params: [], valid: () => ({ targets: [userModel(callee.id)], displayName: 'Bot' }) },
   { route: 'POST /calling/automation/calls/{callId}/:hangUp', name: 'application hangs up', params: [() => fixture.automationCall], valid: () => ({ forEveryone: true }) },
+  { route: 'POST /networkTraversal/:issueRelayConfiguration', name: 'relay credentials', params: [], valid: () => ({ id: a.id, routeType: 'nearest', ttl: 3600 }) },
   { route: 'POST /demo/token', name: 'demo token', params: [], valid: () => ({}) },
   { route: 'POST /demo/token/refresh', name: 'demo refresh', params: [], valid: () => ({}) },
   { route: 'GET /demo/me', name: 'demo me', params: [] },
@@ -288,6 +289,8 @@ const service: RunningService = await startService({
   // Generated requests all come from one address: throttled, the demo routes would mostly answer 429.
   demoRateLimits: { createsPerWindow: 100_000, refreshesPerWindow: 100_000 },
   calling: { ringTimeoutMs: 10 * 60_000 },
+  // Credentials are only computed: no coturn is needed for the network-traversal route.
+  relay: { urls: ['turn:127.0.0.1:3478'], secret: 'fuzz' },
 });
 
 /**
@@ -421,6 +424,9 @@ function actorFor(route: Route): fc.Arbitrary<'user' | 'application'> {
       return fc.oneof({ weight: 3, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
     case 'user':
       return fc.oneof({ weight: 8, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
+    // 'application' stands for the administrator here: the request is signed with the access key.
+    case 'hmacOrUser':
+      return fc.oneof({ weight: 1, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
     default:
       return fc.constant('user' as const);
   }
@@ -447,7 +453,8 @@ async function send(route: Route, path: string, q: Record<string, string | undef
   if (origin !== undefined) headers.origin = origin === 'own' ? new URL(service.endpoint).origin : origin;
   const tokenRoute = route.auth === 'user' || route.auth === 'userOrApplication' || route.auth === 'application';
   const asApplication = tokenRoute && actor === 'application';
-  if (route.auth === 'hmac' || asApplication) {
+  const asAdmin = route.auth === 'hmac' || (route.auth === 'hmacOrUser' && actor === 'application');
+  if (asAdmin || asApplication) {
     const text = body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     const signed = await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey });
     if (signing === 'good') Object.assign(headers, signed);
@@ -459,7 +466,7 @@ async function send(route: Route, path: string, q: Record<string, string | undef
     if (asApplication && credential !== 'none') {
       headers[APPLICATION_HEADER] = credential === 'a' ? fixture.application : credential === 'b' ? b.id : (tokens[credential] ?? credential);
     }
-  } else if (tokenRoute || route.auth === 'demoUser') {
+  } else if (tokenRoute || route.auth === 'demoUser' || route.auth === 'hmacOrUser') {
     if (credential === 'basic') headers.authorization = 'Basic YTpi';
     else if (credential !== 'none') headers.authorization = `Bearer ${tokens[credential] ?? credential}`;
   }

@@ -26,6 +26,8 @@ export interface PeerEndpointOptions {
   peerId: string;
   credential: CommunicationTokenCredential;
   iceServers: RTCIceServer[];
+  /** `relay` forces media through a TURN relay (no host or reflexive candidates). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 5000];
@@ -44,6 +46,8 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
   #ignoreIncoming = 0;
+  /** Media connections open on this endpoint, for ICE server updates. */
+  readonly #connections = new Set<MediaConnection>();
   /** @internal Incoming connections left unanswered by {@link ignoreIncomingForTesting}. */
   readonly ignoredForTesting: MediaConnection[] = [];
 
@@ -55,6 +59,37 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
 
   get iceServers(): RTCIceServer[] {
     return this.#options.iceServers;
+  }
+
+  /**
+   * New ICE servers (fresh relay credentials): for the connections made from now on, and through
+   * `setConfiguration` for the ones open now, so their next TURN allocation or refresh uses them.
+   */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.#options.iceServers = iceServers;
+    if (this.#peer) (this.#peer.options as { config?: RTCConfiguration }).config = this.#rtcConfiguration();
+    for (const connection of this.#connections) {
+      const pc = connection.peerConnection;
+      if (!pc || pc.signalingState === 'closed') continue;
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers });
+      } catch {
+        // A connection closing meanwhile keeps its old servers.
+      }
+    }
+  }
+
+  #rtcConfiguration(): RTCConfiguration {
+    return {
+      iceServers: this.#options.iceServers,
+      ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
+    };
+  }
+
+  #remember(connection: MediaConnection): void {
+    this.#connections.add(connection);
+    connection.on('close', () => this.#connections.delete(connection));
+    connection.on('error', () => this.#connections.delete(connection));
   }
 
   /** Registers with signalling; resolves once the service has accepted this peer id. */
@@ -71,7 +106,9 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
   call(remotePeerId: string, stream: MediaStream, metadata: unknown): MediaConnection | undefined {
     if (!this.#peer) throw CallingError.invalidState('dial', 'not registered with signalling');
     if (this.#peer.disconnected || this.#peer.destroyed) return undefined;
-    return this.#peer.call(remotePeerId, stream, { metadata }) ?? undefined;
+    const connection = this.#peer.call(remotePeerId, stream, { metadata }) ?? undefined;
+    if (connection) this.#remember(connection);
+    return connection;
   }
 
   /** Whether the signalling socket is up. */
@@ -98,6 +135,7 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
     clearTimeout(this.#reconnectTimer);
     this.#peer?.destroy();
     this.#peer = undefined;
+    this.#connections.clear();
     this.removeAllListeners();
   }
 
@@ -113,7 +151,7 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
       secure,
       key: 'peerjs',
       token,
-      config: { iceServers: this.#options.iceServers },
+      config: this.#rtcConfiguration(),
       debug: 0,
     });
     this.#peer = peer;
@@ -123,6 +161,7 @@ export class PeerEndpoint extends TypedEventEmitter<PeerEndpointEvents> {
         this.ignoredForTesting.push(connection);
         return;
       }
+      this.#remember(connection);
       this.emit('incoming', connection);
     });
     await new Promise<void>((resolve, reject) => {
