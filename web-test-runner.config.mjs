@@ -39,7 +39,11 @@ function servicePlugin() {
       service = await startService({
         demo: true,
         // The test pages are served from the runner's origin, not the service's.
-        demoOrigins: [`http://${config.hostname ?? 'localhost'}:${config.port}`, `http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
+        demoOrigins: [
+          `http://${config.hostname ?? 'localhost'}:${config.port}`,
+          `http://localhost:${config.port}`,
+          `http://127.0.0.1:${config.port}`,
+        ],
         // Every test file signs in from the one browser: the per-address throttle is not under test here.
         demoRateLimits: { createsPerWindow: 10_000, refreshesPerWindow: 10_000 },
         calling: { ringTimeoutMs: 3000, endpointGraceMs: 1500 },

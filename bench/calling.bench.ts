@@ -22,7 +22,11 @@ export async function callSetup(): Promise<Measurement[]> {
     }
     const measurements: Measurement[] = [];
     const metrics = [
-      { metric: 'startCall → remote participant Connected', pick: (s: Sample) => s.connectedMs, extra: '; ours includes ringing, auto-accept and the control-plane round trips' },
+      {
+        metric: 'startCall → remote participant Connected',
+        pick: (s: Sample) => s.connectedMs,
+        extra: '; ours includes ringing, auto-accept and the control-plane round trips',
+      },
       { metric: 'startCall → first decoded remote frame', pick: (s: Sample) => s.firstFrameMs, extra: '' },
     ];
     for (const { metric, pick, extra } of metrics) {

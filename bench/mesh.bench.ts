@@ -23,7 +23,12 @@ export async function meshCall(): Promise<Measurement[]> {
       const page = await context.newPage();
       await page.goto(bench.url('/bench/pages/mesh.html'));
       await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
-      results[kind] = await page.evaluate(([k, parties, runs, ms]) => window.mesh.run(k, parties, runs, ms), [kind, PARTIES, RUNS, FPS_MS] as const);
+      results[kind] = await page.evaluate(([k, parties, runs, ms]) => window.mesh.run(k, parties, runs, ms), [
+        kind,
+        PARTIES,
+        RUNS,
+        FPS_MS,
+      ] as const);
       await context.close();
     }
     const measurements: Measurement[] = [];

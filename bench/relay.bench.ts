@@ -17,9 +17,14 @@ export async function relayCall(): Promise<Measurement[]> {
       const page = await context.newPage();
       await page.goto(bench.url('/bench/pages/relay.html'));
       await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
-      const samples = await page.evaluate(([p, runs, windowMs]) => window.relayBench.run(p, runs, windowMs), [policy, RUNS, FPS_WINDOW_MS] as const);
+      const samples = await page.evaluate(([p, runs, windowMs]) => window.relayBench.run(p, runs, windowMs), [
+        policy,
+        RUNS,
+        FPS_WINDOW_MS,
+      ] as const);
       const expected = policy === 'relay' ? 'relayed' : 'direct';
-      if (samples.some((sample) => sample.path !== expected)) throw new Error(`${policy} calls took ${samples.map((s) => s.path).join(', ')}, not ${expected}`);
+      if (samples.some((sample) => sample.path !== expected))
+        throw new Error(`${policy} calls took ${samples.map((s) => s.path).join(', ')}, not ${expected}`);
       results[policy === 'relay' ? 'relay' : 'direct'] = samples;
       await context.close();
     }

@@ -42,7 +42,9 @@ export async function threadRender(): Promise<Measurement[]> {
     await page
       .waitForFunction(() => typeof (window as RenderWindow).renderBench?.run === 'function', undefined, { timeout: 20_000 })
       .catch((error: unknown) => {
-        throw new Error(`${PAGE} did not define window.renderBench.run ${errors.length ? `(page errors: ${errors.join('; ')})` : ''}: ${String(error)}`);
+        throw new Error(
+          `${PAGE} did not define window.renderBench.run ${errors.length ? `(page errors: ${errors.join('; ')})` : ''}: ${String(error)}`,
+        );
       });
     const result = await page.evaluate(() => (window as RenderWindow).renderBench!.run());
     await context.close();
@@ -81,7 +83,9 @@ function check(result: unknown): asserts result is RenderResult {
     typeof contender === 'object' && contender !== null && OPERATIONS.every((op) => isTiming((contender as Record<string, unknown>)[op]));
   const value = result as Partial<RenderResult> | undefined;
   if (!value || !ok(value.ours) || !ok(value.bare)) {
-    throw new Error(`window.renderBench.run() returned ${JSON.stringify(result)}; expected { ours: { initial, append, update }, bare: { … } } in ms`);
+    throw new Error(
+      `window.renderBench.run() returned ${JSON.stringify(result)}; expected { ours: { initial, append, update }, bare: { … } } in ms`,
+    );
   }
 }
 

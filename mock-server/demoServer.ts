@@ -29,10 +29,11 @@ export async function startDemoServer(
   const { watch = false, pageFolders = [], ...serviceOptions } = options;
   const served = publicFiles(ROOT, pageFolders);
   if (serviceOptions.dataDir && served.serves(serviceOptions.dataDir)) {
-    throw new ConfigurationError(`The data folder ${serviceOptions.dataDir} is inside what the demo serves; choose one outside ${served.folders.join(', ')}.`);
+    throw new ConfigurationError(
+      `The data folder ${serviceOptions.dataDir} is inside what the demo serves; choose one outside ${served.folders.join(', ')}.`,
+    );
   }
-  let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined =
-    undefined;
+  let viteMiddleware: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | undefined = undefined;
   const service = await startService({
     ...serviceOptions,
     demo: true,
@@ -54,7 +55,9 @@ export async function startDemoServer(
     configFile: new URL('../vite.config.ts', import.meta.url).pathname,
     root: ROOT,
     server: {
-      ...(watch ? { middlewareMode: true, hmr: { server: service.httpServer } } : { middlewareMode: true, hmr: false, ws: false, watch: null }),
+      ...(watch
+        ? { middlewareMode: true, hmr: { server: service.httpServer } }
+        : { middlewareMode: true, hmr: false, ws: false, watch: null }),
       // `/@fs/` URLs reach only the folders served: never the data folder, the service or config.
       fs: { strict: true, allow: [...served.folders, ...served.files] },
     },

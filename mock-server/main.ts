@@ -71,8 +71,10 @@ function parseCli() {
     }
     const demoOrigins = parseOrigins(values['demo-origins']);
     if (values.turn && values['turn-url']) throw new Error('--turn (start coturn) and --turn-url (an existing one) exclude each other');
-    if (Boolean(values['turn-url']) !== Boolean(values['turn-secret-file'])) throw new Error('--turn-url and --turn-secret-file go together');
-    if (values['turn-url'] && !/^turns?:[^\s]+$/.test(values['turn-url'])) throw new Error(`--turn-url takes turn:host:port, not "${values['turn-url']}"`);
+    if (Boolean(values['turn-url']) !== Boolean(values['turn-secret-file']))
+      throw new Error('--turn-url and --turn-secret-file go together');
+    if (values['turn-url'] && !/^turns?:[^\s]+$/.test(values['turn-url']))
+      throw new Error(`--turn-url takes turn:host:port, not "${values['turn-url']}"`);
     const turnPort = values['turn-port'] === undefined ? undefined : Number(values['turn-port']);
     if (turnPort !== undefined && !(values.turn && Number.isInteger(turnPort) && turnPort > 0 && turnPort < 65536)) {
       throw new Error('--turn-port goes with --turn and is 1-65535');
@@ -129,7 +131,9 @@ if (args.help) {
 
 const dataDir = args.memory ? undefined : resolve(args.data ?? '.data');
 const turnUrl = args['turn-url'];
-const turn = args.turn ? { host: args.host === '0.0.0.0' || args.host === '::' ? '127.0.0.1' : args.host, ...(args.turnPort ? { port: args.turnPort } : {}) } : undefined;
+const turn = args.turn
+  ? { host: args.host === '0.0.0.0' || args.host === '::' ? '127.0.0.1' : args.host, ...(args.turnPort ? { port: args.turnPort } : {}) }
+  : undefined;
 let relay: { urls: string[]; secret: string } | undefined;
 try {
   relay = turnUrl ? { urls: [turnUrl], secret: readTurnSecretFile(resolve(args['turn-secret-file']!)) } : undefined;
@@ -155,22 +159,24 @@ async function startDemo(): Promise<Awaited<ReturnType<typeof startService>>> {
   return startDemoServer({ ...serviceOptions, watch: true });
 }
 
-const service = await (args.demo ? startDemo() : startService(serviceOptions)).catch(
-  (error: NodeJS.ErrnoException) => {
-    if (error instanceof ConfigurationError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    if (error.code === 'EADDRINUSE') {
-      console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);
-      process.exit(1);
-    }
-    throw error;
-  },
-);
+const service = await (args.demo ? startDemo() : startService(serviceOptions)).catch((error: NodeJS.ErrnoException) => {
+  if (error instanceof ConfigurationError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  if (error.code === 'EADDRINUSE') {
+    console.error(`Port ${args.port} is in use. Pick another with --port N (0 for any free port).`);
+    process.exit(1);
+  }
+  throw error;
+});
 
 console.log(`Communication service listening on ${service.endpoint}`);
-console.log(dataDir ? `Data folder: ${dataDir}${service.secretsCreated ? ' (new: secrets generated)' : ''}` : 'In-memory mode: nothing is kept after exit.');
+console.log(
+  dataDir
+    ? `Data folder: ${dataDir}${service.secretsCreated ? ' (new: secrets generated)' : ''}`
+    : 'In-memory mode: nothing is kept after exit.',
+);
 console.log(`Connection string:\n  ${service.connectionString}`);
 if (service.certificatePath) {
   console.log(`HTTPS certificate (self-signed; trust it in clients): ${service.certificatePath}`);
@@ -187,7 +193,15 @@ if (args.statsInterval !== undefined) {
   const timer = setInterval(() => {
     collect?.();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const stats = { time: Date.now(), rss, heapUsed, heapTotal, external, sockets: service.realtime.connectionCount, bufferedBytes: service.realtime.bufferedBytes };
+    const stats = {
+      time: Date.now(),
+      rss,
+      heapUsed,
+      heapTotal,
+      external,
+      sockets: service.realtime.connectionCount,
+      bufferedBytes: service.realtime.bufferedBytes,
+    };
     console.log(`STATS ${JSON.stringify(stats)}`);
   }, args.statsInterval);
   timer.unref();

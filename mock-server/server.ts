@@ -2,8 +2,10 @@ import { resolve } from 'node:path';
 import { type ServiceOptions, startService as startRunningService } from './service.js';
 
 /** The service as a library (`open-communication/server`), with the command line's options. */
-export interface StartServiceOptions
-  extends Pick<ServiceOptions, 'host' | 'https' | 'iceServers' | 'rateLimits' | 'calling' | 'maxBodyBytes'> {
+export interface StartServiceOptions extends Pick<
+  ServiceOptions,
+  'host' | 'https' | 'iceServers' | 'rateLimits' | 'calling' | 'maxBodyBytes'
+> {
   /** Port to listen on; 0 picks a free one (the `endpoint` says which). Default 8080, as the CLI. */
   port?: number;
   /** Keep everything in memory; nothing is written to disk. Excludes `data`. */

@@ -147,9 +147,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const iceServers = options.iceServers ?? [];
   if (options.turn && options.relay) throw new Error('Give turn (start coturn) or relay (an existing one), not both.');
   const turnOptions = typeof options.turn === 'object' ? options.turn : {};
-  const coturn = options.turn
-    ? await startCoturn({ ...turnOptions, ...(options.dataDir ? { dataDir: options.dataDir } : {}) })
-    : undefined;
+  const coturn = options.turn ? await startCoturn({ ...turnOptions, ...(options.dataDir ? { dataDir: options.dataDir } : {}) }) : undefined;
   const relay: RelayConfiguration | undefined = coturn
     ? { ...coturn.relay, ...(turnOptions.callingTtlSeconds ? { callingTtlSeconds: turnOptions.callingTtlSeconds } : {}) }
     : options.relay;
@@ -165,9 +163,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const sdk = new SdkFiles(options.sdkDir);
-  const rateLimiter = options.rateLimits
-    ? new RateLimiter(options.rateLimits === true ? {} : options.rateLimits)
-    : undefined;
+  const rateLimiter = options.rateLimits ? new RateLimiter(options.rateLimits === true ? {} : options.rateLimits) : undefined;
 
   /** Pages of other origins the demo routes answer (same-origin only otherwise). */
   const allowedOrigins = new Set<string>();
@@ -192,11 +188,16 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       ...callingRoutes(calling, origin, callingIceServers),
       ...relayRoutes(relay, identities),
       ...(options.demo
-        ? demoRoutes(identities, tokens, { numbers: phoneNumbers, sms }, {
-            numberPool: demoPoolNumbers(options.demoNumberPoolSize),
-            goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
-            now: demoNow,
-          })
+        ? demoRoutes(
+            identities,
+            tokens,
+            { numbers: phoneNumbers, sms },
+            {
+              numberPool: demoPoolNumbers(options.demoNumberPoolSize),
+              goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
+              now: demoNow,
+            },
+          )
         : []),
     ],
     {

@@ -19,11 +19,15 @@ export async function startStaticDemoServer(
 ): Promise<RunningService> {
   const { demoDir = defaultDemoDir(), ...serviceOptions } = options;
   if (!demoDir || !existsSync(resolve(demoDir, 'index.html'))) {
-    throw new ConfigurationError(`The demo is not built${demoDir ? ` (no ${resolve(demoDir, 'index.html')})` : ''}: run npm run build, or npm run dev for the dev server.`);
+    throw new ConfigurationError(
+      `The demo is not built${demoDir ? ` (no ${resolve(demoDir, 'index.html')})` : ''}: run npm run build, or npm run dev for the dev server.`,
+    );
   }
   const root = resolve(demoDir);
   if (serviceOptions.dataDir && !relative(root, resolve(serviceOptions.dataDir)).startsWith('..')) {
-    throw new ConfigurationError(`The data folder ${serviceOptions.dataDir} is inside what the demo serves (${root}); choose one outside it.`);
+    throw new ConfigurationError(
+      `The data folder ${serviceOptions.dataDir} is inside what the demo serves (${root}); choose one outside it.`,
+    );
   }
   const files = serveStatic(root, { dotfiles: 'deny', index: ['index.html'], redirect: false, fallthrough: true });
   return startService({

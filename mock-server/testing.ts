@@ -12,12 +12,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { CommunicationIdentityClient } from '../src/identity/communicationIdentityClient.js';
-import {
-  type CreateTestUserOptions,
-  TEST_SERVICE_PATH,
-  type TestServiceInfo,
-  type TestUser,
-} from '../src/testing/browser.js';
+import { type CreateTestUserOptions, TEST_SERVICE_PATH, type TestServiceInfo, type TestUser } from '../src/testing/browser.js';
 import { type CommunicationService, type StartServiceOptions, startService } from './server.js';
 
 export { startService };

@@ -24,10 +24,18 @@ function section(): string {
   if (fuzz) {
     const kinds = fuzz.byKind as Record<string, number>;
     const outcomes = fuzz.outcomes as Record<string, number>;
-    const fivexx = Object.entries(outcomes).filter(([status]) => /^5\d\d$/.test(status)).reduce((sum, [, count]) => sum + count, 0);
+    const fivexx = Object.entries(outcomes)
+      .filter(([status]) => /^5\d\d$/.test(status))
+      .reduce((sum, [, count]) => sum + count, 0);
     lines.push(
-      `- **Bad input (fuzz)**: ${n(fuzz.inputsTried)} generated inputs${typeof fuzz.routesRegistered === 'number' ? ` (HTTP routes fuzzed: ${n(fuzz.routesFuzzed)} of ${n(fuzz.routesRegistered)} registered)` : ''}: ${Object.entries(kinds).map(([k, v]) => `${k} ${n(v)}`).join(', ')}; 5xx answers: ${fivexx}.`,
-      `  Outcomes: ${Object.entries(outcomes).map(([k, v]) => `${k}: ${n(v)}`).join(', ')}.`,
+      `- **Bad input (fuzz)**: ${n(fuzz.inputsTried)} generated inputs${typeof fuzz.routesRegistered === 'number' ? ` (HTTP routes fuzzed: ${n(fuzz.routesFuzzed)} of ${n(fuzz.routesRegistered)} registered)` : ''}: ${Object.entries(
+        kinds,
+      )
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ')}; 5xx answers: ${fivexx}.`,
+      `  Outcomes: ${Object.entries(outcomes)
+        .map(([k, v]) => `${k}: ${n(v)}`)
+        .join(', ')}.`,
     );
   }
   const durability = read('durability');
@@ -40,10 +48,17 @@ function section(): string {
   if (chaos) {
     const drops = chaos.drops as Record<string, number>;
     lines.push(
-      `- **Real-time resume**: ${n(chaos.dropsInjected)} socket drops injected (${Object.entries(drops).map(([k, v]) => `${k} ${v}`).join(', ')}) across ${n(chaos.endpoints)} endpoints, ${n(chaos.socketsOpened)} sockets opened; ${n(chaos.messagesSent)} messages, ${n(chaos.eventsDelivered)} events delivered; lost: ${n(chaos.eventsLost)}, duplicates: ${n(chaos.duplicates)}, out of order: 0.`,
+      `- **Real-time resume**: ${n(chaos.dropsInjected)} socket drops injected (${Object.entries(drops)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(
+          ', ',
+        )}) across ${n(chaos.endpoints)} endpoints, ${n(chaos.socketsOpened)} sockets opened; ${n(chaos.messagesSent)} messages, ${n(chaos.eventsDelivered)} events delivered; lost: ${n(chaos.eventsLost)}, duplicates: ${n(chaos.duplicates)}, out of order: 0.`,
     );
   }
-  for (const [name, label] of [['load', 'Load (npm test)'], ['load-big', 'Load (npm run load)']] as const) {
+  for (const [name, label] of [
+    ['load', 'Load (npm test)'],
+    ['load-big', 'Load (npm run load)'],
+  ] as const) {
     const load = read(name);
     if (!load) continue;
     const latency = load.latencyMs as Record<string, number>;
@@ -74,7 +89,11 @@ function section(): string {
     .map((name) => read(name)?.recordedAt)
     .filter((date): date is string => typeof date === 'string')
     .sort();
-  if (dates.length) lines.push('', `_Recorded ${dates[0]!.slice(0, 16).replace('T', ' ')} – ${dates.at(-1)!.slice(0, 16).replace('T', ' ')} UTC from test-results/reliability/ (${readdirSync(DIR).length} files)._`);
+  if (dates.length)
+    lines.push(
+      '',
+      `_Recorded ${dates[0]!.slice(0, 16).replace('T', ' ')} – ${dates.at(-1)!.slice(0, 16).replace('T', ' ')} UTC from test-results/reliability/ (${readdirSync(DIR).length} files)._`,
+    );
   return lines.join('\n');
 }
 

@@ -9,7 +9,17 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const STAMP = join(ROOT, 'dist', '.built');
-const SOURCES = ['src', 'mock-server', 'scripts/build-sdk.ts', 'index.html', 'vite.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const SOURCES = [
+  'src',
+  'mock-server',
+  'scripts/build-sdk.ts',
+  'index.html',
+  'vite.config.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+  'package-lock.json',
+];
 
 /** The newest modification time of a file or anything under a folder. */
 function newest(path) {
@@ -21,7 +31,11 @@ function newest(path) {
 const built = existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
 const stale = SOURCES.map((source) => join(ROOT, source)).filter((path) => existsSync(path) && newest(path) > built);
 if (stale.length > 0) {
-  console.log(built ? `Rebuilding: ${stale.map((path) => path.slice(ROOT.length + 1)).join(', ')} changed.` : 'Building the service and the demo (first start)…');
+  console.log(
+    built
+      ? `Rebuilding: ${stale.map((path) => path.slice(ROOT.length + 1)).join(', ')} changed.`
+      : 'Building the service and the demo (first start)…',
+  );
   const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);

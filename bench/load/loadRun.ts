@@ -73,7 +73,13 @@ async function admin<T>(proc: ServiceProcess, method: string, path: string, body
   return (await response.json()) as T;
 }
 
-async function chat<T>(proc: ServiceProcess, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function chat<T>(
+  proc: ServiceProcess,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const url = new URL(`${proc.endpoint}${path.slice(1)}`);
   url.searchParams.set('api-version', CHAT_API_VERSION);
   const response = await fetch(url, {
@@ -127,10 +133,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (let i = 0; i < options.clients; i += 20) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(20, options.clients - i) }, () =>
-          admin<{ identity: { id: string }; accessToken: { token: string } }>(proc, 'POST', '/identities', { createTokenWithScopes: ['chat'] }),
+          admin<{ identity: { id: string }; accessToken: { token: string } }>(proc, 'POST', '/identities', {
+            createTokenWithScopes: ['chat'],
+          }),
         ),
       );
-      for (const created of batch) clients.push({ userId: created.identity.id, token: created.accessToken.token, received: new Map(), ready: false });
+      for (const created of batch)
+        clients.push({ userId: created.identity.id, token: created.accessToken.token, received: new Map(), ready: false });
     }
     const threads: { id: string; members: Client[] }[] = [];
     for (let i = 0; i < clients.length; i += options.threadSize) {
@@ -196,7 +205,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const content = `load ${n}`;
       const started = performance.now();
       pending.set(content, started);
-      const request = chat<{ id: string }>(proc, sender.token, 'POST', `/chat/threads/${encodeURIComponent(thread.id)}/messages`, { content })
+      const request = chat<{ id: string }>(proc, sender.token, 'POST', `/chat/threads/${encodeURIComponent(thread.id)}/messages`, {
+        content,
+      })
         .then(({ status, body }) => {
           if (status !== 201) throw new Error(`send: ${status}`);
           sendStart.set(body.id, started);

@@ -18,7 +18,12 @@ const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 const threadSize = Number(values['thread-size']);
-for (const [name, value, max] of [['clients', clients, 2000], ['seconds', seconds, 600], ['rate', rate, 2000], ['thread-size', threadSize, 250]] as const) {
+for (const [name, value, max] of [
+  ['clients', clients, 2000],
+  ['seconds', seconds, 600],
+  ['rate', rate, 2000],
+  ['thread-size', threadSize, 250],
+] as const) {
   if (!Number.isInteger(value) || value < 1 || value > max) {
     console.error(`--${name} must be an integer from 1 to ${max}`);
     process.exit(2);

@@ -117,7 +117,10 @@ function meshConnected(members: Party[]): boolean {
 
 function describe(members: Party[]): string {
   return members
-    .map(({ agent }) => `${agent.displayName}:${agent.calls[0]?.state ?? 'no call'}[${agent.calls[0]?.remoteParticipants.map((p) => p.state).join(',') ?? ''}]`)
+    .map(
+      ({ agent }) =>
+        `${agent.displayName}:${agent.calls[0]?.state ?? 'no call'}[${agent.calls[0]?.remoteParticipants.map((p) => p.state).join(',') ?? ''}]`,
+    )
     .join(' ');
 }
 
@@ -127,7 +130,10 @@ async function ourFps(members: Party[], ms: number): Promise<number[]> {
   for (const { agent } of members) {
     for (const participant of agent.calls[0]!.remoteParticipants) {
       const stream = participant.videoStreams.find((s) => s.mediaStreamType === 'Video')!;
-      await until(() => stream.isAvailable, () => `${participant.displayName}’s camera at ${agent.displayName}`);
+      await until(
+        () => stream.isAvailable,
+        () => `${participant.displayName}’s camera at ${agent.displayName}`,
+      );
       const renderer = new VideoStreamRenderer(stream);
       const view = await renderer.createView();
       document.getElementById('videos')!.append(view.target);
@@ -149,19 +155,28 @@ async function oursRun(count: number, fpsMs: number | undefined, fps: MeshResult
   const call: Call = members[0]!.agent.startCall([{ communicationUserId: members[1]!.userId }], {
     videoOptions: { localVideoStreams: [new LocalVideoStream(camera!)] },
   });
-  await until(() => meshConnected(members.slice(0, 2)), () => `a 1:1 call: ${describe(members.slice(0, 2))}`);
+  await until(
+    () => meshConnected(members.slice(0, 2)),
+    () => `a 1:1 call: ${describe(members.slice(0, 2))}`,
+  );
   joins.push(performance.now() - start);
   for (let k = 2; k < count; k++) {
     start = performance.now();
     await call.addParticipant({ communicationUserId: members[k]!.userId });
     const inCall = members.slice(0, k + 1);
-    await until(() => meshConnected(inCall), () => `party ${k + 1} to join: ${describe(inCall)}`);
+    await until(
+      () => meshConnected(inCall),
+      () => `party ${k + 1} to join: ${describe(inCall)}`,
+    );
     joins.push(performance.now() - start);
     if (fpsMs !== undefined && FPS_AT.includes(k + 1)) fps[k + 1] = await ourFps(inCall, fpsMs);
   }
   // Ends it for everyone (parallel hang-ups race: the last one finds the call already ended, a 404).
   await call.hangUp({ forEveryone: true });
-  await until(() => members.every(({ agent }) => agent.calls.length === 0), () => `every call to end: ${describe(members)}`);
+  await until(
+    () => members.every(({ agent }) => agent.calls.length === 0),
+    () => `every call to end: ${describe(members)}`,
+  );
   return joins;
 }
 
@@ -210,9 +225,7 @@ function barePair(diallerMedia: MediaStream, answererMedia: MediaStream): BarePa
 }
 
 async function bareRun(count: number, fpsMs: number | undefined, fps: MeshResult['fps']): Promise<number[]> {
-  const media = await Promise.all(
-    Array.from({ length: count }, () => navigator.mediaDevices.getUserMedia({ video: true, audio: true })),
-  );
+  const media = await Promise.all(Array.from({ length: count }, () => navigator.mediaDevices.getUserMedia({ video: true, audio: true })));
   const pairs: BarePair[] = [];
   const joins: number[] = [];
   try {
@@ -226,7 +239,10 @@ async function bareRun(count: number, fpsMs: number | undefined, fps: MeshResult
       );
       joins.push(performance.now() - start);
       if (fpsMs !== undefined && FPS_AT.includes(k + 1)) {
-        await until(() => pairs.every((p) => p.remote.atDialler && p.remote.atAnswerer), () => 'bare remote streams');
+        await until(
+          () => pairs.every((p) => p.remote.atDialler && p.remote.atAnswerer),
+          () => 'bare remote streams',
+        );
         const videos = pairs.flatMap((p) => [videoFor(p.remote.atDialler!), videoFor(p.remote.atAnswerer!)]);
         try {
           fps[k + 1] = await measureAll(videos, fpsMs);

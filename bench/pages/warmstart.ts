@@ -22,7 +22,10 @@ export interface WarmStartState {
 
 const scriptStartMs = performance.now();
 
-async function postToken(path: string, token?: string): Promise<{ user: { communicationUserId: string }; token: string; expiresOn: string }> {
+async function postToken(
+  path: string,
+  token?: string,
+): Promise<{ user: { communicationUserId: string }; token: string; expiresOn: string }> {
   const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -27,7 +27,11 @@ const server = createServer(async (req, res) => {
   }
   const id = `8:acs:${resource}_${randomUUID()}`;
   const exp = Math.floor(Date.now() / 1000) + 86400;
-  const token = await new SignJWT({ acsScope: 'chat,voip' }).setProtectedHeader({ alg: 'HS256' }).setSubject(id).setExpirationTime(exp).sign(signingKey);
+  const token = await new SignJWT({ acsScope: 'chat,voip' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(id)
+    .setExpirationTime(exp)
+    .sign(signingKey);
   const accessToken = { token, expiresOn: new Date(exp * 1000).toISOString() };
   const payload = url.pathname === '/identities' ? { identity: { id }, accessToken } : accessToken;
   res.writeHead(url.pathname === '/identities' ? 201 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(payload));

@@ -97,19 +97,14 @@ export class TokenService {
       throw ServiceError.unauthorized('The access token is not valid.', 'InvalidToken');
     }
     const isApplication = sub.startsWith('28:acs:');
-    const current = isApplication
-      ? this.#identities.getApplication(sub) && 0
-      : this.#identities.getUser(sub)?.tokenGeneration;
+    const current = isApplication ? this.#identities.getApplication(sub) && 0 : this.#identities.getUser(sub)?.tokenGeneration;
     if (current === undefined) throw ServiceError.unauthorized('The identity of this token was deleted.', 'IdentityDeleted');
     if (gen !== current) {
       throw ServiceError.unauthorized('The access token has been revoked.', 'TokenRevoked');
     }
     const scopes = acsScope.split(',').filter(isTokenScope);
     if (anyOfScopes && !anyOfScopes.some((scope) => scopes.includes(scope))) {
-      throw ServiceError.forbidden(
-        `The access token lacks the scope this needs (${anyOfScopes.join(' or ')}).`,
-        'InsufficientScope',
-      );
+      throw ServiceError.forbidden(`The access token lacks the scope this needs (${anyOfScopes.join(' or ')}).`, 'InsufficientScope');
     }
     const verified: VerifiedToken = { userId: sub, scopes, expiresOn: new Date((exp ?? 0) * 1000), generation: gen };
     if (typeof iat === 'number') verified.issuedAt = new Date(iat * 1000);
@@ -128,10 +123,7 @@ export class TokenService {
   }
 
   /** Reads `Authorization: Bearer <token>` and verifies it. */
-  async verifyBearer(
-    authorization: string | undefined,
-    anyOfScopes?: readonly TokenScope[],
-  ): Promise<VerifiedToken> {
+  async verifyBearer(authorization: string | undefined, anyOfScopes?: readonly TokenScope[]): Promise<VerifiedToken> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) {
       throw ServiceError.unauthorized('A user access token is required (Authorization: Bearer).', 'MissingToken');

@@ -94,7 +94,7 @@ export function callingRoutes(
     },
     automationHangUp: {
       ...AUTOMATION,
-      summary: "An application leaves its call, or ends it for everyone (forEveryone).",
+      summary: 'An application leaves its call, or ends it for everyone (forEveryone).',
       ...hangUp,
     },
     getCall: {
@@ -124,7 +124,7 @@ export function callingRoutes(
     },
     reject: {
       ...CALLING,
-      summary: 'Declines a ringing call on all of the caller\'s endpoints.',
+      summary: "Declines a ringing call on all of the caller's endpoints.",
       body: 'json',
       fields: [],
       handler: ({ params, json, caller }) => {

@@ -96,9 +96,7 @@ export class CallingService {
            (user_id, call_id, direction, peers, started_on, connected_on, ended_on, end_code, end_sub_code)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      history: db.prepare(
-        'SELECT * FROM call_history WHERE user_id = ? ORDER BY ended_on DESC, call_id LIMIT ? OFFSET ?',
-      ),
+      history: db.prepare('SELECT * FROM call_history WHERE user_id = ? ORDER BY ended_on DESC, call_id LIMIT ? OFFSET ?'),
       deleteHistory: db.prepare('DELETE FROM call_history WHERE user_id = ?'),
     };
     identities.onUserDeleted('calling', (userId) => {
@@ -331,12 +329,19 @@ export class CallingService {
     if (ringing.length === 0) return;
     const render = this.#snapshot(call);
     const callerDisplayName = call.participants.get(call.createdBy)?.displayName;
-    this.#hub.publish(this.#usersOf(call, ringing.map((p) => p.rawId)), 'callIncoming', (userId) => {
-      const model = render(userId);
-      // Reached by phone, the callee sees the caller's number, never the caller's user.
-      const byPhone = this.#participantOf(call, userId)?.rawId !== userId && call.alternateCallerId;
-      return callerDisplayName === undefined || byPhone ? { call: model } : { call: model, callerDisplayName };
-    });
+    this.#hub.publish(
+      this.#usersOf(
+        call,
+        ringing.map((p) => p.rawId),
+      ),
+      'callIncoming',
+      (userId) => {
+        const model = render(userId);
+        // Reached by phone, the callee sees the caller's number, never the caller's user.
+        const byPhone = this.#participantOf(call, userId)?.rawId !== userId && call.alternateCallerId;
+        return callerDisplayName === undefined || byPhone ? { call: model } : { call: model, callerDisplayName };
+      },
+    );
   }
 
   #disconnect(participant: Participant, reason: CallEndReason): void {
@@ -383,7 +388,10 @@ export class CallingService {
     for (const participant of call.participants.values()) {
       if (participant.state !== 'Disconnected') {
         recipients.add(participant.rawId);
-        this.#disconnect(participant, participant.state === 'Ringing' && reason === CallEndReasons.normal ? CallEndReasons.cancelled : reason);
+        this.#disconnect(
+          participant,
+          participant.state === 'Ringing' && reason === CallEndReasons.normal ? CallEndReasons.cancelled : reason,
+        );
       }
     }
     call.state = 'Ended';
@@ -463,7 +471,7 @@ export class CallingService {
     const callsPhone = targets.some((rawId) => createIdentifierFromRawId(rawId).kind === 'phoneNumber');
     if (alternateCallerId === undefined) {
       if (callsPhone) {
-        throw ServiceError.validation('Calling a phone number needs an alternateCallerId: a phone number of this resource.', );
+        throw ServiceError.validation('Calling a phone number needs an alternateCallerId: a phone number of this resource.');
       }
       return undefined;
     }

@@ -42,11 +42,9 @@ export function loadPeerServer(): LoadedPeerServer {
     clearTimeout(timer);
   };
   const module = { exports: {} as { ExpressPeerServer: typeof ExpressPeerServerType } };
-  const run = compileFunction(
-    source,
-    ['exports', 'require', 'module', '__filename', '__dirname', 'setTimeout', 'clearTimeout'],
-    { filename: file },
-  );
+  const run = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname', 'setTimeout', 'clearTimeout'], {
+    filename: file,
+  });
   run(module.exports, createRequire(file), module, file, file.replace(/[/\\][^/\\]*$/, ''), ownSetTimeout, ownClearTimeout);
   return {
     ExpressPeerServer: module.exports.ExpressPeerServer,

@@ -51,10 +51,7 @@ export class Signalling {
    * socket, and it would be the one route that answers without a credential, and not in JSON.
    */
   handleRequest(_req: IncomingMessage, _res: ServerResponse): never {
-    throw ServiceError.notFound(
-      `Signalling takes WebSocket connections only, at ${SIGNALLING_SOCKET_PATH}.`,
-      'RouteNotFound',
-    );
+    throw ServiceError.notFound(`Signalling takes WebSocket connections only, at ${SIGNALLING_SOCKET_PATH}.`, 'RouteNotFound');
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

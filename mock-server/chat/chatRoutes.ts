@@ -17,7 +17,15 @@ const MANAGE_PARTICIPANTS: readonly TokenScope[] = ['chat', 'chat.join'];
 const CHAT = { api: 'chat', auth: 'userOrApplication', origins: 'any' } as const;
 const THREAD = 'threadId';
 /** The identifier model fields (`communicationUser`, `phoneNumber`, …) a body that is one may have. */
-const IDENTIFIER_FIELDS = ['rawId', 'kind', 'communicationUser', 'phoneNumber', 'microsoftTeamsUser', 'microsoftTeamsApp', 'callingApplication'] as const;
+const IDENTIFIER_FIELDS = [
+  'rawId',
+  'kind',
+  'communicationUser',
+  'phoneNumber',
+  'microsoftTeamsUser',
+  'microsoftTeamsApp',
+  'callingApplication',
+] as const;
 
 /**
  * The ACS chat REST API (`api-version=2025-03-15`). The service has verified the caller and the

@@ -82,12 +82,19 @@ export class ChatService {
       const models = participants.map(participantModel);
       const creator = models.find((p) => p.communicationIdentifier.rawId === callerId)!;
       this.#insertSystemMessage(id, 'participantAdded', { participants: models, initiator: callerId }, now);
-      this.#hub.publish(participants.map((p) => p.raw_id), 'chatThreadCreated', () => threadCreatedEvent(row, models, creator));
+      this.#hub.publish(
+        participants.map((p) => p.raw_id),
+        'chatThreadCreated',
+        () => threadCreatedEvent(row, models, creator),
+      );
       return { thread: threadModel(row), invalidParticipants: invalid };
     });
   }
 
-  listThreads(callerId: string, options: { maxPageSize: number; startTime: number; skip: number }): Page<{
+  listThreads(
+    callerId: string,
+    options: { maxPageSize: number; startTime: number; skip: number },
+  ): Page<{
     id: string;
     topic: string;
     lastMessageReceivedOn: string;
@@ -178,7 +185,9 @@ export class ChatService {
       this.#store.touchThread(threadId, now);
       const { type, senderDisplayName, content, metadata } = request;
       const message = { threadId, id, sequenceId, type, createdOn: now, sender: callerId, senderDisplayName, content, metadata };
-      this.#hub.publish(this.#store.participantIds(threadId), 'chatMessageReceived', (recipient) => messageReceivedEvent(message, recipient));
+      this.#hub.publish(this.#store.participantIds(threadId), 'chatMessageReceived', (recipient) =>
+        messageReceivedEvent(message, recipient),
+      );
       return { id };
     });
   }
@@ -241,7 +250,9 @@ export class ChatService {
       // empty text and no metadata, as an ACS client sees a deleted message (content absent).
       this.#hub.rewriteEvents(threadId, messageId, redactMessageEvent);
       const deletion = { version, deletedOn: now };
-      this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageDeleted', (recipient) => messageDeletedEvent(row, deletion, recipient));
+      this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageDeleted', (recipient) =>
+        messageDeletedEvent(row, deletion, recipient),
+      );
     });
   }
 

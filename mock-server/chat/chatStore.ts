@@ -76,9 +76,7 @@ export class ChatStore {
       participant: db.prepare('SELECT * FROM chat_participants WHERE thread_id = ? AND raw_id = ?'),
       participants: db.prepare('SELECT * FROM chat_participants WHERE thread_id = ? ORDER BY joined_on, raw_id'),
       participantIds: db.prepare('SELECT raw_id FROM chat_participants WHERE thread_id = ?'),
-      participantIdsSharing: db.prepare(
-        'SELECT raw_id FROM chat_participants WHERE thread_id = ? AND share_history_time <= ?',
-      ),
+      participantIdsSharing: db.prepare('SELECT raw_id FROM chat_participants WHERE thread_id = ? AND share_history_time <= ?'),
       // Never overwrites: a member's name, metadata and history window are theirs once added.
       insertParticipant: db.prepare(
         `INSERT INTO chat_participants (thread_id, raw_id, display_name, share_history_time, metadata, joined_on)
@@ -95,9 +93,7 @@ export class ChatStore {
         'UPDATE chat_threads SET next_sequence_id = next_sequence_id + 1 WHERE id = ? RETURNING next_sequence_id - 1 AS seq',
       ),
       touchThread: db.prepare('UPDATE chat_threads SET last_message_on = ?, updated_on = ? WHERE id = ?'),
-      updateThread: db.prepare(
-        'UPDATE chat_threads SET topic = ?, metadata = ?, retention_policy = ?, updated_on = ? WHERE id = ?',
-      ),
+      updateThread: db.prepare('UPDATE chat_threads SET topic = ?, metadata = ?, retention_policy = ?, updated_on = ? WHERE id = ?'),
       deleteThread: db.prepare('DELETE FROM chat_threads WHERE id = ?'),
       insertMessage: db.prepare(
         `INSERT INTO chat_messages (thread_id, id, sequence_id, type, content, sender, sender_display_name, created_on, version, metadata)
@@ -120,9 +116,7 @@ export class ChatStore {
         `INSERT INTO chat_read_receipts (thread_id, raw_id, message_id, read_on) VALUES (?, ?, ?, ?)
          ON CONFLICT (thread_id, raw_id) DO UPDATE SET message_id = excluded.message_id, read_on = excluded.read_on`,
       ),
-      receipts: db.prepare(
-        'SELECT * FROM chat_read_receipts WHERE thread_id = ? ORDER BY read_on DESC, raw_id LIMIT ? OFFSET ?',
-      ),
+      receipts: db.prepare('SELECT * FROM chat_read_receipts WHERE thread_id = ? ORDER BY read_on DESC, raw_id LIMIT ? OFFSET ?'),
       deleteUserMessages: db.prepare('DELETE FROM chat_messages WHERE sender = ?'),
       deleteUserParticipation: db.prepare('DELETE FROM chat_participants WHERE raw_id = ?'),
       deleteUserReceipts: db.prepare('DELETE FROM chat_read_receipts WHERE raw_id = ?'),
@@ -266,7 +260,15 @@ export class ChatStore {
    */
   messagesPage(threadId: string, page: { below: number; visibleFrom: number; changedSince: number; limit: number }): MessageRow[] {
     const { changedSince } = page;
-    return this.#q.messagesPage.all(threadId, page.below, page.visibleFrom, changedSince, changedSince, changedSince, page.limit) as MessageRow[];
+    return this.#q.messagesPage.all(
+      threadId,
+      page.below,
+      page.visibleFrom,
+      changedSince,
+      changedSince,
+      changedSince,
+      page.limit,
+    ) as MessageRow[];
   }
 
   editMessage(

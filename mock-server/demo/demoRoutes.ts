@@ -81,7 +81,7 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
       ...DEMO,
       method: 'GET',
       template: '/demo/me',
-      summary: "Who the caller is here: their identifier and phone number.",
+      summary: 'Who the caller is here: their identifier and phone number.',
       auth: 'demoUser',
       body: 'none',
       handler: ({ caller }) => {

@@ -85,7 +85,12 @@ export class RouteDispatcher {
     return this.#router.match(method, pathname);
   }
 
-  async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, { route, params }: { route: RouteSpec; params: Record<string, string> }): Promise<void> {
+  async dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    { route, params }: { route: RouteSpec; params: Record<string, string> },
+  ): Promise<void> {
     const { originOf } = this.#options;
     // Versioned API routes (the ACS REST API and calling control) need an api-version that API has.
     const apiVersion = url.searchParams.get('api-version');
@@ -108,10 +113,21 @@ export class RouteDispatcher {
     const caller = await this.#authenticate(req, url, rawBody, route);
     this.#throttle(route, req, params, rawBody, caller);
     if (route.auth === 'application' && !caller?.isApplication) {
-      throw ServiceError.forbidden('Call automation is for calling applications (HMAC-signed, or an application token).', 'ApplicationsOnly');
+      throw ServiceError.forbidden(
+        'Call automation is for calling applications (HMAC-signed, or an application token).',
+        'ApplicationsOnly',
+      );
     }
     if (route.scopes && !(route.auth === 'hmacOrUser' && !caller)) requireScope(caller, route.scopes);
-    const context: RequestContext = { req, res, url, params, rawBody, endpoint: `${originOf(req)}/`, json: () => declaredBody(route, rawBody) };
+    const context: RequestContext = {
+      req,
+      res,
+      url,
+      params,
+      rawBody,
+      endpoint: `${originOf(req)}/`,
+      json: () => declaredBody(route, rawBody),
+    };
     if (caller) context.caller = caller;
     const result = await route.handler(context);
     sendJson(res, result.status, result.body, result.headers);
@@ -182,7 +198,13 @@ export class RouteDispatcher {
    * (or, on open routes, per client address), so nobody can spend another caller's budget; and a
    * thread's budget only for its members.
    */
-  #throttle(route: RouteSpec, req: IncomingMessage, params: Record<string, string>, rawBody: string, caller: VerifiedToken | undefined): void {
+  #throttle(
+    route: RouteSpec,
+    req: IncomingMessage,
+    params: Record<string, string>,
+    rawBody: string,
+    caller: VerifiedToken | undefined,
+  ): void {
     const operation = rateLimitedOperationOf(route, rawBody);
     const limiter = operation && this.#options.limiters.find((candidate) => candidate.limits(operation));
     if (!operation || !limiter) return;
@@ -220,5 +242,8 @@ export function clientNetwork(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -21,12 +21,7 @@ export function timeParam(url: URL, name: string): number {
 }
 
 /** The next page's link: this request's URL with the continuation set, absolute as ACS gives it. */
-export function nextLink(
-  url: URL,
-  origin: string,
-  continuation: string | undefined,
-  param = 'continuationToken',
-): string | undefined {
+export function nextLink(url: URL, origin: string, continuation: string | undefined, param = 'continuationToken'): string | undefined {
   if (continuation === undefined) return undefined;
   const next = new URL(url.pathname + url.search, origin);
   next.searchParams.set(param, continuation);

@@ -5,7 +5,8 @@ const AUTH: Record<RouteAuth, string> = {
   hmac: 'signed with the access key (HMAC-SHA256)',
   hmacOrUser: "signed with the access key (the administrator), or a user's access token (acting for that user; applications are refused)",
   user: "a user's access token; applications are refused (403 NotForApplications)",
-  userOrApplication: "a user's access token, or an application: its token, or a request signed with the access key naming it in `x-ms-application-id`",
+  userOrApplication:
+    "a user's access token, or an application: its token, or a request signed with the access key naming it in `x-ms-application-id`",
   application: 'an application only (its token or a signed request); users are refused (403 ApplicationsOnly)',
   demoUser: "a user's access token (never an application's), on a demo route",
   open: 'no credential',
@@ -42,18 +43,20 @@ export function renderRoutesMarkdown(routes: readonly RouteInfo[]): string {
     '',
     '| Method | Path | API | Auth | Scopes (any of) | Body | Rate limit | Summary |',
     '|---|---|---|---|---|---|---|---|',
-    ...routes.map((route) =>
-      [
-        route.method,
-        `\`${route.template}\``,
-        route.api ?? '—',
-        `\`${route.auth}\``,
-        route.scopes ? route.scopes.map((scope) => `\`${scope}\``).join(', ') : '—',
-        bodyOf(route),
-        limitOf(route),
-        route.summary,
-      ].join(' | '),
-    ).map((row) => `| ${row} |`),
+    ...routes
+      .map((route) =>
+        [
+          route.method,
+          `\`${route.template}\``,
+          route.api ?? '—',
+          `\`${route.auth}\``,
+          route.scopes ? route.scopes.map((scope) => `\`${scope}\``).join(', ') : '—',
+          bodyOf(route),
+          limitOf(route),
+          route.summary,
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
     '',
   ];
   return lines.join('\n');
@@ -61,7 +64,8 @@ export function renderRoutesMarkdown(routes: readonly RouteInfo[]): string {
 
 function bodyOf(route: RouteInfo): string {
   if (route.body === 'none') return 'none';
-  const fields = route.fields === undefined ? 'any fields' : route.fields.length === 0 ? 'no fields' : route.fields.map((f) => `\`${f}\``).join(', ');
+  const fields =
+    route.fields === undefined ? 'any fields' : route.fields.length === 0 ? 'no fields' : route.fields.map((f) => `\`${f}\``).join(', ');
   return `${route.body === 'required' ? 'JSON object' : 'optional JSON object'}: ${fields}`;
 }
 

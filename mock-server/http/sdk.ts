@@ -59,7 +59,12 @@ export class SdkFiles {
         res.writeHead(304, { etag, 'cache-control': 'no-cache' }).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', etag, 'content-length': Buffer.byteLength(text) });
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'no-cache',
+        etag,
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(req.method === 'HEAD' ? undefined : text);
       return;
     }

@@ -41,7 +41,7 @@ export function applicationRoutes(identities: IdentityStore, tokens: TokenServic
       ...APPLICATIONS,
       method: 'POST',
       template: '/applications/{id}/:issueAccessToken',
-      summary: "Issues an application its own chat-only token (real-time channel, chat as itself).",
+      summary: 'Issues an application its own chat-only token (real-time channel, chat as itself).',
       body: 'json',
       fields: ['expiresInMinutes'],
       handler: async ({ params, json, endpoint }) => {

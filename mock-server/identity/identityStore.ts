@@ -43,9 +43,7 @@ export class IdentityStore {
       insert: db.prepare('INSERT INTO users (id, created_at, custom_id) VALUES (?, ?, ?)'),
       get: db.prepare('SELECT id, created_at, token_generation, last_token_expires_on, custom_id FROM users WHERE id = ?'),
       byCustomId: db.prepare('SELECT id FROM users WHERE custom_id = ?'),
-      tokenIssued: db.prepare(
-        'UPDATE users SET last_token_expires_on = max(coalesce(last_token_expires_on, 0), ?) WHERE id = ?',
-      ),
+      tokenIssued: db.prepare('UPDATE users SET last_token_expires_on = max(coalesce(last_token_expires_on, 0), ?) WHERE id = ?'),
       revoke: db.prepare('UPDATE users SET token_generation = token_generation + 1 WHERE id = ?'),
       delete: db.prepare('DELETE FROM users WHERE id = ?'),
       insertApplication: db.prepare('INSERT INTO applications (id, display_name, created_at) VALUES (?, ?, ?)'),

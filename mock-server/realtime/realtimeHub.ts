@@ -152,16 +152,12 @@ export class RealtimeHub {
          RETURNING last_seq, retained_bytes`,
       ),
       lastSeq: db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?'),
-      insert: db.prepare(
-        'INSERT INTO events (user_id, seq, name, data, created_on, thread_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insert: db.prepare('INSERT INTO events (user_id, seq, name, data, created_on, thread_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       eventsOfMessage: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ? AND message_id = ?'),
       eventsOfThread: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ?'),
       rewrite: db.prepare('UPDATE events SET data = ? WHERE user_id = ? AND seq = ?'),
       prune: db.prepare('DELETE FROM events WHERE user_id = ? AND seq <= ?'),
-      bytesThrough: db.prepare(
-        'SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE user_id = ? AND seq <= ?',
-      ),
+      bytesThrough: db.prepare('SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE user_id = ? AND seq <= ?'),
       oldestSizes: db.prepare('SELECT seq, length(CAST(data AS BLOB)) AS bytes FROM events WHERE user_id = ? ORDER BY seq'),
       addBytes: db.prepare('UPDATE user_event_seq SET retained_bytes = retained_bytes + ? WHERE user_id = ?'),
       recountBytes: db.prepare(
@@ -181,9 +177,7 @@ export class RealtimeHub {
       if (this.#statements.deleteSentEvents.run(userId).changes > 0) this.#statements.recountBytes.run();
     });
     // A revoked token or a deleted user loses its open sockets at once, not when the token expires.
-    identities.onTokensInvalidated((userId, reason) =>
-      this.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'),
-    );
+    identities.onTokensInvalidated((userId, reason) => this.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'));
     this.#heartbeat = setInterval(() => this.#checkLiveness(), this.#limits.heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -328,8 +322,7 @@ export class RealtimeHub {
       (error: unknown) =>
         // Browsers cannot read an HTTP error on an upgrade: accept, then close with a reason.
         this.#wss.handleUpgrade(req, socket, head, (ws) => {
-          const { status, message } =
-            error instanceof ServiceError ? error : { status: 500, message: 'internal error' };
+          const { status, message } = error instanceof ServiceError ? error : { status: 500, message: 'internal error' };
           this.#closeAndDrop(ws, 4000 + status, message.slice(0, 120));
         }),
     );
@@ -409,7 +402,8 @@ export class RealtimeHub {
       );
     }
     const token = tokenFromProtocols(req.headers['sec-websocket-protocol']);
-    if (!token) throw ServiceError.unauthorized('An access token is required (Sec-WebSocket-Protocol "access_token.<base64url>").', 'MissingToken');
+    if (!token)
+      throw ServiceError.unauthorized('An access token is required (Sec-WebSocket-Protocol "access_token.<base64url>").', 'MissingToken');
     const verified = await this.#tokens.verify(token, CHANNEL_SCOPES);
     const endpointId = url.searchParams.get('endpointId') ?? '';
     if (!isEndpointId(endpointId)) throw ServiceError.badRequest(ENDPOINT_ID_RULE);

@@ -48,7 +48,8 @@ export function relayRoutes(relay: RelayConfiguration | undefined, identities: I
         } else {
           user = 'acs';
         }
-        if (!relay) throw ServiceError.notFound('This service runs without a TURN relay (start it with --turn or --turn-url).', 'RelayNotConfigured');
+        if (!relay)
+          throw ServiceError.notFound('This service runs without a TURN relay (start it with --turn or --turn-url).', 'RelayNotConfigured');
         const issued = issueRelayCredentials(relay, {
           user,
           ttlSeconds: Math.max(MIN_RELAY_TTL_SECONDS, ttl),

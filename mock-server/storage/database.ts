@@ -204,9 +204,7 @@ export function openDatabase(dataDir: string | undefined): Db {
 function migrate(db: Db, steps: string[]): void {
   const done = db.pragma('user_version', { simple: true }) as number;
   if (done > steps.length) {
-    throw new Error(
-      `The data folder was written by a newer version of the service (schema ${done}, this one knows ${steps.length}).`,
-    );
+    throw new Error(`The data folder was written by a newer version of the service (schema ${done}, this one knows ${steps.length}).`);
   }
   db.transaction(() => {
     for (let i = done; i < steps.length; i++) db.exec(steps[i]!);

@@ -91,7 +91,9 @@ export const COUNTRIES: readonly Country[] = [
       administrativeDivision: { localizedName: division, abbreviatedName: abbreviation },
     })),
     areaCodes: [
-      ...US_LOCALITIES.flatMap(([locality, , , codes]) => codes.map((areaCode) => ({ areaCode, phoneNumberType: 'geographic' as const, locality }))),
+      ...US_LOCALITIES.flatMap(([locality, , , codes]) =>
+        codes.map((areaCode) => ({ areaCode, phoneNumberType: 'geographic' as const, locality })),
+      ),
       ...['800', '833', '844', '855', '866', '877', '888'].map((areaCode) => ({ areaCode, phoneNumberType: 'tollFree' as const })),
     ],
     numbersOf: (areaCode) => lines(`+1${areaCode}5550`),
@@ -102,7 +104,12 @@ export const COUNTRIES: readonly Country[] = [
     dialingPrefix: '+44',
     agreementToNotResellRequired: true,
     offerings: [
-      { phoneNumberType: 'geographic', assignmentType: 'application', availableCapabilities: { calling: 'inbound+outbound', sms: 'none' }, cost: gbp(1) },
+      {
+        phoneNumberType: 'geographic',
+        assignmentType: 'application',
+        availableCapabilities: { calling: 'inbound+outbound', sms: 'none' },
+        cost: gbp(1),
+      },
     ],
     localities: [{ localizedName: 'London', administrativeDivision: { localizedName: 'England', abbreviatedName: 'ENG' } }],
     areaCodes: [{ areaCode: '20', phoneNumberType: 'geographic', locality: 'London' }],
@@ -123,7 +130,8 @@ export function rangeOf(phoneNumber: string): { country: Country; areaCode: Area
   }
   // The US pool also has the area codes our acquire extension hands out (any N-code).
   const us = /^\+1([2-9]\d{2})5550(1\d{2})$/.exec(phoneNumber);
-  if (us) return { country: COUNTRIES[0]!, areaCode: { areaCode: us[1]!, phoneNumberType: isTollFree(us[1]!) ? 'tollFree' : 'geographic' } };
+  if (us)
+    return { country: COUNTRIES[0]!, areaCode: { areaCode: us[1]!, phoneNumberType: isTollFree(us[1]!) ? 'tollFree' : 'geographic' } };
   return undefined;
 }
 

@@ -47,7 +47,10 @@ export function operationHeaders(context: RequestContext, operation: OperationRe
 function country(code: string): Country {
   const found = countryOf(code);
   if (!found || code !== found.countryCode) {
-    throw ServiceError.badRequest(`The country code ${code} is not supported; the simulated network has ${COUNTRIES.map((c) => c.countryCode).join(', ')}.`, 'InvalidCountryCode');
+    throw ServiceError.badRequest(
+      `The country code ${code} is not supported; the simulated network has ${COUNTRIES.map((c) => c.countryCode).join(', ')}.`,
+      'InvalidCountryCode',
+    );
   }
   return found;
 }
@@ -193,7 +196,8 @@ function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec
         const assignment = enumField(body, 'assignmentType', ASSIGNMENT_TYPES);
         const wanted = capabilitiesField(body, false);
         const prefixes = new BodyReader(body).optionalStringArray('phoneNumberPrefixes', { maxItems: 20 }) ?? [];
-        if (prefixes.some((p) => !/^\+?\d{1,15}$/.test(p))) throw ServiceError.validation('"phoneNumberPrefixes" must be digits, optionally after a "+".');
+        if (prefixes.some((p) => !/^\+?\d{1,15}$/.test(p)))
+          throw ServiceError.validation('"phoneNumberPrefixes" must be digits, optionally after a "+".');
         const offerings = where.offerings.filter(
           (o) =>
             o.phoneNumberType === type &&
@@ -206,9 +210,17 @@ function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec
           const candidates = where.areaCodes
             .filter((a) => a.phoneNumberType === type)
             .flatMap((a) => where.numbersOf(a.areaCode))
-            .filter((n) => prefixes.length === 0 || prefixes.some((p) => n.startsWith(p.startsWith('+') ? p : `${where.dialingPrefix}${p}`)));
+            .filter(
+              (n) => prefixes.length === 0 || prefixes.some((p) => n.startsWith(p.startsWith('+') ? p : `${where.dialingPrefix}${p}`)),
+            );
           for (const phoneNumber of numbers.freeOf(candidates).slice(0, BROWSE_LIMIT - found.length)) {
-            const number = { phoneNumber, countryCode: where.countryCode, phoneNumberType: offering.phoneNumberType, assignmentType: offering.assignmentType, capabilities: offering.availableCapabilities };
+            const number = {
+              phoneNumber,
+              countryCode: where.countryCode,
+              phoneNumberType: offering.phoneNumberType,
+              assignmentType: offering.assignmentType,
+              capabilities: offering.availableCapabilities,
+            };
             found.push(availableModel(number, 'available'));
           }
         }
@@ -223,7 +235,10 @@ function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec
       body: 'none',
       handler: (context) => {
         const { url } = context;
-        const page = numbers.listReservations(integerParam(url, 'maxPageSize', 100, 1, 1000), integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER));
+        const page = numbers.listReservations(
+          integerParam(url, 'maxPageSize', 100, 1, 1000),
+          integerParam(url, 'skip', 0, 0, Number.MAX_SAFE_INTEGER),
+        );
         let next: string | undefined;
         if (page.continuation) {
           const nextUrl = new URL(url.pathname + url.search, origin(context));
@@ -255,7 +270,8 @@ function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec
           throw ServiceError.validation('"id" must be the reservation id of the path.');
         }
         const patch = body.phoneNumbers ?? {};
-        if (typeof patch !== 'object' || Array.isArray(patch)) throw ServiceError.validation('"phoneNumbers" must be an object of numbers by id.');
+        if (typeof patch !== 'object' || Array.isArray(patch))
+          throw ServiceError.validation('"phoneNumbers" must be an object of numbers by id.');
         const entries = Object.entries(patch as JsonObject);
         if (entries.length > 100) throw ServiceError.validation('A reservation change may name at most 100 numbers.');
         const add: ReservedNumber[] = [];
@@ -266,14 +282,19 @@ function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec
             remove.push(key);
             continue;
           }
-          if (typeof value !== 'object' || Array.isArray(value)) throw ServiceError.validation(`"phoneNumbers.${key}" must be an available phone number or null.`);
+          if (typeof value !== 'object' || Array.isArray(value))
+            throw ServiceError.validation(`"phoneNumbers.${key}" must be an available phone number or null.`);
           const given = value as JsonObject;
           if (given.phoneNumber !== undefined && given.phoneNumber !== `+${key}`) {
             throw ServiceError.validation(`"phoneNumbers.${key}.phoneNumber" must be +${key}.`);
           }
           const assignment = enumField(given, 'assignmentType', ASSIGNMENT_TYPES, `phoneNumbers.${key}`);
           const number = catalogNumber(`+${key}`, assignment);
-          if (!number) throw ServiceError.badRequest(`+${key} is not a number the simulated network offers${assignment ? ` for ${assignment}` : ''}.`, 'InvalidPhoneNumber');
+          if (!number)
+            throw ServiceError.badRequest(
+              `+${key} is not a number the simulated network offers${assignment ? ` for ${assignment}` : ''}.`,
+              'InvalidPhoneNumber',
+            );
           add.push(number);
         }
         const { reservation, created } = numbers.saveReservation(id, add, remove);
@@ -302,14 +323,21 @@ function reservationRoutes(numbers: PhoneNumberStore, origin: Origin): RouteSpec
       handler: (context) => {
         const reservation = active(context.params.reservationId!);
         const agree = context.json().agreeToNotResell;
-        if (agree !== undefined && agree !== null && typeof agree !== 'boolean') throw ServiceError.validation('"agreeToNotResell" must be a boolean.');
+        if (agree !== undefined && agree !== null && typeof agree !== 'boolean')
+          throw ServiceError.validation('"agreeToNotResell" must be a boolean.');
         if (reservation.status !== 'active') {
-          throw ServiceError.badRequest(`The reservation ${reservation.id} is ${reservation.status}: only an active one can be purchased.`, 'ReservationNotActive');
+          throw ServiceError.badRequest(
+            `The reservation ${reservation.id} is ${reservation.status}: only an active one can be purchased.`,
+            'ReservationNotActive',
+          );
         }
         const reserved = Object.values(reservation.numbers);
         if (reserved.length === 0) throw ServiceError.badRequest(`The reservation ${reservation.id} has no numbers.`, 'ReservationEmpty');
         if (reserved.some((n) => countryOf(n.countryCode)!.agreementToNotResellRequired) && agree !== true) {
-          throw ServiceError.badRequest('Some of these numbers may not be resold: purchasing them needs agreeToNotResell true.', 'AgreementToNotResellRequired');
+          throw ServiceError.badRequest(
+            'Some of these numbers may not be resold: purchasing them needs agreeToNotResell true.',
+            'AgreementToNotResellRequired',
+          );
         }
         const operation = numbers.purchaseReservation(reservation);
         return { status: 202, headers: { ...operationHeaders(context, operation, origin), 'reservation-purchase-id': operation.id } };
@@ -334,7 +362,14 @@ export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): Rout
       body: 'none',
       handler: (context) => ({
         status: 200,
-        body: withLink('countries', paged(context, origin, COUNTRIES.map((c) => ({ localizedName: c.localizedName, countryCode: c.countryCode })))),
+        body: withLink(
+          'countries',
+          paged(
+            context,
+            origin,
+            COUNTRIES.map((c) => ({ localizedName: c.localizedName, countryCode: c.countryCode })),
+          ),
+        ),
       }),
     },
     {
@@ -383,7 +418,17 @@ export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): Rout
               return true;
             })
           : [];
-        return { status: 200, body: withLink('areaCodes', paged(context, origin, codes.map((a) => ({ areaCode: a.areaCode })))) };
+        return {
+          status: 200,
+          body: withLink(
+            'areaCodes',
+            paged(
+              context,
+              origin,
+              codes.map((a) => ({ areaCode: a.areaCode })),
+            ),
+          ),
+        };
       },
     },
     {
@@ -396,7 +441,9 @@ export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): Rout
         const where = country(context.params.countryCode!);
         const type = enumParam(context.url, 'phoneNumberType', PHONE_NUMBER_TYPES);
         const assignment = enumParam(context.url, 'assignmentType', ASSIGNMENT_TYPES);
-        const offerings = where.offerings.filter((o) => (!type || o.phoneNumberType === type) && (!assignment || o.assignmentType === assignment));
+        const offerings = where.offerings.filter(
+          (o) => (!type || o.phoneNumberType === type) && (!assignment || o.assignmentType === assignment),
+        );
         return { status: 200, body: withLink('phoneNumberOfferings', paged(context, origin, offerings)) };
       },
     },
@@ -420,7 +467,10 @@ export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): Rout
         const quantity = reader.optionalInteger('quantity', 1, 100) ?? 1;
         const offering = offeringOf(where, type, assignment);
         if (!offering) {
-          throw ServiceError.badRequest(`${where.localizedName} has no ${type} numbers for assignment type ${assignment}.`, 'OfferingNotAvailable');
+          throw ServiceError.badRequest(
+            `${where.localizedName} has no ${type} numbers for assignment type ${assignment}.`,
+            'OfferingNotAvailable',
+          );
         }
         for (const kind of ['calling', 'sms'] as const) {
           if (!withinCapability(capabilities[kind], offering.availableCapabilities[kind])) {
@@ -466,7 +516,8 @@ export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): Rout
         const body = context.json();
         const searchId = new BodyReader(body).requiredString('searchId', { maxLength: 100 });
         const agree = body.agreeToNotResell;
-        if (agree !== undefined && agree !== null && typeof agree !== 'boolean') throw ServiceError.validation('"agreeToNotResell" must be a boolean.');
+        if (agree !== undefined && agree !== null && typeof agree !== 'boolean')
+          throw ServiceError.validation('"agreeToNotResell" must be a boolean.');
         const search = numbers.getSearch(searchId);
         if (!search) throw ServiceError.notFound(`The search ${searchId} does not exist or has expired.`, 'NotFound');
         if (countryOf(search.countryCode)!.agreementToNotResellRequired && agree !== true) {
@@ -538,7 +589,8 @@ export function inventoryRoutes(numbers: PhoneNumberStore, origin: Origin): Rout
       ...PHONE_NUMBERS,
       method: 'POST',
       template: '/operatorInformation/:search',
-      summary: 'Operator information for one number of the fictional ranges (formats; with includeAdditionalOperatorDetails, country, type and operator).',
+      summary:
+        'Operator information for one number of the fictional ranges (formats; with includeAdditionalOperatorDetails, country, type and operator).',
       body: 'required',
       fields: ['phoneNumbers', 'options'],
       handler: ({ json }) => {

@@ -211,7 +211,8 @@ export class PhoneNumberStore {
   /** The numbers unexpired searches hold. */
   #held(now: number): Set<string> {
     const held = new Set<string>();
-    for (const row of this.#q.heldNumbers.all(now) as { numbers: string }[]) for (const n of JSON.parse(row.numbers) as string[]) held.add(n);
+    for (const row of this.#q.heldNumbers.all(now) as { numbers: string }[])
+      for (const n of JSON.parse(row.numbers) as string[]) held.add(n);
     for (const row of this.#q.reservedNumbers.all(now) as { numbers: string }[]) {
       for (const n of Object.values(JSON.parse(row.numbers) as Record<string, ReservedNumber>)) held.add(n.phoneNumber);
     }
@@ -227,12 +228,18 @@ export class PhoneNumberStore {
   }
 
   getReservation(id: string, now = Date.now()): ReservationRecord | undefined {
-    const row = this.#q.getReservation.get(id) as { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number } | undefined;
+    const row = this.#q.getReservation.get(id) as
+      { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number } | undefined;
     return row && reservation(row, now);
   }
 
   listReservations(maxPageSize: number, skip: number, now = Date.now()): { value: ReservationRecord[]; continuation?: string } {
-    const rows = this.#q.listReservations.all(maxPageSize + 1, skip) as { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number }[];
+    const rows = this.#q.listReservations.all(maxPageSize + 1, skip) as {
+      id: string;
+      numbers: string;
+      status: ReservationRecord['status'];
+      expires_on: number;
+    }[];
     const value = rows.slice(0, maxPageSize).map((row) => reservation(row, now));
     return rows.length > maxPageSize ? { value, continuation: String(skip + maxPageSize) } : { value };
   }
@@ -241,18 +248,35 @@ export class PhoneNumberStore {
    * Creates or updates an active reservation: adds the numbers given (each must be free or already
    * in it) and removes the ids given as null; all or nothing. Its hold restarts.
    */
-  saveReservation(id: string, add: ReservedNumber[], remove: string[], now = Date.now()): { reservation: ReservationRecord; created: boolean } {
+  saveReservation(
+    id: string,
+    add: ReservedNumber[],
+    remove: string[],
+    now = Date.now(),
+  ): { reservation: ReservationRecord; created: boolean } {
     return this.#db.transaction(() => {
       const existing = this.getReservation(id, now);
       if (existing && existing.status !== 'active') {
-        throw ServiceError.badRequest(`The reservation ${id} is ${existing.status}: only an active reservation can change.`, 'ReservationNotActive');
+        throw ServiceError.badRequest(
+          `The reservation ${id} is ${existing.status}: only an active reservation can change.`,
+          'ReservationNotActive',
+        );
       }
       const numbers: Record<string, ReservedNumber> = { ...(existing?.numbers ?? {}) };
       for (const key of remove) delete numbers[key];
-      const free = new Set(this.freeOf(add.map((n) => n.phoneNumber), id, now));
+      const free = new Set(
+        this.freeOf(
+          add.map((n) => n.phoneNumber),
+          id,
+          now,
+        ),
+      );
       for (const number of add) {
         if (!free.has(number.phoneNumber)) {
-          throw ServiceError.conflict(`${number.phoneNumber} is not available; the reservation was not changed.`, 'PhoneNumberNotAvailable');
+          throw ServiceError.conflict(
+            `${number.phoneNumber} is not available; the reservation was not changed.`,
+            'PhoneNumberNotAvailable',
+          );
         }
         numbers[number.phoneNumber.slice(1)] = number;
       }
@@ -304,7 +328,16 @@ export class PhoneNumberStore {
       const id = randomUUID();
       const { calling, sms } = request.capabilities;
       const expiresOn = now + SEARCH_HOLD_MS;
-      this.#q.insertSearch.run(id, request.countryCode, request.phoneNumberType, request.assignmentType, calling, sms, JSON.stringify(free), expiresOn);
+      this.#q.insertSearch.run(
+        id,
+        request.countryCode,
+        request.phoneNumberType,
+        request.assignmentType,
+        calling,
+        sms,
+        JSON.stringify(free),
+        expiresOn,
+      );
       const search: SearchRecord = { ...request, id, phoneNumbers: free, expiresOn };
       return { search, operation: this.#operation('search', `/availablePhoneNumbers/searchResults/${id}`, now) };
     })();
@@ -329,7 +362,8 @@ export class PhoneNumberStore {
   purchase(search: SearchRecord, now = Date.now()): OperationRecord {
     return this.#db.transaction(() => {
       for (const number of search.phoneNumbers) {
-        if (this.#q.get.get(number)) throw ServiceError.conflict(`${number} is no longer available; nothing was purchased.`, 'PhoneNumberNotAvailable');
+        if (this.#q.get.get(number))
+          throw ServiceError.conflict(`${number} is no longer available; nothing was purchased.`, 'PhoneNumberNotAvailable');
         const { calling, sms } = search.capabilities;
         this.#q.insertFull.run(number, search.countryCode, now, search.phoneNumberType, search.assignmentType, calling, sms);
       }
@@ -355,8 +389,7 @@ export class PhoneNumberStore {
 
   getOperation(id: string): OperationRecord | undefined {
     const row = this.#q.getOperation.get(id) as
-      | { id: string; operation_type: OperationType; status: 'succeeded'; resource_location: string | null; created_on: number }
-      | undefined;
+      { id: string; operation_type: OperationType; status: 'succeeded'; resource_location: string | null; created_on: number } | undefined;
     if (!row) return undefined;
     const result: OperationRecord = { id: row.id, operationType: row.operation_type, status: row.status, createdOn: row.created_on };
     if (row.resource_location !== null) result.resourceLocation = row.resource_location;
@@ -364,7 +397,13 @@ export class PhoneNumberStore {
   }
 
   #operation(type: OperationType, resourceLocation: string | undefined, now: number): OperationRecord {
-    const prefix = { search: 'search', purchase: 'purchase', reservationPurchase: 'reservationPurchase', releasePhoneNumber: 'release', updatePhoneNumberCapabilities: 'capabilities' }[type];
+    const prefix = {
+      search: 'search',
+      purchase: 'purchase',
+      reservationPurchase: 'reservationPurchase',
+      releasePhoneNumber: 'release',
+      updatePhoneNumberCapabilities: 'capabilities',
+    }[type];
     const id = `${prefix}_${randomUUID()}`;
     this.#q.insertOperation.run(id, type, 'succeeded', resourceLocation ?? null, now);
     const result: OperationRecord = { id, operationType: type, status: 'succeeded', createdOn: now };
@@ -392,7 +431,10 @@ export class PhoneNumberStore {
   }
 }
 
-function reservation(row: { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number }, now: number): ReservationRecord {
+function reservation(
+  row: { id: string; numbers: string; status: ReservationRecord['status']; expires_on: number },
+  now: number,
+): ReservationRecord {
   const status = row.status === 'active' && row.expires_on <= now ? 'expired' : row.status;
   return { id: row.id, numbers: JSON.parse(row.numbers) as Record<string, ReservedNumber>, status, expiresOn: row.expires_on };
 }

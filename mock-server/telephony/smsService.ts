@@ -75,7 +75,10 @@ export class SmsService {
   send(request: { from: string; to: string[]; message: string; enableDeliveryReport: boolean; tag?: string }): SmsSendResult[] {
     const sender = this.#requireSender(request.from);
     if (!hasDirection(sender.capabilities.sms, 'outbound')) {
-      throw ServiceError.badRequest(`${request.from} has no outbound SMS: update its capabilities to send from it.`, 'CapabilityNotEnabled');
+      throw ServiceError.badRequest(
+        `${request.from} has no outbound SMS: update its capabilities to send from it.`,
+        'CapabilityNotEnabled',
+      );
     }
     return this.#hub.atomically(() =>
       request.to.map((to) => {
@@ -88,7 +91,17 @@ export class SmsService {
         const recipient = this.#numbers.get(to)?.assignedTo;
         const now = Date.now();
         const status: DeliveryStatus = recipient ? 'Delivered' : 'Failed';
-        this.#q.insert.run(messageId, request.from, to, request.message, request.tag ?? null, now, status, recipient ?? null, sender.assignedTo ?? null);
+        this.#q.insert.run(
+          messageId,
+          request.from,
+          to,
+          request.message,
+          request.tag ?? null,
+          now,
+          status,
+          recipient ?? null,
+          sender.assignedTo ?? null,
+        );
         if (recipient) {
           this.#hub.publish([recipient], 'smsReceived', () => ({
             messageId,

@@ -20,15 +20,7 @@ import { LocalMedia } from './media/localMedia.js';
 import type { PeerEndpoint } from './media/peerEndpoint.js';
 import { type AudioOutput, RemoteParticipant } from './remoteParticipant.js';
 
-export type CallState =
-  | 'None'
-  | 'Connecting'
-  | 'Ringing'
-  | 'Connected'
-  | 'LocalHold'
-  | 'RemoteHold'
-  | 'Disconnecting'
-  | 'Disconnected';
+export type CallState = 'None' | 'Connecting' | 'Ringing' | 'Connected' | 'LocalHold' | 'RemoteHold' | 'Disconnecting' | 'Disconnected';
 export type CallDirection = 'Incoming' | 'Outgoing';
 
 export type CallEvents = {
@@ -179,7 +171,8 @@ export class Call extends TypedEventEmitter<CallEvents> {
    */
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.#requireActive('share the screen');
-    if (stream !== undefined && !(stream instanceof LocalVideoStream)) throw new TypeError('Pass a LocalVideoStream, or nothing to let the browser ask.');
+    if (stream !== undefined && !(stream instanceof LocalVideoStream))
+      throw new TypeError('Pass a LocalVideoStream, or nothing to let the browser ask.');
     if (this.#screen) return;
     let share = stream;
     if (!share) {

@@ -108,7 +108,8 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     // Also proves the token can call: a chat-only token is refused here, before anything connects.
     const { body: config } = await pipeline.send<CallingConfig>({ method: 'GET', path: callingPath('config') });
     const customTurn = deps.network?.turn;
-    const channel = options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
+    const channel =
+      options.realtimeChannel ?? new RealtimeChannel(deps.endpoint, deps.credential, { endpointId: crypto.randomUUID().replace(/-/g, '') });
     const peer = new PeerEndpoint({
       endpoint: deps.endpoint,
       peerId: peerIdFor(getIdentifierRawId(identifier), channel.endpointId),
@@ -270,10 +271,11 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   #release(): void {
     clearTimeout(this.#relayRefreshTimer);
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
-    for (const pending of this.#pendingMedia.values()) for (const { connection, timer } of pending) {
-      clearTimeout(timer);
-      connection.close();
-    }
+    for (const pending of this.#pendingMedia.values())
+      for (const { connection, timer } of pending) {
+        clearTimeout(timer);
+        connection.close();
+      }
     this.#pendingMedia.clear();
     this.#peer.dispose();
     if (this.#ownsChannel) this.#channel.stop();

@@ -43,7 +43,13 @@ export class CallAutomationClient {
     // The application id goes out signed with each request, so it cannot be swapped on a replay.
     this.#pipeline = keyGiven
       ? createKeyCredentialPipeline(CALLING_API_VERSION, connectionStringOrEndpoint, second as KeyCredential, fourth, this.#applicationId)
-      : createKeyCredentialPipeline(CALLING_API_VERSION, connectionStringOrEndpoint, third as PipelineOptions | undefined, undefined, this.#applicationId);
+      : createKeyCredentialPipeline(
+          CALLING_API_VERSION,
+          connectionStringOrEndpoint,
+          third as PipelineOptions | undefined,
+          undefined,
+          this.#applicationId,
+        );
   }
 
   /** Calls `targets`; resolves with the call as the service sees it (callees ringing). */

@@ -55,17 +55,20 @@ export class CallClient {
       throw new TypeError('networkConfiguration.iceTransportPolicy is "all" or "relay".');
     }
     const turn = options.networkConfiguration?.turn;
-    if (turn !== undefined && !(Array.isArray(turn.iceServers) && turn.iceServers.every((server) => server && (typeof server.urls === 'string' || Array.isArray(server.urls))))) {
+    if (
+      turn !== undefined &&
+      !(
+        Array.isArray(turn.iceServers) &&
+        turn.iceServers.every((server) => server && (typeof server.urls === 'string' || Array.isArray(server.urls)))
+      )
+    ) {
       throw new TypeError('networkConfiguration.turn.iceServers is an array of RTCIceServer ({ urls, username?, credential? }).');
     }
     this.#endpoint = options.endpoint;
     this.#network = options.networkConfiguration;
   }
 
-  async createCallAgent(
-    credential: CommunicationTokenCredential | string,
-    options: CreateCallAgentOptions = {},
-  ): Promise<CallAgent> {
+  async createCallAgent(credential: CommunicationTokenCredential | string, options: CreateCallAgentOptions = {}): Promise<CallAgent> {
     if (this.#agent) {
       throw new CallingError('CallAgentExists', 'This CallClient already has a call agent; dispose it first.');
     }

@@ -17,13 +17,7 @@ import {
   toChatThreadProperties,
   toParticipantModel,
 } from './mappers.js';
-import type {
-  ChatParticipant,
-  ChatThreadItem,
-  CreateChatThreadRequest,
-  CreateChatThreadResult,
-  CreateThreadRequest,
-} from './models.js';
+import type { ChatParticipant, ChatThreadItem, CreateChatThreadRequest, CreateChatThreadResult, CreateThreadRequest } from './models.js';
 import type {
   ChatClientOptions,
   ChatOperationOptions,
@@ -128,10 +122,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
    * Creates a thread with the user as a participant (added if not listed). Participants the
    * service does not know come back in `invalidParticipants`.
    */
-  async createChatThread(
-    request: CreateChatThreadRequest,
-    options: CreateChatThreadOptions = {},
-  ): Promise<CreateChatThreadResult> {
+  async createChatThread(request: CreateChatThreadRequest, options: CreateChatThreadOptions = {}): Promise<CreateChatThreadResult> {
     const body = {
       topic: checkTopic(request?.topic),
       participants: checkParticipants(options.participants, { required: false }).map(toParticipantModel),
@@ -229,8 +220,7 @@ export class ChatClient extends TypedEventEmitter<ChatClientEvents> {
     for (const name of CHAT_EVENT_NAMES) {
       this.#unsubscribe.push(channel.subscribe(name, (data) => this.emit(name, toChatEvent(name, data))));
     }
-    const onConnected = (event: ChatClientEvents['realTimeNotificationConnected']) =>
-      this.emit('realTimeNotificationConnected', event);
+    const onConnected = (event: ChatClientEvents['realTimeNotificationConnected']) => this.emit('realTimeNotificationConnected', event);
     const onDisconnected = (event: ChatClientEvents['realTimeNotificationDisconnected']) =>
       this.emit('realTimeNotificationDisconnected', event);
     channel.on('connected', onConnected);

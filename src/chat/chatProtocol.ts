@@ -150,7 +150,11 @@ export type ChatEphemeralEventName = (typeof CHAT_EPHEMERAL_EVENTS)[number];
 export type ChatDurableEventName = Exclude<ChatEventName, ChatEphemeralEventName>;
 
 /** The events about one message, whose stored copies an edit or a delete rewrites. */
-export const CHAT_MESSAGE_EVENTS = ['chatMessageReceived', 'chatMessageEdited', 'chatMessageDeleted'] as const satisfies readonly ChatEventName[];
+export const CHAT_MESSAGE_EVENTS = [
+  'chatMessageReceived',
+  'chatMessageEdited',
+  'chatMessageDeleted',
+] as const satisfies readonly ChatEventName[];
 
 export type ChatMessageEventName = (typeof CHAT_MESSAGE_EVENTS)[number];
 

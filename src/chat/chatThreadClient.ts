@@ -186,10 +186,7 @@ export class ChatThreadClient {
   }
 
   /** Adds participants; those the service does not know come back in `invalidParticipants`. */
-  async addParticipants(
-    request: AddParticipantsRequest,
-    options: AddParticipantsOptions = {},
-  ): Promise<AddChatParticipantsResult> {
+  async addParticipants(request: AddParticipantsRequest, options: AddParticipantsOptions = {}): Promise<AddChatParticipantsResult> {
     const participants = checkParticipants(request?.participants, { required: true });
     const { body } = await this.#pipeline.send<{ invalidParticipants?: ChatError[] } | undefined>({
       method: 'POST',
@@ -287,8 +284,7 @@ export class ChatThreadClient {
         const request = { method: 'GET' as const, path, query: { ...query, maxPageSize: size }, abortSignal };
         return (await this.#pipeline.send<WirePage<TWire>>(request)).body;
       },
-      nextPage: async (nextLink) =>
-        (await this.#pipeline.send<WirePage<TWire>>({ method: 'GET', path: nextLink, abortSignal })).body,
+      nextPage: async (nextLink) => (await this.#pipeline.send<WirePage<TWire>>({ method: 'GET', path: nextLink, abortSignal })).body,
     });
   }
 }

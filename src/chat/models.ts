@@ -2,11 +2,7 @@
  * The chat models, as `@azure/communication-chat` 1.6.0 names and shapes them: dates are `Date`s,
  * identifiers the service reports carry their `kind`.
  */
-import type {
-  CommunicationIdentifier,
-  CommunicationIdentifierKind,
-  CommunicationUserIdentifier,
-} from '../common/identifiers.js';
+import type { CommunicationIdentifier, CommunicationIdentifierKind, CommunicationUserIdentifier } from '../common/identifiers.js';
 
 /** `text` and `html` are sent by users; the others are system messages the service writes. */
 export type ChatMessageType = 'text' | 'html' | 'topicUpdated' | 'participantAdded' | 'participantRemoved';
@@ -26,9 +22,7 @@ export interface ChatThreadParticipant extends ChatParticipant {
 }
 
 /** Thread retention: kept until deleted, or deleted some days after creation. */
-export type ChatRetentionPolicy =
-  | { kind: 'none' }
-  | { kind: 'threadCreationDate'; deleteThreadAfterDays: number };
+export type ChatRetentionPolicy = { kind: 'none' } | { kind: 'threadCreationDate'; deleteThreadAfterDays: number };
 
 export interface ChatThreadProperties {
   id: string;

@@ -119,8 +119,7 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
     const parsed = parseTokenClaims(token);
     const now = Date.now();
     const lifetime = parsed.expiresOnTimestamp - Math.min(parsed.issuedAtTimestamp ?? now, now);
-    const window =
-      this.#refreshBeforeMs ?? Math.min(DEFAULT_REFRESH_BEFORE_EXPIRY_MS, Math.max(0, lifetime / 2));
+    const window = this.#refreshBeforeMs ?? Math.min(DEFAULT_REFRESH_BEFORE_EXPIRY_MS, Math.max(0, lifetime / 2));
     this.#current = { token: parsed.token, expiresOnTimestamp: parsed.expiresOnTimestamp };
     this.#refreshAt = parsed.expiresOnTimestamp - window;
     return this.#current;
@@ -202,9 +201,7 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
 }
 
 /** Accepts what the concept-page samples pass: a credential or a plain token string. */
-export function toCredential(
-  credential: CommunicationTokenCredential | string,
-): CommunicationTokenCredential {
+export function toCredential(credential: CommunicationTokenCredential | string): CommunicationTokenCredential {
   if (typeof credential === 'string') return new AzureCommunicationTokenCredential(credential);
   if (credential && typeof credential.getToken === 'function') return credential;
   throw new TypeError('Expected a CommunicationTokenCredential or a token string.');

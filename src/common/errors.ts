@@ -31,11 +31,7 @@ export class RestError extends CommunicationError<RestErrorCode> {
   /** The parsed error body `{ error: { code, message } }`, when the service sent one. */
   readonly details: unknown;
 
-  constructor(
-    code: RestErrorCode,
-    message: string,
-    options: { statusCode?: number; details?: unknown; cause?: unknown } = {},
-  ) {
+  constructor(code: RestErrorCode, message: string, options: { statusCode?: number; details?: unknown; cause?: unknown } = {}) {
     super(code, message, { cause: options.cause });
     this.statusCode = options.statusCode;
     this.details = options.details;
@@ -58,10 +54,7 @@ export class ThrottlingError extends RestError {
   readonly retryAfterInMs: number | undefined;
   readonly attempts: number;
 
-  constructor(
-    message: string,
-    options: { details?: unknown; retryAfterInMs?: number; attempts: number; cause?: unknown },
-  ) {
+  constructor(message: string, options: { details?: unknown; retryAfterInMs?: number; attempts: number; cause?: unknown }) {
     super('TooManyRequests', message, { statusCode: 429, details: options.details, cause: options.cause });
     this.retryAfterInMs = options.retryAfterInMs;
     this.attempts = options.attempts;
@@ -84,10 +77,7 @@ export class TokenCredentialError extends CommunicationError<TokenCredentialErro
   override readonly name: string = 'TokenCredentialError';
 
   static expiredFromRefresher(): TokenCredentialError {
-    return new TokenCredentialError(
-      'TokenExpired',
-      'The token returned from the tokenRefresher is expired.',
-    );
+    return new TokenCredentialError('TokenExpired', 'The token returned from the tokenRefresher is expired.');
   }
 
   static disposed(): TokenCredentialError {
@@ -112,12 +102,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 export type RealtimeErrorCode =
-  | 'BadRequest'
-  | 'Unauthorized'
-  | 'Forbidden'
-  | 'EndpointReplaced'
-  | 'ConnectionClosed'
-  | 'CredentialDisposed';
+  'BadRequest' | 'Unauthorized' | 'Forbidden' | 'EndpointReplaced' | 'ConnectionClosed' | 'CredentialDisposed';
 
 /**
  * The real-time channel stopped for good: the service refused the token's scopes (4403), the

@@ -191,9 +191,6 @@ async function toRestError(response: Response): Promise<RestError> {
   }
   const error = (details as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const code = typeof error?.code === 'string' ? error.code : `Http${response.status}`;
-  const message =
-    typeof error?.message === 'string'
-      ? error.message
-      : `The service answered ${response.status} ${response.statusText}.`;
+  const message = typeof error?.message === 'string' ? error.message : `The service answered ${response.status} ${response.statusText}.`;
   return new RestError(code, message, { statusCode: response.status, details });
 }

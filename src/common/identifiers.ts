@@ -26,10 +26,7 @@ export interface UnknownIdentifier {
 }
 
 export type CommunicationIdentifier =
-  | CommunicationUserIdentifier
-  | PhoneNumberIdentifier
-  | CallingApplicationIdentifier
-  | UnknownIdentifier;
+  CommunicationUserIdentifier | PhoneNumberIdentifier | CallingApplicationIdentifier | UnknownIdentifier;
 
 export type CommunicationUserKind = CommunicationUserIdentifier & { kind: 'communicationUser' };
 export type PhoneNumberKind = PhoneNumberIdentifier & { kind: 'phoneNumber' };
@@ -37,11 +34,7 @@ export type CallingApplicationKind = CallingApplicationIdentifier & { kind: 'cal
 export type UnknownIdentifierKind = UnknownIdentifier & { kind: 'unknown' };
 
 /** An identifier with its `kind` discriminant. */
-export type CommunicationIdentifierKind =
-  | CommunicationUserKind
-  | PhoneNumberKind
-  | CallingApplicationKind
-  | UnknownIdentifierKind;
+export type CommunicationIdentifierKind = CommunicationUserKind | PhoneNumberKind | CallingApplicationKind | UnknownIdentifierKind;
 
 /** The raw-id prefixes of communication users in the public and sovereign clouds. */
 const COMMUNICATION_USER_PREFIXES = ['8:acs:', '8:spool:', '8:dod-acs:', '8:gcch-acs:'] as const;
@@ -53,9 +46,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-export function isCommunicationUserIdentifier(
-  identifier: unknown,
-): identifier is CommunicationUserIdentifier {
+export function isCommunicationUserIdentifier(identifier: unknown): identifier is CommunicationUserIdentifier {
   return isObject(identifier) && typeof identifier.communicationUserId === 'string';
 }
 
@@ -63,9 +54,7 @@ export function isPhoneNumberIdentifier(identifier: unknown): identifier is Phon
   return isObject(identifier) && typeof identifier.phoneNumber === 'string';
 }
 
-export function isCallingApplicationIdentifier(
-  identifier: unknown,
-): identifier is CallingApplicationIdentifier {
+export function isCallingApplicationIdentifier(identifier: unknown): identifier is CallingApplicationIdentifier {
   return isObject(identifier) && typeof identifier.callingApplicationId === 'string';
 }
 
@@ -90,9 +79,7 @@ export function isE164PhoneNumber(phoneNumber: string): boolean {
 
 /** True when `rawId` names a communication user (`8:acs:...` and its sovereign-cloud forms). */
 export function isCommunicationUserRawId(rawId: string): boolean {
-  return COMMUNICATION_USER_PREFIXES.some(
-    (prefix) => rawId.startsWith(prefix) && rawId.length > prefix.length,
-  );
+  return COMMUNICATION_USER_PREFIXES.some((prefix) => rawId.startsWith(prefix) && rawId.length > prefix.length);
 }
 
 /** Adds the `kind` discriminant. Throws `TypeError` for a value that is no identifier. */
@@ -159,9 +146,7 @@ export interface SerializedCommunicationIdentifier {
   callingApplication?: { id: string };
 }
 
-export function serializeCommunicationIdentifier(
-  identifier: CommunicationIdentifier,
-): SerializedCommunicationIdentifier {
+export function serializeCommunicationIdentifier(identifier: CommunicationIdentifier): SerializedCommunicationIdentifier {
   const kind = getIdentifierKind(identifier);
   const rawId = getIdentifierRawId(kind);
   switch (kind.kind) {
@@ -180,9 +165,7 @@ export function serializeCommunicationIdentifier(
  * Reads a wire identifier. The kind-specific member wins over `rawId`; a model with neither is a
  * `TypeError`, since there is nothing to keep.
  */
-export function deserializeCommunicationIdentifier(
-  model: SerializedCommunicationIdentifier,
-): CommunicationIdentifierKind {
+export function deserializeCommunicationIdentifier(model: SerializedCommunicationIdentifier): CommunicationIdentifierKind {
   if (typeof model !== 'object' || model === null) {
     throw new TypeError('An identifier model must be an object.');
   }

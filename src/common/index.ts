@@ -6,7 +6,14 @@ export * from './events.js';
 export type { OperationOptions } from './operationOptions.js';
 export { signRequest, type SignedHeaders } from './hmac.js';
 export { API_VERSIONS, type VersionedApi } from './apiVersions.js';
-export { HttpPipeline, type AuthPolicy, type PipelineOptions, type PipelineRequest, type PipelineResponse, type RetryOptions } from './http.js';
+export {
+  HttpPipeline,
+  type AuthPolicy,
+  type PipelineOptions,
+  type PipelineRequest,
+  type PipelineResponse,
+  type RetryOptions,
+} from './http.js';
 export { bearerTokenAuthPolicy } from './bearerTokenAuthPolicy.js';
 export * from './paging.js';
 export * from './realtimeChannel.js';

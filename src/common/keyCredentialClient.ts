@@ -30,7 +30,8 @@ export function createKeyCredentialPipeline(
   return new HttpPipeline(
     endpoint,
     apiVersion,
-    ({ method, url, body }) => signRequest({ method, url, body, accessKey: key, ...(applicationId !== undefined ? { applicationId } : {}) }),
+    ({ method, url, body }) =>
+      signRequest({ method, url, body, accessKey: key, ...(applicationId !== undefined ? { applicationId } : {}) }),
     options,
   );
 }

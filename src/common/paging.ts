@@ -42,14 +42,10 @@ export interface PagedListSource<TWire, TElement> {
  * Builds a {@link PagedAsyncIterableIterator} that follows `nextLink` until the service gives none.
  * Nothing is fetched until the first `next()`.
  */
-export function createPagedIterator<TWire, TElement>(
-  source: PagedListSource<TWire, TElement>,
-): PagedAsyncIterableIterator<TElement> {
+export function createPagedIterator<TWire, TElement>(source: PagedListSource<TWire, TElement>): PagedAsyncIterableIterator<TElement> {
   async function* pages(settings: PageSettings = {}): AsyncIterableIterator<TElement[]> {
     const maxPageSize = settings.maxPageSize ?? source.maxPageSize;
-    let page = settings.continuationToken
-      ? await source.nextPage(settings.continuationToken)
-      : await source.firstPage(maxPageSize);
+    let page = settings.continuationToken ? await source.nextPage(settings.continuationToken) : await source.firstPage(maxPageSize);
     for (;;) {
       yield (page.value ?? []).map((item) => source.map(item));
       if (!page.nextLink) return;

@@ -29,8 +29,7 @@ async function postJson(url: string, token?: string): Promise<DemoTokenResponse>
     body: '{}',
   });
   const body = (await response.json().catch(() => undefined)) as
-    | (DemoTokenResponse & { error?: { code: string; message: string } })
-    | undefined;
+    (DemoTokenResponse & { error?: { code: string; message: string } }) | undefined;
   if (!response.ok || !body) {
     throw new RestError(body?.error?.code ?? `Http${response.status}`, body?.error?.message ?? response.statusText, {
       statusCode: response.status,

@@ -30,7 +30,12 @@ function setTheme(theme: 'light' | 'dark'): void {
   themeToggle.textContent = theme === 'dark' ? 'Light theme' : 'Dark theme';
   localStorage.setItem('acs-demo-theme', theme);
 }
-setTheme(localStorage.getItem('acs-demo-theme') === 'dark' || (!localStorage.getItem('acs-demo-theme') && matchMedia('(prefers-color-scheme: dark)').matches) ? 'dark' : 'light');
+setTheme(
+  localStorage.getItem('acs-demo-theme') === 'dark' ||
+    (!localStorage.getItem('acs-demo-theme') && matchMedia('(prefers-color-scheme: dark)').matches)
+    ? 'dark'
+    : 'light',
+);
 themeToggle.addEventListener('click', () => setTheme(document.documentElement.dataset.acsTheme === 'dark' ? 'light' : 'dark'));
 
 // ---- session ----------------------------------------------------------------------------------
@@ -170,8 +175,7 @@ function show(session: DemoSession | undefined): void {
   $('user-id').textContent = record.userId;
   $('token-scopes').textContent = record.scopes.join(', ');
   $('token-expiry').textContent = new Date(record.expiresOn).toLocaleString();
-  $('token-source').textContent =
-    session.source === 'store' ? 'this browser’s token store (no request made)' : 'the service';
+  $('token-source').textContent = session.source === 'store' ? 'this browser’s token store (no request made)' : 'the service';
 }
 
 /** The sign-in or resume going on, so that signing out meanwhile waits for it instead of doing nothing. */
@@ -293,10 +297,15 @@ $<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
   const to = $<HTMLInputElement>('sms-to').value.trim();
   const text = $<HTMLInputElement>('sms-text').value;
   try {
-    const result = await demoRequest<{ successful: boolean; messageId?: string; errorMessage?: string }>('POST', 'demo/sms', live.session.credential, {
-      to,
-      message: text,
-    });
+    const result = await demoRequest<{ successful: boolean; messageId?: string; errorMessage?: string }>(
+      'POST',
+      'demo/sms',
+      live.session.credential,
+      {
+        to,
+        message: text,
+      },
+    );
     if (!result.successful) throw new Error(result.errorMessage ?? 'The message was not accepted.');
     addSms('out', to, text, `to ${to}`, result.messageId);
     $<HTMLInputElement>('sms-text').value = '';

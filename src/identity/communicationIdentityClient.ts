@@ -73,10 +73,7 @@ export class CommunicationIdentityClient {
   }
 
   /** Creates a user and issues its first token in one request. */
-  async createUserAndToken(
-    scopes: TokenScope[],
-    options: CreateUserAndTokenOptions = {},
-  ): Promise<CommunicationUserToken> {
+  async createUserAndToken(scopes: TokenScope[], options: CreateUserAndTokenOptions = {}): Promise<CommunicationUserToken> {
     const request = { createTokenWithScopes: checkScopes(scopes), ...expiry(options) };
     const { body } = await this.#pipeline.send<{ identity: { id: string }; accessToken: AccessTokenModel }>({
       method: 'POST',
@@ -106,11 +103,7 @@ export class CommunicationIdentityClient {
   }
 
   /** Concept-page name of {@link getToken}. */
-  issueToken(
-    user: CommunicationUserIdentifier,
-    scopes: TokenScope[],
-    options: GetTokenOptions = {},
-  ): Promise<CommunicationAccessToken> {
+  issueToken(user: CommunicationUserIdentifier, scopes: TokenScope[], options: GetTokenOptions = {}): Promise<CommunicationAccessToken> {
     return this.getToken(user, scopes, options);
   }
 

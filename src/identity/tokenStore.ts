@@ -106,9 +106,7 @@ export class TokenStore {
     const tx = this.#db.transaction('tokens', 'readwrite');
     const existing = await tx.store.get(record.userId);
     const keepExistingToken =
-      existing !== undefined &&
-      existing.expiresOn > record.expiresOn &&
-      record.scopes.every((scope) => existing.scopes.includes(scope));
+      existing !== undefined && existing.expiresOn > record.expiresOn && record.scopes.every((scope) => existing.scopes.includes(scope));
     const merged: StoredToken = {
       ...existing,
       ...record,
@@ -130,11 +128,7 @@ export class TokenStore {
   }
 
   /** The stored token if it covers `scopes` and has `minValidityMs` left; otherwise `undefined`. */
-  async getValidToken(
-    userId: string,
-    scopes: TokenScope[],
-    options: GetValidTokenOptions = {},
-  ): Promise<StoredToken | undefined> {
+  async getValidToken(userId: string, scopes: TokenScope[], options: GetValidTokenOptions = {}): Promise<StoredToken | undefined> {
     const record = await this.get(userId);
     return record && isValidFor(record, scopes, options.minValidityMs) ? record : undefined;
   }
@@ -143,29 +137,30 @@ export class TokenStore {
    * A valid stored token, or a fresh one from `fetchToken`, written back. At most one tab fetches
    * for a user at a time; the others wait, then take what it wrote.
    */
-  async getOrRefresh(
-    userId: string,
-    scopes: TokenScope[],
-    fetchToken: TokenFetcher,
-    options: RefreshOptions = {},
-  ): Promise<StoredToken> {
+  async getOrRefresh(userId: string, scopes: TokenScope[], fetchToken: TokenFetcher, options: RefreshOptions = {}): Promise<StoredToken> {
     throwIfAborted(options.abortSignal);
     const stored = await this.getValidToken(userId, scopes, options);
     if (stored) return stored;
-    return withLock(`${this.#name}:refresh:${userId}`, async () => {
-      const meanwhile = await this.getValidToken(userId, scopes, options);
-      if (meanwhile) return meanwhile;
-      throwIfAborted(options.abortSignal);
-      const fetched = await fetchToken(options.abortSignal);
-      const { token, expiresOn, scopes: fetchedScopes } =
-        typeof fetched === 'string' ? { token: fetched, expiresOn: undefined, scopes: undefined } : fetched;
-      const expiry =
-        expiresOn === undefined ? parseToken(token).expiresOnTimestamp : new Date(expiresOn).getTime();
-      if (!(expiry > Date.now())) throw TokenCredentialError.expiredFromRefresher();
-      const record: Omit<StoredToken, 'updatedAt'> = { userId, token, expiresOn: expiry, scopes: fetchedScopes ?? scopes };
-      if (options.displayName !== undefined) record.displayName = options.displayName;
-      return this.put(record);
-    }, options.abortSignal);
+    return withLock(
+      `${this.#name}:refresh:${userId}`,
+      async () => {
+        const meanwhile = await this.getValidToken(userId, scopes, options);
+        if (meanwhile) return meanwhile;
+        throwIfAborted(options.abortSignal);
+        const fetched = await fetchToken(options.abortSignal);
+        const {
+          token,
+          expiresOn,
+          scopes: fetchedScopes,
+        } = typeof fetched === 'string' ? { token: fetched, expiresOn: undefined, scopes: undefined } : fetched;
+        const expiry = expiresOn === undefined ? parseToken(token).expiresOnTimestamp : new Date(expiresOn).getTime();
+        if (!(expiry > Date.now())) throw TokenCredentialError.expiredFromRefresher();
+        const record: Omit<StoredToken, 'updatedAt'> = { userId, token, expiresOn: expiry, scopes: fetchedScopes ?? scopes };
+        if (options.displayName !== undefined) record.displayName = options.displayName;
+        return this.put(record);
+      },
+      options.abortSignal,
+    );
   }
 
   /**
@@ -178,8 +173,7 @@ export class TokenStore {
     fetchToken: TokenFetcher,
     options: GetValidTokenOptions = {},
   ): (abortSignal?: AbortSignal) => Promise<string> {
-    return async (abortSignal) =>
-      (await this.getOrRefresh(userId, scopes, fetchToken, { ...options, abortSignal })).token;
+    return async (abortSignal) => (await this.getOrRefresh(userId, scopes, fetchToken, { ...options, abortSignal })).token;
   }
 
   close(): void {

@@ -21,13 +21,15 @@ describe('call automation: an application calls users into one group call', () =
     const rings = [alice, bob].map(
       (user) => new Promise<IncomingCall>((resolve) => user.agent.on('incomingCall', ({ incomingCall }) => resolve(incomingCall))),
     );
-    const created = await automation.createGroupCall(
-      [{ communicationUserId: alice.userId }, { communicationUserId: bob.userId }],
-      { displayName: 'Standup bot' },
-    );
+    const created = await automation.createGroupCall([{ communicationUserId: alice.userId }, { communicationUserId: bob.userId }], {
+      displayName: 'Standup bot',
+    });
     const [aliceRing, bobRing] = await Promise.all(rings);
     expect(aliceRing!.id).to.equal(created.id);
-    expect(aliceRing!.callerInfo.identifier).to.deep.include({ kind: 'callingApplication', callingApplicationId: app.callingApplicationId });
+    expect(aliceRing!.callerInfo.identifier).to.deep.include({
+      kind: 'callingApplication',
+      callingApplicationId: app.callingApplicationId,
+    });
     expect(aliceRing!.callerInfo.displayName).to.equal('Standup bot');
     const [aliceCall, bobCall] = await Promise.all([aliceRing!.accept(), bobRing!.accept()]);
     await until(() => remote(aliceCall, bob.userId)?.state === 'Connected', 'Alice connected to Bob');

@@ -252,7 +252,9 @@ describe('calling API surface', () => {
       await Promise.all([untilState(call, 'Connected'), untilState(accepted, 'Connected')]);
 
       expect(await rejectionOf(call.addParticipant({} as never))).to.be.instanceOf(TypeError);
-      expect(await rejectionOf(call.addParticipant({ communicationUserId: bob.userId }, { abortSignal: aborted }))).to.be.instanceOf(AbortError);
+      expect(await rejectionOf(call.addParticipant({ communicationUserId: bob.userId }, { abortSignal: aborted }))).to.be.instanceOf(
+        AbortError,
+      );
       expect(await rejectionOf(call.hangUp({ abortSignal: aborted }))).to.be.instanceOf(AbortError);
       expect(call.state).to.equal('Connected');
       expect(alice.agent.calls).to.deep.equal([call]);

@@ -135,7 +135,7 @@ describe('calling flows: how calls end', () => {
     expect(there!.id).to.equal(call.id);
     const thereEnded = ringEnd(there!);
     const bobCall = await here!.accept();
-    expect((await thereEnded)).to.deep.equal(CallEndReasons.acceptedElsewhere);
+    expect(await thereEnded).to.deep.equal(CallEndReasons.acceptedElsewhere);
     await untilState(call, 'Connected');
     await untilState(bobCall, 'Connected');
     // Answering on the other endpoint afterwards is refused, and takes nothing from the first.

@@ -100,7 +100,8 @@ export async function untilAllConnected(calls: Call[], remotes: number, timeoutM
   await until(
     () =>
       calls.every(
-        (c) => c.state === 'Connected' && c.remoteParticipants.length === remotes && c.remoteParticipants.every((p) => p.state === 'Connected'),
+        (c) =>
+          c.state === 'Connected' && c.remoteParticipants.length === remotes && c.remoteParticipants.every((p) => p.state === 'Connected'),
       ),
     { what: () => `every call connected with ${remotes} connected remote participants (${summary()})`, timeoutMs },
   );
@@ -179,11 +180,13 @@ type EventsOf<T> = T extends Call
           : never;
 
 /** Records the payloads of one event of an emitter, in order. */
-export function recordEvents<T extends Call | RemoteParticipant | RemoteVideoStream | IncomingCall | CallAgent, K extends keyof EventsOf<T> & string>(
-  emitter: T,
-  event: K,
-): EventsOf<T>[K][] {
+export function recordEvents<
+  T extends Call | RemoteParticipant | RemoteVideoStream | IncomingCall | CallAgent,
+  K extends keyof EventsOf<T> & string,
+>(emitter: T, event: K): EventsOf<T>[K][] {
   const seen: EventsOf<T>[K][] = [];
-  (emitter as unknown as { on(event: string, listener: (payload: EventsOf<T>[K]) => void): void }).on(event, (payload) => seen.push(payload));
+  (emitter as unknown as { on(event: string, listener: (payload: EventsOf<T>[K]) => void): void }).on(event, (payload) =>
+    seen.push(payload),
+  );
   return seen;
 }

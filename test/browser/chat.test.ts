@@ -4,14 +4,7 @@ import type { ChatThreadClient } from '../../src/chat/chatThreadClient.js';
 import { CHAT_LIMITS } from '../../src/chat/validation.js';
 import { AbortError, RestError } from '../../src/common/errors.js';
 import { getIdentifierRawId } from '../../src/common/identifiers.js';
-import {
-  ChatEventRecorder,
-  type TestUser,
-  collect,
-  createTestUser,
-  identity,
-  recordingFetch,
-} from './chatTestHelpers.js';
+import { ChatEventRecorder, type TestUser, collect, createTestUser, identity, recordingFetch } from './chatTestHelpers.js';
 import FakeTimers, { type Clock } from './fakeTimers.js';
 import { rejectionOf } from './helpers.js';
 import { testService } from './service.js';
@@ -89,16 +82,22 @@ describe('ChatClient: two users in real time', () => {
     expect(created.createdBy.id).to.deep.equal(kindOf(alice));
     expect(created.createdOn).to.be.instanceOf(Date);
     const names = created.participants.map((participant) => [getIdentifierRawId(participant.id), participant.displayName]);
-    expect(names).to.deep.include.members([[rawIdOf(bob), 'Bob'], [rawIdOf(alice), '']]);
+    expect(names).to.deep.include.members([
+      [rawIdOf(bob), 'Bob'],
+      [rawIdOf(alice), ''],
+    ]);
 
     const properties = await bobChat.getChatThreadClient(thread.id).getProperties();
     expect(properties).to.deep.include({ id: thread.id, topic: 'Lunch', metadata: { place: 'canteen' } });
     expect(properties.createdBy).to.deep.equal(kindOf(alice));
   });
 
-  it('delivers messages both ways, to the other user and to the sender\'s other endpoint', async () => {
+  it("delivers messages both ways, to the other user and to the sender's other endpoint", async () => {
     const { threadId, aliceThread, bobThread } = await threadWithBob('both ways');
-    const { id: fromAlice } = await aliceThread.sendMessage({ content: 'Hi Bob' }, { senderDisplayName: 'Alice', metadata: { mood: 'good' } });
+    const { id: fromAlice } = await aliceThread.sendMessage(
+      { content: 'Hi Bob' },
+      { senderDisplayName: 'Alice', metadata: { mood: 'good' } },
+    );
     const atBob = await bobEvents.waitFor('chatMessageReceived', (event) => event.id === fromAlice);
     expect(atBob).to.deep.include({ threadId, message: 'Hi Bob', senderDisplayName: 'Alice', type: 'text', version: fromAlice });
     expect(atBob.metadata).to.deep.equal({ mood: 'good' });
@@ -242,7 +241,7 @@ describe('ChatClient: two users in real time', () => {
     expect(all.at(-1)!.type).to.equal('participantAdded');
   });
 
-  it('lists the user\'s threads by page and announces a deleted thread', async () => {
+  it("lists the user's threads by page and announces a deleted thread", async () => {
     const threads = await Promise.all([threadWithBob('t1'), threadWithBob('t2'), threadWithBob('t3')]);
     const pages: number[] = [];
     const ids: string[] = [];
@@ -316,7 +315,7 @@ describe('ChatClient: access', () => {
     expectRestError(await rejectionOf(collect(client.listChatThreads())), 403, 'InsufficientScope');
   });
 
-  it('removes a deleted user\'s messages from the thread', async () => {
+  it("removes a deleted user's messages from the thread", async () => {
     const bob = await createTestUser();
     const aliceChat = new ChatClient(endpoint, alice.token);
     const { chatThread } = await aliceChat.createChatThread({ topic: 'forget me' }, { participants: [{ id: bob.user }] });
@@ -325,7 +324,8 @@ describe('ChatClient: access', () => {
     await bobThread.sendMessage({ content: 'bob 1' });
     await thread.sendMessage({ content: 'alice 1' });
     await bobThread.sendMessage({ content: 'bob 2' });
-    const fromBob = (messages: { sender?: unknown }[]) => messages.filter((message) => JSON.stringify(message.sender) === JSON.stringify(kindOf(bob)));
+    const fromBob = (messages: { sender?: unknown }[]) =>
+      messages.filter((message) => JSON.stringify(message.sender) === JSON.stringify(kindOf(bob)));
     expect(fromBob(await collect(thread.listMessages()))).to.have.length(2);
 
     await (await identity()).deleteUser(bob.user);
@@ -434,9 +434,9 @@ describe('ChatClient: metadata is limited to 4 KB, as the service limits it', ()
     expect(await rejectionOf(thread.updateProperties({ metadata: overLimit }))).to.be.instanceOf(RangeError);
     expect(await rejectionOf(thread.sendMessage({ content: 'x' }, { metadata: overLimit }))).to.be.instanceOf(RangeError);
     expect(await rejectionOf(thread.updateMessage('1', { metadata: overLimit }))).to.be.instanceOf(RangeError);
-    expect(
-      await rejectionOf(thread.addParticipants({ participants: [{ id: alice.user, metadata: overLimit }] })),
-    ).to.be.instanceOf(RangeError);
+    expect(await rejectionOf(thread.addParticipants({ participants: [{ id: alice.user, metadata: overLimit }] }))).to.be.instanceOf(
+      RangeError,
+    );
     expect(requests).to.have.length(0);
 
     const { chatThread } = await client.createChatThread({ topic: 'metadata' }, { metadata: atLimit });
@@ -455,7 +455,10 @@ describe('ChatClient: concept-page aliases', () => {
 
     const members = await collect(thread.listMembers());
     expect(members.map((member) => member.userId)).to.deep.include.members([kindOf(alice), kindOf(bob), kindOf(carol)]);
-    expect(members.find((member) => member.userId.kind === 'communicationUser' && member.userId.communicationUserId === rawIdOf(carol))?.displayName).to.equal('Carol');
+    expect(
+      members.find((member) => member.userId.kind === 'communicationUser' && member.userId.communicationUserId === rawIdOf(carol))
+        ?.displayName,
+    ).to.equal('Carol');
     const atBob = await collect(new ChatClient(endpoint, bob.token).getChatThreadClient(thread.threadId).listMessages());
     expect(atBob.find((message) => message.type === 'text')?.content?.message).to.equal('Hello from the concept page');
   });

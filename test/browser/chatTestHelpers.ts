@@ -97,7 +97,10 @@ export async function createTestUser(scopes: TokenScope[] = ['chat']): Promise<T
 }
 
 /** A `fetch` that records the requests it passes on to the real one. */
-export function recordingFetch(): { fetch: typeof fetch; requests: { method: string; url: URL; headers: Headers; body: string | undefined }[] } {
+export function recordingFetch(): {
+  fetch: typeof fetch;
+  requests: { method: string; url: URL; headers: Headers; body: string | undefined }[];
+} {
   const requests: { method: string; url: URL; headers: Headers; body: string | undefined }[] = [];
   const recording: typeof fetch = (input, init) => {
     requests.push({

@@ -155,14 +155,17 @@ describe('AzureCommunicationTokenCredential', () => {
       expect(refresh.count).to.equal(1);
     });
 
-    it('aborts the refresher\'s signal when its only waiting caller aborts', async () => {
+    it("aborts the refresher's signal when its only waiting caller aborts", async () => {
       const refresh = heldRefresher();
       const credential = new AzureCommunicationTokenCredential({ tokenRefresher: refresh.refresher });
       const controller = new AbortController();
       const pending = credential.getToken({ abortSignal: controller.signal });
       expect(refresh.signal?.aborted).to.equal(false);
       controller.abort();
-      const error = await pending.then(() => undefined, (e: unknown) => e);
+      const error = await pending.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(AbortError);
       expect(refresh.signal?.aborted).to.equal(true);
       refresh.release(testJwt(Date.now() + HOUR, Date.now()));
@@ -175,7 +178,12 @@ describe('AzureCommunicationTokenCredential', () => {
       const first = credential.getToken({ abortSignal: quitter.signal });
       const second = credential.getToken({ abortSignal: new AbortController().signal });
       quitter.abort();
-      expect(await first.then(() => undefined, (e: unknown) => e)).to.be.instanceOf(AbortError);
+      expect(
+        await first.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ).to.be.instanceOf(AbortError);
       expect(refresh.signal?.aborted).to.equal(false);
       refresh.release(testJwt(Date.now() + HOUR, Date.now()));
       const token = await second;
@@ -467,9 +475,7 @@ describe('AzureCommunicationTokenCredential', () => {
       expect(refresh.count).to.equal(0);
 
       const staticCredential = new AzureCommunicationTokenCredential(testJwt(NOW + HOUR, NOW));
-      expect(await rejectionOf(staticCredential.getToken({ abortSignal: controller.signal }))).to.be.instanceOf(
-        AbortError,
-      );
+      expect(await rejectionOf(staticCredential.getToken({ abortSignal: controller.signal }))).to.be.instanceOf(AbortError);
     });
   });
 
@@ -484,13 +490,11 @@ describe('AzureCommunicationTokenCredential', () => {
     it('throws RangeError for a negative or non-finite refreshTimeBeforeTokenExpiryInMs', () => {
       const tokenRefresher = async () => testJwt(Date.now() + HOUR);
       for (const value of [-1, Number.NaN, Number.POSITIVE_INFINITY, '5' as unknown as number]) {
-        expect(
-          () => new AzureCommunicationTokenCredential({ tokenRefresher, refreshTimeBeforeTokenExpiryInMs: value }),
-        ).to.throw(RangeError);
+        expect(() => new AzureCommunicationTokenCredential({ tokenRefresher, refreshTimeBeforeTokenExpiryInMs: value })).to.throw(
+          RangeError,
+        );
       }
-      expect(
-        () => new AzureCommunicationTokenCredential({ tokenRefresher, refreshTimeBeforeTokenExpiryInMs: 0 }),
-      ).not.to.throw();
+      expect(() => new AzureCommunicationTokenCredential({ tokenRefresher, refreshTimeBeforeTokenExpiryInMs: 0 })).not.to.throw();
     });
   });
 });

@@ -19,11 +19,7 @@ async function loadFakeTimers(): Promise<typeof FakeTimersModule> {
     if (name === '@sinonjs/commons') return { global: globalThis };
     throw new Error(`Cannot find module '${name}' in the browser.`);
   };
-  new Function('module', 'exports', 'require', `${source}\n//# sourceURL=${url.href}`)(
-    module,
-    module.exports,
-    require,
-  );
+  new Function('module', 'exports', 'require', `${source}\n//# sourceURL=${url.href}`)(module, module.exports, require);
   return module.exports as unknown as typeof FakeTimersModule;
 }
 

@@ -63,7 +63,12 @@ describe('identifiers', () => {
   });
 
   it('serialises to the wire model and back', () => {
-    for (const identifier of [{ communicationUserId: USER }, { phoneNumber: '+14255550123' }, { callingApplicationId: APP }, { id: 'x:y' }]) {
+    for (const identifier of [
+      { communicationUserId: USER },
+      { phoneNumber: '+14255550123' },
+      { callingApplicationId: APP },
+      { id: 'x:y' },
+    ]) {
       const wire = serializeCommunicationIdentifier(identifier);
       expect(wire.rawId).to.equal(getIdentifierRawId(identifier));
       expect(getIdentifierRawId(deserializeCommunicationIdentifier(wire))).to.equal(wire.rawId);

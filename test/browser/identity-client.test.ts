@@ -214,9 +214,7 @@ describe('CommunicationIdentityClient argument checks', () => {
     const { client, requests } = fakedClient();
     for (const tokenExpiresInMinutes of [59, 1441, 60.5, 0, -60, Number.NaN]) {
       expect(await rejectionOf(client.getToken(user, ['chat'], { tokenExpiresInMinutes }))).to.be.instanceOf(RangeError);
-      expect(await rejectionOf(client.createUserAndToken(['chat'], { tokenExpiresInMinutes }))).to.be.instanceOf(
-        RangeError,
-      );
+      expect(await rejectionOf(client.createUserAndToken(['chat'], { tokenExpiresInMinutes }))).to.be.instanceOf(RangeError);
     }
     expect(requests).to.have.length(0);
     // The bounds themselves are fine.
@@ -248,10 +246,7 @@ describe('CommunicationIdentityClient argument checks', () => {
 
   it('accepts connection string keys in any case and order', async () => {
     const { fetch, requests } = fakeFetch([json(201, { identity: { id: FAKE_USER } })]);
-    const client = new CommunicationIdentityClient(
-      `AccessKey=${btoa('k')};Endpoint=https://reordered.example`,
-      { fetch },
-    );
+    const client = new CommunicationIdentityClient(`AccessKey=${btoa('k')};Endpoint=https://reordered.example`, { fetch });
     expect(await client.createUser()).to.deep.equal({ communicationUserId: FAKE_USER });
     expect(requests[0]!.url).to.equal('https://reordered.example/identities?api-version=2023-10-01');
   });
@@ -292,10 +287,7 @@ describe('HttpPipeline retries', () => {
   });
 
   it('does not retry a 400', async () => {
-    const fake = fakeFetch([
-      json(400, { error: { code: 'ValidationError', message: 'bad' } }),
-      json(200, { ok: true }),
-    ]);
+    const fake = fakeFetch([json(400, { error: { code: 'ValidationError', message: 'bad' } }), json(200, { ok: true })]);
     expectRestError(await rejectionOf(pipeline(fake.fetch).send({ method: 'POST', path: 'things', body: {} })), 400, 'ValidationError');
     expect(fake.requests).to.have.length(1);
   });

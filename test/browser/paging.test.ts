@@ -47,7 +47,10 @@ describe('createPagedIterator', () => {
     const { iterator } = numbers();
     const pages: string[][] = [];
     for await (const page of iterator().byPage({ maxPageSize: 3 })) pages.push(page);
-    expect(pages).to.deep.equal([['#1', '#2', '#3'], ['#4', '#5']]);
+    expect(pages).to.deep.equal([
+      ['#1', '#2', '#3'],
+      ['#4', '#5'],
+    ]);
     const resumed: string[][] = [];
     for await (const page of iterator().byPage({ continuationToken: 'https://service.example/list?offset=3&size=1' })) resumed.push(page);
     expect(resumed).to.deep.equal([['#4'], ['#5']]);
@@ -62,7 +65,7 @@ describe('createPagedIterator', () => {
 });
 
 describe('HttpPipeline with an absolute nextLink', () => {
-  it('sends it to the endpoint\'s origin with its query, never to another host', async () => {
+  it("sends it to the endpoint's origin with its query, never to another host", async () => {
     const urls: string[] = [];
     const headers: Headers[] = [];
     const pipeline = new HttpPipeline('https://service.example/', '2025-03-15', async () => ({ authorization: 'Bearer t' }), {
@@ -72,7 +75,10 @@ describe('HttpPipeline with an absolute nextLink', () => {
         return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
       },
     });
-    await pipeline.send({ method: 'GET', path: 'https://service.example/chat/threads?continuationToken=5&maxPageSize=2&api-version=2025-03-15' });
+    await pipeline.send({
+      method: 'GET',
+      path: 'https://service.example/chat/threads?continuationToken=5&maxPageSize=2&api-version=2025-03-15',
+    });
     await pipeline.send({ method: 'GET', path: 'https://elsewhere.example:8443/chat/threads?continuationToken=7' });
     await pipeline.send({ method: 'PATCH', path: 'chat/threads/x', body: {}, headers: { 'Content-Type': 'application/merge-patch+json' } });
     expect(urls).to.deep.equal([

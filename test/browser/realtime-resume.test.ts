@@ -48,11 +48,12 @@ describe('RealtimeChannel against the service: a dropped socket loses and duplic
 
       const ids = events.all('chatMessageReceived', inThread).map((event) => event.id);
       expect(ids).to.deep.equal([...sent, sentinel]);
-      expect(events.all('chatMessageReceived', inThread).map((event) => event.message).slice(0, 3)).to.deep.equal([
-        'burst 0',
-        'burst 1',
-        'burst 2',
-      ]);
+      expect(
+        events
+          .all('chatMessageReceived', inThread)
+          .map((event) => event.message)
+          .slice(0, 3),
+      ).to.deep.equal(['burst 0', 'burst 1', 'burst 2']);
       expect(events.all('realTimeNotificationDisconnected')).to.have.length(2);
       expect(connections.map((connection) => connection.resumed)).to.deep.equal([false, true, true]);
       expect(channel.state).to.equal('connected');

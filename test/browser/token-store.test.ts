@@ -260,7 +260,9 @@ describe('TokenStore', () => {
       const fetch = countingFetcher(HOUR, 50);
       const aborted = new AbortController();
       aborted.abort();
-      expect(await rejectionOf(store.getOrRefresh(ALICE, ['chat'], fetch.fetcher, { abortSignal: aborted.signal }))).to.be.instanceOf(AbortError);
+      expect(await rejectionOf(store.getOrRefresh(ALICE, ['chat'], fetch.fetcher, { abortSignal: aborted.signal }))).to.be.instanceOf(
+        AbortError,
+      );
       expect(fetch.count).to.equal(0);
 
       const holder = store.getOrRefresh(ALICE, ['chat'], fetch.fetcher); // holds the lock for ~50 ms
@@ -344,7 +346,13 @@ describe('TokenStore', () => {
         expect(events.indexOf('worker started')).to.be.below(events.indexOf('page refreshed'));
         expect(events.indexOf('page started')).to.be.below(events.indexOf('worker refreshed'));
         // The worker waited for the lock the page held, then took the page's token.
-        expect(events.slice(0, 5)).to.deep.equal(['worker ready', 'page started', 'page fetching', 'worker started', 'worker queued for the lock']);
+        expect(events.slice(0, 5)).to.deep.equal([
+          'worker ready',
+          'page started',
+          'page fetching',
+          'worker started',
+          'worker queued for the lock',
+        ]);
         expect(pageFetches + answer.fetches).to.equal(1);
         expect(answer.token).to.equal(pageResult.token);
         expect((await page.get(ALICE))?.token).to.equal(pageResult.token);
@@ -428,7 +436,7 @@ describe('TokenStore', () => {
   });
 
   describe('with real tokens from the service', () => {
-    it('stores the demo route\'s token and hands it to the credential', async () => {
+    it("stores the demo route's token and hands it to the credential", async () => {
       const { endpoint } = await testService();
       const issued: { user: { communicationUserId: string }; token: string; expiresOn: string }[] = [];
       const post = async (path: string, token?: string) => {

@@ -31,7 +31,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * The demo server (with `options`) and a browser, started before the enclosing describe block's
  * tests and closed after them. Returns getters: call them inside a test or hook.
  */
-export function withDemoAndBrowser(options: Parameters<typeof startDemoServer>[0] = {}): { service: () => RunningService; browser: () => Browser } {
+export function withDemoAndBrowser(options: Parameters<typeof startDemoServer>[0] = {}): {
+  service: () => RunningService;
+  browser: () => Browser;
+} {
   let service: RunningService | undefined;
   let browser: Browser | undefined;
   before(async () => {

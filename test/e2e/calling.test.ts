@@ -4,7 +4,12 @@ import type { Page } from 'playwright-core';
 import { until } from '../kit/wait.js';
 import { screenshot, withDemoAndBrowser } from './browser.js';
 
-type HarnessState = { call: string; endCode?: number; remote: { state: string; name?: string; video: boolean; muted: boolean }[]; framesDecoded: number };
+type HarnessState = {
+  call: string;
+  endCode?: number;
+  remote: { state: string; name?: string; video: boolean; muted: boolean }[];
+  framesDecoded: number;
+};
 
 /** The harness state once `check` holds for it (polled through the page). */
 function stateWhen(page: Page, check: (state: HarnessState) => boolean, what: string): Promise<HarnessState> {
@@ -39,7 +44,11 @@ describe('calling end to end: two users in two browser contexts', () => {
         await alice.page.evaluate((id) => window.harness.startCall(id, true), bob.userId);
         await bob.page.waitForFunction(() => window.harness.hasIncomingCall());
         await bob.page.evaluate(() => window.harness.accept(true));
-        const aliceSees = await stateWhen(alice.page, (s) => s.call === 'Connected' && s.remote[0]?.state === 'Connected' && s.remote[0].video, 'Alice connected with Bob’s video');
+        const aliceSees = await stateWhen(
+          alice.page,
+          (s) => s.call === 'Connected' && s.remote[0]?.state === 'Connected' && s.remote[0].video,
+          'Alice connected with Bob’s video',
+        );
         assert.equal(aliceSees.remote[0]!.name, 'Bob');
         await stateWhen(bob.page, (s) => s.call === 'Connected' && s.remote[0]?.video === true, 'Bob connected with Alice’s video');
       });

@@ -91,11 +91,15 @@ describe('demo page end to end: two people, each in a browser context of their o
       const aliceBox = alice.page.locator('acs-send-box textarea');
       await aliceBox.fill('Hello Bob!');
       await aliceBox.press('Enter');
-      await untilOnPage(bob.page, 'Alice’s message at Bob', () => window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('Hello Bob!')));
+      await untilOnPage(bob.page, 'Alice’s message at Bob', () =>
+        window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('Hello Bob!')),
+      );
       const bobBox = bob.page.locator('acs-send-box textarea');
       await bobBox.fill('Hi Alice, call me?');
       await bobBox.press('Enter');
-      await untilOnPage(alice.page, 'Bob’s reply at Alice', () => window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('call me?')));
+      await untilOnPage(alice.page, 'Bob’s reply at Alice', () =>
+        window.__deepAll('[part~="content"]').some((el) => el.textContent?.includes('call me?')),
+      );
       await screenshot(alice.page, 'demo-2-chat-alice');
       await screenshot(bob.page, 'demo-3-chat-bob');
     }));
@@ -132,8 +136,12 @@ describe('demo page end to end: two people, each in a browser context of their o
 
       await t.test('Alice hangs up: both see the ended screen in words', async () => {
         await alice.page.locator('acs-call-controls [part~="hang-up"]').click();
-        await untilOnPage(bob.page, 'the call ending at Bob', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
-        await untilOnPage(alice.page, 'the call ending at Alice', () => /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''));
+        await untilOnPage(bob.page, 'the call ending at Bob', () =>
+          /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''),
+        );
+        await untilOnPage(alice.page, 'the call ending at Alice', () =>
+          /ended/i.test(window.__deep('acs-call-status')?.shadowRoot?.textContent ?? ''),
+        );
         await screenshot(bob.page, 'demo-8-ended');
       });
     }));
@@ -156,8 +164,16 @@ describe('demo page end to end: two people, each in a browser context of their o
       await alice.page.locator('#sms-to').fill(await phoneNumberOf(bob));
       await alice.page.locator('#sms-text').fill('Running late!');
       await alice.page.getByRole('button', { name: 'Send text' }).click();
-      await untilOnPage(bob.page, 'the text at Bob', () => document.getElementById('sms-list')?.textContent?.includes('Running late!') === true);
-      await untilOnPage(alice.page, 'the delivery report at Alice', () => document.getElementById('sms-list')?.textContent?.includes('delivered') === true);
+      await untilOnPage(
+        bob.page,
+        'the text at Bob',
+        () => document.getElementById('sms-list')?.textContent?.includes('Running late!') === true,
+      );
+      await untilOnPage(
+        alice.page,
+        'the delivery report at Alice',
+        () => document.getElementById('sms-list')?.textContent?.includes('delivered') === true,
+      );
       await screenshot(bob.page, 'demo-10-text');
     }));
 

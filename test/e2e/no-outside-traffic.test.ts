@@ -20,7 +20,11 @@ test('the launched browser resolves 127.0.0.1 and localhost, and no other name',
     await page.goto(`http://127.0.0.1:${port}/`);
     const reach = (host: string) =>
       page.evaluate(
-        ([name, p]) => fetch(`http://${name}:${p}/`, { mode: 'no-cors' }).then(() => 'reached', () => 'not resolved'),
+        ([name, p]) =>
+          fetch(`http://${name}:${p}/`, { mode: 'no-cors' }).then(
+            () => 'reached',
+            () => 'not resolved',
+          ),
         [host, port] as const,
       );
     assert.equal(await reach('127.0.0.1'), 'reached');

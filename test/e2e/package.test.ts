@@ -15,7 +15,20 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, npmInstall, packTarball, run } from './packTarball.js';
 
-const ENTRIES = ['', '/identity', '/chat', '/calling', '/sms', '/phone-numbers', '/ui', '/ui/chat', '/ui/call', '/server', '/testing', '/testing/browser'];
+const ENTRIES = [
+  '',
+  '/identity',
+  '/chat',
+  '/calling',
+  '/sms',
+  '/phone-numbers',
+  '/ui',
+  '/ui/chat',
+  '/ui/call',
+  '/server',
+  '/testing',
+  '/testing/browser',
+];
 
 /** Runs an ES module in the consumer project with plain Node and returns what it printed. */
 function node(cwd: string, name: string, source: string): string {
@@ -54,10 +67,17 @@ describe('the packed package, installed into a fresh project', () => {
     const files = JSON.parse(readFileSync(join(work, 'files.json'), 'utf8')) as string[];
     assert.ok(files.includes('dist/lib/src/index.js') && files.includes('dist/lib/src/index.d.ts'), 'built entry and types');
     assert.ok(files.includes('bin/open-communication.js'));
-    for (const kit of ['dist/lib/mock-server/testing.js', 'dist/lib/mock-server/testing.d.ts', 'dist/lib/src/testing/browser.js', 'dist/lib/src/testing/browser.d.ts']) {
+    for (const kit of [
+      'dist/lib/mock-server/testing.js',
+      'dist/lib/mock-server/testing.d.ts',
+      'dist/lib/src/testing/browser.js',
+      'dist/lib/src/testing/browser.d.ts',
+    ]) {
       assert.ok(files.includes(kit), `the testing kit ships ${kit}`);
     }
-    const unwanted = files.filter((f) => /(^|\/)(test|bench|examples)\//.test(f) || /\.test\.|(^|\/)src\/.*\.ts$/.test(f.replace(/\.d\.ts$/, '')));
+    const unwanted = files.filter(
+      (f) => /(^|\/)(test|bench|examples)\//.test(f) || /\.test\.|(^|\/)src\/.*\.ts$/.test(f.replace(/\.d\.ts$/, '')),
+    );
     assert.deepEqual(unwanted, []);
   });
 
@@ -152,7 +172,16 @@ describe('the packed package, installed into a fresh project', () => {
     writeFileSync(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2023', 'DOM'], types: [], skipLibCheck: true },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          lib: ['ES2023', 'DOM'],
+          types: [],
+          skipLibCheck: true,
+        },
         files: ['consumer.ts'],
       }),
     );

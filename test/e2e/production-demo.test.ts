@@ -24,7 +24,13 @@ describe('the production build of the demo', () => {
   before(async () => {
     demoDir = mkdtempSync(join(tmpdir(), 'oc-production-demo-'));
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'silent', mode: 'production', build: { outDir: demoDir, emptyOutDir: true } });
+    await build({
+      configFile: join(ROOT, 'vite.config.ts'),
+      root: ROOT,
+      logLevel: 'silent',
+      mode: 'production',
+      build: { outDir: demoDir, emptyOutDir: true },
+    });
     service = await startStaticDemoServer({ demoDir });
     browser = await launchBrowser();
   });
@@ -35,7 +41,10 @@ describe('the production build of the demo', () => {
     rmSync(demoDir, { recursive: true, force: true });
   });
 
-  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 390, height: 844 },
+  ]) {
     test(`signs in and shows the call and chat at ${viewport.width}×${viewport.height}, with a quiet console`, async () => {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
@@ -50,7 +59,9 @@ describe('the production build of the demo', () => {
       // Rendered by <acs-call> inside <acs-call-with-chat>: only there when the elements are defined.
       await page.getByRole('heading', { name: 'Start a call' }).waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: 'Start call', exact: true }).waitFor();
-      assert.ok(await page.evaluate(() => ['acs-call-with-chat', 'acs-call', 'acs-chat', 'acs-dial-pad'].every((tag) => customElements.get(tag))));
+      assert.ok(
+        await page.evaluate(() => ['acs-call-with-chat', 'acs-call', 'acs-chat', 'acs-dial-pad'].every((tag) => customElements.get(tag))),
+      );
       await screenshot(page, `production-demo-${viewport.width}`);
       assert.deepEqual(noise, []);
       await context.close();

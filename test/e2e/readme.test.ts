@@ -102,11 +102,16 @@ describe('the README’s snippets', () => {
     };
     [alice, bob] = await Promise.all([user(), user()]);
     const chat = new ChatClient(service.endpoint, bob.token);
-    threadId = (await chat.createChatThread({ topic: 'README' }, { participants: [{ id: { communicationUserId: alice.id } }] })).chatThread!.id;
+    threadId = (await chat.createChatThread({ topic: 'README' }, { participants: [{ id: { communicationUserId: alice.id } }] })).chatThread!
+      .id;
     await chat.getChatThreadClient(threadId).sendMessage({ content: 'Hello from the README' });
 
     // Another origin: serves the pages the browser snippets run in, and a token route.
-    page = await startOtherOrigin(identity, () => ({ alice: alice.id, bob: bob.id, '': alice.id }), (url) => pages.get(url.pathname));
+    page = await startOtherOrigin(
+      identity,
+      () => ({ alice: alice.id, bob: bob.id, '': alice.id }),
+      (url) => pages.get(url.pathname),
+    );
     pageOrigin = page.origin;
     browser = await launchBrowser();
   });
@@ -121,7 +126,10 @@ describe('the README’s snippets', () => {
 
   test('every code block in the README is marked with how this test runs it', () => {
     const unmarked = ALL.filter((snippet) => !['node', 'browser', 'html', 'commands', 'layout'].includes(snippet.kind));
-    assert.deepEqual(unmarked.map((snippet) => `README.md:${snippet.line}`), []);
+    assert.deepEqual(
+      unmarked.map((snippet) => `README.md:${snippet.line}`),
+      [],
+    );
     assert.ok(of('node').length >= 5 && of('browser').length >= 2, 'the snippets were found');
   });
 
@@ -160,7 +168,10 @@ describe('the README’s snippets', () => {
         token: alice.token,
         bob: { communicationUserId: bob.id },
       };
-      const imports = snippet.code.replace(/from '(open-communication[^']*)'/g, (_all, specifier: string) => `from '${sourceOf(specifier)}'`);
+      const imports = snippet.code.replace(
+        /from '(open-communication[^']*)'/g,
+        (_all, specifier: string) => `from '${sourceOf(specifier)}'`,
+      );
       const prelude = snippet.given.map((name) => {
         assert.ok(name in given, `the test has no value for "${name}"`);
         return `const ${name} = ${JSON.stringify(given[name])};`;
@@ -197,14 +208,18 @@ describe('the README’s snippets', () => {
     const imports: Record<string, string> = { 'open-communication': client };
     for (const subpath of Object.keys(PACKAGE.exports)) {
       if (subpath === '.' || subpath === './package.json') continue;
-      imports[`open-communication${subpath.slice(1)}`] = subpath.startsWith('./ui') ? `${service.endpoint}sdk/${subpath === './ui' ? 'ui' : subpath === './ui/chat' ? 'ui-chat' : 'ui-call'}.js` : client;
+      imports[`open-communication${subpath.slice(1)}`] = subpath.startsWith('./ui')
+        ? `${service.endpoint}sdk/${subpath === './ui' ? 'ui' : subpath === './ui/chat' ? 'ui-chat' : 'ui-call'}.js`
+        : client;
     }
     return `<script type="importmap">${JSON.stringify({ imports })}</script>`;
   };
 
   for (const [index, snippet] of of('browser').entries()) {
     test(`browser snippet ${index + 1} (README.md:${snippet.line}) runs in a page of another origin`, async () => {
-      const js = ts.transpileModule(snippet.code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+      const js = ts.transpileModule(snippet.code, {
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+      }).outputText;
       const [importLines, body] = splitImports(js);
       // What the snippet is given: a user's credential and identifier, and Bob, who answers calls.
       const prelude = `

@@ -49,12 +49,19 @@ describe('calls through a TURN relay (coturn started by the service)', () => {
       await bob.page.waitForFunction(() => window.relayHarness.hasIncomingCall());
       await bob.page.evaluate(() => window.relayHarness.accept());
       for (const side of [alice, bob]) {
-        await stateWhen(side.page, (s) => s.call === 'Connected' && s.remote[0]?.state === 'Connected' && s.remote[0].video, 'connected with video');
+        await stateWhen(
+          side.page,
+          (s) => s.call === 'Connected' && s.remote[0]?.state === 'Connected' && s.remote[0].video,
+          'connected with video',
+        );
         await side.page.evaluate(() => window.relayHarness.showRemoteVideo());
       }
       const first = { alice: '', bob: '' };
       await t.test('the selected candidate pair is relay/relay on both sides, frames decoded', async () => {
-        for (const [name, side] of [['alice', alice], ['bob', bob]] as const) {
+        for (const [name, side] of [
+          ['alice', alice],
+          ['bob', bob],
+        ] as const) {
           await stateWhen(side.page, (s) => s.framesDecoded >= 10, `${name} decodes frames`);
           const stats = await until(async () => {
             const value = await side.page.evaluate(() => window.relayHarness.stats());
@@ -71,21 +78,31 @@ describe('calls through a TURN relay (coturn started by the service)', () => {
         }
       });
 
-      await t.test(`the call outlives several ${CALLING_TTL_SECONDS} s credentials: new ones reach the connection, frames keep coming`, async () => {
-        const expiry = Number(first.alice.split(':')[0]) * 1000;
-        for (const [name, side] of [['alice', alice], ['bob', bob]] as const) {
-          await stateWhen(side.page, (s) => s.relayRefreshes >= 2, `${name} fetches relay credentials twice`);
-          // Past the first credentials' expiry by now (two refreshes at 3/4 of 4 s each).
-          assert.ok(Date.now() > expiry, 'the first credentials have expired');
-          const before = (await side.page.evaluate(() => window.relayHarness.state())).framesDecoded;
-          await stateWhen(side.page, (s) => s.framesDecoded >= before + 30, `${name} still decodes frames after the first credentials expired`);
-          const stats = await side.page.evaluate(() => window.relayHarness.stats());
-          assert.equal(stats.connectionState, 'connected', name);
-          assert.equal(stats.path, 'relayed', name);
-          assert.notEqual(stats.turnUsername, first[name], `${name}'s connection has new credentials`);
-          assert.ok(Number(stats.turnUsername!.split(':')[0]) > Number(first[name].split(':')[0]));
-        }
-      });
+      await t.test(
+        `the call outlives several ${CALLING_TTL_SECONDS} s credentials: new ones reach the connection, frames keep coming`,
+        async () => {
+          const expiry = Number(first.alice.split(':')[0]) * 1000;
+          for (const [name, side] of [
+            ['alice', alice],
+            ['bob', bob],
+          ] as const) {
+            await stateWhen(side.page, (s) => s.relayRefreshes >= 2, `${name} fetches relay credentials twice`);
+            // Past the first credentials' expiry by now (two refreshes at 3/4 of 4 s each).
+            assert.ok(Date.now() > expiry, 'the first credentials have expired');
+            const before = (await side.page.evaluate(() => window.relayHarness.state())).framesDecoded;
+            await stateWhen(
+              side.page,
+              (s) => s.framesDecoded >= before + 30,
+              `${name} still decodes frames after the first credentials expired`,
+            );
+            const stats = await side.page.evaluate(() => window.relayHarness.stats());
+            assert.equal(stats.connectionState, 'connected', name);
+            assert.equal(stats.path, 'relayed', name);
+            assert.notEqual(stats.turnUsername, first[name], `${name}'s connection has new credentials`);
+            assert.ok(Number(stats.turnUsername!.split(':')[0]) > Number(first[name].split(':')[0]));
+          }
+        },
+      );
     } finally {
       await alice.page.evaluate(() => window.relayHarness.hangUp()).catch(() => undefined);
       await alice.context.close();
@@ -108,7 +125,10 @@ describe('calls through a TURN relay (coturn started by the service)', () => {
 
       const relay = service().relay!;
       const [stale] = issueRelayCredentials(relay, { user: probe.userId, ttlSeconds: 60, now: Date.now() - 3600_000 }).iceServers;
-      const expired = await probe.page.evaluate((servers) => window.relayHarness.probeTurn(servers, true), [{ urls: stale!.urls, username: stale!.username, credential: stale!.credential }]);
+      const expired = await probe.page.evaluate(
+        (servers) => window.relayHarness.probeTurn(servers, true),
+        [{ urls: stale!.urls, username: stale!.username, credential: stale!.credential }],
+      );
       assert.deepEqual(expired.types, [], JSON.stringify(expired));
       assert.ok(expired.errorCodes.includes(401), JSON.stringify(expired));
     } finally {

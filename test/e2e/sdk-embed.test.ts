@@ -40,19 +40,23 @@ describe('the /sdk/ bundles on a page of another origin', () => {
     await chat.getChatThreadClient(threadId).sendMessage({ content: 'Hello from the other origin' }, { senderDisplayName: 'Bob' });
 
     // The stranger's app: its own origin, its own token route, our bundle by URL.
-    page = await startOtherOrigin(identity, () => users, (url) => {
-      const who = url.searchParams.get('user') ?? '';
-      const element =
-        url.pathname === '/chat.html'
-          ? `<acs-chat endpoint="${service.endpoint}" token-url="/token?user=${who}" thread-id="${threadId}" user-id="${users[who]}" display-name="${who}"></acs-chat>`
-          : url.pathname === '/call.html'
-            ? `<acs-call endpoint="${service.endpoint}" token-url="/token?user=${who}" display-name="${who}" callee="${url.searchParams.get('callee') ?? ''}"></acs-call>`
-            : undefined;
-      if (!element || !users[who]) return undefined;
-      return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stranger's app</title><link rel="icon" href="data:,">
+    page = await startOtherOrigin(
+      identity,
+      () => users,
+      (url) => {
+        const who = url.searchParams.get('user') ?? '';
+        const element =
+          url.pathname === '/chat.html'
+            ? `<acs-chat endpoint="${service.endpoint}" token-url="/token?user=${who}" thread-id="${threadId}" user-id="${users[who]}" display-name="${who}"></acs-chat>`
+            : url.pathname === '/call.html'
+              ? `<acs-call endpoint="${service.endpoint}" token-url="/token?user=${who}" display-name="${who}" callee="${url.searchParams.get('callee') ?? ''}"></acs-call>`
+              : undefined;
+        if (!element || !users[who]) return undefined;
+        return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stranger's app</title><link rel="icon" href="data:,">
         <script type="module" src="${service.endpoint}sdk/${url.searchParams.get('bundle') ?? 'ui'}.js"></script></head>
         <body><main>${element}</main></body></html>`;
-    });
+      },
+    );
     pageOrigin = page.origin;
     assert.notEqual(pageOrigin, new URL(service.endpoint).origin);
     browser = await launchBrowser();
@@ -77,7 +81,8 @@ describe('the /sdk/ bundles on a page of another origin', () => {
     });
     tab.on('request', (request) => {
       const { origin, pathname } = new URL(request.url());
-      if (request.resourceType() === 'script' && origin === new URL(service.endpoint).origin && !pathname.startsWith('/sdk/')) bareImports.push(pathname);
+      if (request.resourceType() === 'script' && origin === new URL(service.endpoint).origin && !pathname.startsWith('/sdk/'))
+        bareImports.push(pathname);
     });
     await tab.goto(`${pageOrigin}${path}`);
     return { page: tab, errors, bareImports };

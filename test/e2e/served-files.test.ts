@@ -109,7 +109,13 @@ function buildDemo(): Promise<string> {
   builtDemo ??= (async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'oc-demo-build-'));
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'silent', mode: 'production', build: { outDir, emptyOutDir: true } });
+    await build({
+      configFile: join(ROOT, 'vite.config.ts'),
+      root: ROOT,
+      logLevel: 'silent',
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+    });
     return outDir;
   })();
   return builtDemo;

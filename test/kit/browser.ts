@@ -35,7 +35,10 @@ export async function callingUser(displayName: string): Promise<TestUser> {
 export function decodedFrames(video: HTMLVideoElement, frames = 3, timeoutMs = UNTIL_TIMEOUT_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = 0;
-    const timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${frames} decoded frames (only ${seen})`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${frames} decoded frames (only ${seen})`)),
+      timeoutMs,
+    );
     const onFrame = () => {
       if (++seen >= frames) {
         clearTimeout(timer);

@@ -176,12 +176,10 @@ export async function issueToken(
   scopes: string[],
   expiresInMinutes?: number,
 ): Promise<AccessTokenBody> {
-  const response = await adminRequest<AccessTokenBody>(
-    service,
-    'POST',
-    `/identities/${encodeURIComponent(userId)}/:issueAccessToken`,
-    { scopes, expiresInMinutes },
-  );
+  const response = await adminRequest<AccessTokenBody>(service, 'POST', `/identities/${encodeURIComponent(userId)}/:issueAccessToken`, {
+    scopes,
+    expiresInMinutes,
+  });
   assert.equal(response.status, 200, response.text);
   return response.body;
 }
@@ -283,12 +281,7 @@ export async function createThread(
 }
 
 /** Sends a text message over HTTP and returns its id. */
-export async function sendMessage(
-  service: RunningService,
-  sender: ChatUser,
-  threadId: string,
-  content: string,
-): Promise<string> {
+export async function sendMessage(service: RunningService, sender: ChatUser, threadId: string, content: string): Promise<string> {
   const response = await userRequest<{ id: string }>(service, sender.token, 'POST', threadPath(threadId, '/messages'), {
     content,
   });
@@ -301,7 +294,11 @@ export function stateSnapshot(service: RunningService): Record<string, unknown[]
   const snapshot: Record<string, unknown[]> = {};
   // Every table the schema has (users, chat, events, calls, phone numbers and the demo pool, SMS,
   // applications…): a table added later is covered without anyone remembering to list it here.
-  const tables = (service.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const tables = (
+    service.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).map((t) => t.name);
   for (const table of tables) {
     const columns = (service.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
     snapshot[table] = service.db.prepare(`SELECT * FROM ${table} ORDER BY ${columns.join(', ')}`).all();

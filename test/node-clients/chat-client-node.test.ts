@@ -37,7 +37,8 @@ describe('ChatClient in Node (ws adapter)', () => {
 
   test('a message sent by one user arrives as a real-time event at the other', async () => {
     // Node 20 has no global WebSocket: the channel must have gone through the ws adapter.
-    if (Number(process.versions.node.split('.')[0]) < 22) assert.equal(typeof (globalThis as { WebSocket?: unknown }).WebSocket, 'undefined');
+    if (Number(process.versions.node.split('.')[0]) < 22)
+      assert.equal(typeof (globalThis as { WebSocket?: unknown }).WebSocket, 'undefined');
     const alice = await identity.createUserAndToken(['chat']);
     const bob = await identity.createUserAndToken(['chat']);
     const aliceChat = new ChatClient(service().endpoint, new AzureCommunicationTokenCredential(alice.token));
@@ -48,13 +49,12 @@ describe('ChatClient in Node (ws adapter)', () => {
       bobChat.realtimeChannel!.on('stateChanged', ({ state }) => states.push(state));
       assert.equal(bobChat.realtimeChannel!.state, 'connected');
 
-      const created = await aliceChat.createChatThread(
-        { topic: 'from node' },
-        { participants: [{ id: bob.user, displayName: 'Bob' }] },
-      );
+      const created = await aliceChat.createChatThread({ topic: 'from node' }, { participants: [{ id: bob.user, displayName: 'Bob' }] });
       const threadId = created.chatThread!.id;
       const arrival = nextMessage(bobChat, (event) => event.threadId === threadId);
-      const { id } = await aliceChat.getChatThreadClient(threadId).sendMessage({ content: 'hello from node' }, { senderDisplayName: 'Alice' });
+      const { id } = await aliceChat
+        .getChatThreadClient(threadId)
+        .sendMessage({ content: 'hello from node' }, { senderDisplayName: 'Alice' });
 
       const event = await arrival;
       assert.equal(event.id, id);

@@ -29,23 +29,42 @@ describe('communicationServicePlugin', () => {
   });
 
   test('users: a new user whose token works with the scopes asked for', async () => {
-    const answer = await plugin.serve(request('POST', '/__open-communication/users', JSON.stringify({ scopes: ['chat'], displayName: 'Alice' })));
-    const alice = JSON.parse(answer!.body) as { user: { communicationUserId: string }; communicationUserId: string; token: string; expiresOn: string; displayName: string };
+    const answer = await plugin.serve(
+      request('POST', '/__open-communication/users', JSON.stringify({ scopes: ['chat'], displayName: 'Alice' })),
+    );
+    const alice = JSON.parse(answer!.body) as {
+      user: { communicationUserId: string };
+      communicationUserId: string;
+      token: string;
+      expiresOn: string;
+      displayName: string;
+    };
     assert.equal(alice.user.communicationUserId, alice.communicationUserId);
     assert.equal(alice.displayName, 'Alice');
     assert.ok(new Date(alice.expiresOn) > new Date());
-    const { endpoint } = JSON.parse((await plugin.serve(request('GET', '/__open-communication/service.json')))!.body) as { endpoint: string };
+    const { endpoint } = JSON.parse((await plugin.serve(request('GET', '/__open-communication/service.json')))!.body) as {
+      endpoint: string;
+    };
     const { chatThread } = await new ChatClient(endpoint, alice.token).createChatThread({ topic: 'Kit' });
     assert.equal(chatThread?.topic, 'Kit');
   });
 
   test('a bad body is a 400 with the reason, for Koa to answer', async () => {
-    for (const body of ['{', '[]', JSON.stringify({ scopes: 'chat' }), JSON.stringify({ scopes: ['everything'] }), JSON.stringify({ displayName: 7 })]) {
-      await assert.rejects(plugin.serve(request('POST', '/__open-communication/users', body)), (error: Error & { status?: number; expose?: boolean }) => {
-        assert.equal(error.status, 400, `${body}: ${error.message}`);
-        assert.equal(error.expose, true);
-        return true;
-      });
+    for (const body of [
+      '{',
+      '[]',
+      JSON.stringify({ scopes: 'chat' }),
+      JSON.stringify({ scopes: ['everything'] }),
+      JSON.stringify({ displayName: 7 }),
+    ]) {
+      await assert.rejects(
+        plugin.serve(request('POST', '/__open-communication/users', body)),
+        (error: Error & { status?: number; expose?: boolean }) => {
+          assert.equal(error.status, 400, `${body}: ${error.message}`);
+          assert.equal(error.expose, true);
+          return true;
+        },
+      );
     }
   });
 
@@ -63,6 +82,9 @@ describe('communicationServicePlugin', () => {
 
 describe('communicationServicePlugin before serverStart', () => {
   test('says the service runs between serverStart and serverStop', async () => {
-    await assert.rejects(communicationServicePlugin().serve(request('GET', '/__open-communication/service.json')), /between serverStart and serverStop/);
+    await assert.rejects(
+      communicationServicePlugin().serve(request('GET', '/__open-communication/service.json')),
+      /between serverStart and serverStop/,
+    );
   });
 });

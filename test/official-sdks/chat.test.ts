@@ -133,7 +133,10 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
         ['participantAdded', '1', undefined],
       ],
     );
-    assert.deepEqual(messages.slice(0, 3).map((m) => m.id), [third, second, first]);
+    assert.deepEqual(
+      messages.slice(0, 3).map((m) => m.id),
+      [third, second, first],
+    );
     const hello = messages[2]!;
     assert.deepEqual(hello.sender, kind(a.id));
     assert.equal(hello.senderDisplayName, 'Ann');
@@ -142,10 +145,7 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     assert.deepEqual(result.got, hello);
     const system = messages[3]!;
     assert.deepEqual(system.content!.initiator, kind(a.id));
-    assert.deepEqual(
-      byId(system.content!.participants!),
-      byId([{ id: kind(a.id) }, { id: kind(b.id), displayName: 'Bea' }]),
-    );
+    assert.deepEqual(byId(system.content!.participants!), byId([{ id: kind(a.id) }, { id: kind(b.id), displayName: 'Bea' }]));
     assert.equal(system.sender, undefined);
     // maxPageSize 2: the SDK followed the service's nextLink for the second page.
     assert.deepEqual(result.pages, [
@@ -180,7 +180,9 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
   test('updateProperties with retentionPolicy null removes the policy: reads report kind none', () => {
     assert.deepEqual(result.withRetention.retentionPolicy, { kind: 'threadCreationDate', deleteThreadAfterDays: 30 });
     assert.deepEqual(result.retentionRemoved.retentionPolicy, { kind: 'none' });
-    const row = service().db.prepare('SELECT retention_policy FROM chat_threads WHERE id = ?').get(result.threadId) as { retention_policy: string };
+    const row = service().db.prepare('SELECT retention_policy FROM chat_threads WHERE id = ?').get(result.threadId) as {
+      retention_policy: string;
+    };
     assert.deepEqual(JSON.parse(row.retention_policy), { kind: 'none' });
   });
 
@@ -201,7 +203,10 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
       result.messagesFinal.map((m) => m.type),
       ['participantRemoved', 'topicUpdated', 'participantAdded', 'text', 'html', 'text', 'participantAdded'],
     );
-    assert.deepEqual(result.threads.map((t) => [t.id, t.topic]), [[result.threadId, 'Renamed by the SDK']]);
+    assert.deepEqual(
+      result.threads.map((t) => [t.id, t.topic]),
+      [[result.threadId, 'Renamed by the SDK']],
+    );
     assert.deepEqual(result.missingMessage, { ...result.missingMessage, name: 'RestError', statusCode: 404, code: 'MessageNotFound' });
     assert.deepEqual(result.deletedThread, { ...result.deletedThread, name: 'RestError', statusCode: 404, code: 'ThreadNotFound' });
   });
@@ -209,8 +214,8 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
   test('the service state matches what the SDK did', () => {
     const thread = service().db.prepare('SELECT topic, created_by FROM chat_threads WHERE id = ?').get(result.threadId);
     assert.deepEqual(thread, { topic: 'Renamed by the SDK', created_by: a.id });
-    const participants = service().db
-      .prepare('SELECT raw_id, display_name FROM chat_participants WHERE thread_id = ? ORDER BY raw_id')
+    const participants = service()
+      .db.prepare('SELECT raw_id, display_name FROM chat_participants WHERE thread_id = ? ORDER BY raw_id')
       .all(result.threadId);
     assert.deepEqual(
       participants,
@@ -219,8 +224,10 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
         { raw_id: b.id, display_name: 'Bea' },
       ].sort((x, y) => x.raw_id.localeCompare(y.raw_id)),
     );
-    const stored = service().db
-      .prepare("SELECT id, type, content, deleted_on IS NOT NULL AS deleted FROM chat_messages WHERE thread_id = ? AND sender IS NOT NULL ORDER BY sequence_id")
+    const stored = service()
+      .db.prepare(
+        'SELECT id, type, content, deleted_on IS NOT NULL AS deleted FROM chat_messages WHERE thread_id = ? AND sender IS NOT NULL ORDER BY sequence_id',
+      )
       .all(result.threadId) as { id: string; type: string; content: string | null; deleted: number }[];
     assert.deepEqual(
       stored.map((m) => [m.id, m.type, m.content && (JSON.parse(m.content) as { message: string }).message, m.deleted]),
@@ -254,6 +261,15 @@ describe('the official @azure/communication-chat SDK against the service (HTTPS)
     const cNames = (service().db.prepare('SELECT name FROM events WHERE user_id = ? ORDER BY seq').all(c.id) as { name: string }[]).map(
       (row) => row.name,
     );
-    assert.deepEqual(cNames, ['participantsAdded', 'chatThreadPropertiesUpdated', 'chatThreadPropertiesUpdated', 'chatThreadPropertiesUpdated', 'chatMessageEdited', 'chatMessageDeleted', 'readReceiptReceived', 'participantsRemoved']);
+    assert.deepEqual(cNames, [
+      'participantsAdded',
+      'chatThreadPropertiesUpdated',
+      'chatThreadPropertiesUpdated',
+      'chatThreadPropertiesUpdated',
+      'chatMessageEdited',
+      'chatMessageDeleted',
+      'readReceiptReceived',
+      'participantsRemoved',
+    ]);
   });
 });

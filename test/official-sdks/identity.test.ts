@@ -139,7 +139,15 @@ describe('the official @azure/communication-identity SDK as a client', () => {
   });
 
   test('every api-version the identity SDK line has sent is accepted; another is a 400', async () => {
-    for (const apiVersion of ['2021-03-07', '2021-10-31-preview', '2022-06-01', '2022-10-01', '2023-10-01', '2025-03-02-preview', '2030-01-01']) {
+    for (const apiVersion of [
+      '2021-03-07',
+      '2021-10-31-preview',
+      '2022-06-01',
+      '2022-10-01',
+      '2023-10-01',
+      '2025-03-02-preview',
+      '2030-01-01',
+    ]) {
       const versioned = new CommunicationIdentityClient(service().connectionString, {
         allowInsecureConnection: true,
         additionalPolicies: [

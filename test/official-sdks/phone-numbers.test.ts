@@ -33,7 +33,6 @@ async function all<T>(iterator: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
-
 describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', () => {
   let service: RunningService;
   let client: PhoneNumbersClient;
@@ -73,9 +72,14 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
   });
 
   test('search (an operation) holds numbers with their cost and expiry; purchase (an operation) buys them', async () => {
-    const poller = await client.beginSearchAvailablePhoneNumbers(
-      { countryCode: 'US', phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'outbound' }, areaCode: '206', quantity: 2 },
-    );
+    const poller = await client.beginSearchAvailablePhoneNumbers({
+      countryCode: 'US',
+      phoneNumberType: 'geographic',
+      assignmentType: 'application',
+      capabilities: { calling: 'inbound+outbound', sms: 'outbound' },
+      areaCode: '206',
+      quantity: 2,
+    });
     const result = await poller.pollUntilDone();
     assert.equal(result.phoneNumbers.length, 2);
     for (const n of result.phoneNumbers) assert.match(n, /^\+120655501\d\d$/);
@@ -88,9 +92,16 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     assert.deepEqual(result.capabilities, { calling: 'inbound+outbound', sms: 'outbound' });
 
     // A second search does not get the held numbers.
-    const other = await (await client.beginSearchAvailablePhoneNumbers(
-      { countryCode: 'US', phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' }, areaCode: '206', quantity: 2 },
-    )).pollUntilDone();
+    const other = await (
+      await client.beginSearchAvailablePhoneNumbers({
+        countryCode: 'US',
+        phoneNumberType: 'geographic',
+        assignmentType: 'application',
+        capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' },
+        areaCode: '206',
+        quantity: 2,
+      })
+    ).pollUntilDone();
     for (const n of other.phoneNumbers) assert.ok(!result.phoneNumbers.includes(n));
 
     const purchase = await client.beginPurchasePhoneNumbers(result.searchId);
@@ -108,8 +119,11 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     const before = countRows(service, 'phone_number_searches');
     const search = (extra: object) =>
       client.beginSearchAvailablePhoneNumbers({
-        countryCode: 'US', phoneNumberType: 'geographic', assignmentType: 'application',
-        capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' }, ...extra,
+        countryCode: 'US',
+        phoneNumberType: 'geographic',
+        assignmentType: 'application',
+        capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' },
+        ...extra,
       } as never);
     await assert.rejects(search({ areaCode: '415', quantity: 101 }), restError(400, 'ValidationError'));
     await assert.rejects(search({ areaCode: '999' }), restError(400, 'InvalidAreaCode'));
@@ -123,9 +137,15 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
   });
 
   test('toll-free search and purchase', async () => {
-    const result = await (await client.beginSearchAvailablePhoneNumbers(
-      { countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'none' }, areaCode: '888' },
-    )).pollUntilDone();
+    const result = await (
+      await client.beginSearchAvailablePhoneNumbers({
+        countryCode: 'US',
+        phoneNumberType: 'tollFree',
+        assignmentType: 'application',
+        capabilities: { calling: 'inbound+outbound', sms: 'none' },
+        areaCode: '888',
+      })
+    ).pollUntilDone();
     assert.match(result.phoneNumbers[0]!, /^\+188855501\d\d$/);
     assert.equal(result.cost.amount, 2);
     await (await client.beginPurchasePhoneNumbers(result.searchId)).pollUntilDone();
@@ -133,14 +153,22 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
   });
 
   test('numbers that may not be resold need agreeToNotResell: 400 without it, nothing bought', async () => {
-    const result = await (await client.beginSearchAvailablePhoneNumbers(
-      { countryCode: 'GB', phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'none' } },
-    )).pollUntilDone();
+    const result = await (
+      await client.beginSearchAvailablePhoneNumbers({
+        countryCode: 'GB',
+        phoneNumberType: 'geographic',
+        assignmentType: 'application',
+        capabilities: { calling: 'inbound+outbound', sms: 'none' },
+      })
+    ).pollUntilDone();
     assert.equal(result.isAgreementToNotResellRequired, true);
     assert.match(result.phoneNumbers[0]!, /^\+4420794601\d\d$/);
     const state = stateSnapshot(service);
     await assert.rejects(client.beginPurchasePhoneNumbers(result.searchId), restError(400, 'AgreementToNotResellRequired'));
-    await assert.rejects(client.beginPurchasePhoneNumbers(result.searchId, { agreeToNotResell: false }), restError(400, 'AgreementToNotResellRequired'));
+    await assert.rejects(
+      client.beginPurchasePhoneNumbers(result.searchId, { agreeToNotResell: false }),
+      restError(400, 'AgreementToNotResellRequired'),
+    );
     assert.deepEqual(stateSnapshot(service), state, 'no partial write');
     await (await client.beginPurchasePhoneNumbers(result.searchId, { agreeToNotResell: true })).pollUntilDone();
     const bought = await client.getPurchasedPhoneNumber(result.phoneNumbers[0]!);
@@ -185,8 +213,17 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     const washington = await all(client.listAvailableLocalities('US', { administrativeDivision: 'WA' }));
     assert.deepEqual(washington.map((l) => l.localizedName).sort(), ['Redmond', 'Seattle']);
 
-    const geographic = await all(client.listAvailableGeographicAreaCodes('US', { assignmentType: 'application', locality: 'Seattle', administrativeDivision: 'WA' } as never));
-    assert.deepEqual(geographic.map((a) => a.areaCode), ['206']);
+    const geographic = await all(
+      client.listAvailableGeographicAreaCodes('US', {
+        assignmentType: 'application',
+        locality: 'Seattle',
+        administrativeDivision: 'WA',
+      } as never),
+    );
+    assert.deepEqual(
+      geographic.map((a) => a.areaCode),
+      ['206'],
+    );
     const allGeographic = await all(client.listAvailableGeographicAreaCodes('US'));
     assert.ok(allGeographic.length >= 7);
     const tollFree = await all(client.listAvailableTollFreeAreaCodes('US'));
@@ -207,7 +244,9 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
 
   test('operator information for the fictional ranges, with and without additional details', async () => {
     const plain = await client.searchOperatorInformation(['+14255550123']);
-    assert.deepEqual(plain.values, [{ phoneNumber: '+14255550123', nationalFormat: '(425) 555-0123', internationalFormat: '+1 425-555-0123' }]);
+    assert.deepEqual(plain.values, [
+      { phoneNumber: '+14255550123', nationalFormat: '(425) 555-0123', internationalFormat: '+1 425-555-0123' },
+    ]);
     const detailed = await client.searchOperatorInformation(['+14255550123'], { includeAdditionalOperatorDetails: true });
     const info = detailed.values![0]!;
     assert.equal(info.isoCountryCode, 'US');
@@ -230,7 +269,11 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     service.phoneNumbers.assign(bobNumber, bob.id);
     const phone = (number: string) => ({ rawId: `4:${number}`, phoneNumber: { value: number } });
     const callBob = (endpointId: string) =>
-      userRequest<CallModel>(service, alice.token, 'POST', '/calling/calls', { targets: [phone(bobNumber)], endpointId, alternateCallerId: phone(mainLine) });
+      userRequest<CallModel>(service, alice.token, 'POST', '/calling/calls', {
+        targets: [phone(bobNumber)],
+        endpointId,
+        alternateCallerId: phone(mainLine),
+      });
     const bobsPhone = (call: CallModel) => call.participants.find((p) => p.identifier.rawId === `4:${bobNumber}`)!;
 
     const ringing = await callBob('alice1');
@@ -243,7 +286,11 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     const unanswered = await callBob('alice2');
     assert.equal(unanswered.status, 201, unanswered.text);
     assert.equal(bobsPhone(unanswered.body).state, 'Disconnected', 'without inbound calling nobody rings');
-    assert.equal(countRows(service, "events WHERE user_id = ? AND name = 'callIncoming'", bob.id), incomingBefore, 'Bob got no incoming call');
+    assert.equal(
+      countRows(service, "events WHERE user_id = ? AND name = 'callIncoming'", bob.id),
+      incomingBefore,
+      'Bob got no incoming call',
+    );
 
     await (await client.beginUpdatePhoneNumberCapabilities(mainLine, { calling: 'inbound', sms: 'inbound' })).pollUntilDone();
     const presented = await callBob('alice3');
@@ -251,7 +298,11 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     assert.equal((presented.body as unknown as { error: { code: string } }).error.code, 'CapabilityNotEnabled');
 
     const state = stateSnapshot(service);
-    const sms = await adminRequest<{ error: { code: string } }>(service, 'POST', '/sms', { from: mainLine, smsRecipients: [{ to: bobNumber }], message: 'hi' });
+    const sms = await adminRequest<{ error: { code: string } }>(service, 'POST', '/sms', {
+      from: mainLine,
+      smsRecipients: [{ to: bobNumber }],
+      message: 'hi',
+    });
     assert.equal(sms.status, 400, sms.text);
     assert.equal(sms.body.error.code, 'CapabilityNotEnabled');
     assert.deepEqual(stateSnapshot(service), state, 'nothing sent, nothing stored');
@@ -283,7 +334,10 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     assert.ok(created.expiresAt instanceof Date && created.expiresAt.getTime() > Date.now());
 
     // Reserved numbers are no longer offered to others.
-    const again = await client.browseAvailablePhoneNumbers({ countryCode: 'US', phoneNumberType: 'tollFree' }, { phoneNumberPrefixes: ['+1877'] });
+    const again = await client.browseAvailablePhoneNumbers(
+      { countryCode: 'US', phoneNumberType: 'tollFree' },
+      { phoneNumberPrefixes: ['+1877'] },
+    );
     assert.ok(!again.phoneNumbers.some((n) => n.phoneNumber === first.phoneNumber));
     await assert.rejects(
       client.createOrUpdateReservation({ reservationId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' }, { add: [first] }),
@@ -307,7 +361,12 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     await client.createOrUpdateReservation({ reservationId: other }, { add: [first] });
     await client.deleteReservation(other);
     await assert.rejects(client.getReservation(other), restError(404, 'NotFound'));
-    assert.ok((await client.browseAvailablePhoneNumbers({ countryCode: 'US', phoneNumberType: 'tollFree' }, { phoneNumberPrefixes: ['+1877'] })).phoneNumbers.some((n) => n.phoneNumber === first.phoneNumber), 'deleting frees the number');
+    assert.ok(
+      (
+        await client.browseAvailablePhoneNumbers({ countryCode: 'US', phoneNumberType: 'tollFree' }, { phoneNumberPrefixes: ['+1877'] })
+      ).phoneNumbers.some((n) => n.phoneNumber === first.phoneNumber),
+      'deleting frees the number',
+    );
   });
 
   test('a reservation of numbers that may not be resold needs agreeToNotResell', async () => {
@@ -316,7 +375,10 @@ describe('the official @azure/communication-phone-numbers 1.5 SDK as a client', 
     const reservationId = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
     await client.createOrUpdateReservation({ reservationId }, { add: [london!] });
     const state = stateSnapshot(service);
-    await assert.rejects(client.beginReservationPurchase(reservationId, { agreeToNotResell: false }), restError(400, 'AgreementToNotResellRequired'));
+    await assert.rejects(
+      client.beginReservationPurchase(reservationId, { agreeToNotResell: false }),
+      restError(400, 'AgreementToNotResellRequired'),
+    );
     assert.deepEqual(stateSnapshot(service), state);
     await (await client.beginReservationPurchase(reservationId, { agreeToNotResell: true })).pollUntilDone();
     assert.equal((await client.getPurchasedPhoneNumber(london!.phoneNumber!)).countryCode, 'GB');

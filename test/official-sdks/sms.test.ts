@@ -112,8 +112,14 @@ describe('the official @azure/communication-sms SDKs (1.1.0 and 1.2.0-beta.4) ag
     assert.equal(countRows(service, 'sms_messages WHERE to_number = ?', target), sentBefore);
 
     const removed = await beta.optOuts.remove(from, [target]);
-    assert.deepEqual(removed.map((r) => [r.to, r.httpStatusCode]), [[target, 200]]);
-    assert.deepEqual((await beta.optOuts.check(from, [target])).map((r) => r.isOptedOut), [false]);
+    assert.deepEqual(
+      removed.map((r) => [r.to, r.httpStatusCode]),
+      [[target, 200]],
+    );
+    assert.deepEqual(
+      (await beta.optOuts.check(from, [target])).map((r) => r.isOptedOut),
+      [false],
+    );
     const [again] = await ga.send({ from, to: [target], message: 'Welcome back' });
     assert.equal(again?.successful, true);
   });

@@ -20,15 +20,7 @@ import Database from 'better-sqlite3';
 import { type RunningService } from '../../mock-server/service.js';
 import { withDataDir } from '../kit/node.js';
 import { recordFigures } from '../kit/figures.js';
-import {
-  type ChatUser,
-  adminRequest,
-  chatUser,
-  createThread,
-  threadPath,
-  userModel,
-  userRequest,
-} from '../kit/serverHelpers.js';
+import { type ChatUser, adminRequest, chatUser, createThread, threadPath, userModel, userRequest } from '../kit/serverHelpers.js';
 import { type ServiceProcess, startServiceProcess } from '../kit/serviceProcess.js';
 
 const CYCLES = Number(process.env.DURABILITY_CYCLES ?? 10);
@@ -77,7 +69,12 @@ async function listAll(service: RunningService, user: ChatUser, thread: string):
   const all: StoredMessage[] = [];
   let path: string | undefined = `${threadPath(thread, '/messages')}?maxPageSize=200`;
   while (path) {
-    const response: { status: number; text: string; body: { value: StoredMessage[]; nextLink?: string } } = await userRequest(service, user.token, 'GET', path);
+    const response: { status: number; text: string; body: { value: StoredMessage[]; nextLink?: string } } = await userRequest(
+      service,
+      user.token,
+      'GET',
+      path,
+    );
     assert.equal(response.status, 200, response.text);
     all.push(...response.body.value);
     path = response.body.nextLink;
@@ -91,7 +88,17 @@ describe('durability: SIGKILL mid-burst, restart, nothing lost or half-written',
   const users: ChatUser[] = [];
   const threads: { id: string; members: ChatUser[] }[] = [];
   const acked: Acked[] = [];
-  const figures = { cycles: 0, kills: 0, sendsAttempted: 0, sendsAcknowledged: 0, sendsFailedByKill: 0, inFlightCommitted: 0, messagesLost: 0, duplicates: 0, integrityFailures: 0 };
+  const figures = {
+    cycles: 0,
+    kills: 0,
+    sendsAttempted: 0,
+    sendsAcknowledged: 0,
+    sendsFailedByKill: 0,
+    inFlightCommitted: 0,
+    messagesLost: 0,
+    duplicates: 0,
+    integrityFailures: 0,
+  };
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'oc-durability-'));
@@ -105,7 +112,15 @@ describe('durability: SIGKILL mid-burst, restart, nothing lost or half-written',
       users.push({ id: response.body.identity.id, token: response.body.accessToken.token });
     }
     // One thread everyone writes to at once, and one per pair of senders.
-    threads.push({ id: await createThread(service, users[0]!, users.slice(1).map((u) => u.id), 'Everyone'), members: users });
+    threads.push({
+      id: await createThread(
+        service,
+        users[0]!,
+        users.slice(1).map((u) => u.id),
+        'Everyone',
+      ),
+      members: users,
+    });
     for (let i = 0; i < SENDERS; i += 2) {
       const pair = [users[i]!, users[i + 1]!];
       threads.push({ id: await createThread(service, pair[0]!, [pair[1]!.id], `Pair ${i}`), members: pair });
@@ -133,7 +148,9 @@ describe('durability: SIGKILL mid-burst, restart, nothing lost or half-written',
           inFlight.push(attempt);
           figures.sendsAttempted++;
           try {
-            const response = await userRequest<{ id: string }>(service, user.token, 'POST', threadPath(thread.id, '/messages'), { content });
+            const response = await userRequest<{ id: string }>(service, user.token, 'POST', threadPath(thread.id, '/messages'), {
+              content,
+            });
             if (response.status !== 201) throw new Error(`send answered ${response.status}: ${response.text}`);
             attempt.id = response.body.id;
             acked.push(attempt);
@@ -197,7 +214,10 @@ describe('durability: SIGKILL mid-burst, restart, nothing lost or half-written',
     const db = new Database(join(dataDir, 'service.db'));
     try {
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      const messages = db.prepare("SELECT thread_id, id FROM chat_messages WHERE type = 'text'").all() as { thread_id: string; id: string }[];
+      const messages = db.prepare("SELECT thread_id, id FROM chat_messages WHERE type = 'text'").all() as {
+        thread_id: string;
+        id: string;
+      }[];
       const eventCounts = new Map(
         (
           db
@@ -214,9 +234,15 @@ describe('durability: SIGKILL mid-burst, restart, nothing lost or half-written',
         const members = threads.find((t) => t.id === message.thread_id)!.members.length;
         assert.equal(eventCounts.get(`${message.thread_id}|${message.id}`) ?? 0, members, `events of message ${message.id}`);
       }
-      const counters = db.prepare('SELECT s.user_id, s.last_seq, MAX(e.seq) AS newest FROM user_event_seq s JOIN events e ON e.user_id = s.user_id GROUP BY s.user_id').all() as { user_id: string; last_seq: number; newest: number }[];
+      const counters = db
+        .prepare(
+          'SELECT s.user_id, s.last_seq, MAX(e.seq) AS newest FROM user_event_seq s JOIN events e ON e.user_id = s.user_id GROUP BY s.user_id',
+        )
+        .all() as { user_id: string; last_seq: number; newest: number }[];
       for (const row of counters) assert.equal(row.last_seq, row.newest, `event counter of ${row.user_id}`);
-      const contents = db.prepare("SELECT json_extract(content, '$.message') AS c FROM chat_messages WHERE type = 'text'").all() as { c: string }[];
+      const contents = db.prepare("SELECT json_extract(content, '$.message') AS c FROM chat_messages WHERE type = 'text'").all() as {
+        c: string;
+      }[];
       const all = new Set(acked.map((a) => a.content));
       const unexpected = contents.filter((row) => !/^c\d+-u\d+-\d+$/.test(row.c));
       assert.deepEqual(unexpected, [], 'messages nobody sent');
@@ -244,7 +270,9 @@ describe('durability: a fast restart does not reuse message ids', () => {
     assert.ok(newest > Date.now(), 'the loop did not get ahead of the clock; the test proves nothing');
     await service.close();
     service = await data.start();
-    const response = await userRequest<{ id: string }>(service, a.token, 'POST', threadPath(thread, '/messages'), { content: 'after the restart' });
+    const response = await userRequest<{ id: string }>(service, a.token, 'POST', threadPath(thread, '/messages'), {
+      content: 'after the restart',
+    });
     assert.equal(response.status, 201, response.text);
     assert.ok(Number(response.body.id) > newest, `${response.body.id} is not after ${newest}`);
     const participants = await userRequest(service, a.token, 'POST', threadPath(thread, '/participants/:add'), {

@@ -66,7 +66,20 @@ let outsider: ChatUser;
 let callee: ChatUser;
 let tokens: Record<string, string | undefined>;
 /** `number` is an admin number assigned to a (a's demo SMS go from it); `sms` was sent from it. */
-const fixture = { thread: '', messageOfA: '', messageOfB: '', call: '', victim: '', application: '', automationCall: '', number: '', sms: '', search: '', operation: '', reservation: '' };
+const fixture = {
+  thread: '',
+  messageOfA: '',
+  messageOfB: '',
+  call: '',
+  victim: '',
+  application: '',
+  automationCall: '',
+  number: '',
+  sms: '',
+  search: '',
+  operation: '',
+  reservation: '',
+};
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -80,9 +93,10 @@ async function ensureFixtures(): Promise<void> {
   }
   const live = (id: string) =>
     id !== '' &&
-    (service.db.prepare('SELECT deleted_on FROM chat_messages WHERE thread_id = ? AND id = ?').get(fixture.thread, id) as
-      | { deleted_on: number | null }
-      | undefined)?.deleted_on === null;
+    (
+      service.db.prepare('SELECT deleted_on FROM chat_messages WHERE thread_id = ? AND id = ?').get(fixture.thread, id) as
+        { deleted_on: number | null } | undefined
+    )?.deleted_on === null;
   if (!live(fixture.messageOfA)) fixture.messageOfA = await sendMessage(service, a, fixture.thread, 'from a');
   if (!live(fixture.messageOfB)) fixture.messageOfB = await sendMessage(service, b, fixture.thread, 'from b');
   let callLive = false;
@@ -115,7 +129,12 @@ async function ensureFixtures(): Promise<void> {
   if (!service.phoneNumbers.getSearch(fixture.search)) {
     // Area code 213's numbers: held by the fixture search, one at a time.
     const { search, operation } = service.phoneNumbers.search(
-      { countryCode: 'US', phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } },
+      {
+        countryCode: 'US',
+        phoneNumberType: 'geographic',
+        assignmentType: 'application',
+        capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' },
+      },
       Array.from({ length: 100 }, (_, i) => `+12135550${100 + i}`),
       1,
     );
@@ -126,19 +145,38 @@ async function ensureFixtures(): Promise<void> {
     // A toll-free number of 866, reserved by the fixture reservation.
     const [free] = service.phoneNumbers.freeOf(Array.from({ length: 100 }, (_, i) => `+18665550${100 + i}`));
     fixture.reservation = randomUUID();
-    service.phoneNumbers.saveReservation(fixture.reservation, [
-      { phoneNumber: free!, countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } },
-    ], []);
+    service.phoneNumbers.saveReservation(
+      fixture.reservation,
+      [
+        {
+          phoneNumber: free!,
+          countryCode: 'US',
+          phoneNumberType: 'tollFree',
+          assignmentType: 'application',
+          capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' },
+        },
+      ],
+      [],
+    );
   }
   if (fixture.sms === '') {
-    fixture.sms = service.sms.send({ from: fixture.number, to: ['+14255550100'], message: 'fixture', enableDeliveryReport: true })[0]!.messageId!;
+    fixture.sms = service.sms.send({
+      from: fixture.number,
+      to: ['+14255550100'],
+      message: 'fixture',
+      enableDeliveryReport: true,
+    })[0]!.messageId!;
   }
 }
 
 /** Every stored row plus the calls in progress the fixtures take part in. */
 function snapshot(): unknown {
   const calls: unknown[] = [];
-  for (const [user, callId] of [[a, fixture.call], [b, fixture.call], [callee, fixture.automationCall]] as const) {
+  for (const [user, callId] of [
+    [a, fixture.call],
+    [b, fixture.call],
+    [callee, fixture.automationCall],
+  ] as const) {
     try {
       // Every read of a call numbers a new snapshot: the version is no state.
       const { version: _version, ...call } = service.calling.getCall(user.id, callId);
@@ -200,70 +238,264 @@ type Route = Omit<FuzzInputs, 'route'> &
 
 const encode = encodeURIComponent;
 const INPUTS: FuzzInputs[] = [
-  { route: 'POST /identities', name: 'create identity', params: [], valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }) },
-  { route: 'POST /identities/{id}/:issueAccessToken', name: 'issue token', params: [() => fixture.victim], valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }) },
+  {
+    route: 'POST /identities',
+    name: 'create identity',
+    params: [],
+    valid: () => ({ createTokenWithScopes: ['chat'], expiresInMinutes: 60 }),
+  },
+  {
+    route: 'POST /identities/{id}/:issueAccessToken',
+    name: 'issue token',
+    params: [() => fixture.victim],
+    valid: () => ({ scopes: ['chat', 'voip'], expiresInMinutes: 120 }),
+  },
   { route: 'POST /identities/{id}/:revokeAccessTokens', name: 'revoke tokens', params: [() => fixture.victim], valid: () => ({}) },
   { route: 'DELETE /identities/{id}', name: 'delete identity', params: [() => fixture.victim] },
   { route: 'POST /applications', name: 'create application', params: [], valid: () => ({ displayName: 'Bot' }) },
   { route: 'GET /applications/{id}', name: 'get application', params: [() => fixture.application] },
-  { route: 'POST /applications/{id}/:issueAccessToken', name: 'application token', params: [() => fixture.application], valid: () => ({ expiresInMinutes: 60 }) },
+  {
+    route: 'POST /applications/{id}/:issueAccessToken',
+    name: 'application token',
+    params: [() => fixture.application],
+    valid: () => ({ expiresInMinutes: 60 }),
+  },
   { route: 'DELETE /applications/{id}', name: 'delete application', params: [() => fixture.application] },
-  { route: 'POST /phoneNumbers/:acquire', name: 'acquire numbers', params: [], valid: () => ({ countryCode: 'US', areaCode: '206', quantity: 1 }) },
+  {
+    route: 'POST /phoneNumbers/:acquire',
+    name: 'acquire numbers',
+    params: [],
+    valid: () => ({ countryCode: 'US', areaCode: '206', quantity: 1 }),
+  },
   { route: 'GET /phoneNumbers', name: 'list numbers', params: [] },
   { route: 'GET /phoneNumbers/{number}', name: 'get number', params: [() => fixture.number] },
   { route: 'PATCH /phoneNumbers/{number}', name: 'assign number', params: [() => fixture.number], valid: () => ({ assignedTo: b.id }) },
   { route: 'DELETE /phoneNumbers/{number}', name: 'release number', params: [() => fixture.number] },
-  { route: 'PATCH /phoneNumbers/{number}/capabilities', name: 'update capabilities', params: [() => fixture.number], valid: () => ({ calling: 'inbound+outbound', sms: 'inbound+outbound' }) },
+  {
+    route: 'PATCH /phoneNumbers/{number}/capabilities',
+    name: 'update capabilities',
+    params: [() => fixture.number],
+    valid: () => ({ calling: 'inbound+outbound', sms: 'inbound+outbound' }),
+  },
   { route: 'GET /phoneNumbers/operations/{operationId}', name: 'get operation', params: [() => fixture.operation] },
   { route: 'GET /availablePhoneNumbers/countries', name: 'list countries', params: [] },
   { route: 'GET /availablePhoneNumbers/countries/{countryCode}/localities', name: 'list localities', params: [() => 'US'] },
   { route: 'GET /availablePhoneNumbers/countries/{countryCode}/areaCodes', name: 'list area codes', params: [() => 'US'] },
   { route: 'GET /availablePhoneNumbers/countries/{countryCode}/offerings', name: 'list offerings', params: [() => 'US'] },
-  { route: 'POST /availablePhoneNumbers/countries/{countryCode}/:search', name: 'search numbers', params: [() => 'US'], valid: () => ({ phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'outbound' }, areaCode: '212', quantity: 1 }) },
+  {
+    route: 'POST /availablePhoneNumbers/countries/{countryCode}/:search',
+    name: 'search numbers',
+    params: [() => 'US'],
+    valid: () => ({
+      phoneNumberType: 'geographic',
+      assignmentType: 'application',
+      capabilities: { calling: 'inbound+outbound', sms: 'outbound' },
+      areaCode: '212',
+      quantity: 1,
+    }),
+  },
   { route: 'GET /availablePhoneNumbers/searchResults/{searchId}', name: 'get search result', params: [() => fixture.search] },
-  { route: 'POST /availablePhoneNumbers/:purchase', name: 'purchase numbers', params: [], valid: () => ({ searchId: fixture.search, agreeToNotResell: true }) },
-  { route: 'POST /availablePhoneNumbers/countries/{countryCode}/:browse', name: 'browse numbers', params: [() => 'US'], valid: () => ({ phoneNumberType: 'tollFree', capabilities: { calling: 'outbound' }, assignmentType: 'application', phoneNumberPrefixes: ['+1800'] }) },
+  {
+    route: 'POST /availablePhoneNumbers/:purchase',
+    name: 'purchase numbers',
+    params: [],
+    valid: () => ({ searchId: fixture.search, agreeToNotResell: true }),
+  },
+  {
+    route: 'POST /availablePhoneNumbers/countries/{countryCode}/:browse',
+    name: 'browse numbers',
+    params: [() => 'US'],
+    valid: () => ({
+      phoneNumberType: 'tollFree',
+      capabilities: { calling: 'outbound' },
+      assignmentType: 'application',
+      phoneNumberPrefixes: ['+1800'],
+    }),
+  },
   { route: 'GET /availablePhoneNumbers/reservations', name: 'list reservations', params: [] },
   { route: 'GET /availablePhoneNumbers/reservations/{reservationId}', name: 'get reservation', params: [() => fixture.reservation] },
-  { route: 'PATCH /availablePhoneNumbers/reservations/{reservationId}', name: 'reserve numbers', params: [() => fixture.reservation], valid: () => ({ phoneNumbers: { '18005550150': { phoneNumber: '+18005550150', countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application' } } }) },
+  {
+    route: 'PATCH /availablePhoneNumbers/reservations/{reservationId}',
+    name: 'reserve numbers',
+    params: [() => fixture.reservation],
+    valid: () => ({
+      phoneNumbers: {
+        '18005550150': { phoneNumber: '+18005550150', countryCode: 'US', phoneNumberType: 'tollFree', assignmentType: 'application' },
+      },
+    }),
+  },
   { route: 'DELETE /availablePhoneNumbers/reservations/{reservationId}', name: 'delete reservation', params: [() => fixture.reservation] },
-  { route: 'POST /availablePhoneNumbers/reservations/{reservationId}/:purchase', name: 'purchase reservation', params: [() => fixture.reservation], valid: () => ({ agreeToNotResell: true }) },
-  { route: 'POST /operatorInformation/:search', name: 'operator information', params: [], valid: () => ({ phoneNumbers: ['+14255550100'], options: { includeAdditionalOperatorDetails: true } }) },
-  { route: 'POST /sms', name: 'send sms', params: [], valid: () => ({ from: fixture.number, smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }], message: 'hi', smsSendOptions: { enableDeliveryReport: true, tag: 't' } }) },
-  { route: 'POST /sms/optouts:add', name: 'sms opt-out add', params: [], valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }, { to: '+1425555012345' }] }) },
-  { route: 'POST /sms/optouts:remove', name: 'sms opt-out remove', params: [], valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }] }) },
-  { route: 'POST /sms/optouts:check', name: 'sms opt-out check', params: [], valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }] }) },
+  {
+    route: 'POST /availablePhoneNumbers/reservations/{reservationId}/:purchase',
+    name: 'purchase reservation',
+    params: [() => fixture.reservation],
+    valid: () => ({ agreeToNotResell: true }),
+  },
+  {
+    route: 'POST /operatorInformation/:search',
+    name: 'operator information',
+    params: [],
+    valid: () => ({ phoneNumbers: ['+14255550100'], options: { includeAdditionalOperatorDetails: true } }),
+  },
+  {
+    route: 'POST /sms',
+    name: 'send sms',
+    params: [],
+    valid: () => ({
+      from: fixture.number,
+      smsRecipients: [{ to: '+14255550100', repeatabilityRequestId: 'r1' }],
+      message: 'hi',
+      smsSendOptions: { enableDeliveryReport: true, tag: 't' },
+    }),
+  },
+  {
+    route: 'POST /sms/optouts:add',
+    name: 'sms opt-out add',
+    params: [],
+    valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }, { to: '+1425555012345' }] }),
+  },
+  {
+    route: 'POST /sms/optouts:remove',
+    name: 'sms opt-out remove',
+    params: [],
+    valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }] }),
+  },
+  {
+    route: 'POST /sms/optouts:check',
+    name: 'sms opt-out check',
+    params: [],
+    valid: () => ({ from: fixture.number, recipients: [{ to: '+14255550100' }] }),
+  },
   { route: 'GET /sms/{messageId}', name: 'get sms', params: [() => fixture.sms] },
-  { route: 'POST /chat/threads', name: 'create thread', params: [], valid: () => ({ topic: 'T', participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } }], metadata: { a: 'b' }, retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 } }) },
+  {
+    route: 'POST /chat/threads',
+    name: 'create thread',
+    params: [],
+    valid: () => ({
+      topic: 'T',
+      participants: [
+        { communicationIdentifier: userModel(b.id), displayName: 'B', shareHistoryTime: new Date(0).toISOString(), metadata: { k: 'v' } },
+      ],
+      metadata: { a: 'b' },
+      retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 },
+    }),
+  },
   { route: 'GET /chat/threads', name: 'list threads', params: [] },
   { route: 'GET /chat/threads/{threadId}', name: 'get thread', params: [() => fixture.thread] },
-  { route: 'PATCH /chat/threads/{threadId}', name: 'update thread', params: [() => fixture.thread], valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }) },
+  {
+    route: 'PATCH /chat/threads/{threadId}',
+    name: 'update thread',
+    params: [() => fixture.thread],
+    valid: () => ({ topic: 'New', metadata: { x: 'y' }, retentionPolicy: { kind: 'none' } }),
+  },
   { route: 'DELETE /chat/threads/{threadId}', name: 'delete thread', params: [() => fixture.thread] },
-  { route: 'POST /chat/threads/{threadId}/messages', name: 'send message', params: [() => fixture.thread], valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }) },
+  {
+    route: 'POST /chat/threads/{threadId}/messages',
+    name: 'send message',
+    params: [() => fixture.thread],
+    valid: () => ({ content: 'hi', senderDisplayName: 'A', type: 'text', metadata: { m: 'n' } }),
+  },
   { route: 'GET /chat/threads/{threadId}/messages', name: 'list messages', params: [() => fixture.thread] },
-  { route: 'GET /chat/threads/{threadId}/messages/{messageId}', name: 'get message', params: [() => fixture.thread, () => fixture.messageOfA] },
-  { route: 'PATCH /chat/threads/{threadId}/messages/{messageId}', name: 'update message', params: [() => fixture.thread, () => fixture.messageOfA], valid: () => ({ content: 'edited', metadata: { e: 'f' } }) },
-  { route: 'PATCH /chat/threads/{threadId}/messages/{messageId}', name: "update b's message", params: [() => fixture.thread, () => fixture.messageOfB], valid: () => ({ content: 'not mine' }) },
-  { route: 'DELETE /chat/threads/{threadId}/messages/{messageId}', name: 'delete message', params: [() => fixture.thread, () => fixture.messageOfA] },
-  { route: 'DELETE /chat/threads/{threadId}/messages/{messageId}', name: "delete b's message", params: [() => fixture.thread, () => fixture.messageOfB] },
+  {
+    route: 'GET /chat/threads/{threadId}/messages/{messageId}',
+    name: 'get message',
+    params: [() => fixture.thread, () => fixture.messageOfA],
+  },
+  {
+    route: 'PATCH /chat/threads/{threadId}/messages/{messageId}',
+    name: 'update message',
+    params: [() => fixture.thread, () => fixture.messageOfA],
+    valid: () => ({ content: 'edited', metadata: { e: 'f' } }),
+  },
+  {
+    route: 'PATCH /chat/threads/{threadId}/messages/{messageId}',
+    name: "update b's message",
+    params: [() => fixture.thread, () => fixture.messageOfB],
+    valid: () => ({ content: 'not mine' }),
+  },
+  {
+    route: 'DELETE /chat/threads/{threadId}/messages/{messageId}',
+    name: 'delete message',
+    params: [() => fixture.thread, () => fixture.messageOfA],
+  },
+  {
+    route: 'DELETE /chat/threads/{threadId}/messages/{messageId}',
+    name: "delete b's message",
+    params: [() => fixture.thread, () => fixture.messageOfB],
+  },
   { route: 'GET /chat/threads/{threadId}/participants', name: 'list participants', params: [() => fixture.thread] },
-  { route: 'POST /chat/threads/{threadId}/participants/:add', name: 'add participants', params: [() => fixture.thread], valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }) },
-  { route: 'POST /chat/threads/{threadId}/participants/:remove', name: 'remove participant', params: [() => fixture.thread], valid: () => ({ communicationUser: { id: outsider.id } }) },
-  { route: 'POST /chat/threads/{threadId}/readReceipts', name: 'send read receipt', params: [() => fixture.thread], valid: () => ({ chatMessageId: fixture.messageOfB }) },
+  {
+    route: 'POST /chat/threads/{threadId}/participants/:add',
+    name: 'add participants',
+    params: [() => fixture.thread],
+    valid: () => ({ participants: [{ communicationIdentifier: userModel(b.id), displayName: 'B' }] }),
+  },
+  {
+    route: 'POST /chat/threads/{threadId}/participants/:remove',
+    name: 'remove participant',
+    params: [() => fixture.thread],
+    valid: () => ({ communicationUser: { id: outsider.id } }),
+  },
+  {
+    route: 'POST /chat/threads/{threadId}/readReceipts',
+    name: 'send read receipt',
+    params: [() => fixture.thread],
+    valid: () => ({ chatMessageId: fixture.messageOfB }),
+  },
   { route: 'GET /chat/threads/{threadId}/readReceipts', name: 'list read receipts', params: [() => fixture.thread] },
-  { route: 'POST /chat/threads/{threadId}/typing', name: 'typing', params: [() => fixture.thread], valid: () => ({ senderDisplayName: 'A' }) },
-  { route: 'POST /calling/calls', name: 'start call', params: [], valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }) },
+  {
+    route: 'POST /chat/threads/{threadId}/typing',
+    name: 'typing',
+    params: [() => fixture.thread],
+    valid: () => ({ senderDisplayName: 'A' }),
+  },
+  {
+    route: 'POST /calling/calls',
+    name: 'start call',
+    params: [],
+    valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }),
+  },
   { route: 'GET /calling/calls/{callId}', name: 'get call', params: [() => fixture.call] },
-  { route: 'POST /calling/calls/{callId}/:accept', name: 'accept call', params: [() => fixture.call], valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }) },
+  {
+    route: 'POST /calling/calls/{callId}/:accept',
+    name: 'accept call',
+    params: [() => fixture.call],
+    valid: () => ({ endpointId: 'fuzzB', displayName: 'B', isMuted: true, isVideoOn: false }),
+  },
   { route: 'POST /calling/calls/{callId}/:reject', name: 'reject call', params: [() => fixture.call], valid: () => ({}) },
   { route: 'POST /calling/calls/{callId}/:hangUp', name: 'hang up', params: [() => fixture.call], valid: () => ({ forEveryone: false }) },
-  { route: 'POST /calling/calls/{callId}/participants/:add', name: 'add to call', params: [() => fixture.call], valid: () => ({ targets: [userModel(outsider.id)] }) },
-  { route: 'POST /calling/calls/{callId}/:updateMediaState', name: 'update media state', params: [() => fixture.call], valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }) },
+  {
+    route: 'POST /calling/calls/{callId}/participants/:add',
+    name: 'add to call',
+    params: [() => fixture.call],
+    valid: () => ({ targets: [userModel(outsider.id)] }),
+  },
+  {
+    route: 'POST /calling/calls/{callId}/:updateMediaState',
+    name: 'update media state',
+    params: [() => fixture.call],
+    valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }),
+  },
   { route: 'GET /calling/history', name: 'call history', params: [] },
   { route: 'GET /calling/config', name: 'calling config', params: [] },
-  { route: 'POST /calling/automation/calls', name: 'application places a call', params: [], valid: () => ({ targets: [userModel(callee.id)], displayName: 'Bot' }) },
-  { route: 'POST /calling/automation/calls/{callId}/:hangUp', name: 'application hangs up', params: [() => fixture.automationCall], valid: () => ({ forEveryone: true }) },
-  { route: 'POST /networkTraversal/:issueRelayConfiguration', name: 'relay credentials', params: [], valid: () => ({ id: a.id, routeType: 'nearest', ttl: 3600 }) },
+  {
+    route: 'POST /calling/automation/calls',
+    name: 'application places a call',
+    params: [],
+    valid: () => ({ targets: [userModel(callee.id)], displayName: 'Bot' }),
+  },
+  {
+    route: 'POST /calling/automation/calls/{callId}/:hangUp',
+    name: 'application hangs up',
+    params: [() => fixture.automationCall],
+    valid: () => ({ forEveryone: true }),
+  },
+  {
+    route: 'POST /networkTraversal/:issueRelayConfiguration',
+    name: 'relay credentials',
+    params: [],
+    valid: () => ({ id: a.id, routeType: 'nearest', ttl: 3600 }),
+  },
   { route: 'POST /demo/token', name: 'demo token', params: [], valid: () => ({}) },
   { route: 'POST /demo/token/refresh', name: 'demo refresh', params: [], valid: () => ({}) },
   { route: 'GET /demo/me', name: 'demo me', params: [] },
@@ -301,7 +533,10 @@ const service: RunningService = await startService({
 const ROUTES: Route[] = [
   ...service.routes.flatMap((declared) => {
     const inputs = INPUTS.filter((input) => input.route === routeKey(declared));
-    const fallback: Omit<FuzzInputs, 'route'> = { name: `${declared.template} (no inputs)`, params: (declared.template.match(/\{[a-zA-Z]+\}/g) ?? []).map(() => () => 'x') };
+    const fallback: Omit<FuzzInputs, 'route'> = {
+      name: `${declared.template} (no inputs)`,
+      params: (declared.template.match(/\{[a-zA-Z]+\}/g) ?? []).map(() => () => 'x'),
+    };
     return (inputs.length > 0 ? inputs : [fallback]).map(({ name, params, valid }) => ({
       ...declared,
       name,
@@ -353,7 +588,11 @@ function pathParam(valid: () => string): fc.Arbitrary<string> {
 /** The query string: the api-version (usually) plus paging parameters with generated values. */
 const query = fc.record(
   {
-    'api-version': fc.oneof({ weight: 8, arbitrary: fc.constant('ok') }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
+    'api-version': fc.oneof(
+      { weight: 8, arbitrary: fc.constant('ok') },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+    ),
     maxPageSize: fc.oneof(fc.constantFrom('0', '1', '200', '201', '-1', '1.5', 'x', '1e3', ''), fc.integer().map(String)),
     top: fc.oneof(fc.constantFrom('0', '1', '1000', '1001', '-1', '1.5', 'x', ''), fc.integer().map(String)),
     phoneNumberType: fc.constantFrom('geographic', 'tollFree', 'mobile', 'x', ''),
@@ -368,7 +607,13 @@ const query = fc.record(
 function bodyFor(route: Route): fc.Arbitrary<string | Uint8Array | undefined> {
   const valid: () => Record<string, unknown> = route.valid ?? (() => ({}));
   const mutated = fc
-    .tuple(fc.constantFrom('drop', 'retype', 'unknown', 'nested', 'keep'), fc.nat(), anyValue, fc.string({ minLength: 1, maxLength: 10 }), identifierModel)
+    .tuple(
+      fc.constantFrom('drop', 'retype', 'unknown', 'nested', 'keep'),
+      fc.nat(),
+      anyValue,
+      fc.string({ minLength: 1, maxLength: 10 }),
+      identifierModel,
+    )
     .map(([operation, index, value, name, identifier]) => {
       const body = valid();
       const keys = Object.keys(body);
@@ -388,7 +633,10 @@ function bodyFor(route: Route): fc.Arbitrary<string | Uint8Array | undefined> {
     { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
-    { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...Object.keys(valid()), 'extra'), anyValue, { maxKeys: 4 }).map((v) => JSON.stringify(v)) },
+    {
+      weight: 2,
+      arbitrary: fc.dictionary(fc.constantFrom(...Object.keys(valid()), 'extra'), anyValue, { maxKeys: 4 }).map((v) => JSON.stringify(v)),
+    },
     { weight: 6, arbitrary: mutated },
     {
       weight: 1,
@@ -410,7 +658,22 @@ const lacking = (scopes: readonly TokenScope[]) => `lacks ${scopes.join(',')}`;
 function credentialFor(route: Route): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 10, arbitrary: fc.constant('a') },
-    { weight: 1, arbitrary: fc.constantFrom('b', 'outsider', 'chatOnly', 'voipOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none', 'basic') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'b',
+        'outsider',
+        'chatOnly',
+        'voipOnly',
+        'expired',
+        'revoked',
+        'deleted',
+        'foreign',
+        'garbage',
+        'none',
+        'basic',
+      ),
+    },
     ...(route.scopes ? [{ weight: 1, arbitrary: fc.constant(lacking(route.scopes)) }] : []),
   );
 }
@@ -419,14 +682,26 @@ function credentialFor(route: Route): fc.Arbitrary<string> {
 function actorFor(route: Route): fc.Arbitrary<'user' | 'application'> {
   switch (route.auth) {
     case 'application':
-      return fc.oneof({ weight: 8, arbitrary: fc.constant('application' as const) }, { weight: 1, arbitrary: fc.constant('user' as const) });
+      return fc.oneof(
+        { weight: 8, arbitrary: fc.constant('application' as const) },
+        { weight: 1, arbitrary: fc.constant('user' as const) },
+      );
     case 'userOrApplication':
-      return fc.oneof({ weight: 3, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constant('user' as const) },
+        { weight: 1, arbitrary: fc.constant('application' as const) },
+      );
     case 'user':
-      return fc.oneof({ weight: 8, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
+      return fc.oneof(
+        { weight: 8, arbitrary: fc.constant('user' as const) },
+        { weight: 1, arbitrary: fc.constant('application' as const) },
+      );
     // 'application' stands for the administrator here: the request is signed with the access key.
     case 'hmacOrUser':
-      return fc.oneof({ weight: 1, arbitrary: fc.constant('user' as const) }, { weight: 1, arbitrary: fc.constant('application' as const) });
+      return fc.oneof(
+        { weight: 1, arbitrary: fc.constant('user' as const) },
+        { weight: 1, arbitrary: fc.constant('application' as const) },
+      );
     default:
       return fc.constant('user' as const);
   }
@@ -438,7 +713,17 @@ interface Sent {
   contentType: string;
 }
 
-async function send(route: Route, path: string, q: Record<string, string | undefined>, body: string | Uint8Array | undefined, credential: string, actor: 'user' | 'application', signing: string, contentType: string | undefined, origin: string | undefined): Promise<Sent> {
+async function send(
+  route: Route,
+  path: string,
+  q: Record<string, string | undefined>,
+  body: string | Uint8Array | undefined,
+  credential: string,
+  actor: 'user' | 'application',
+  signing: string,
+  contentType: string | undefined,
+  origin: string | undefined,
+): Promise<Sent> {
   const url = serviceUrl(service, path);
   for (const [name, value] of Object.entries(q)) {
     if (value === undefined) continue;
@@ -458,27 +743,57 @@ async function send(route: Route, path: string, q: Record<string, string | undef
     const text = body === undefined ? '' : typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     const signed = await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey });
     if (signing === 'good') Object.assign(headers, signed);
-    else if (signing === 'stale') Object.assign(headers, await signRequest({ method: route.method, url: url.href, body: text, accessKey: service.secrets.accessKey, date: new Date(Date.now() - 16 * 60_000) }));
-    else if (signing === 'otherKey') Object.assign(headers, await signRequest({ method: route.method, url: url.href, body: text, accessKey: Buffer.alloc(32, 7).toString('base64') }));
-    else if (signing === 'garbage') Object.assign(headers, { ...signed, Authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signing}` });
+    else if (signing === 'stale')
+      Object.assign(
+        headers,
+        await signRequest({
+          method: route.method,
+          url: url.href,
+          body: text,
+          accessKey: service.secrets.accessKey,
+          date: new Date(Date.now() - 16 * 60_000),
+        }),
+      );
+    else if (signing === 'otherKey')
+      Object.assign(
+        headers,
+        await signRequest({ method: route.method, url: url.href, body: text, accessKey: Buffer.alloc(32, 7).toString('base64') }),
+      );
+    else if (signing === 'garbage')
+      Object.assign(headers, {
+        ...signed,
+        Authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${signing}`,
+      });
     else if (signing === 'bearer') headers.authorization = `Bearer ${tokens.a}`;
     // An application names itself; the user credential picks a good, unknown or missing name.
     if (asApplication && credential !== 'none') {
-      headers[APPLICATION_HEADER] = credential === 'a' ? fixture.application : credential === 'b' ? b.id : (tokens[credential] ?? credential);
+      headers[APPLICATION_HEADER] =
+        credential === 'a' ? fixture.application : credential === 'b' ? b.id : (tokens[credential] ?? credential);
     }
   } else if (tokenRoute || route.auth === 'demoUser' || route.auth === 'hmacOrUser') {
     if (credential === 'basic') headers.authorization = 'Basic YTpi';
     else if (credential !== 'none') headers.authorization = `Bearer ${tokens[credential] ?? credential}`;
   }
-  const response = await fetch(url, { method: route.method, headers, body: route.method === 'GET' || body === undefined ? undefined : typeof body === 'string' ? body : Buffer.from(body) });
+  const response = await fetch(url, {
+    method: route.method,
+    headers,
+    body: route.method === 'GET' || body === undefined ? undefined : typeof body === 'string' ? body : Buffer.from(body),
+  });
   return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
 }
 
 function assertWellFormed(response: Sent, what: string): void {
   assert.ok(response.status < 500, `${what}: ${response.status} ${response.text.slice(0, 300)}`);
-  assert.ok(response.status >= 200 && response.status !== 304 && !(response.status >= 300 && response.status < 400), `${what}: status ${response.status}`);
+  assert.ok(
+    response.status >= 200 && response.status !== 304 && !(response.status >= 300 && response.status < 400),
+    `${what}: status ${response.status}`,
+  );
   if (response.status >= 400) {
-    assert.match(response.contentType, /^application\/json/, `${what}: a ${response.status} that is not JSON: ${response.text.slice(0, 200)}`);
+    assert.match(
+      response.contentType,
+      /^application\/json/,
+      `${what}: a ${response.status} that is not JSON: ${response.text.slice(0, 200)}`,
+    );
     const body = JSON.parse(response.text) as { error?: { code?: unknown; message?: unknown } };
     assert.deepEqual(Object.keys(body), ['error'], `${what}: ${response.text.slice(0, 200)}`);
     assert.equal(typeof body.error?.code, 'string', `${what}: error.code`);
@@ -536,7 +851,9 @@ describe('fuzz: HTTP routes', () => {
     assert.deepEqual(missing, [], `declared routes without fuzz inputs (fuzzed with garbage only): ${missing.join(', ')}`);
     const stale = [...withInputs].filter((key) => !declared.has(key));
     assert.deepEqual(stale, [], `fuzz inputs for routes the service does not declare: ${stale.join(', ')}`);
-    const wrongArity = INPUTS.filter((input) => input.params.length !== (input.route.match(/\{[a-zA-Z]+\}/g) ?? []).length).map((input) => input.name);
+    const wrongArity = INPUTS.filter((input) => input.params.length !== (input.route.match(/\{[a-zA-Z]+\}/g) ?? []).length).map(
+      (input) => input.name,
+    );
     assert.deepEqual(wrongArity, [], `inputs whose path parameters do not fit the template: ${wrongArity.join(', ')}`);
     const bodiless = ROUTES.filter((route) => route.body !== 'none' && !route.unregistered && !route.valid).map(routeKey);
     assert.deepEqual(bodiless, [], `routes that declare a body but have no valid one to mutate: ${bodiless.join(', ')}`);
@@ -550,11 +867,18 @@ describe('fuzz: HTTP routes', () => {
         bodyFor(route),
         credentialFor(route),
         actorFor(route),
-        fc.oneof({ weight: 8, arbitrary: fc.constant('good') }, { weight: 1, arbitrary: fc.constantFrom('stale', 'otherKey', 'garbage', 'bearer', 'none') }),
+        fc.oneof(
+          { weight: 8, arbitrary: fc.constant('good') },
+          { weight: 1, arbitrary: fc.constantFrom('stale', 'otherKey', 'garbage', 'bearer', 'none') },
+        ),
         fc.option(fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), { nil: undefined }),
         // The demo routes answer their own origin and requests without one; anything else is a 403.
         route.origins === 'ownAndAllowListed'
-          ? fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constantFrom('https://evil.example', 'null', 'garbage', '') })
+          ? fc.oneof(
+              { weight: 6, arbitrary: fc.constant(undefined) },
+              { weight: 2, arbitrary: fc.constant('own') },
+              { weight: 1, arbitrary: fc.constantFrom('https://evil.example', 'null', 'garbage', '') },
+            )
           : fc.constant(undefined),
         async (params, q, body, credential, actor, signing, contentType, origin) => {
           await ensureFixtures();
@@ -565,7 +889,8 @@ describe('fuzz: HTTP routes', () => {
           outcome(String(response.status));
           const what = `${route.method} ${path.slice(0, 120)} as ${actor} ${credential}/${signing}${origin === undefined ? '' : ` from ${origin}`}`;
           assertWellFormed(response, what);
-          if (response.status >= 400) assert.deepEqual(snapshot(), before, `${what}: a refused request (${response.status}) changed stored state`);
+          if (response.status >= 400)
+            assert.deepEqual(snapshot(), before, `${what}: a refused request (${response.status}) changed stored state`);
         },
       );
       await fc.assert(property, { numRuns: runs(route.origins === 'ownAndAllowListed' ? 30 : 50), includeErrorInReport: true });
@@ -575,14 +900,24 @@ describe('fuzz: HTTP routes', () => {
   test('generated methods and paths outside the routes: 404/405 JSON errors', async () => {
     const property = fc.asyncProperty(
       fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
-      fc.array(fc.oneof(fc.constantFrom('identities', 'chat', 'threads', 'calling', 'calls', 'messages', ':add', 'demo', 'peerjs', '..', '%2e%2e'), fc.string({ minLength: 1, maxLength: 8 }).map(encode)), { minLength: 0, maxLength: 6 }),
+      fc.array(
+        fc.oneof(
+          fc.constantFrom('identities', 'chat', 'threads', 'calling', 'calls', 'messages', ':add', 'demo', 'peerjs', '..', '%2e%2e'),
+          fc.string({ minLength: 1, maxLength: 8 }).map(encode),
+        ),
+        { minLength: 0, maxLength: 6 },
+      ),
       fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
       async (method, segments, body) => {
         const path = `/${segments.join('/')}`;
         const before = snapshot();
         const url = serviceUrl(service, path);
         url.searchParams.set('api-version', CHAT_API_VERSION);
-        const response = await fetch(url, { method, headers: { authorization: `Bearer ${a.token}` }, body: method === 'GET' ? undefined : body });
+        const response = await fetch(url, {
+          method,
+          headers: { authorization: `Bearer ${a.token}` },
+          body: method === 'GET' ? undefined : body,
+        });
         const sent = { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? '' };
         count('http');
         outcome(String(sent.status));
@@ -648,9 +983,21 @@ function realtimeUrl(params: Record<string, string | undefined>): string {
 describe('fuzz: real-time channel', () => {
   test('generated connection parameters: ready, or closed with 4400/4401/4403 and a reason', async () => {
     const property = fc.asyncProperty(
-      fc.oneof({ weight: 3, arbitrary: fc.constant('a') }, { weight: 2, arbitrary: fc.constantFrom('expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none') }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) }),
-      fc.oneof({ weight: 3, arbitrary: fc.constant('fuzz-endpoint') }, { weight: 2, arbitrary: fc.string({ maxLength: 70 }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
-      fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.nat().map(String) }, { weight: 2, arbitrary: fc.constantFrom('-1', '1.5', 'x', '', '1e400', '9007199254740993', ' 1') }),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant('a') },
+        { weight: 2, arbitrary: fc.constantFrom('expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none') },
+        { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+      ),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant('fuzz-endpoint') },
+        { weight: 2, arbitrary: fc.string({ maxLength: 70 }) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      ),
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constant(undefined) },
+        { weight: 2, arbitrary: fc.nat().map(String) },
+        { weight: 2, arbitrary: fc.constantFrom('-1', '1.5', 'x', '', '1e400', '9007199254740993', ' 1') },
+      ),
       async (credential, endpointId, lastSeq) => {
         const before = stateSnapshot(service);
         const token = credential === 'none' ? undefined : (tokens[credential] ?? credential);
@@ -662,7 +1009,10 @@ describe('fuzz: real-time channel', () => {
         });
         count('realtimeConnect');
         if ('open' in result) {
-          assert.ok(result.frames.some((f) => f.includes('"type":"ready"')), `an open socket without ready: ${JSON.stringify(result)}`);
+          assert.ok(
+            result.frames.some((f) => f.includes('"type":"ready"')),
+            `an open socket without ready: ${JSON.stringify(result)}`,
+          );
           outcome('realtime:ready');
         } else {
           assert.ok([4400, 4401, 4403].includes(result.code), `closed with ${result.code} ${result.reason}`);
@@ -679,8 +1029,14 @@ describe('fuzz: real-time channel', () => {
     const frame = fc.oneof(
       { weight: 3, arbitrary: fc.string({ maxLength: 60 }) },
       { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
-      { weight: 3, arbitrary: fc.record({ type: anyValue, seq: anyValue, data: anyValue }, { requiredKeys: [] }).map((v) => JSON.stringify(v)) },
-      { weight: 2, arbitrary: fc.constantFrom('event', 'ready', 'pong', 'subscribe', 'ack', 'PING').map((type) => JSON.stringify({ type, data: {} })) },
+      {
+        weight: 3,
+        arbitrary: fc.record({ type: anyValue, seq: anyValue, data: anyValue }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom('event', 'ready', 'pong', 'subscribe', 'ack', 'PING').map((type) => JSON.stringify({ type, data: {} })),
+      },
       { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)) },
       { weight: 1, arbitrary: fc.constant(JSON.stringify({ type: 'ping', pad: 'x'.repeat(70 * 1024) })) },
       { weight: 1, arbitrary: fc.constant(JSON.stringify({ type: 'ping' })) },
@@ -718,9 +1074,22 @@ describe('fuzz: real-time channel', () => {
 describe('fuzz: signalling', () => {
   test('generated registrations: OPEN for the own id and key, else a JSON 4xx before the upgrade', async () => {
     const property = fc.asyncProperty(
-      fc.oneof({ weight: 2, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constant('other') }, { weight: 2, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.constantFrom('p00-x', 'p0-x', 'pzz-1', 'p6162-', `p${'61'.repeat(200)}-e`, '') }),
-      fc.oneof({ weight: 3, arbitrary: fc.constant('a') }, { weight: 2, arbitrary: fc.constantFrom('chatOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none') }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }),
-      fc.oneof({ weight: 4, arbitrary: fc.constant('peerjs') }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constant('own') },
+        { weight: 1, arbitrary: fc.constant('other') },
+        { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
+        { weight: 1, arbitrary: fc.constantFrom('p00-x', 'p0-x', 'pzz-1', 'p6162-', `p${'61'.repeat(200)}-e`, '') },
+      ),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant('a') },
+        { weight: 2, arbitrary: fc.constantFrom('chatOnly', 'expired', 'revoked', 'deleted', 'foreign', 'garbage', 'none') },
+        { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
+      ),
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant('peerjs') },
+        { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      ),
       fc.nat({ max: 1_000_000 }),
       async (id, credential, key, n) => {
         const peerId = id === 'own' ? peerIdFor(a.id, `fz${n}`) : id === 'other' ? peerIdFor(b.id, `fz${n}`) : id;
@@ -748,7 +1117,17 @@ describe('fuzz: signalling', () => {
     const frame = fc.oneof(
       { weight: 3, arbitrary: fc.string({ maxLength: 60 }) },
       { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
-      { weight: 4, arbitrary: fc.record({ type: fc.oneof(fc.constantFrom('HEARTBEAT', 'OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE', 'OPEN', 'ID-TAKEN'), anyValue), dst, payload: fc.oneof(fc.constant({ sdp: 'v=0' }), anyValue) }, { requiredKeys: [] }) },
+      {
+        weight: 4,
+        arbitrary: fc.record(
+          {
+            type: fc.oneof(fc.constantFrom('HEARTBEAT', 'OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE', 'EXPIRE', 'OPEN', 'ID-TAKEN'), anyValue),
+            dst,
+            payload: fc.oneof(fc.constant({ sdp: 'v=0' }), anyValue),
+          },
+          { requiredKeys: [] },
+        ),
+      },
       { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes)) },
       { weight: 1, arbitrary: fc.constant(JSON.stringify({ type: 'HEARTBEAT', pad: 'x'.repeat(300 * 1024) })) },
     );
@@ -765,7 +1144,11 @@ describe('fuzz: signalling', () => {
         const peerShaped = typeof to === 'string' && parsePeerId(to) !== undefined;
         valid =
           type === 'HEARTBEAT' ||
-          (['OFFER', 'ANSWER', 'CANDIDATE'].includes(type as string) && peerShaped && typeof payload === 'object' && payload !== null && !Array.isArray(payload)) ||
+          (['OFFER', 'ANSWER', 'CANDIDATE'].includes(type as string) &&
+            peerShaped &&
+            typeof payload === 'object' &&
+            payload !== null &&
+            !Array.isArray(payload)) ||
           (type === 'LEAVE' && peerShaped);
       } else {
         sent = generated;
@@ -780,7 +1163,10 @@ describe('fuzz: signalling', () => {
       count('signallingFrames');
       if (valid) {
         const relayed = result.frames.some((f) => f.includes('"probe":true'));
-        assert.ok(relayed || ('code' in result && result.code !== 4400 && JSON.parse(sent as string).type === 'LEAVE'), `a valid message broke the socket: ${String(sent).slice(0, 100)} → ${JSON.stringify(result).slice(0, 200)}`);
+        assert.ok(
+          relayed || ('code' in result && result.code !== 4400 && JSON.parse(sent as string).type === 'LEAVE'),
+          `a valid message broke the socket: ${String(sent).slice(0, 100)} → ${JSON.stringify(result).slice(0, 200)}`,
+        );
         outcome('signalling:relayed');
       } else {
         assert.ok(!('open' in result), `a bad frame left the socket open: ${String(sent).slice(0, 100)}`);

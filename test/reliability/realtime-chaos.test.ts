@@ -95,7 +95,12 @@ describe('real-time channel: random drops during bursts', () => {
     senders = await Promise.all([0, 1, 2].map(() => chatUser(service())));
     receivers = await Promise.all([0, 1, 2, 3].map(() => chatUser(service())));
     threads = [
-      await createThread(service(), senders[0]!, [...senders, ...receivers].slice(1).map((u) => u.id), 'All'),
+      await createThread(
+        service(),
+        senders[0]!,
+        [...senders, ...receivers].slice(1).map((u) => u.id),
+        'All',
+      ),
       await createThread(service(), senders[1]!, [senders[2]!.id, receivers[0]!.id, receivers[1]!.id], 'Some'),
     ];
   });
@@ -106,7 +111,8 @@ describe('real-time channel: random drops during bursts', () => {
 
   test('every endpoint ends with every event, in order, exactly once', async () => {
     const seqOf = (userId: string) =>
-      (service().db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?').get(userId) as { last_seq: number } | undefined)?.last_seq ?? 0;
+      (service().db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?').get(userId) as { last_seq: number } | undefined)
+        ?.last_seq ?? 0;
     const endpoints = receivers.map((user, i) => new ResumingEndpoint(service(), user, `chaos-${i}`, seqOf(user.id)));
     // The first receiver is also signed in on a second device.
     endpoints.push(new ResumingEndpoint(service(), receivers[0]!, 'chaos-0-tablet', seqOf(receivers[0]!.id)));
@@ -139,16 +145,20 @@ describe('real-time channel: random drops during bursts', () => {
     await chaos;
     // Settle: the last reconnects finish, then a sentinel per thread proves the tail arrived.
     await Promise.all(endpoints.map((e) => e.drop('close')));
-    const sentinels = [await sendMessage(service(), senders[0]!, threads[0]!, 'sentinel'), await sendMessage(service(), senders[1]!, threads[1]!, 'sentinel')];
+    const sentinels = [
+      await sendMessage(service(), senders[0]!, threads[0]!, 'sentinel'),
+      await sendMessage(service(), senders[1]!, threads[1]!, 'sentinel'),
+    ];
     for (const endpoint of endpoints) {
       const expected = endpoint.user === receivers[0] || endpoint.user === receivers[1] ? sentinels : sentinels.slice(0, 1);
-      for (const id of expected) await endpoint.socket!.waitFor((f) => f.type === 'event' && (f as TestEvent).data.id === id, `sentinel at ${endpoint.endpointId}`);
+      for (const id of expected)
+        await endpoint.socket!.waitFor((f) => f.type === 'event' && (f as TestEvent).data.id === id, `sentinel at ${endpoint.endpointId}`);
     }
 
     let delivered = 0;
     for (const endpoint of endpoints) {
-      const stored = service().db
-        .prepare('SELECT seq, name, json_extract(data, \'$.id\') AS id FROM events WHERE user_id = ? AND seq > ? ORDER BY seq')
+      const stored = service()
+        .db.prepare("SELECT seq, name, json_extract(data, '$.id') AS id FROM events WHERE user_id = ? AND seq > ? ORDER BY seq")
         .all(endpoint.user.id, startSeq.get(endpoint)!) as { seq: number; name: string; id: string | null }[];
       const held = endpoint.events.map((e) => ({ seq: e.seq, name: e.name, id: (e.data.id as string | undefined) ?? null }));
       const seqs = held.map((e) => e.seq);

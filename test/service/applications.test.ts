@@ -70,32 +70,54 @@ describe('calling applications: identities that act with the access key', () => 
       'GET',
       threadPath(threadId, '/participants'),
     );
-    assert.ok(listed.body.value.some((p) => p.communicationIdentifier.rawId === app.id), 'the application is a participant');
+    assert.ok(
+      listed.body.value.some((p) => p.communicationIdentifier.rawId === app.id),
+      'the application is a participant',
+    );
   });
 
   test('a user cannot act as an application, and an application cannot act where only users may', async () => {
     const before = stateSnapshot(service());
-    const posing = await userRequest(service(), user.token, 'POST', '/chat/threads', { topic: 'x' }, {
-      headers: { 'x-ms-acs-application-id': app.id },
-    });
+    const posing = await userRequest(
+      service(),
+      user.token,
+      'POST',
+      '/chat/threads',
+      { topic: 'x' },
+      {
+        headers: { 'x-ms-acs-application-id': app.id },
+      },
+    );
     assertError(posing, 403, 'CannotActAsApplication');
     const call = await userRequest<{ id: string }>(service(), user.token, 'POST', '/calling/calls', {
       targets: [{ rawId: (await chatUser(service(), ['voip'])).id }],
       endpointId: 'tab1',
     });
-    const answering = await adminRequest(service(), 'POST', `/calling/calls/${call.body.id}/:accept`, { endpointId: 'bot' }, {
-      apiVersion: CALLING_API_VERSION,
-      applicationId: app.id,
-    });
+    const answering = await adminRequest(
+      service(),
+      'POST',
+      `/calling/calls/${call.body.id}/:accept`,
+      { endpointId: 'bot' },
+      {
+        apiVersion: CALLING_API_VERSION,
+        applicationId: app.id,
+      },
+    );
     assertError(answering, 403, 'NotForApplications');
     assertError(await asApp('POST', '/chat/threads', { topic: 'x' }, '28:acs:nobody_here'), 404, 'ApplicationNotFound');
     const unnamed = await adminRequest(service(), 'POST', '/chat/threads', { topic: 'x' }, { apiVersion: CHAT_API_VERSION });
     assertError(unnamed, 401, 'MissingApplication');
-    const badSignature = await adminRequest(service(), 'POST', '/chat/threads', { topic: 'x' }, {
-      apiVersion: CHAT_API_VERSION,
-      key: Buffer.alloc(32, 7).toString('base64'),
-      applicationId: app.id,
-    });
+    const badSignature = await adminRequest(
+      service(),
+      'POST',
+      '/chat/threads',
+      { topic: 'x' },
+      {
+        apiVersion: CHAT_API_VERSION,
+        key: Buffer.alloc(32, 7).toString('base64'),
+        applicationId: app.id,
+      },
+    );
     assertError(badSignature, 401);
     const after = stateSnapshot(service());
     assert.deepEqual(after.chat_threads, before.chat_threads, 'no thread was created by the refused requests');
@@ -111,10 +133,15 @@ describe('calling applications: identities that act with the access key', () => 
 
   test('deleting an application deletes what it wrote', async () => {
     const temp = (await adminRequest<ApplicationBody>(service(), 'POST', '/applications', { displayName: 'Temp' })).body;
-    const thread = await asApp<{ chatThread: { id: string } }>('POST', '/chat/threads', {
-      topic: 'Temp',
-      participants: [{ communicationIdentifier: { rawId: user.id } }],
-    }, temp.id);
+    const thread = await asApp<{ chatThread: { id: string } }>(
+      'POST',
+      '/chat/threads',
+      {
+        topic: 'Temp',
+        participants: [{ communicationIdentifier: { rawId: user.id } }],
+      },
+      temp.id,
+    );
     await asApp('POST', threadPath(thread.body.chatThread.id, '/messages'), { content: 'soon gone' }, temp.id);
     const count = () => service().db.prepare('SELECT COUNT(*) AS n FROM chat_messages WHERE sender = ?').get(temp.id) as { n: number };
     assert.equal(count().n, 1, 'the message is stored');

@@ -42,8 +42,7 @@ describe('admin HMAC authentication', () => {
     assert.deepEqual(usersSnapshot(service()), before, 'the stored users changed');
   }
   const createBody = { createTokenWithScopes: ['chat'] };
-  const create = (options: Parameters<typeof adminRequest>[4]) =>
-    adminRequest(service(), 'POST', '/identities', createBody, options);
+  const create = (options: Parameters<typeof adminRequest>[4]) => adminRequest(service(), 'POST', '/identities', createBody, options);
 
   test('a correctly signed request passes (control)', async () => {
     const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', createBody);
@@ -62,10 +61,7 @@ describe('admin HMAC authentication', () => {
   });
 
   test('a user bearer token instead of HMAC', async () => {
-    await expectUnauthorized(
-      () => create({ headers: { Authorization: `Bearer ${userToken}` } }),
-      'InvalidAuthentication',
-    );
+    await expectUnauthorized(() => create({ headers: { Authorization: `Bearer ${userToken}` } }), 'InvalidAuthentication');
   });
 
   test('the access key as a bearer token', async () => {
@@ -110,10 +106,7 @@ describe('admin HMAC authentication', () => {
   test('a tampered body with its hash recomputed (the signature no longer matches)', async () => {
     const tampered = JSON.stringify({ createTokenWithScopes: ['chat', 'voip'] });
     const hash = await sha256Base64(tampered);
-    await expectUnauthorized(
-      () => create({ tamperBody: tampered, headers: { 'x-ms-content-sha256': hash } }),
-      'InvalidSignature',
-    );
+    await expectUnauthorized(() => create({ tamperBody: tampered, headers: { 'x-ms-content-sha256': hash } }), 'InvalidSignature');
   });
 
   test('signed for another path, query, method or host', async () => {
@@ -160,10 +153,7 @@ describe('admin HMAC authentication', () => {
   });
 
   test('the standard Date header instead of x-ms-date', async () => {
-    await expectUnauthorized(
-      () => create({ headers: { 'x-ms-date': null, date: new Date().toUTCString() } }),
-      'InvalidAuthentication',
-    );
+    await expectUnauthorized(() => create({ headers: { 'x-ms-date': null, date: new Date().toUTCString() } }), 'InvalidAuthentication');
   });
 
   for (const signedHeaders of [
@@ -196,12 +186,8 @@ describe('admin HMAC authentication', () => {
     const key = randomBytes(32).toString('base64');
     const id = encodeURIComponent(other.id);
     await expectUnauthorized(() => adminRequest(service(), 'DELETE', `/identities/${id}`, undefined, { key }));
-    await expectUnauthorized(() =>
-      adminRequest(service(), 'POST', `/identities/${id}/:revokeAccessTokens`, undefined, { key }),
-    );
-    await expectUnauthorized(() =>
-      adminRequest(service(), 'POST', `/identities/${id}/:issueAccessToken`, { scopes: ['chat'] }, { key }),
-    );
+    await expectUnauthorized(() => adminRequest(service(), 'POST', `/identities/${id}/:revokeAccessTokens`, undefined, { key }));
+    await expectUnauthorized(() => adminRequest(service(), 'POST', `/identities/${id}/:issueAccessToken`, { scopes: ['chat'] }, { key }));
     // An unknown user: 401, not 404 (no probing for ids without the key).
     await expectUnauthorized(() =>
       adminRequest(service(), 'DELETE', `/identities/${encodeURIComponent(`${other.id}x`)}`, undefined, { key }),
@@ -229,10 +215,7 @@ describe('admin HMAC authentication', () => {
     const replay = await send(recent);
     assert.equal(first.status, 201, first.text);
     assert.equal(replay.status, 201, replay.text);
-    assert.notEqual(
-      (first.body as CreateUserBody).identity.id,
-      (replay.body as CreateUserBody).identity.id,
-    );
+    assert.notEqual((first.body as CreateUserBody).identity.id, (replay.body as CreateUserBody).identity.id);
     const old = await signedAgo(20 * MINUTE);
     await expectUnauthorized(() => send(old), 'RequestExpired');
   });
@@ -260,11 +243,7 @@ describe('admin HMAC authentication', () => {
     await assertServiceError(check(signedAt - MAX_CLOCK_SKEW_MS - 1000), 401, 'RequestExpired');
     await assertServiceError(check(signedAt + 16 * MINUTE), 401, 'RequestExpired');
     // A different body under the same headers.
-    await assertServiceError(
-      verifyHmacRequest(req, url, '{}', service().secrets.accessKey, signedAt),
-      401,
-      'ContentHashMismatch',
-    );
+    await assertServiceError(verifyHmacRequest(req, url, '{}', service().secrets.accessKey, signedAt), 401, 'ContentHashMismatch');
   });
 
   test('the user created in before() is untouched', async () => {
@@ -404,9 +383,7 @@ describe('user access tokens', () => {
   test('a token signed with another key', async () => {
     const { id, token } = (await createUser(service(), ['chat'])) as { id: string; token: string };
     const claims = claimsOf(token);
-    const foreign = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .sign(randomBytes(32));
+    const foreign = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(randomBytes(32));
     assert.equal(claimsOf(foreign).sub, id);
     await expectRefused(foreign, 'InvalidToken');
   });
@@ -414,10 +391,22 @@ describe('user access tokens', () => {
   test('a tampered payload', async () => {
     const { token } = (await createUser(service(), ['chat'])) as { token: string };
     const other = await createUser(service());
-    await expectRefused(withPayload(token, (c) => (c.acsScope = 'chat,voip')), 'InvalidToken');
-    await expectRefused(withPayload(token, (c) => (c.sub = other.id)), 'InvalidToken');
-    await expectRefused(withPayload(token, (c) => (c.exp = (c.exp as number) + 86_400)), 'InvalidToken');
-    await expectRefused(withPayload(token, (c) => (c.gen = 1)), 'InvalidToken');
+    await expectRefused(
+      withPayload(token, (c) => (c.acsScope = 'chat,voip')),
+      'InvalidToken',
+    );
+    await expectRefused(
+      withPayload(token, (c) => (c.sub = other.id)),
+      'InvalidToken',
+    );
+    await expectRefused(
+      withPayload(token, (c) => (c.exp = (c.exp as number) + 86_400)),
+      'InvalidToken',
+    );
+    await expectRefused(
+      withPayload(token, (c) => (c.gen = 1)),
+      'InvalidToken',
+    );
   });
 
   test('an unsigned (alg none) token and garbage', async () => {
@@ -518,10 +507,7 @@ describe('demo routes are off by default', () => {
     const { token } = (await createUser(service(), ['chat', 'voip'])) as { token: string };
     const before = usersSnapshot(service());
     assertError(await plainRequest(service(), 'POST', '/demo/token'), 404);
-    assertError(
-      await plainRequest(service(), 'POST', '/demo/token/refresh', { headers: { authorization: `Bearer ${token}` } }),
-      404,
-    );
+    assertError(await plainRequest(service(), 'POST', '/demo/token/refresh', { headers: { authorization: `Bearer ${token}` } }), 404);
     assert.deepEqual(usersSnapshot(service()), before);
   });
 });

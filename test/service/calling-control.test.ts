@@ -44,7 +44,10 @@ describe('calling control: history and the deletion path', () => {
     assert.ok(bobEntry, 'Bob has the call in his history');
     assert.equal(aliceEntry.direction, 'Outgoing');
     assert.equal(bobEntry.direction, 'Incoming');
-    assert.deepEqual(aliceEntry.peers.map((p) => p.rawId), [bob.id]);
+    assert.deepEqual(
+      aliceEntry.peers.map((p) => p.rawId),
+      [bob.id],
+    );
     assert.ok(aliceEntry.connectedOn, 'the call was connected');
     assert.deepEqual(aliceEntry.callEndReason, { code: 0, subCode: 0 });
   });
@@ -99,7 +102,10 @@ describe('calling control: history and the deletion path', () => {
     await until(async () => (await callOfBob()).status === 404, 'the call Carol was in to end (404 for Bob)');
     assert.equal(rows(), 0, 'ending her call wrote no history for Carol again');
     const bobHistory = await historyOf(bob, '?maxPageSize=200');
-    assert.ok(bobHistory.body.value.some((entry) => entry.callId === ongoing), 'Bob keeps his own record of the call');
+    assert.ok(
+      bobHistory.body.value.some((entry) => entry.callId === ongoing),
+      'Bob keeps his own record of the call',
+    );
   });
 });
 
@@ -118,7 +124,9 @@ describe('calling control: caller id (alternateCallerId) is only a number the ca
     alice = await testUser(service(), ['voip']);
     bob = await testUser(service(), ['voip']);
     carol = await testUser(service(), ['voip']);
-    [aliceNumber, bobNumber, carolNumber, mainLine] = service().phoneNumbers.acquire('206', 4).map((n) => n.phoneNumber) as [string, string, string, string];
+    [aliceNumber, bobNumber, carolNumber, mainLine] = service()
+      .phoneNumbers.acquire('206', 4)
+      .map((n) => n.phoneNumber) as [string, string, string, string];
     service().phoneNumbers.assign(aliceNumber, alice.id);
     service().phoneNumbers.assign(bobNumber, bob.id);
     service().phoneNumbers.assign(carolNumber, carol.id);
@@ -139,7 +147,10 @@ describe('calling control: caller id (alternateCallerId) is only a number the ca
   });
 
   test('a user presents their own number or an unassigned main line; the callee sees that number', async () => {
-    for (const [callerId, endpointId] of [[aliceNumber, 'alice2'], [mainLine, 'alice3']] as const) {
+    for (const [callerId, endpointId] of [
+      [aliceNumber, 'alice2'],
+      [mainLine, 'alice3'],
+    ] as const) {
       const call = await callCarolsPhone(alice, callerId, endpointId);
       assert.equal(call.status, 201, call.text);
       const seen = await userRequest<CallModel>(service(), carol.token, 'GET', `/calling/calls/${call.body.id}`);
@@ -190,7 +201,10 @@ describe('calling control: one route table for the service and the clients', () 
 
   test('the service registers exactly the calling routes the protocol module lists', () => {
     const key = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
-    const registered = service().routes.filter((route) => route.template.startsWith('/calling/')).map(key).sort();
+    const registered = service()
+      .routes.filter((route) => route.template.startsWith('/calling/'))
+      .map(key)
+      .sort();
     assert.deepEqual(registered, Object.values(CALLING_ROUTES).map(key).sort());
   });
 

@@ -68,7 +68,8 @@ describe('chat: edited and deleted content is gone from stored events and from t
     // Control: before, the texts are stored and replayed (so the checks below can see them).
     const beforeReplay = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'before', lastSeq: 0 });
     const beforeText = JSON.stringify(beforeReplay.frames);
-    for (const secret of [DELETED, EDITED, EDITED_METADATA, IN_DELETED_THREAD, DELETED_TOPIC]) assert.ok(beforeText.includes(secret), secret);
+    for (const secret of [DELETED, EDITED, EDITED_METADATA, IN_DELETED_THREAD, DELETED_TOPIC])
+      assert.ok(beforeText.includes(secret), secret);
     await beforeReplay.close();
 
     assert.equal((await userRequest(service(), a.token, 'DELETE', threadPath(thread, `/messages/${deleted}`))).status, 204);

@@ -125,8 +125,7 @@ async function getMessage(service: RunningService, user: ChatUser, threadId: str
   return response.body;
 }
 
-const rawIds = (participants: ParticipantBody[]): string[] =>
-  participants.map((p) => p.communicationIdentifier.rawId!).sort();
+const rawIds = (participants: ParticipantBody[]): string[] => participants.map((p) => p.communicationIdentifier.rawId!).sort();
 
 describe('chat threads', () => {
   const service = withService();
@@ -135,22 +134,19 @@ describe('chat threads', () => {
     const a = await chatUser(service());
     const b = await chatUser(service());
     const unknownUser = `8:acs:${service().secrets.resourceId}_00000000-0000-4000-8000-000000000000`;
-    const response = await userRequest<{ chatThread: ThreadBody; invalidParticipants?: { code: string; message: string; target: string }[] }>(
-      service(),
-      a.token,
-      'POST',
-      '/chat/threads',
-      {
-        topic: 'Planning',
-        participants: [
-          { communicationIdentifier: userModel(b.id), displayName: 'Bea', metadata: { role: 'reviewer' } },
-          { communicationIdentifier: userModel(unknownUser) },
-          { communicationIdentifier: { rawId: '4:+14255550123', phoneNumber: { value: '+14255550123' } } },
-        ],
-        metadata: { project: 'p1' },
-        retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 },
-      },
-    );
+    const response = await userRequest<{
+      chatThread: ThreadBody;
+      invalidParticipants?: { code: string; message: string; target: string }[];
+    }>(service(), a.token, 'POST', '/chat/threads', {
+      topic: 'Planning',
+      participants: [
+        { communicationIdentifier: userModel(b.id), displayName: 'Bea', metadata: { role: 'reviewer' } },
+        { communicationIdentifier: userModel(unknownUser) },
+        { communicationIdentifier: { rawId: '4:+14255550123', phoneNumber: { value: '+14255550123' } } },
+      ],
+      metadata: { project: 'p1' },
+      retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 30 },
+    });
     assert.equal(response.status, 201, response.text);
     assert.deepEqual(Object.keys(response.body).sort(), ['chatThread', 'invalidParticipants']);
     const { chatThread, invalidParticipants } = response.body;
@@ -243,7 +239,7 @@ describe('chat threads', () => {
     assert.equal(countRows(service(), "chat_threads WHERE topic = 'Once'"), 3);
   });
 
-  test('list threads: the caller\'s only, most recent activity first, paged with an absolute nextLink', async () => {
+  test("list threads: the caller's only, most recent activity first, paged with an absolute nextLink", async () => {
     const a = await chatUser(service());
     const stranger = await chatUser(service());
     const strangers = await createThread(service(), stranger, [], 'not yours');
@@ -272,14 +268,20 @@ describe('chat threads', () => {
 
     const second = await userRequest<PageBody<ThreadItem>>(service(), a.token, 'GET', first.body.nextLink!);
     assert.equal(second.status, 200, second.text);
-    assert.deepEqual(second.body.value.map((t) => t.id), [ids[0]]);
+    assert.deepEqual(
+      second.body.value.map((t) => t.id),
+      [ids[0]],
+    );
     assert.equal(second.body.nextLink, undefined);
     assert.ok(![...first.body.value, ...second.body.value].some((t) => t.id === strangers), "another user's thread listed");
 
     // A message moves its thread to the front.
     await sendMessage(service(), a, ids[0]!, 'bump');
     const bumped = await userRequest<PageBody<ThreadItem>>(service(), a.token, 'GET', '/chat/threads');
-    assert.deepEqual(bumped.body.value.map((t) => t.id), [ids[0], ids[2], ids[1]]);
+    assert.deepEqual(
+      bumped.body.value.map((t) => t.id),
+      [ids[0], ids[2], ids[1]],
+    );
     assert.equal(bumped.body.nextLink, undefined);
 
     // startTime: threads updated since then.
@@ -403,12 +405,25 @@ describe('chat messages', () => {
     const pages = await allPages<MessageBody>(service(), a.token, threadPath(thread, '/messages?maxPageSize=2'));
     assert.deepEqual(
       pages.map((page) => page.value.map((m) => m.content?.message ?? m.type)),
-      [['m5', 'm4'], ['m3', 'm2'], ['m1', 'participantAdded']],
+      [
+        ['m5', 'm4'],
+        ['m3', 'm2'],
+        ['m1', 'participantAdded'],
+      ],
     );
     const all = pages.flatMap((page) => page.value);
-    assert.deepEqual(all.map((m) => m.sequenceId), ['6', '5', '4', '3', '2', '1']);
-    assert.deepEqual(all.slice(0, 5).map((m) => m.id), [...ids].reverse());
-    assert.deepEqual(all.slice(0, 5).map((m) => m.senderCommunicationIdentifier?.rawId), [a.id, b.id, a.id, b.id, a.id]);
+    assert.deepEqual(
+      all.map((m) => m.sequenceId),
+      ['6', '5', '4', '3', '2', '1'],
+    );
+    assert.deepEqual(
+      all.slice(0, 5).map((m) => m.id),
+      [...ids].reverse(),
+    );
+    assert.deepEqual(
+      all.slice(0, 5).map((m) => m.senderCommunicationIdentifier?.rawId),
+      [a.id, b.id, a.id, b.id, a.id],
+    );
     for (const page of pages.slice(0, 2)) {
       const link = new URL(page.nextLink!);
       assert.equal(link.pathname, threadPath(thread, '/messages'));
@@ -428,13 +443,19 @@ describe('chat messages', () => {
     const m2 = await sendMessage(service(), b, thread, 'after');
     const startTime = new Date(created1 + 1).toISOString();
     const listed = await listMessages(service(), a, thread, `?startTime=${encodeURIComponent(startTime)}`);
-    assert.deepEqual(listed.map((m) => m.id), [m2]);
+    assert.deepEqual(
+      listed.map((m) => m.id),
+      [m2],
+    );
 
     // Editing the older message brings it into the window.
     const edit = await userRequest(service(), a.token, 'PATCH', threadPath(thread, `/messages/${m1}`), { content: 'edited' });
     assert.equal(edit.status, 204, edit.text);
     const again = await listMessages(service(), a, thread, `?startTime=${encodeURIComponent(startTime)}`);
-    assert.deepEqual(again.map((m) => m.id), [m2, m1]);
+    assert.deepEqual(
+      again.map((m) => m.id),
+      [m2, m1],
+    );
     assert.equal(again[1]!.content?.message, 'edited');
   });
 
@@ -589,7 +610,10 @@ describe('chat participants, history sharing, read receipts, typing', () => {
     const fresh = await sendMessage(service(), b, thread, 'new');
 
     const seenByLate = await listMessages(service(), late, thread);
-    assert.deepEqual(seenByLate.map((m) => m.content?.message ?? m.type), ['new', 'participantAdded']);
+    assert.deepEqual(
+      seenByLate.map((m) => m.content?.message ?? m.type),
+      ['new', 'participantAdded'],
+    );
     assert.deepEqual(seenByLate.map((m) => m.id)[0], fresh);
     assertError(await userRequest(service(), late.token, 'GET', threadPath(thread, `/messages/${old1}`)), 404, 'MessageNotFound');
     assertError(
@@ -601,13 +625,10 @@ describe('chat participants, history sharing, read receipts, typing', () => {
     assert.equal(listedLate!.shareHistoryTime, shareFrom);
 
     const seenByFull = await listMessages(service(), full, thread);
-    assert.deepEqual(seenByFull.map((m) => m.content?.message ?? m.type), [
-      'new',
-      'participantAdded',
-      'old 2',
-      'old 1',
-      'participantAdded',
-    ]);
+    assert.deepEqual(
+      seenByFull.map((m) => m.content?.message ?? m.type),
+      ['new', 'participantAdded', 'old 2', 'old 1', 'participantAdded'],
+    );
     assert.equal((await getMessage(service(), full, thread, old1)).content?.message, 'old 1');
   });
 
@@ -745,7 +766,12 @@ describe('chat authorisation', () => {
     ['update message', 'PATCH', threadPath(thread, `/messages/${ownerMessage}`), { content: 'x' }],
     ['delete message', 'DELETE', threadPath(thread, `/messages/${ownerMessage}`), undefined],
     ['list participants', 'GET', threadPath(thread, '/participants'), undefined],
-    ['add participants', 'POST', threadPath(thread, '/participants/:add'), { participants: [{ communicationIdentifier: userModel(outsider.id) }] }],
+    [
+      'add participants',
+      'POST',
+      threadPath(thread, '/participants/:add'),
+      { participants: [{ communicationIdentifier: userModel(outsider.id) }] },
+    ],
     ['remove participant', 'POST', threadPath(thread, '/participants/:remove'), userModel(member.id)],
     ['send read receipt', 'POST', threadPath(thread, '/readReceipts'), { chatMessageId: ownerMessage }],
     ['list read receipts', 'GET', threadPath(thread, '/readReceipts'), undefined],
@@ -795,7 +821,10 @@ describe('chat authorisation', () => {
     const id = await sendMessage(service(), joiner, joined, 'joined in');
     assert.equal((await getMessage(service(), owner, joined, id)).content?.message, 'joined in');
     const listed = await userRequest<PageBody<ThreadItem>>(service(), joiner.token, 'GET', '/chat/threads');
-    assert.deepEqual(listed.body.value.map((t) => t.id), [joined]);
+    assert.deepEqual(
+      listed.body.value.map((t) => t.id),
+      [joined],
+    );
     const add = await userRequest(service(), joiner.token, 'POST', threadPath(joined, '/participants/:add'), {
       participants: [{ communicationIdentifier: userModel(member.id) }],
     });
@@ -907,8 +936,14 @@ describe('deleting a user removes their chat content', () => {
 
     // Through the API, as A sees it.
     const messages = await listMessages(service(), a, thread);
-    assert.deepEqual(messages.map((m) => m.id).filter((id) => id === fromB1 || id === fromB2), []);
-    assert.ok(messages.some((m) => m.id === fromA), "A's message is gone");
+    assert.deepEqual(
+      messages.map((m) => m.id).filter((id) => id === fromB1 || id === fromB2),
+      [],
+    );
+    assert.ok(
+      messages.some((m) => m.id === fromA),
+      "A's message is gone",
+    );
     assertError(await userRequest(service(), a.token, 'GET', threadPath(thread, `/messages/${fromB1}`)), 404, 'MessageNotFound');
     assert.deepEqual(rawIds(await listParticipants(service(), a, thread)), [a.id]);
     const receipts = await userRequest<PageBody<ReceiptBody>>(service(), a.token, 'GET', threadPath(thread, '/readReceipts'));
@@ -930,8 +965,14 @@ describe('deleting a user removes their chat content', () => {
     // What B wrote does not survive in A's stored events either (they are replayed on reconnect).
     const stored = service().db.prepare('SELECT data FROM events WHERE user_id = ?').all(a.id) as { data: string }[];
     assert.ok(stored.length > 0 && stored.length < aEvents, `A has ${stored.length} of ${aEvents} events`);
-    assert.equal(stored.some((row) => row.data.includes('from B')), false);
-    assert.ok(stored.some((row) => row.data.includes('from A')), "A's own message events are gone");
+    assert.equal(
+      stored.some((row) => row.data.includes('from B')),
+      false,
+    );
+    assert.ok(
+      stored.some((row) => row.data.includes('from A')),
+      "A's own message events are gone",
+    );
   });
 });
 
@@ -982,31 +1023,150 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     ['create: unknown field', 'POST', threads, { topic: 'x', members: [] }, 400, 'ValidationError'],
     ['create: participants not an array', 'POST', threads, { topic: 'x', participants: 'all' }, 400, 'ValidationError'],
     ['create: participant not an object', 'POST', threads, { topic: 'x', participants: [5] }, 400, 'ValidationError'],
-    ['create: participant without identifier', 'POST', threads, { topic: 'x', participants: [{ displayName: 'n' }] }, 400, 'ValidationError'],
-    ['create: identifier a string', 'POST', threads, { topic: 'x', participants: [{ communicationIdentifier: 'x' }] }, 400, 'ValidationError'],
+    [
+      'create: participant without identifier',
+      'POST',
+      threads,
+      { topic: 'x', participants: [{ displayName: 'n' }] },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: identifier a string',
+      'POST',
+      threads,
+      { topic: 'x', participants: [{ communicationIdentifier: 'x' }] },
+      400,
+      'ValidationError',
+    ],
     ['create: identifier empty', 'POST', threads, { topic: 'x', participants: [{ communicationIdentifier: {} }] }, 400, 'ValidationError'],
-    ['create: identifier rawId empty', 'POST', threads, { topic: 'x', participants: [{ communicationIdentifier: { rawId: '' } }] }, 400, 'ValidationError'],
-    ['create: identifier id a number', 'POST', threads, { topic: 'x', participants: [{ communicationIdentifier: { communicationUser: { id: 5 } } }] }, 400, 'ValidationError'],
-    ['create: identifier unknown member', 'POST', threads, { topic: 'x', participants: [{ communicationIdentifier: { rawId: 'x', user: 'y' } }] }, 400, 'ValidationError'],
-    ['create: identifier rawId too long', 'POST', threads, { topic: 'x', participants: [{ communicationIdentifier: { rawId: 'x'.repeat(257) } }] }, 400, 'ValidationError'],
-    ['create: participant unknown field', 'POST', threads, lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), role: 'admin' }] })), 400, 'ValidationError'],
-    ['create: displayName a number', 'POST', threads, lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), displayName: 1 }] })), 400, 'ValidationError'],
-    ['create: bad shareHistoryTime', 'POST', threads, lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), shareHistoryTime: 'soon' }] })), 400, 'ValidationError'],
-    ['create: 251 participants', 'POST', threads, { topic: 'x', participants: Array.from({ length: 251 }, (_, i) => participant(fakeUser(i))) }, 400, 'ValidationError'],
+    [
+      'create: identifier rawId empty',
+      'POST',
+      threads,
+      { topic: 'x', participants: [{ communicationIdentifier: { rawId: '' } }] },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: identifier id a number',
+      'POST',
+      threads,
+      { topic: 'x', participants: [{ communicationIdentifier: { communicationUser: { id: 5 } } }] },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: identifier unknown member',
+      'POST',
+      threads,
+      { topic: 'x', participants: [{ communicationIdentifier: { rawId: 'x', user: 'y' } }] },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: identifier rawId too long',
+      'POST',
+      threads,
+      { topic: 'x', participants: [{ communicationIdentifier: { rawId: 'x'.repeat(257) } }] },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: participant unknown field',
+      'POST',
+      threads,
+      lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), role: 'admin' }] })),
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: displayName a number',
+      'POST',
+      threads,
+      lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), displayName: 1 }] })),
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: bad shareHistoryTime',
+      'POST',
+      threads,
+      lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), shareHistoryTime: 'soon' }] })),
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: 251 participants',
+      'POST',
+      threads,
+      { topic: 'x', participants: Array.from({ length: 251 }, (_, i) => participant(fakeUser(i))) },
+      400,
+      'ValidationError',
+    ],
     ['create: metadata with a number', 'POST', threads, { topic: 'x', metadata: { n: 1 } }, 400, 'ValidationError'],
     ['create: metadata an array', 'POST', threads, { topic: 'x', metadata: ['a'] }, 400, 'ValidationError'],
     ['create: metadata a string', 'POST', threads, { topic: 'x', metadata: 'a=b' }, 400, 'ValidationError'],
     ['create: metadata over 4 KB', 'POST', threads, { topic: 'x', metadata: { big: 'm'.repeat(4 * 1024) } }, 400, 'ValidationError'],
-    ['create: participant metadata with an object', 'POST', threads, lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), metadata: { o: {} } }] })), 400, 'ValidationError'],
+    [
+      'create: participant metadata with an object',
+      'POST',
+      threads,
+      lazy(() => ({ topic: 'x', participants: [{ ...participant(b.id), metadata: { o: {} } }] })),
+      400,
+      'ValidationError',
+    ],
     ['create: retentionPolicy a string', 'POST', threads, { topic: 'x', retentionPolicy: 'none' }, 400, 'ValidationError'],
     ['create: retentionPolicy unknown kind', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'forever' } }, 400, 'ValidationError'],
     ['create: retentionPolicy without kind', 'POST', threads, { topic: 'x', retentionPolicy: {} }, 400, 'ValidationError'],
-    ['create: retention without days', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'threadCreationDate' } }, 400, 'ValidationError'],
-    ['create: retention 0 days', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 0 } }, 400, 'ValidationError'],
-    ['create: retention 91 days', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 91 } }, 400, 'ValidationError'],
-    ['create: retention 1.5 days', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 1.5 } }, 400, 'ValidationError'],
-    ['create: retention days as a string', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: '30' } }, 400, 'ValidationError'],
-    ['create: retention none with days', 'POST', threads, { topic: 'x', retentionPolicy: { kind: 'none', deleteThreadAfterDays: 3 } }, 400, 'ValidationError'],
+    [
+      'create: retention without days',
+      'POST',
+      threads,
+      { topic: 'x', retentionPolicy: { kind: 'threadCreationDate' } },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: retention 0 days',
+      'POST',
+      threads,
+      { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 0 } },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: retention 91 days',
+      'POST',
+      threads,
+      { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 91 } },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: retention 1.5 days',
+      'POST',
+      threads,
+      { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: 1.5 } },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: retention days as a string',
+      'POST',
+      threads,
+      { topic: 'x', retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: '30' } },
+      400,
+      'ValidationError',
+    ],
+    [
+      'create: retention none with days',
+      'POST',
+      threads,
+      { topic: 'x', retentionPolicy: { kind: 'none', deleteThreadAfterDays: 3 } },
+      400,
+      'ValidationError',
+    ],
     // list threads
     ['list threads: maxPageSize 0', 'GET', () => '/chat/threads?maxPageSize=0', undefined, 400, 'ValidationError'],
     ['list threads: maxPageSize 201', 'GET', () => '/chat/threads?maxPageSize=201', undefined, 400, 'ValidationError'],
@@ -1023,7 +1183,14 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     ['update thread: unknown field', 'PATCH', one, { topic: 'ok', participants: [] }, 400, 'ValidationError'],
     ['update thread: bad metadata', 'PATCH', one, { metadata: { a: true } }, 400, 'ValidationError'],
     ['update thread: metadata over 4 KB', 'PATCH', one, { metadata: { a: 'x'.repeat(2100), b: 'y'.repeat(2100) } }, 400, 'ValidationError'],
-    ['update thread: bad retentionPolicy', 'PATCH', one, { retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: -1 } }, 400, 'ValidationError'],
+    [
+      'update thread: bad retentionPolicy',
+      'PATCH',
+      one,
+      { retentionPolicy: { kind: 'threadCreationDate', deleteThreadAfterDays: -1 } },
+      400,
+      'ValidationError',
+    ],
     // send message
     ['send: malformed JSON', 'POST', messages, '{"content":', 400, 'InvalidJson'],
     ['send: empty body', 'POST', messages, '', 400, 'MissingBody'],
@@ -1033,7 +1200,14 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     ['send: empty content', 'POST', messages, { content: '' }, 400, 'ValidationError'],
     ['send: blank content', 'POST', messages, { content: ' \n\t ' }, 400, 'ValidationError'],
     ['send: content 28 KB + 1 byte', 'POST', messages, { content: 'a'.repeat(KB28 + 1) }, 400, 'ValidationError'],
-    ['send: multi-byte content over 28 KB in bytes', 'POST', messages, { content: '€'.repeat(Math.ceil((KB28 + 1) / 3)) }, 400, 'ValidationError'],
+    [
+      'send: multi-byte content over 28 KB in bytes',
+      'POST',
+      messages,
+      { content: '€'.repeat(Math.ceil((KB28 + 1) / 3)) },
+      400,
+      'ValidationError',
+    ],
     ['send: emoji content one byte over', 'POST', messages, { content: '😀'.repeat(KB28 / 4) + 'a' }, 400, 'ValidationError'],
     ['send: type topicUpdated', 'POST', messages, { content: 'x', type: 'topicUpdated' }, 400, 'ValidationError'],
     ['send: type participantAdded', 'POST', messages, { content: 'x', type: 'participantAdded' }, 400, 'ValidationError'],
@@ -1051,9 +1225,30 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     ['list messages: maxPageSize 1.5', 'GET', () => threadPath(thread, '/messages?maxPageSize=1.5'), undefined, 400, 'ValidationError'],
     ['list messages: maxPageSize -1', 'GET', () => threadPath(thread, '/messages?maxPageSize=-1'), undefined, 400, 'ValidationError'],
     ['list messages: bad startTime', 'GET', () => threadPath(thread, '/messages?startTime=not-a-date'), undefined, 400, 'ValidationError'],
-    ['list messages: bad continuationToken', 'GET', () => threadPath(thread, '/messages?continuationToken=abc'), undefined, 400, 'ValidationError'],
-    ['list messages: negative continuationToken', 'GET', () => threadPath(thread, '/messages?continuationToken=-5'), undefined, 400, 'ValidationError'],
-    ['list messages: huge continuationToken', 'GET', () => threadPath(thread, '/messages?continuationToken=1234567890123456'), undefined, 400, 'ValidationError'],
+    [
+      'list messages: bad continuationToken',
+      'GET',
+      () => threadPath(thread, '/messages?continuationToken=abc'),
+      undefined,
+      400,
+      'ValidationError',
+    ],
+    [
+      'list messages: negative continuationToken',
+      'GET',
+      () => threadPath(thread, '/messages?continuationToken=-5'),
+      undefined,
+      400,
+      'ValidationError',
+    ],
+    [
+      'list messages: huge continuationToken',
+      'GET',
+      () => threadPath(thread, '/messages?continuationToken=1234567890123456'),
+      undefined,
+      400,
+      'ValidationError',
+    ],
     // update message
     ['update message: malformed JSON', 'PATCH', theMessage, '{', 400, 'InvalidJson'],
     ['update message: empty content', 'PATCH', theMessage, { content: '' }, 400, 'ValidationError'],
@@ -1071,10 +1266,38 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     ['add: empty participants', 'POST', add, { participants: [] }, 400, 'ValidationError'],
     ['add: participants an object', 'POST', add, lazy(() => ({ participants: participant(b.id) })), 400, 'ValidationError'],
     ['add: unknown field', 'POST', add, lazy(() => ({ participants: [participant(b.id)], notify: true })), 400, 'ValidationError'],
-    ['add: malformed identifier', 'POST', add, { participants: [{ communicationIdentifier: { phoneNumber: { value: 5 } } }] }, 400, 'ValidationError'],
-    ['add: one good, one malformed', 'POST', add, lazy(() => ({ participants: [participant(b.id), { communicationIdentifier: null }] })), 400, 'ValidationError'],
-    ['add: 251 participants', 'POST', add, { participants: Array.from({ length: 251 }, (_, i) => participant(fakeUser(i))) }, 400, 'ValidationError'],
-    ['add: bad shareHistoryTime', 'POST', add, lazy(() => ({ participants: [{ ...participant(b.id), shareHistoryTime: 12 }] })), 400, 'ValidationError'],
+    [
+      'add: malformed identifier',
+      'POST',
+      add,
+      { participants: [{ communicationIdentifier: { phoneNumber: { value: 5 } } }] },
+      400,
+      'ValidationError',
+    ],
+    [
+      'add: one good, one malformed',
+      'POST',
+      add,
+      lazy(() => ({ participants: [participant(b.id), { communicationIdentifier: null }] })),
+      400,
+      'ValidationError',
+    ],
+    [
+      'add: 251 participants',
+      'POST',
+      add,
+      { participants: Array.from({ length: 251 }, (_, i) => participant(fakeUser(i))) },
+      400,
+      'ValidationError',
+    ],
+    [
+      'add: bad shareHistoryTime',
+      'POST',
+      add,
+      lazy(() => ({ participants: [{ ...participant(b.id), shareHistoryTime: 12 }] })),
+      400,
+      'ValidationError',
+    ],
     ['remove: malformed JSON', 'POST', remove, 'rawId=x', 400, 'InvalidJson'],
     ['remove: empty body', 'POST', remove, '', 400, 'MissingBody'],
     ['remove: empty identifier', 'POST', remove, {}, 400, 'ValidationError'],
@@ -1093,7 +1316,14 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
     ['unknown route', 'GET', () => threadPath(thread, '/polls'), undefined, 404, 'RouteNotFound'],
     ['wrong method', 'PUT', one, { topic: 'x' }, 405, 'MethodNotAllowed'],
     ['bad percent-encoding in the thread id', 'GET', () => '/chat/threads/%E0%A4%A', undefined, 400, 'BadRequest'],
-    ['a thread that does not exist', 'POST', () => threadPath('19:ffffffffffffffffffffffffffffffff@thread.v2', '/messages'), { content: 'x' }, 404, 'ThreadNotFound'],
+    [
+      'a thread that does not exist',
+      'POST',
+      () => threadPath('19:ffffffffffffffffffffffffffffffff@thread.v2', '/messages'),
+      { content: 'x' },
+      404,
+      'ThreadNotFound',
+    ],
     ['a message that does not exist', 'PATCH', () => threadPath(thread, '/messages/999'), { content: 'x' }, 404, 'MessageNotFound'],
   ];
 
@@ -1153,9 +1383,18 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
 
   test('every GA chat api-version is accepted: 2021-03-07, 2021-09-07, 2023-11-07, 2024-03-07, 2025-03-15', async () => {
     for (const version of ['2021-03-07', '2021-09-07', '2023-11-07', '2024-03-07', '2025-03-15']) {
-      const created = await userRequest<{ chatThread: { id: string } }>(service(), a.token, 'POST', threads(), { topic: version }, { apiVersion: version });
+      const created = await userRequest<{ chatThread: { id: string } }>(
+        service(),
+        a.token,
+        'POST',
+        threads(),
+        { topic: version },
+        { apiVersion: version },
+      );
       assert.equal(created.status, 201, `${version}: ${created.text}`);
-      const listed = await userRequest(service(), a.token, 'GET', threadPath(created.body.chatThread.id, '/messages'), undefined, { apiVersion: version });
+      const listed = await userRequest(service(), a.token, 'GET', threadPath(created.body.chatThread.id, '/messages'), undefined, {
+        apiVersion: version,
+      });
       assert.equal(listed.status, 200, `${version}: ${listed.text}`);
     }
   });
@@ -1180,9 +1419,16 @@ describe('chat bad input: 4xx JSON error, nothing written', () => {
   test('a bad repeatability-request-id is 400 and creates nothing', async () => {
     const snapshot = stateSnapshot(service());
     for (const bad of ['has space', 'x'.repeat(129), 'semi;colon']) {
-      const response = await userRequest(service(), a.token, 'POST', '/chat/threads', { topic: 'x' }, {
-        headers: { 'repeatability-request-id': bad },
-      });
+      const response = await userRequest(
+        service(),
+        a.token,
+        'POST',
+        '/chat/threads',
+        { topic: 'x' },
+        {
+          headers: { 'repeatability-request-id': bad },
+        },
+      );
       assertError(response, 400, 'ValidationError');
     }
     assert.deepEqual(stateSnapshot(service()), snapshot);

@@ -30,7 +30,10 @@ interface TokenBody {
 const HOUR = 60 * 60_000;
 
 function demoToken(service: RunningService, headers: Record<string, string> = {}): Promise<JsonResponse<TokenBody>> {
-  return plainRequest<TokenBody>(service, 'POST', '/demo/token', { headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  return plainRequest<TokenBody>(service, 'POST', '/demo/token', {
+    headers: { 'content-type': 'application/json', ...headers },
+    body: '{}',
+  });
 }
 
 function refresh(service: RunningService, token: string, headers: Record<string, string> = {}): Promise<JsonResponse<TokenBody>> {
@@ -47,7 +50,9 @@ async function signIn(service: RunningService): Promise<TokenBody> {
 }
 
 async function phoneNumberOf(service: RunningService, token: string): Promise<string | undefined> {
-  const response = await plainRequest<{ phoneNumber?: string }>(service, 'GET', '/demo/me', { headers: { authorization: `Bearer ${token}` } });
+  const response = await plainRequest<{ phoneNumber?: string }>(service, 'GET', '/demo/me', {
+    headers: { authorization: `Bearer ${token}` },
+  });
   assert.equal(response.status, 200, response.text);
   return response.body.phoneNumber;
 }
@@ -58,13 +63,28 @@ describe('demo routes: origins', () => {
 
   test('a page of a foreign origin gets 403 on every demo route, and nothing is created', async () => {
     const { token } = await signIn(service());
-    for (const origin of ['https://evil.example', 'null', 'http://a.example', 'https://a.example:444', 'garbage', `${ownOrigin().replace('http:', 'https:')}`]) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      'http://a.example',
+      'https://a.example:444',
+      'garbage',
+      `${ownOrigin().replace('http:', 'https:')}`,
+    ]) {
       const before = stateSnapshot(service());
       assertError(await demoToken(service(), { origin }), 403, 'OriginNotAllowed');
       // A simple cross-origin POST (text/plain, no preflight) is refused just the same.
-      assertError(await plainRequest(service(), 'POST', '/demo/token', { headers: { origin, 'content-type': 'text/plain' }, body: '{}' }), 403, 'OriginNotAllowed');
+      assertError(
+        await plainRequest(service(), 'POST', '/demo/token', { headers: { origin, 'content-type': 'text/plain' }, body: '{}' }),
+        403,
+        'OriginNotAllowed',
+      );
       assertError(await refresh(service(), token, { origin }), 403, 'OriginNotAllowed');
-      assertError(await plainRequest(service(), 'GET', '/demo/me', { headers: { origin, authorization: `Bearer ${token}` } }), 403, 'OriginNotAllowed');
+      assertError(
+        await plainRequest(service(), 'GET', '/demo/me', { headers: { origin, authorization: `Bearer ${token}` } }),
+        403,
+        'OriginNotAllowed',
+      );
       const sms = await plainRequest(service(), 'POST', '/demo/sms', {
         headers: { origin, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ to: '+14255550100', message: 'hi' }),
@@ -75,7 +95,12 @@ describe('demo routes: origins', () => {
   });
 
   test('the own origin, allow-listed origins and requests without Origin get their token', async () => {
-    const variants: Record<string, string>[] = [{ origin: ownOrigin() }, { origin: 'https://a.example' }, { origin: 'http://b.example:8443' }, {}];
+    const variants: Record<string, string>[] = [
+      { origin: ownOrigin() },
+      { origin: 'https://a.example' },
+      { origin: 'http://b.example:8443' },
+      {},
+    ];
     for (const headers of variants) {
       const users = countUsers(service());
       const response = await demoToken(service(), headers);
@@ -92,9 +117,15 @@ describe('demo routes: origins', () => {
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
     const own = await demoToken(service(), { origin: ownOrigin() });
     assert.equal(own.headers.get('access-control-allow-origin'), null, 'same origin needs no CORS');
-    const preflight = await fetch(new URL('/demo/token', service().endpoint), { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    const preflight = await fetch(new URL('/demo/token', service().endpoint), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
-    const allowedPreflight = await fetch(new URL('/demo/token', service().endpoint), { method: 'OPTIONS', headers: { origin: 'https://a.example' } });
+    const allowedPreflight = await fetch(new URL('/demo/token', service().endpoint), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://a.example' },
+    });
     assert.equal(allowedPreflight.status, 204);
     assert.equal(allowedPreflight.headers.get('access-control-allow-origin'), 'https://a.example');
   });
@@ -105,18 +136,25 @@ describe('demo routes: origins', () => {
 });
 
 describe('demo routes: host names', () => {
-  const service = withService({ demo: true, demoOrigins: ['https://a.example'], demoRateLimits: { createsPerWindow: 1000, refreshesPerWindow: 1000 } });
+  const service = withService({
+    demo: true,
+    demoOrigins: ['https://a.example'],
+    demoRateLimits: { createsPerWindow: 1000, refreshesPerWindow: 1000 },
+  });
 
   test('a rebound host name (DNS rebinding) gets 421 on every demo route; addresses, localhost and allowed origins pass', async () => {
     const { port } = new URL(service().endpoint);
     /** fetch does not let a page set Host; a rebinding attack gets it set by the browser. */
     const post = (path: string, host: string, origin = `http://${host}`) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host, 'content-type': 'application/json', origin } }, (res) => {
-          let body = '';
-          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = request(
+          { host: '127.0.0.1', port, path, method: 'POST', headers: { host, 'content-type': 'application/json', origin } },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.end('{}');
       });
@@ -139,7 +177,10 @@ describe('demo routes: host names', () => {
 
 describe('demo routes: throttling', () => {
   let clock = Date.now();
-  const service = withService({ demo: true, demoRateLimits: { windowMs: 60_000, createsPerWindow: 10, refreshesPerWindow: 3, now: () => clock } });
+  const service = withService({
+    demo: true,
+    demoRateLimits: { windowMs: 60_000, createsPerWindow: 10, refreshesPerWindow: 3, now: () => clock },
+  });
 
   test('the 11th creation from one address within the window is a 429 that creates nothing', async () => {
     for (let i = 0; i < 10; i++) await signIn(service());
@@ -193,7 +234,10 @@ describe('demo routes: the number pool', () => {
   });
 
   test('exhausting the demo pool leaves the admin numbers and acquire alone', async () => {
-    const owned = await adminRequest<{ phoneNumbers: { phoneNumber: string }[] }>(service(), 'POST', '/phoneNumbers/:acquire', { areaCode: '425', quantity: 3 });
+    const owned = await adminRequest<{ phoneNumbers: { phoneNumber: string }[] }>(service(), 'POST', '/phoneNumbers/:acquire', {
+      areaCode: '425',
+      quantity: 3,
+    });
     assert.equal(owned.status, 201, owned.text);
     const adminRows = () => service().db.prepare("SELECT * FROM phone_numbers WHERE number LIKE '+1425%' ORDER BY number").all();
     const adminBefore = adminRows();
@@ -203,12 +247,17 @@ describe('demo routes: the number pool', () => {
     assert.equal(await phoneNumberOf(service(), late.token), undefined, 'the pool of 2 is used up: no number');
 
     assert.deepEqual(adminRows(), adminBefore, 'the admin numbers were touched');
-    const more = await adminRequest<{ phoneNumbers: { phoneNumber: string }[] }>(service(), 'POST', '/phoneNumbers/:acquire', { areaCode: '425', quantity: 2 });
+    const more = await adminRequest<{ phoneNumbers: { phoneNumber: string }[] }>(service(), 'POST', '/phoneNumbers/:acquire', {
+      areaCode: '425',
+      quantity: 2,
+    });
     assert.equal(more.status, 201, more.text);
   });
 
   test("a deleted demo user's number goes to the next demo user", async () => {
-    const holders = service().db.prepare("SELECT number, assigned_to FROM phone_numbers WHERE number LIKE '+129%' ORDER BY number").all() as { number: string; assigned_to: string }[];
+    const holders = service()
+      .db.prepare("SELECT number, assigned_to FROM phone_numbers WHERE number LIKE '+129%' ORDER BY number")
+      .all() as { number: string; assigned_to: string }[];
     assert.equal(holders.length, 2);
     const gone = holders[1]!;
     const deleted = await adminRequest(service(), 'DELETE', `/identities/${encodeURIComponent(gone.assigned_to)}`);
@@ -218,7 +267,9 @@ describe('demo routes: the number pool', () => {
   });
 
   test('when the pool is empty, the number of a user whose last token expired over 24 h ago is recycled', async () => {
-    const holders = service().db.prepare("SELECT number, assigned_to FROM phone_numbers WHERE number LIKE '+129%' ORDER BY number").all() as { number: string; assigned_to: string }[];
+    const holders = service()
+      .db.prepare("SELECT number, assigned_to FROM phone_numbers WHERE number LIKE '+129%' ORDER BY number")
+      .all() as { number: string; assigned_to: string }[];
     // Both holders' latest tokens expire in 24 h: they are gone 48 h from now, not before.
     const earliest = Math.min(...holders.map((h) => service().identities.getUser(h.assigned_to)!.lastTokenExpiresOn!));
     clock = earliest + 24 * HOUR - 1;

@@ -69,7 +69,9 @@ describe('the official @azure/communication-network-traversal SDK as a client', 
   });
 
   test('the wrong access key is a RestError 401', async () => {
-    const other = new CommunicationRelayClient(`endpoint=${service.endpoint};accesskey=${Buffer.alloc(32, 7).toString('base64')}`, { allowInsecureConnection: true } as never);
+    const other = new CommunicationRelayClient(`endpoint=${service.endpoint};accesskey=${Buffer.alloc(32, 7).toString('base64')}`, {
+      allowInsecureConnection: true,
+    } as never);
     await assert.rejects(other.getRelayConfiguration(), (error: unknown) => {
       assert.equal((error as { statusCode?: number }).statusCode, 401);
       return true;
@@ -86,7 +88,13 @@ describe('the network-traversal route over HTTP', () => {
 
   test("a user's voip token gets credentials for that user; a chat-only token is refused", async () => {
     const user = await chatUser(service, ['voip']);
-    const response = await userRequest<{ iceServers: { username: string; credential: string }[]; expiresOn: string }>(service, user.token, 'POST', PATH, { ttl: 600 });
+    const response = await userRequest<{ iceServers: { username: string; credential: string }[]; expiresOn: string }>(
+      service,
+      user.token,
+      'POST',
+      PATH,
+      { ttl: 600 },
+    );
     assert.equal(response.status, 200);
     const [server] = response.body.iceServers;
     assert.ok(server!.username.endsWith(`:${user.id.replace(/:/g, '_')}`));
@@ -112,7 +120,12 @@ describe('the network-traversal route over HTTP', () => {
 
   test('GET /calling/config hands each agent fresh relay credentials with their expiresOn', async () => {
     const user = await chatUser(service, ['voip']);
-    const response = await userRequest<{ iceServers: { urls: string[]; username: string; credential: string }[]; expiresOn: string }>(service, user.token, 'GET', '/calling/config');
+    const response = await userRequest<{ iceServers: { urls: string[]; username: string; credential: string }[]; expiresOn: string }>(
+      service,
+      user.token,
+      'GET',
+      '/calling/config',
+    );
     assert.equal(response.status, 200);
     const [server] = response.body.iceServers;
     assert.deepEqual(server!.urls, RELAY.urls);
@@ -128,7 +141,10 @@ describe('npm run server -- --turn', () => {
     const service = await startServiceProcess(['--memory', '--turn']);
     let pid: number | undefined;
     try {
-      const line = await until(() => service.output.join('').match(/TURN relay \(coturn, pid (\d+)\): (turn:127\.0\.0\.1:\d+)/), 'the TURN relay line');
+      const line = await until(
+        () => service.output.join('').match(/TURN relay \(coturn, pid (\d+)\): (turn:127\.0\.0\.1:\d+)/),
+        'the TURN relay line',
+      );
       pid = Number(line[1]);
       assert.doesNotThrow(() => process.kill(pid!, 0), 'coturn runs');
       const client = new CommunicationRelayClient(service.connectionString, { allowInsecureConnection: true } as never);
@@ -159,7 +175,12 @@ describe('npm run server -- --turn', () => {
 describe('CallClient networkConfiguration', () => {
   test('takes turn.iceServers and an iceTransportPolicy of all or relay; refuses anything else before any request', async () => {
     const { CallClient } = await import('../../src/calling/callClient.js');
-    assert.doesNotThrow(() => new CallClient({ networkConfiguration: { turn: { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' }] } } }));
+    assert.doesNotThrow(
+      () =>
+        new CallClient({
+          networkConfiguration: { turn: { iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' }] } },
+        }),
+    );
     assert.doesNotThrow(() => new CallClient({ networkConfiguration: { iceTransportPolicy: 'relay' } }));
     assert.doesNotThrow(() => new CallClient({ networkConfiguration: { iceTransportPolicy: 'all' } }));
     assert.throws(() => new CallClient({ networkConfiguration: { iceTransportPolicy: 'none' as never } }), TypeError);

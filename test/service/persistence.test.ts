@@ -63,11 +63,7 @@ describe('persistence across restarts', () => {
     // The same access key still signs admin requests, and the old users can be used.
     const again = await issueToken(second, withToken.id, ['chat']);
     assert.equal((await second.tokens.verify(again.token)).userId, withToken.id);
-    assertError(
-      await adminRequest(second, 'DELETE', `/identities/${encodeURIComponent(deleted.id)}`),
-      404,
-      'IdentityNotFound',
-    );
+    assertError(await adminRequest(second, 'DELETE', `/identities/${encodeURIComponent(deleted.id)}`), 404, 'IdentityNotFound');
     assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
   });
 });

@@ -69,20 +69,38 @@ describe('rate limits: the documented ACS limits (rateLimits: true)', () => {
     assert.equal(limit('sendTypingIndicator', 'userThread', 10_000), 5);
   });
 
-  test('the route table names the operations: each documented one is some route\'s, each route\'s is documented', async () => {
+  test("the route table names the operations: each documented one is some route's, each route's is documented", async () => {
     const withDemo = await startService({ demo: true });
     try {
       const declared = new Set(
-        withDemo.routes.flatMap((route) => (route.rateLimit ? [route.rateLimit.operation, ...(route.rateLimit.bodyVariant ? [route.rateLimit.bodyVariant.operation] : [])] : [])),
+        withDemo.routes.flatMap((route) =>
+          route.rateLimit
+            ? [route.rateLimit.operation, ...(route.rateLimit.bodyVariant ? [route.rateLimit.bodyVariant.operation] : [])]
+            : [],
+        ),
       );
       const documented = new Set([...ACS_RATE_LIMITS, ...demoRateLimitRules()].map((rule) => rule.operation));
-      assert.deepEqual([...documented].filter((operation) => !declared.has(operation)), [], 'limits no route counts against');
-      assert.deepEqual([...declared].filter((operation) => !documented.has(operation)), [], 'route operations without a limit');
+      assert.deepEqual(
+        [...documented].filter((operation) => !declared.has(operation)),
+        [],
+        'limits no route counts against',
+      );
+      assert.deepEqual(
+        [...declared].filter((operation) => !documented.has(operation)),
+        [],
+        'route operations without a limit',
+      );
       // Thread budgets are found by the route's thread parameter: every chat route under a thread has one.
       const threadRoutes = withDemo.routes.filter((route) => route.template.startsWith('/chat/threads/{threadId}'));
-      assert.deepEqual(threadRoutes.filter((route) => route.rateLimit?.threadParam !== 'threadId').map((r) => `${r.method} ${r.template}`), []);
+      assert.deepEqual(
+        threadRoutes.filter((route) => route.rateLimit?.threadParam !== 'threadId').map((r) => `${r.method} ${r.template}`),
+        [],
+      );
       // Calling control has no documented limits.
-      assert.deepEqual(withDemo.routes.filter((route) => route.api === 'calling' && route.rateLimit).map((r) => r.template), []);
+      assert.deepEqual(
+        withDemo.routes.filter((route) => route.api === 'calling' && route.rateLimit).map((r) => r.template),
+        [],
+      );
     } finally {
       await withDemo.close();
     }
@@ -98,7 +116,10 @@ describe('rate limits: the documented ACS limits (rateLimits: true)', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 10, `Retry-After: ${retryAfter}`);
     const retryAfterMs = Number(refused.headers.get('retry-after-ms'));
-    assert.ok(retryAfterMs > 0 && retryAfterMs <= 10_000 && Math.ceil(retryAfterMs / 1000) === retryAfter, `retry-after-ms: ${retryAfterMs}`);
+    assert.ok(
+      retryAfterMs > 0 && retryAfterMs <= 10_000 && Math.ceil(retryAfterMs / 1000) === retryAfter,
+      `retry-after-ms: ${retryAfterMs}`,
+    );
     assert.deepEqual(stateSnapshot(service()), before, 'a throttled send changed state');
     // Per thread: another thread of the same users is not throttled.
     const other = await createThread(service(), a, [b.id]);
@@ -170,7 +191,11 @@ describe('rate limits: shorter windows, and the client library', () => {
     // 3 per 800 ms: the 4th waited for the window to end, as Retry-After said.
     assert.ok(elapsed >= 700, `six sends took only ${Math.round(elapsed)} ms: Retry-After was not honoured`);
     figures.clientRetriesHonoured++;
-    const stored = (service().db.prepare("SELECT id FROM chat_messages WHERE thread_id = ? AND type = 'text' ORDER BY sequence_id").all(chatThread!.id) as { id: string }[]).map((r) => r.id);
+    const stored = (
+      service()
+        .db.prepare("SELECT id FROM chat_messages WHERE thread_id = ? AND type = 'text' ORDER BY sequence_id")
+        .all(chatThread!.id) as { id: string }[]
+    ).map((r) => r.id);
     assert.deepEqual(stored, ids);
     assert.equal(user.communicationUserId.startsWith('8:acs:'), true);
   });

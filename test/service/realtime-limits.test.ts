@@ -112,9 +112,14 @@ describe('real-time limits: sockets that do not read cannot make the service buf
     assert.deepEqual(messageIdsOf(reader.frames), live);
     sample();
     assert.ok(maxSocket <= SOCKET_BOUND, `a non-reading socket had ${maxSocket} bytes queued (bound ${SOCKET_BOUND})`);
-    const stats = service().realtime.socketStats().filter((s) => s.endpointId.startsWith('stuck-'));
+    const stats = service()
+      .realtime.socketStats()
+      .filter((s) => s.endpointId.startsWith('stuck-'));
     assert.equal(stats.length, 6);
-    assert.ok(stats.every((s) => s.replaying), 'a stuck socket went live without reading its replay');
+    assert.ok(
+      stats.every((s) => s.replaying),
+      'a stuck socket went live without reading its replay',
+    );
     recordFigures('realtime-limits', {
       stuckSockets: 6,
       retainedEventsPerSocket: 301,
@@ -181,7 +186,12 @@ describe('real-time limits: sockets that do not read cannot make the service buf
     const replacement = await RealtimeTestClient.ready(service(), { token: d.token, endpointId: 'cap-3' });
     assert.equal((await open[3]!.waitForClose()).code, 4409);
     assert.equal(replacement.closeEvent, undefined);
-    assert.equal(service().realtime.socketStats().filter((s) => s.userId === d.id).length, 8);
+    assert.equal(
+      service()
+        .realtime.socketStats()
+        .filter((s) => s.userId === d.id).length,
+      8,
+    );
   });
 });
 
@@ -224,8 +234,8 @@ describe('real-time limits: the retained log is bounded in bytes', () => {
     const [a, b] = await Promise.all([chatUser(service()), chatUser(service())]);
     const thread = await createThread(service(), a, [b.id]);
     for (let i = 0; i < 60; i++) service().chat.sendMessage(a.id, thread, { content: `${i} `.padEnd(10_000, 'z'), type: 'text' });
-    const { bytes, count, oldest } = service().db
-      .prepare('SELECT SUM(length(CAST(data AS BLOB))) AS bytes, COUNT(*) AS count, MIN(seq) AS oldest FROM events WHERE user_id = ?')
+    const { bytes, count, oldest } = service()
+      .db.prepare('SELECT SUM(length(CAST(data AS BLOB))) AS bytes, COUNT(*) AS count, MIN(seq) AS oldest FROM events WHERE user_id = ?')
       .get(b.id) as { bytes: number; count: number; oldest: number };
     assert.ok(bytes <= BUDGET, `${bytes} bytes retained (budget ${BUDGET})`);
     assert.ok(count >= 15, `only ${count} events kept`);

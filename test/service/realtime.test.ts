@@ -28,9 +28,7 @@ const seqs = (frames: readonly { type: string; seq?: number }[]): (number | unde
 
 /** The newest sequence number the service holds for a user. */
 function storedSeq(service: RunningService, userId: string): number {
-  const row = service.db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?').get(userId) as
-    | { last_seq: number }
-    | undefined;
+  const row = service.db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?').get(userId) as { last_seq: number } | undefined;
   return row?.last_seq ?? 0;
 }
 
@@ -43,11 +41,7 @@ describe('real-time channel: refused connections', () => {
   afterEach(() => closeRealtimeClients());
 
   /** Connects, and expects the socket closed with `code` and a reason, and no frame at all. */
-  async function expectRefused(
-    params: Parameters<typeof RealtimeTestClient.connect>[1],
-    code: number,
-    reason?: RegExp,
-  ): Promise<void> {
+  async function expectRefused(params: Parameters<typeof RealtimeTestClient.connect>[1], code: number, reason?: RegExp): Promise<void> {
     const before = countRows(service(), 'events');
     const client = RealtimeTestClient.connect(service(), params);
     const closed = await client.waitForClose();
@@ -83,10 +77,14 @@ describe('real-time channel: refused connections', () => {
   test('a garbage or foreign token: 4401', async () => {
     await expectRefused({ token: 'not-a-token', endpointId: 'e1' }, 4401, /not valid/);
     const now = Math.floor(Date.now() / 1000);
-    const foreign = await forgeToken(Buffer.alloc(32, 9).toString('base64'), { sub: user.id, acsScope: 'chat', gen: 0 }, {
-      iat: now,
-      exp: now + 3600,
-    });
+    const foreign = await forgeToken(
+      Buffer.alloc(32, 9).toString('base64'),
+      { sub: user.id, acsScope: 'chat', gen: 0 },
+      {
+        iat: now,
+        exp: now + 3600,
+      },
+    );
     await expectRefused({ token: foreign, endpointId: 'e1' }, 4401, /not valid/);
   });
 
@@ -174,7 +172,10 @@ describe('real-time channel: delivery', () => {
       ],
     );
     assert.deepEqual(a2.events, a1.events);
-    assert.deepEqual(b1.events.map((e) => e.name), ['chatThreadCreated', 'chatMessageReceived']);
+    assert.deepEqual(
+      b1.events.map((e) => e.name),
+      ['chatThreadCreated', 'chatMessageReceived'],
+    );
     const received = b1.events[1]!;
     assert.equal(received.data.threadId, thread);
     assert.equal(received.data.message, 'hello everyone');
@@ -256,7 +257,10 @@ describe('real-time channel: delivery', () => {
       seqs(replay.events),
       Array.from({ length: seqBefore + 1 }, (_, i) => i + 1),
     );
-    assert.equal(replay.events.some((e) => e.name === 'typingIndicatorReceived'), false);
+    assert.equal(
+      replay.events.some((e) => e.name === 'typingIndicatorReceived'),
+      false,
+    );
     assert.equal(replay.frames.at(-1)!.type, 'ready');
   });
 
@@ -264,9 +268,8 @@ describe('real-time channel: delivery', () => {
     const late = await chatUser(service());
     const thread = await createThread(service(), a, [b.id]);
     const old = await sendMessage(service(), a, thread, 'before you came');
-    const oldCreated = (
-      await userRequest<{ createdOn: string }>(service(), a.token, 'GET', threadPath(thread, `/messages/${old}`))
-    ).body.createdOn;
+    const oldCreated = (await userRequest<{ createdOn: string }>(service(), a.token, 'GET', threadPath(thread, `/messages/${old}`))).body
+      .createdOn;
     await clockPast(new Date(oldCreated).getTime());
     const add = await userRequest(service(), a.token, 'POST', threadPath(thread, '/participants/:add'), {
       participants: [
@@ -289,10 +292,19 @@ describe('real-time channel: delivery', () => {
     await lateSocket.waitFor(isMessage(sentinel), 'the sentinel');
     await bSocket.waitFor(isMessage(sentinel), 'the sentinel');
     // B, who can see the old message, heard of the edit and the deletion; the late joiner did not.
-    assert.deepEqual(bSocket.events.map((e) => e.name), ['chatMessageEdited', 'chatMessageDeleted', 'chatMessageReceived']);
-    assert.deepEqual(lateSocket.events.map((e) => e.name), ['chatMessageReceived']);
+    assert.deepEqual(
+      bSocket.events.map((e) => e.name),
+      ['chatMessageEdited', 'chatMessageDeleted', 'chatMessageReceived'],
+    );
+    assert.deepEqual(
+      lateSocket.events.map((e) => e.name),
+      ['chatMessageReceived'],
+    );
     const stored = service().db.prepare('SELECT data FROM events WHERE user_id = ?').all(late.id) as { data: string }[];
-    assert.equal(stored.some((row) => row.data.includes('edited secret')), false);
+    assert.equal(
+      stored.some((row) => row.data.includes('edited secret')),
+      false,
+    );
   });
 
   test('ping gets pong, and the socket stays usable', async () => {
@@ -333,7 +345,12 @@ describe('real-time channel: delivery', () => {
     await fresh.waitFor(isEvent('chatThreadCreated'), 'the event on the new socket');
     assert.equal(fresh.events[0]!.data.threadId, thread);
     assert.equal(old.events.length, 0);
-    assert.equal(service().realtime.endpointsOf(a.id).filter((e) => e.endpointId === 'a-same').length, 1);
+    assert.equal(
+      service()
+        .realtime.endpointsOf(a.id)
+        .filter((e) => e.endpointId === 'a-same').length,
+      1,
+    );
   });
 
   test('a socket is closed with 4401 when its token expires', async () => {
@@ -400,9 +417,7 @@ describe('real-time channel: resumption', () => {
   test('a lastSeq ahead of the service (a reset data folder) is ready with gap: true, no events', async () => {
     const ahead = storedSeq(service(), b.id) + 1000;
     const client = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-ahead', lastSeq: ahead });
-    assert.deepEqual(client.frames, [
-      { type: 'ready', endpointId: 'b-ahead', userId: b.id, seq: storedSeq(service(), b.id), gap: true },
-    ]);
+    assert.deepEqual(client.frames, [{ type: 'ready', endpointId: 'b-ahead', userId: b.id, seq: storedSeq(service(), b.id), gap: true }]);
   });
 
   test('a receiver dropped mid-burst of 100 messages resumes with each message exactly once, in order', async () => {

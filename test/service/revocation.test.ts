@@ -21,14 +21,20 @@ import {
 } from '../kit/serverHelpers.js';
 
 /** A registered PeerJS signalling socket, and how it closed. */
-async function signallingSocket(service: RunningService, user: ChatUser, endpointId: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+async function signallingSocket(
+  service: RunningService,
+  user: ChatUser,
+  endpointId: string,
+): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
   const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}peerjs/peerjs`);
   url.searchParams.set('key', 'peerjs');
   url.searchParams.set('id', peerIdFor(user.id, endpointId));
   url.searchParams.set('token', user.token);
   const ws = new WebSocket(url);
   ws.on('error', () => undefined);
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no OPEN from signalling')), WAIT_MS);
     void closed.then(({ code, reason }) => {
@@ -46,7 +52,10 @@ async function signallingSocket(service: RunningService, user: ChatUser, endpoin
 
 /** `promise`, or a clear failure if it never settles (a hang guard, not a speed limit: the tokens would not expire for hours). */
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${WAIT_MS} ms`)), WAIT_MS).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${WAIT_MS} ms`)), WAIT_MS).unref()),
+  ]);
 }
 
 describe('revocation and deletion close open sockets', () => {
@@ -144,7 +153,9 @@ describe('signalling: a reconnect with a refreshed token takes over its own peer
     // Messages to the id reach the new socket.
     const other = await chatUser(service(), ['voip']);
     const sender = await signallingSocket(service(), other, 'o1');
-    const relayed = new Promise<Record<string, unknown>>((resolve) => fresh.ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)));
+    const relayed = new Promise<Record<string, unknown>>((resolve) =>
+      fresh.ws.once('message', (data) => resolve(JSON.parse(data.toString()) as Record<string, unknown>)),
+    );
     sender.ws.send(JSON.stringify({ type: 'OFFER', dst: peerIdFor(frank.id, 'f1'), payload: { sdp: 'x' } }));
     assert.deepEqual((await within(relayed, 'the relayed offer')).payload, { sdp: 'x' });
     fresh.ws.close();

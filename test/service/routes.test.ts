@@ -33,8 +33,14 @@ describe('route table', () => {
 
   test('every route is declared once, with a summary', () => {
     const keys = service().routes.map(key);
-    assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], 'routes declared twice');
-    const undocumented = service().routes.filter((route) => route.summary.trim().length < 10).map(key);
+    assert.deepEqual(
+      keys.filter((k, i) => keys.indexOf(k) !== i),
+      [],
+      'routes declared twice',
+    );
+    const undocumented = service()
+      .routes.filter((route) => route.summary.trim().length < 10)
+      .map(key);
     assert.deepEqual(undocumented, [], 'routes without a summary');
   });
 
@@ -45,7 +51,13 @@ describe('route table', () => {
 
   test("README's table of served APIs lists exactly the api-versions each ACS API accepts", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    for (const [api, row] of [['identity', 'Identity'], ['chat', 'Chat'], ['sms', 'SMS'], ['phoneNumbers', 'Phone numbers'], ['calling', 'Calling control']] as const) {
+    for (const [api, row] of [
+      ['identity', 'Identity'],
+      ['chat', 'Chat'],
+      ['sms', 'SMS'],
+      ['phoneNumbers', 'Phone numbers'],
+      ['calling', 'Calling control'],
+    ] as const) {
       const line = readme.split('\n').find((l) => l.startsWith(`| ${row} |`));
       assert.ok(line, `README has a "${row}" row`);
       const listed = [...line.split('|')[3]!.matchAll(/\d{4}-\d{2}-\d{2}(?:-preview)?/g)].map((m) => m[0]);
@@ -64,16 +76,28 @@ describe('route table', () => {
     }
   });
 
-  test("routes for users refuse applications; routes for applications refuse users", async () => {
+  test('routes for users refuse applications; routes for applications refuse users', async () => {
     const user = await chatUser(service(), [...TOKEN_SCOPES]);
     for (const route of service().routes) {
       const path = pathOf(route);
       if (route.auth === 'user') {
-        assertError(await userRequest(service(), applicationToken, route.method, path, bodyOf(route), { apiVersion: null }), 403, 'NotForApplications');
+        assertError(
+          await userRequest(service(), applicationToken, route.method, path, bodyOf(route), { apiVersion: null }),
+          403,
+          'NotForApplications',
+        );
       } else if (route.auth === 'demoUser') {
-        assertError(await userRequest(service(), applicationToken, route.method, path, bodyOf(route), { apiVersion: null }), 403, 'NotForApplications');
+        assertError(
+          await userRequest(service(), applicationToken, route.method, path, bodyOf(route), { apiVersion: null }),
+          403,
+          'NotForApplications',
+        );
       } else if (route.auth === 'application') {
-        assertError(await userRequest(service(), user.token, route.method, path, bodyOf(route), { apiVersion: null }), 403, 'ApplicationsOnly');
+        assertError(
+          await userRequest(service(), user.token, route.method, path, bodyOf(route), { apiVersion: null }),
+          403,
+          'ApplicationsOnly',
+        );
       } else if (route.auth === 'hmac') {
         assertError(await userRequest(service(), user.token, route.method, path, bodyOf(route), { apiVersion: null }), 401);
       }
@@ -85,9 +109,10 @@ describe('route table', () => {
     const user = await chatUser(service(), [...TOKEN_SCOPES]);
     for (const route of service().routes) {
       if (route.api) {
-        const response = route.auth === 'hmac'
-          ? await adminRequest(service(), route.method, pathOf(route, false), bodyOf(route), { apiVersion: null })
-          : await userRequest(service(), user.token, route.method, pathOf(route, false), bodyOf(route), { apiVersion: null });
+        const response =
+          route.auth === 'hmac'
+            ? await adminRequest(service(), route.method, pathOf(route, false), bodyOf(route), { apiVersion: null })
+            : await userRequest(service(), user.token, route.method, pathOf(route, false), bodyOf(route), { apiVersion: null });
         assertError(response, 400, 'MissingApiVersionParameter');
       }
       if (route.origins === 'ownAndAllowListed') {

@@ -46,10 +46,14 @@ describe('PeerJS signalling: a peer registers only its own user’s id', () => {
     const id = peerIdFor(alice.id, 'tab1');
     assert.equal((await registerPeer(service(), { id })).status, 401);
     assert.equal((await registerPeer(service(), { id, token: 'not-a-token' })).status, 401);
-    const foreign = await forgeToken(Buffer.alloc(32, 7).toString('base64'), { sub: alice.id, acsScope: 'voip', gen: 0 }, {
-      iat: now() - 60,
-      exp: now() + 3600,
-    });
+    const foreign = await forgeToken(
+      Buffer.alloc(32, 7).toString('base64'),
+      { sub: alice.id, acsScope: 'voip', gen: 0 },
+      {
+        iat: now() - 60,
+        exp: now() + 3600,
+      },
+    );
     assert.equal((await registerPeer(service(), { id, token: foreign })).status, 401);
   });
 
@@ -69,7 +73,13 @@ describe('PeerJS signalling: a peer registers only its own user’s id', () => {
   });
 
   test('an id that is not a calling endpoint id: 400', async () => {
-    for (const id of ['alice', `${peerIdFor(alice.id, 'tab1')}-extra`, 'pzz-tab1', 'p4-tab1', `${peerIdFor(alice.id, 'tab1').slice(0, -5)}-`]) {
+    for (const id of [
+      'alice',
+      `${peerIdFor(alice.id, 'tab1')}-extra`,
+      'pzz-tab1',
+      'p4-tab1',
+      `${peerIdFor(alice.id, 'tab1').slice(0, -5)}-`,
+    ]) {
       assertRefused(await registerPeer(service(), { id, token: alice.token }), 400, 'InvalidPeerId');
     }
   });

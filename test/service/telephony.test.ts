@@ -17,7 +17,10 @@ describe('telephony: the number pool and SMS routes', () => {
     });
     assert.equal(acquired.status, 201, 'acquired');
     assert.equal(acquired.body.phoneNumbers.length, 99, 'all 99 numbers');
-    assert.ok(acquired.body.phoneNumbers.every((n) => /^\+120655501\d\d$/.test(n.phoneNumber)), 'from the fictional range');
+    assert.ok(
+      acquired.body.phoneNumbers.every((n) => /^\+120655501\d\d$/.test(n.phoneNumber)),
+      'from the fictional range',
+    );
     const before = stateSnapshot(service());
     const tooMany = await adminRequest(service(), 'POST', '/phoneNumbers/:acquire', { areaCode: '206', quantity: 2 });
     assertError(tooMany, 409, 'NumbersUnavailable');
@@ -44,16 +47,86 @@ describe('telephony: the number pool and SMS routes', () => {
       ['POST', '/sms', { from: 'nope', smsRecipients: [{ to: '+12065550101' }], message: 'x' }, 400],
       ['POST', '/sms', { from: '+14255550100', smsRecipients: [{ to: '+12065550101' }], message: 'x' }, 401],
       ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: 5 }], message: 'x' }, 400],
-      ['POST', '/sms', { from: '+12065550100', smsRecipients: Array.from({ length: 101 }, () => ({ to: '+12065550101' })), message: 'x' }, 400],
-      ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: 'yes' } }, 400],
+      [
+        'POST',
+        '/sms',
+        { from: '+12065550100', smsRecipients: Array.from({ length: 101 }, () => ({ to: '+12065550101' })), message: 'x' },
+        400,
+      ],
+      [
+        'POST',
+        '/sms',
+        { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: 'yes' } },
+        400,
+      ],
       ['GET', '/sms/Outgoing_missing', undefined, 404],
       // Newer send options: known to the preview api-version only, and validated there.
-      ['POST', '/sms', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p' } } }, 400],
-      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k' } } }, 400],
-      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: ' ', partner: 'p' } } }, 400],
-      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p', extra: 1 } } }, 400],
-      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, messagingConnect: 'p' } }, 400],
-      ['POST', '/sms?preview', { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: false, deliveryReportTimeoutInSeconds: 59 } }, 400],
+      [
+        'POST',
+        '/sms',
+        {
+          from: '+12065550100',
+          smsRecipients: [{ to: '+12065550101' }],
+          message: 'x',
+          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p' } },
+        },
+        400,
+      ],
+      [
+        'POST',
+        '/sms?preview',
+        {
+          from: '+12065550100',
+          smsRecipients: [{ to: '+12065550101' }],
+          message: 'x',
+          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k' } },
+        },
+        400,
+      ],
+      [
+        'POST',
+        '/sms?preview',
+        {
+          from: '+12065550100',
+          smsRecipients: [{ to: '+12065550101' }],
+          message: 'x',
+          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: ' ', partner: 'p' } },
+        },
+        400,
+      ],
+      [
+        'POST',
+        '/sms?preview',
+        {
+          from: '+12065550100',
+          smsRecipients: [{ to: '+12065550101' }],
+          message: 'x',
+          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p', extra: 1 } },
+        },
+        400,
+      ],
+      [
+        'POST',
+        '/sms?preview',
+        {
+          from: '+12065550100',
+          smsRecipients: [{ to: '+12065550101' }],
+          message: 'x',
+          smsSendOptions: { enableDeliveryReport: false, messagingConnect: 'p' },
+        },
+        400,
+      ],
+      [
+        'POST',
+        '/sms?preview',
+        {
+          from: '+12065550100',
+          smsRecipients: [{ to: '+12065550101' }],
+          message: 'x',
+          smsSendOptions: { enableDeliveryReport: false, deliveryReportTimeoutInSeconds: 59 },
+        },
+        400,
+      ],
       // Opt-outs.
       ['POST', '/sms/optouts:add', { from: '+12065550100', recipients: [] }, 400],
       ['POST', '/sms/optouts:add', { from: '+12065550100' }, 400],
@@ -72,7 +145,9 @@ describe('telephony: the number pool and SMS routes', () => {
       assertError(response, status);
     }
     assert.deepEqual(stateSnapshot(service()), before, 'nothing changed');
-    const unsigned = await plainRequest(service(), 'POST', '/sms?api-version=2021-03-07', { body: JSON.stringify({ from: '+12065550100' }) });
+    const unsigned = await plainRequest(service(), 'POST', '/sms?api-version=2021-03-07', {
+      body: JSON.stringify({ from: '+12065550100' }),
+    });
     assertError(unsigned, 401);
   });
 
@@ -106,7 +181,10 @@ describe('our PhoneNumbersClient over the ACS list shape', () => {
       const pages: string[][] = [];
       for await (const page of client.listPurchasedPhoneNumbers().byPage({ maxPageSize: 2 })) pages.push(page.map((n) => n.phoneNumber));
       assert.deepEqual(pages.flat(), acquired);
-      assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [2, 2, 1],
+      );
       const got = await client.getPurchasedPhoneNumber(acquired[0]!);
       assert.equal(got.phoneNumberType, 'geographic');
       assert.deepEqual(got.capabilities, { calling: 'inbound+outbound', sms: 'inbound+outbound' });
@@ -123,11 +201,21 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
   let service: RunningService;
   let owned: string;
   let gbSearch: string;
-  const [DONE, EMPTY, HELD, GB, NEW] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', '44444444-4444-4444-8444-444444444444', '55555555-5555-4555-8555-555555555555'];
+  const [DONE, EMPTY, HELD, GB, NEW] = [
+    '11111111-1111-4111-8111-111111111111',
+    '22222222-2222-4222-8222-222222222222',
+    '33333333-3333-4333-8333-333333333333',
+    '44444444-4444-4444-8444-444444444444',
+    '55555555-5555-4555-8555-555555555555',
+  ];
   const reservation = (id: string) => `/availablePhoneNumbers/reservations/${id}`;
   const reserve = (id: string, phoneNumbers: unknown) => ['PATCH', reservation(id), { phoneNumbers }] as const;
   const search = (body: unknown, cc = 'US') => ['POST', `/availablePhoneNumbers/countries/${cc}/:search`, body] as const;
-  const usBody = { phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' } };
+  const usBody = {
+    phoneNumberType: 'geographic',
+    assignmentType: 'application',
+    capabilities: { calling: 'inbound+outbound', sms: 'inbound+outbound' },
+  };
 
   before(async () => {
     service = await startService();
@@ -136,19 +224,41 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     assert.equal(full.length, 100);
     const hold = (countryCode: string, numbers: string[]) =>
       service.phoneNumbers.search(
-        { countryCode, phoneNumberType: 'geographic', assignmentType: 'application', capabilities: { calling: 'inbound+outbound', sms: 'none' } },
+        {
+          countryCode,
+          phoneNumberType: 'geographic',
+          assignmentType: 'application',
+          capabilities: { calling: 'inbound+outbound', sms: 'none' },
+        },
         numbers,
         1,
       ).search.id;
     gbSearch = hold('GB', ['+442079460100']);
     // A held number is not handed out by acquire either.
     hold('US', ['+12125550100']);
-    const tollFree = (phoneNumber: string) => ({ phoneNumber, countryCode: 'US', phoneNumberType: 'tollFree' as const, assignmentType: 'application' as const, capabilities: { calling: 'inbound+outbound' as const, sms: 'inbound+outbound' as const } });
+    const tollFree = (phoneNumber: string) => ({
+      phoneNumber,
+      countryCode: 'US',
+      phoneNumberType: 'tollFree' as const,
+      assignmentType: 'application' as const,
+      capabilities: { calling: 'inbound+outbound' as const, sms: 'inbound+outbound' as const },
+    });
     service.phoneNumbers.saveReservation(DONE, [tollFree('+18005550100')], []);
     service.phoneNumbers.purchaseReservation(service.phoneNumbers.getReservation(DONE)!);
     service.phoneNumbers.saveReservation(EMPTY, [], []);
     service.phoneNumbers.saveReservation(HELD, [tollFree('+18005550101')], []);
-    service.phoneNumbers.saveReservation(GB, [{ ...tollFree('+442079460101'), countryCode: 'GB', phoneNumberType: 'geographic', capabilities: { calling: 'inbound+outbound', sms: 'none' } }], []);
+    service.phoneNumbers.saveReservation(
+      GB,
+      [
+        {
+          ...tollFree('+442079460101'),
+          countryCode: 'GB',
+          phoneNumberType: 'geographic',
+          capabilities: { calling: 'inbound+outbound', sms: 'none' },
+        },
+      ],
+      [],
+    );
     assert.equal(service.phoneNumbers.acquire('212', 1)[0]!.phoneNumber, '+12125550101');
   });
   after(() => service.close());
@@ -164,8 +274,18 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     ['localities: lower-case country', () => ['GET', '/availablePhoneNumbers/countries/us/localities'], 400, 'InvalidCountryCode'],
     ['localities: bad type', () => ['GET', '/availablePhoneNumbers/countries/US/localities?phoneNumberType=fax'], 400, 'ValidationError'],
     ['area codes: no type', () => ['GET', '/availablePhoneNumbers/countries/US/areaCodes'], 400, 'ValidationError'],
-    ['area codes: bad assignment', () => ['GET', '/availablePhoneNumbers/countries/US/areaCodes?phoneNumberType=geographic&assignmentType=robot'], 400, 'ValidationError'],
-    ['area codes: division without locality', () => ['GET', '/availablePhoneNumbers/countries/US/areaCodes?phoneNumberType=geographic&administrativeDivision=WA'], 400, 'ValidationError'],
+    [
+      'area codes: bad assignment',
+      () => ['GET', '/availablePhoneNumbers/countries/US/areaCodes?phoneNumberType=geographic&assignmentType=robot'],
+      400,
+      'ValidationError',
+    ],
+    [
+      'area codes: division without locality',
+      () => ['GET', '/availablePhoneNumbers/countries/US/areaCodes?phoneNumberType=geographic&administrativeDivision=WA'],
+      400,
+      'ValidationError',
+    ],
     ['offerings: unknown country', () => ['GET', '/availablePhoneNumbers/countries/ZZ/offerings'], 400, 'InvalidCountryCode'],
     ['search: no body', () => search(undefined), 400, 'MissingBody'],
     ['search: no type', () => search({ ...usBody, phoneNumberType: undefined }), 400, 'ValidationError'],
@@ -173,22 +293,42 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     ['search: no capabilities', () => search({ ...usBody, capabilities: undefined }), 400, 'ValidationError'],
     ['search: half capabilities', () => search({ ...usBody, capabilities: { calling: 'inbound' } }), 400, 'ValidationError'],
     ['search: capability value', () => search({ ...usBody, capabilities: { calling: 'both', sms: 'none' } }), 400, 'ValidationError'],
-    ['search: capability field', () => search({ ...usBody, capabilities: { calling: 'none', sms: 'none', fax: 'none' } }), 400, 'ValidationError'],
+    [
+      'search: capability field',
+      () => search({ ...usBody, capabilities: { calling: 'none', sms: 'none', fax: 'none' } }),
+      400,
+      'ValidationError',
+    ],
     ['search: quantity 0', () => search({ ...usBody, quantity: 0 }), 400, 'ValidationError'],
     ['search: quantity 101', () => search({ ...usBody, quantity: 101 }), 400, 'ValidationError'],
     ['search: quantity 1.5', () => search({ ...usBody, quantity: 1.5 }), 400, 'ValidationError'],
     ['search: unknown field', () => search({ ...usBody, color: 'red' }), 400, 'ValidationError'],
     ['search: unknown country', () => search(usBody, 'ZZ'), 400, 'InvalidCountryCode'],
     ['search: mobile', () => search({ ...usBody, phoneNumberType: 'mobile' }), 400, 'OfferingNotAvailable'],
-    ['search: toll-free for a person', () => search({ ...usBody, phoneNumberType: 'tollFree', assignmentType: 'person' }), 400, 'OfferingNotAvailable'],
+    [
+      'search: toll-free for a person',
+      () => search({ ...usBody, phoneNumberType: 'tollFree', assignmentType: 'person' }),
+      400,
+      'OfferingNotAvailable',
+    ],
     ['search: GB SMS', () => search(usBody, 'GB'), 400, 'CapabilityNotAvailable'],
     ['search: area code elsewhere', () => search({ ...usBody, areaCode: '800' }), 400, 'InvalidAreaCode'],
     ['search: area code used up', () => search({ ...usBody, areaCode: '505' }), 400, 'NoPhoneNumbersAvailable'],
     ['search result: unknown', () => ['GET', '/availablePhoneNumbers/searchResults/nope'], 404, 'NotFound'],
     ['purchase: no searchId', () => ['POST', '/availablePhoneNumbers/:purchase', {}], 400, 'ValidationError'],
-    ['purchase: agreement not a boolean', () => ['POST', '/availablePhoneNumbers/:purchase', { searchId: gbSearch, agreeToNotResell: 'yes' }], 400, 'ValidationError'],
+    [
+      'purchase: agreement not a boolean',
+      () => ['POST', '/availablePhoneNumbers/:purchase', { searchId: gbSearch, agreeToNotResell: 'yes' }],
+      400,
+      'ValidationError',
+    ],
     ['purchase: unknown search', () => ['POST', '/availablePhoneNumbers/:purchase', { searchId: 'nope' }], 404, 'NotFound'],
-    ['purchase: no agreement', () => ['POST', '/availablePhoneNumbers/:purchase', { searchId: gbSearch }], 400, 'AgreementToNotResellRequired'],
+    [
+      'purchase: no agreement',
+      () => ['POST', '/availablePhoneNumbers/:purchase', { searchId: gbSearch }],
+      400,
+      'AgreementToNotResellRequired',
+    ],
     ['operation: unknown', () => ['GET', '/phoneNumbers/operations/nope'], 404, 'NotFound'],
     ['capabilities: empty', () => ['PATCH', `/phoneNumbers/${enc(owned)}/capabilities`, {}], 400, 'ValidationError'],
     ['capabilities: bad value', () => ['PATCH', `/phoneNumbers/${enc(owned)}/capabilities`, { sms: 'sideways' }], 400, 'ValidationError'],
@@ -196,9 +336,24 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     ['capabilities: not ours', () => ['PATCH', `/phoneNumbers/${enc('+14155550100')}/capabilities`, { sms: 'none' }], 404, 'NotFound'],
     ['release: not ours', () => ['DELETE', `/phoneNumbers/${enc('+14155550100')}`], 404, 'NotFound'],
     ['browse: no type', () => ['POST', '/availablePhoneNumbers/countries/US/:browse', {}], 400, 'ValidationError'],
-    ['browse: bad prefix', () => ['POST', '/availablePhoneNumbers/countries/US/:browse', { phoneNumberType: 'tollFree', phoneNumberPrefixes: ['+1-800'] }], 400, 'ValidationError'],
-    ['browse: bad capability', () => ['POST', '/availablePhoneNumbers/countries/US/:browse', { phoneNumberType: 'tollFree', capabilities: { calling: 'up' } }], 400, 'ValidationError'],
-    ['browse: unknown country', () => ['POST', '/availablePhoneNumbers/countries/ZZ/:browse', { phoneNumberType: 'tollFree' }], 400, 'InvalidCountryCode'],
+    [
+      'browse: bad prefix',
+      () => ['POST', '/availablePhoneNumbers/countries/US/:browse', { phoneNumberType: 'tollFree', phoneNumberPrefixes: ['+1-800'] }],
+      400,
+      'ValidationError',
+    ],
+    [
+      'browse: bad capability',
+      () => ['POST', '/availablePhoneNumbers/countries/US/:browse', { phoneNumberType: 'tollFree', capabilities: { calling: 'up' } }],
+      400,
+      'ValidationError',
+    ],
+    [
+      'browse: unknown country',
+      () => ['POST', '/availablePhoneNumbers/countries/ZZ/:browse', { phoneNumberType: 'tollFree' }],
+      400,
+      'InvalidCountryCode',
+    ],
     ['reservations: maxPageSize 0', () => ['GET', '/availablePhoneNumbers/reservations?maxPageSize=0'], 400, 'ValidationError'],
     ['reservation: id not a UUID', () => ['GET', reservation('nope')], 400, 'ValidationError'],
     ['reservation: unknown', () => ['GET', reservation(NEW)], 404, 'NotFound'],
@@ -207,7 +362,12 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     ['reserve: phoneNumbers an array', () => reserve(NEW, ['+18005550150']), 400, 'ValidationError'],
     ['reserve: key not an id', () => reserve(NEW, { '+18005550150': {} }), 400, 'ValidationError'],
     ['reserve: value not an object', () => reserve(NEW, { '18005550150': 'yes' }), 400, 'ValidationError'],
-    ['reserve: phoneNumber differs from key', () => reserve(NEW, { '18005550150': { phoneNumber: '+18005550151' } }), 400, 'ValidationError'],
+    [
+      'reserve: phoneNumber differs from key',
+      () => reserve(NEW, { '18005550150': { phoneNumber: '+18005550151' } }),
+      400,
+      'ValidationError',
+    ],
     ['reserve: not offered', () => reserve(NEW, { '14255551234': {} }), 400, 'InvalidPhoneNumber'],
     ['reserve: toll-free for a person', () => reserve(NEW, { '18005550150': { assignmentType: 'person' } }), 400, 'InvalidPhoneNumber'],
     ['reserve: held by another', () => reserve(NEW, { '18005550101': {} }), 409, 'PhoneNumberNotAvailable'],
@@ -217,13 +377,38 @@ describe('phone-number inventory bad input: 4xx JSON error, nothing written', ()
     ['purchase reservation: unknown', () => ['POST', `${reservation(NEW)}/:purchase`, {}], 404, 'NotFound'],
     ['purchase reservation: completed', () => ['POST', `${reservation(DONE)}/:purchase`, {}], 400, 'ReservationNotActive'],
     ['purchase reservation: empty', () => ['POST', `${reservation(EMPTY)}/:purchase`, {}], 400, 'ReservationEmpty'],
-    ['purchase reservation: no agreement', () => ['POST', `${reservation(GB)}/:purchase`, { agreeToNotResell: false }], 400, 'AgreementToNotResellRequired'],
-    ['purchase reservation: agreement not a boolean', () => ['POST', `${reservation(HELD)}/:purchase`, { agreeToNotResell: 1 }], 400, 'ValidationError'],
-    ['operator: two numbers', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100', '+14255550101'] }], 400, 'BadRequest'],
+    [
+      'purchase reservation: no agreement',
+      () => ['POST', `${reservation(GB)}/:purchase`, { agreeToNotResell: false }],
+      400,
+      'AgreementToNotResellRequired',
+    ],
+    [
+      'purchase reservation: agreement not a boolean',
+      () => ['POST', `${reservation(HELD)}/:purchase`, { agreeToNotResell: 1 }],
+      400,
+      'ValidationError',
+    ],
+    [
+      'operator: two numbers',
+      () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100', '+14255550101'] }],
+      400,
+      'BadRequest',
+    ],
     ['operator: no numbers', () => ['POST', '/operatorInformation/:search', { phoneNumbers: [] }], 400, 'BadRequest'],
     ['operator: not E.164', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['425'] }], 400, 'ValidationError'],
-    ['operator: options not an object', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100'], options: true }], 400, 'ValidationError'],
-    ['operator: detail flag not a boolean', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100'], options: { includeAdditionalOperatorDetails: 1 } }], 400, 'ValidationError'],
+    [
+      'operator: options not an object',
+      () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100'], options: true }],
+      400,
+      'ValidationError',
+    ],
+    [
+      'operator: detail flag not a boolean',
+      () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255550100'], options: { includeAdditionalOperatorDetails: 1 } }],
+      400,
+      'ValidationError',
+    ],
     ['operator: real range', () => ['POST', '/operatorInformation/:search', { phoneNumbers: ['+14255551234'] }], 404, 'NotFound'],
   ];
   for (const [name, request, status, code] of cases) {

@@ -127,7 +127,8 @@ describe('acs-call-controls', () => {
 
   it('moves focus between buttons with arrow keys, Home and End', async () => {
     const el = await fixture<AcsCallControls>(html`<acs-call-controls no-screen-share></acs-call-controls>`);
-    const key = (k: string) => el.shadowRoot!.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
+    const key = (k: string) =>
+      el.shadowRoot!.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, composed: true }));
     button(el, 'microphone').focus();
     key('ArrowRight');
     expect(el.shadowRoot!.activeElement).to.equal(button(el, 'camera'));

@@ -17,7 +17,8 @@ describe('acs-call-status', () => {
   });
 
   it('puts each end reason in words, by code and sub-code', () => {
-    const ended = (reason: { code: number; subCode: number }, name?: string) => callStatusText('Disconnected', reason, callStatusStrings, name);
+    const ended = (reason: { code: number; subCode: number }, name?: string) =>
+      callStatusText('Disconnected', reason, callStatusStrings, name);
     expect(ended(CallEndReasons.normal)).to.equal('Call ended');
     expect(ended(CallEndReasons.declined)).to.equal('Call declined');
     expect(ended(CallEndReasons.cancelled)).to.equal('Call cancelled');

@@ -18,14 +18,16 @@ async function signedInUser() {
 describe('acs-call-with-chat', () => {
   it('shows the call and the thread side by side, and toggles the chat', async () => {
     const { endpoint, token, userId, chatClient, threadId } = await signedInUser();
-    const el = await fixture<AcsCallWithChat>(html`<acs-call-with-chat
-      .endpoint=${endpoint}
-      .token=${token}
-      .chatClient=${chatClient}
-      thread-id=${threadId}
-      user-id=${userId}
-      display-name="Ada"
-    ></acs-call-with-chat>`);
+    const el = await fixture<AcsCallWithChat>(
+      html`<acs-call-with-chat
+        .endpoint=${endpoint}
+        .token=${token}
+        .chatClient=${chatClient}
+        thread-id=${threadId}
+        user-id=${userId}
+        display-name="Ada"
+      ></acs-call-with-chat>`,
+    );
     expect(el.callElement).to.not.equal(null);
     expect(el.chatElement?.threadId).to.equal(threadId);
     const toggled = nextEvent(el, 'acs-chat-toggle');

@@ -54,10 +54,12 @@ describe('acs-call', () => {
     const bobToken = options.bobCredential ? new AzureCommunicationTokenCredential(bob.token) : bob.token;
     const { endpoint } = await testService();
     const deviceManager = await alice.client.getDeviceManager();
-    const container = await fixture<HTMLDivElement>(html`<div style="display: grid; grid-template-columns: 1fr 1fr; gap: 8px">
-      <acs-call .callAgent=${alice.agent} .deviceManager=${deviceManager} display-name="Alice"></acs-call>
-      <acs-call endpoint=${endpoint} .token=${bobToken} display-name="Bob"></acs-call>
-    </div>`);
+    const container = await fixture<HTMLDivElement>(
+      html`<div style="display: grid; grid-template-columns: 1fr 1fr; gap: 8px">
+        <acs-call .callAgent=${alice.agent} .deviceManager=${deviceManager} display-name="Alice"></acs-call>
+        <acs-call endpoint=${endpoint} .token=${bobToken} display-name="Bob"></acs-call>
+      </div>`,
+    );
     const [aliceEl, bobEl] = [...container.querySelectorAll('acs-call')] as AcsCall[];
     elements = [aliceEl!, bobEl!];
     await bobEl!.whenReady();

@@ -39,7 +39,12 @@ describe('calling controllers', () => {
     call.setState('LocalHold');
     expect(await settled(host)).to.be.greaterThan(before);
     expect(host.callEvents).to.deep.equal(['stateChanged']);
-    for (const change of [() => bo.setMuted(true), () => bo.setSpeaking(true), () => bo.camera.setAvailable(undefined), () => bo.setDisplayName('B')]) {
+    for (const change of [
+      () => bo.setMuted(true),
+      () => bo.setSpeaking(true),
+      () => bo.camera.setAvailable(undefined),
+      () => bo.setDisplayName('B'),
+    ]) {
       before = await settled(host);
       change();
       expect(await settled(host), 'a participant event updates the host').to.be.greaterThan(before);

@@ -266,10 +266,7 @@ export class FakeIncomingCall
   }
 }
 
-export class FakeCallAgent
-  extends TypedEventEmitter<CallAgentEvents>
-  implements Fake<CallAgent, 'calls' | 'startCall' | 'on' | 'off'>
-{
+export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> implements Fake<CallAgent, 'calls' | 'startCall' | 'on' | 'off'> {
   calls: Call[] = [];
   /** What `startCall` was asked, in order; each answer is a connected FakeCall. */
   readonly started: { targets: CommunicationIdentifier[]; options: StartCallOptions; call: FakeCall }[] = [];

@@ -93,7 +93,10 @@ describe('acs-chat-header', () => {
 
   it('takes overridden strings', async () => {
     const el = await fixture<AcsChatHeader>(
-      html`<acs-chat-header participant-count="4" .strings=${{ participantCountMany: '{count} personnes', untitledChat: 'Sans titre' }}></acs-chat-header>`,
+      html`<acs-chat-header
+        participant-count="4"
+        .strings=${{ participantCountMany: '{count} personnes', untitledChat: 'Sans titre' }}
+      ></acs-chat-header>`,
     );
     expect(part(el, 'participants-button')!.textContent!.trim()).to.equal('4 personnes');
     expect(part(el, 'topic')!.textContent!.trim()).to.equal('Sans titre');

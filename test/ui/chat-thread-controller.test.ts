@@ -47,7 +47,9 @@ function listenerCounts(client: ChatClient): number[] {
 }
 
 async function host(client: ChatClient, threadId: string, userId = ''): Promise<TestChatHost> {
-  const el = await fixture<TestChatHost>(html`<test-chat-host .chatClient=${client} .threadId=${threadId} .userId=${userId}></test-chat-host>`);
+  const el = await fixture<TestChatHost>(
+    html`<test-chat-host .chatClient=${client} .threadId=${threadId} .userId=${userId}></test-chat-host>`,
+  );
   await until(() => el.chat.state.status === 'ready', 'the thread loads');
   return el;
 }
@@ -169,9 +171,15 @@ describe('ChatThreadController', () => {
       expect(source.state.messages.map((m) => m.content?.message)).to.deep.equal(['m4', 'm5', 'm6']);
       expect(source.state.hasOlderMessages).to.equal(true);
       while (source.state.hasOlderMessages) await source.loadOlderMessages();
-      expect(source.state.messages.filter((m) => m.type === 'text').map((m) => m.content?.message)).to.deep.equal(
-        ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'],
-      );
+      expect(source.state.messages.filter((m) => m.type === 'text').map((m) => m.content?.message)).to.deep.equal([
+        'm0',
+        'm1',
+        'm2',
+        'm3',
+        'm4',
+        'm5',
+        'm6',
+      ]);
     } finally {
       source.release();
     }
@@ -227,7 +235,10 @@ describe('ChatThreadSource without a service', () => {
       expect(source.state.typingUsers.map((u) => u.displayName)).to.deep.equal(['Carol']);
       typing(source, CAROL, 'Carol');
       clock.tick(TYPING_INDICATOR_TIMEOUT_MS - 1);
-      expect(source.state.typingUsers.map((u) => u.displayName), 'a new notification extends').to.deep.equal(['Carol']);
+      expect(
+        source.state.typingUsers.map((u) => u.displayName),
+        'a new notification extends',
+      ).to.deep.equal(['Carol']);
       clock.tick(2);
       expect(source.state.typingUsers).to.deep.equal([]);
     } finally {

@@ -17,9 +17,7 @@ function inner(chat: AcsChat, tag: string): ShadowRoot {
 }
 
 function messageTexts(chat: AcsChat): string[] {
-  return [...inner(chat, 'acs-message-thread').querySelectorAll('[part~="message"] [part="content"]')].map((el) =>
-    el.textContent!.trim(),
-  );
+  return [...inner(chat, 'acs-message-thread').querySelectorAll('[part~="message"] [part="content"]')].map((el) => el.textContent!.trim());
 }
 
 function ownMessage(chat: AcsChat, content: string): HTMLElement | undefined {
@@ -64,25 +62,27 @@ describe('acs-chat', () => {
     ready = [];
     const onReady = (event: GlobalEventHandlersEventMap['acs-chat-ready']) => ready.push(event.detail);
     // Alice's composite makes its own client from endpoint + token; Bob's is given a ready client.
-    const wrapper = await fixture<HTMLDivElement>(html`<div style="display: flex; gap: 8px">
-      <acs-chat
-        id="alice"
-        style="--acs-chat-height: 420px; flex: 1"
-        endpoint=${chat.endpoint}
-        .token=${chat.alice.token}
-        thread-id=${chat.threadId}
-        display-name="Alice"
-        @acs-chat-ready=${onReady}
-      ></acs-chat>
-      <acs-chat
-        id="bob"
-        style="--acs-chat-height: 420px; flex: 1"
-        .chatClient=${chat.bob.client}
-        thread-id=${chat.threadId}
-        user-id=${chat.bob.user.communicationUserId}
-        @acs-chat-ready=${onReady}
-      ></acs-chat>
-    </div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div style="display: flex; gap: 8px">
+        <acs-chat
+          id="alice"
+          style="--acs-chat-height: 420px; flex: 1"
+          endpoint=${chat.endpoint}
+          .token=${chat.alice.token}
+          thread-id=${chat.threadId}
+          display-name="Alice"
+          @acs-chat-ready=${onReady}
+        ></acs-chat>
+        <acs-chat
+          id="bob"
+          style="--acs-chat-height: 420px; flex: 1"
+          .chatClient=${chat.bob.client}
+          thread-id=${chat.threadId}
+          user-id=${chat.bob.user.communicationUserId}
+          @acs-chat-ready=${onReady}
+        ></acs-chat>
+      </div>`,
+    );
     alice = wrapper.querySelector<AcsChat>('#alice')!;
     bob = wrapper.querySelector<AcsChat>('#bob')!;
     await until(() => ready.length === 2, 'both chats are ready');
@@ -107,7 +107,10 @@ describe('acs-chat', () => {
     await until(() => otherMessage(bob, 'Hello Bob!') !== undefined, 'Bob sees Alice’s message');
     expect(otherMessage(bob, 'Hello Bob!')!.querySelector('[part="sender"]')!.textContent).to.equal('Alice');
     await until(() => ownMessage(alice, 'Hello Bob!') !== undefined, 'Alice sees it as her own');
-    expect(messageTexts(alice).filter((text) => text === 'Hello Bob!'), 'once').to.have.length(1);
+    expect(
+      messageTexts(alice).filter((text) => text === 'Hello Bob!'),
+      'once',
+    ).to.have.length(1);
   });
 
   it('shows the other user typing', async () => {
@@ -144,10 +147,7 @@ describe('acs-chat', () => {
     await until(() => ownMessage(alice, 'Please read')?.querySelector('[part="status"]') != null, 'shows a status');
     // Bob's chat shows the message at the bottom of a visible page, so it sends a read receipt.
     await until(() => otherMessage(bob, 'Please read') !== undefined, 'Bob sees it');
-    await until(
-      () => ownMessage(alice, 'Please read')?.querySelector('[part="status"]')?.textContent === 'Read',
-      'the status turns Read',
-    );
+    await until(() => ownMessage(alice, 'Please read')?.querySelector('[part="status"]')?.textContent === 'Read', 'the status turns Read');
   });
 
   it('routes an edit request from the thread to the send box', async () => {
@@ -207,12 +207,14 @@ describe('acs-chat setup', () => {
     const chat = await twoUserThread('Credential');
     try {
       const credential = new AzureCommunicationTokenCredential(chat.alice.token);
-      const el = await fixture<AcsChat>(html`<acs-chat
-        endpoint=${chat.endpoint}
-        .token=${credential}
-        thread-id=${chat.threadId}
-        .strings=${{ sendBoxPlaceholder: 'Écrivez ici', noMessages: 'Rien encore.' }}
-      ></acs-chat>`);
+      const el = await fixture<AcsChat>(
+        html`<acs-chat
+          endpoint=${chat.endpoint}
+          .token=${credential}
+          thread-id=${chat.threadId}
+          .strings=${{ sendBoxPlaceholder: 'Écrivez ici', noMessages: 'Rien encore.' }}
+        ></acs-chat>`,
+      );
       const { detail } = await nextEvent(el, 'acs-chat-ready');
       expect(detail.userId).to.equal(chat.alice.user.communicationUserId);
       expect(sendBoxTextarea(el).placeholder).to.equal('Écrivez ici');

@@ -160,10 +160,7 @@ export class RecordingChatClient extends TypedEventEmitter<ChatClientEvents> imp
   #serial = 1_900_000_000_000;
   #lastTypingAt: number | undefined;
 
-  constructor(
-    state: { topic?: string; messages?: ChatThreadMessage[]; participants?: ChatThreadParticipant[] },
-    userId = ALICE,
-  ) {
+  constructor(state: { topic?: string; messages?: ChatThreadMessage[]; participants?: ChatThreadParticipant[] }, userId = ALICE) {
     super();
     this.#state = state;
     this.identifier = { kind: 'communicationUser', communicationUserId: userId };

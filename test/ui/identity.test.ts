@@ -15,9 +15,18 @@ function unsignedToken(claims: Record<string, unknown>): string {
 
 describe('identity: "who am I" is read once, from the token', () => {
   it('reads skypeid as ACS issues it (no 8: prefix), an application id, or a raw-id sub', () => {
-    expect(identifierFromToken(unsignedToken({ skypeid: 'acs:r_1' }))).to.deep.equal({ kind: 'communicationUser', communicationUserId: '8:acs:r_1' });
-    expect(identifierFromToken(unsignedToken({ skypeid: '28:acs:r_app' }))).to.deep.equal({ kind: 'callingApplication', callingApplicationId: '28:acs:r_app' });
-    expect(identifierFromToken(unsignedToken({ sub: '8:acs:r_2' }))).to.deep.equal({ kind: 'communicationUser', communicationUserId: '8:acs:r_2' });
+    expect(identifierFromToken(unsignedToken({ skypeid: 'acs:r_1' }))).to.deep.equal({
+      kind: 'communicationUser',
+      communicationUserId: '8:acs:r_1',
+    });
+    expect(identifierFromToken(unsignedToken({ skypeid: '28:acs:r_app' }))).to.deep.equal({
+      kind: 'callingApplication',
+      callingApplicationId: '28:acs:r_app',
+    });
+    expect(identifierFromToken(unsignedToken({ sub: '8:acs:r_2' }))).to.deep.equal({
+      kind: 'communicationUser',
+      communicationUserId: '8:acs:r_2',
+    });
     expect(identifierFromToken(unsignedToken({ sub: 'someone' }))).to.equal(undefined);
     expect(identifierFromToken('not-a-jwt')).to.equal(undefined);
   });
@@ -25,7 +34,10 @@ describe('identity: "who am I" is read once, from the token', () => {
   it('ChatClient knows the user at once from a token string, and resolves it from a credential', async () => {
     const { endpoint } = await testService();
     const { user, token } = await createTestUser(['chat']);
-    expect(new ChatClient(endpoint, token).identifier).to.deep.equal({ kind: 'communicationUser', communicationUserId: user.communicationUserId });
+    expect(new ChatClient(endpoint, token).identifier).to.deep.equal({
+      kind: 'communicationUser',
+      communicationUserId: user.communicationUserId,
+    });
     const viaCredential = new ChatClient(endpoint, new AzureCommunicationTokenCredential({ tokenRefresher: async () => token }));
     expect(viaCredential.identifier).to.equal(undefined);
     expect(await viaCredential.getIdentifier()).to.deep.equal({ kind: 'communicationUser', communicationUserId: user.communicationUserId });

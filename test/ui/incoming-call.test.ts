@@ -49,7 +49,11 @@ describe('acs-incoming-call', () => {
   it('names an unnamed caller with the fallback, hides video on request, and takes strings', async () => {
     const ring = new FakeIncomingCall();
     const el = await fixture<AcsIncomingCall>(
-      html`<acs-incoming-call no-video .incomingCall=${ring.asReal} .strings=${{ incomingCallFrom: 'Appel de {name}', unknownCaller: 'Inconnu' }}></acs-incoming-call>`,
+      html`<acs-incoming-call
+        no-video
+        .incomingCall=${ring.asReal}
+        .strings=${{ incomingCallFrom: 'Appel de {name}', unknownCaller: 'Inconnu' }}
+      ></acs-incoming-call>`,
     );
     expect(part(el, 'description')!.textContent).to.equal('Appel de Inconnu');
     expect(part(el, 'accept-video')).to.equal(null);

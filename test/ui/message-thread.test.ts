@@ -5,7 +5,18 @@ import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
 import type { AcsMessageThread } from '../../src/ui/message-thread/message-thread.js';
-import { ALICE, BOB, CAROL, participant, recordingChatClient, sourceWith, systemMessage, textMessage, texts, twoUserThread } from './chatUiHelpers.js';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  participant,
+  recordingChatClient,
+  sourceWith,
+  systemMessage,
+  textMessage,
+  texts,
+  twoUserThread,
+} from './chatUiHelpers.js';
 import { nextEvent } from './events.js';
 import { themedFixture } from '../kit/ui.js';
 import { until } from '../kit/wait.js';
@@ -81,12 +92,7 @@ describe('acs-message-thread', () => {
     });
     const el = await fixture<AcsMessageThread>(html`<acs-message-thread .source=${source}></acs-message-thread>`);
     const notes = texts(el, '[part="system-message"]').map((text) => text.replace(/\s*\d{1,2}:\d{2}.*$/, ''));
-    expect(notes).to.deep.equal([
-      'You added Bob.',
-      'Bob added Carol.',
-      'Bob changed the topic to “Lunch”.',
-      'Carol left the chat.',
-    ]);
+    expect(notes).to.deep.equal(['You added Bob.', 'Bob added Carol.', 'Bob changed the topic to “Lunch”.', 'Carol left the chat.']);
     const note = el.shadowRoot!.querySelector('[part="system-message"]')!.getBoundingClientRect();
     const log = el.shadowRoot!.querySelector('[part="log"]')!.getBoundingClientRect();
     expect(Math.abs(note.left - log.left - (log.right - note.right))).to.be.lessThan(2);
@@ -180,7 +186,10 @@ describe('acs-message-thread', () => {
 
   it('takes overridden strings', async () => {
     const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread .source=${sourceWith({})} .strings=${{ noMessages: 'Rien ici.', messagesLabel: 'Messages du fil' }}></acs-message-thread>`,
+      html`<acs-message-thread
+        .source=${sourceWith({})}
+        .strings=${{ noMessages: 'Rien ici.', messagesLabel: 'Messages du fil' }}
+      ></acs-message-thread>`,
     );
     expect(texts(el, '[part="empty"]')).to.deep.equal(['Rien ici.']);
     expect(el.shadowRoot!.querySelector('[part="log"]')!.getAttribute('aria-label')).to.equal('Messages du fil');
@@ -311,9 +320,7 @@ describe('acs-message-thread', () => {
         const thread = chat.alice.client.getChatThreadClient(chat.threadId);
         for (let i = 0; i < 24; i++) await thread.sendMessage({ content: `message ${i}` }, { senderDisplayName: 'Alice' });
         const source = new ChatThreadSource({ chatClient: chat.bob.client, threadId: chat.threadId, pageSize: 10 });
-        const el = await fixture<AcsMessageThread>(
-          html`<acs-message-thread style="height: 240px" .source=${source}></acs-message-thread>`,
-        );
+        const el = await fixture<AcsMessageThread>(html`<acs-message-thread style="height: 240px" .source=${source}></acs-message-thread>`);
         const contents = () => texts(el, '[part="message message--other"] [part="content"]');
         await until(() => contents().length >= 10, 'first page shows');
         expect(contents().at(-1)).to.equal('message 23');

@@ -133,7 +133,9 @@ describe('acs-send-box', () => {
 
     el.value = 'é'.repeat(CHAT_LIMITS.messageContentBytes / 2 - 10);
     await el.updateComplete;
-    expect(counter().textContent!.trim()).to.equal(`${(CHAT_LIMITS.messageContentBytes - 20).toLocaleString()} / ${CHAT_LIMITS.messageContentBytes.toLocaleString()}`);
+    expect(counter().textContent!.trim()).to.equal(
+      `${(CHAT_LIMITS.messageContentBytes - 20).toLocaleString()} / ${CHAT_LIMITS.messageContentBytes.toLocaleString()}`,
+    );
     expect(counter().getAttribute('role')).to.equal(null);
 
     el.value = 'x'.repeat(CHAT_LIMITS.messageContentBytes + 1);

@@ -103,7 +103,9 @@ describe('token-url: embedding with the page server’s token route', () => {
     const { chatThread } = await new ChatClient(endpoint, token).createChatThread({ topic: 'From a token URL' });
     const server = serveTokens(async () => (await identity.getToken(user, ['chat'])).token);
     try {
-      const el = await fixture<AcsChat>(html`<acs-chat endpoint=${endpoint} token-url="/app/token" thread-id=${chatThread!.id}></acs-chat>`);
+      const el = await fixture<AcsChat>(
+        html`<acs-chat endpoint=${endpoint} token-url="/app/token" thread-id=${chatThread!.id}></acs-chat>`,
+      );
       const ready = await nextEvent(el, 'acs-chat-ready');
       expect(ready.detail.userId).to.equal(user.communicationUserId);
       expect(server.calls).to.be.greaterThan(0);
@@ -130,7 +132,9 @@ describe('token-url: embedding with the page server’s token route', () => {
   it('a token URL that answers without a token is a typed error', async () => {
     const server = serveTokens(async () => undefined as unknown as string);
     try {
-      const error = await credentialFromTokenUrl('/app/token').getToken().catch((e: unknown) => e);
+      const error = await credentialFromTokenUrl('/app/token')
+        .getToken()
+        .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(RestError);
       expect((error as RestError).code).to.equal('TokenUrlFailed');
     } finally {

@@ -1,10 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/ui/typing-indicator/typing-indicator.js';
-import {
-  type AcsTypingIndicator,
-  TYPING_INDICATOR_STRINGS,
-  typingText,
-} from '../../src/ui/typing-indicator/typing-indicator.js';
+import { type AcsTypingIndicator, TYPING_INDICATOR_STRINGS, typingText } from '../../src/ui/typing-indicator/typing-indicator.js';
 import { BOB, CAROL, sourceWith } from './chatUiHelpers.js';
 import { themedFixture } from '../kit/ui.js';
 import { until } from '../kit/wait.js';
@@ -17,9 +13,7 @@ describe('acs-typing-indicator', () => {
     expect(typingText([], strings)).to.equal('');
     expect(typingText([{ displayName: 'Alice' }], strings)).to.equal('Alice is typing…');
     expect(typingText([{ displayName: 'Alice' }, { displayName: 'Bob' }], strings)).to.equal('Alice and Bob are typing…');
-    expect(typingText([{ displayName: 'A' }, { displayName: 'B' }, { displayName: 'C' }], strings)).to.equal(
-      '3 people are typing…',
-    );
+    expect(typingText([{ displayName: 'A' }, { displayName: 'B' }, { displayName: 'C' }], strings)).to.equal('3 people are typing…');
     expect(typingText([{ displayName: '' }], strings)).to.equal('Someone is typing…');
   });
 

@@ -94,7 +94,10 @@ describe('acs-video-gallery', () => {
     await call.startVideo(camera);
     await call.startScreenSharing();
     await el.updateComplete;
-    expect(call.localVideoStreams.map((s) => s.mediaStreamType), 'the fake adds the screen as Call does').to.deep.equal(['Video', 'ScreenSharing']);
+    expect(
+      call.localVideoStreams.map((s) => s.mediaStreamType),
+      'the fake adds the screen as Call does',
+    ).to.deep.equal(['Video', 'ScreenSharing']);
     expect(local.localVideoStream, 'your tile keeps your camera').to.equal(camera);
     expect(part(el, 'sharing-notice')).not.to.equal(null);
     expect(part(el, 'screen-share'), 'your own share is not shown large to you').to.equal(null);
@@ -124,9 +127,15 @@ describe('acs-video-gallery', () => {
       const bo = new FakeParticipant('Bo');
       bo.setMuted(true);
       const call = new FakeCall([new FakeParticipant('Ann', 'Ringing'), bo]);
-      const el = await themedFixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal} display-name="Dee"></acs-video-gallery>`, theme);
+      const el = await themedFixture<AcsVideoGallery>(
+        html`<acs-video-gallery .call=${call.asReal} display-name="Dee"></acs-video-gallery>`,
+        theme,
+      );
       await expect(el).to.be.accessible();
-      const empty = await themedFixture<AcsVideoGallery>(html`<acs-video-gallery .call=${new FakeCall().asReal}></acs-video-gallery>`, theme);
+      const empty = await themedFixture<AcsVideoGallery>(
+        html`<acs-video-gallery .call=${new FakeCall().asReal}></acs-video-gallery>`,
+        theme,
+      );
       await expect(empty).to.be.accessible();
     });
   }

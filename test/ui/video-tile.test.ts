@@ -35,9 +35,7 @@ describe('acs-video-tile', () => {
   it('shows the screen share stream when stream-type is ScreenSharing, named as the screen', async () => {
     const bo = new FakeParticipant('Bo');
     bo.camera.setAvailable(canvasStream());
-    const el = await fixture<AcsVideoTile>(
-      html`<acs-video-tile stream-type="ScreenSharing" .participant=${bo.asReal}></acs-video-tile>`,
-    );
+    const el = await fixture<AcsVideoTile>(html`<acs-video-tile stream-type="ScreenSharing" .participant=${bo.asReal}></acs-video-tile>`);
     expect(part(el, 'name')!.textContent).to.equal('Bo (screen)');
     expect(el.videoElement).to.equal(undefined);
     const screen = canvasStream();

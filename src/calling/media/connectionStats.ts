@@ -39,7 +39,9 @@ export async function connectionStatsOf(pc: RTCPeerConnection): Promise<Connecti
     }
   }
   // Browsers without transport stats mark the selected pair itself.
-  pair ??= [...entries.values()].find((entry) => entry.type === 'candidate-pair' && (entry.selected === true || (entry.nominated === true && entry.state === 'succeeded')));
+  pair ??= [...entries.values()].find(
+    (entry) => entry.type === 'candidate-pair' && (entry.selected === true || (entry.nominated === true && entry.state === 'succeeded')),
+  );
   const local = pair ? entries.get(pair.localCandidateId as string) : undefined;
   const remote = pair ? entries.get(pair.remoteCandidateId as string) : undefined;
   const localType = local?.candidateType as string | undefined;

@@ -113,7 +113,7 @@ export class LocalMedia {
   async #apply(pc: RTCPeerConnection, slot: MediaSlot): Promise<void> {
     const sender = this.#senders.get(pc)?.get(slot);
     if (!sender || pc.connectionState === 'closed') return;
-    const track = this.#onHold ? null : (slot === 'audio' ? this.#microphone : slot === 'camera' ? this.#camera : this.#screen) ?? null;
+    const track = this.#onHold ? null : ((slot === 'audio' ? this.#microphone : slot === 'camera' ? this.#camera : this.#screen) ?? null);
     if (sender.track === track) return;
     try {
       await sender.replaceTrack(track);

@@ -212,9 +212,14 @@ export class AcsCallControls extends LitElement {
     const buttons = [...this.shadowRoot!.querySelectorAll<HTMLButtonElement>('button:not([hidden])')];
     const index = buttons.indexOf(this.shadowRoot!.activeElement as HTMLButtonElement);
     if (index < 0) return;
-    const next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: buttons.length - 1 }[
-      event.key
-    ];
+    const next = {
+      ArrowRight: index + 1,
+      ArrowDown: index + 1,
+      ArrowLeft: index - 1,
+      ArrowUp: index - 1,
+      Home: 0,
+      End: buttons.length - 1,
+    }[event.key];
     if (next === undefined) return;
     event.preventDefault();
     buttons[(next + buttons.length) % buttons.length]!.focus();

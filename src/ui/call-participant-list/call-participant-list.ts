@@ -118,22 +118,25 @@ export class AcsCallParticipantList extends LitElement {
         ${repeat(
           rows,
           (row) => row.key,
-          (row) => html`<li part="item">
-            <acs-avatar
-              part="avatar"
-              aria-hidden="true"
-              display-name=${row.personName}
-              color-key=${row.key || row.personName}
-              ?speaking=${row.speaking}
-            ></acs-avatar>
-            <span class="who">
-              <span part="name" class="name">${row.name}</span>
-              <span part="state" class="state">${row.state}</span>
-            </span>
-            ${row.muted
-              ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
-              : nothing}
-          </li>`,
+          (row) =>
+            html`<li part="item">
+              <acs-avatar
+                part="avatar"
+                aria-hidden="true"
+                display-name=${row.personName}
+                color-key=${row.key || row.personName}
+                ?speaking=${row.speaking}
+              ></acs-avatar>
+              <span class="who">
+                <span part="name" class="name">${row.name}</span>
+                <span part="state" class="state">${row.state}</span>
+              </span>
+              ${
+                row.muted
+                  ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
+                  : nothing
+              }
+            </li>`,
         )}
       </ul>
     </div>`;

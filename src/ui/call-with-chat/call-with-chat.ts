@@ -96,7 +96,6 @@ export class AcsCallWithChat extends LitElement {
     emit(this, 'acs-chat-toggle', { open: !this.chatHidden });
   }
 
-
   override willUpdate(): void {
     // A given token wins over token-url; the components inside share the one credential.
     this.#token = this.#tokenUrl.resolve(this.token, this.tokenUrl);

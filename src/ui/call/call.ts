@@ -332,7 +332,10 @@ export class AcsCall extends LitElement {
   }
 
   /** Answers a ringing call (the first one by default), leaving the call in progress if any. */
-  async acceptIncomingCall(options: { video?: boolean } = {}, incomingCall: IncomingCall | undefined = this.incomingCalls[0]): Promise<Call> {
+  async acceptIncomingCall(
+    options: { video?: boolean } = {},
+    incomingCall: IncomingCall | undefined = this.incomingCalls[0],
+  ): Promise<Call> {
     if (!incomingCall) throw new Error('No call is ringing.');
     this.#agentController.forget(incomingCall);
     return this.#session.accept(incomingCall, { video: options.video ?? false, muted: this.micMuted, camera: this.camera });
@@ -412,31 +415,35 @@ export class AcsCall extends LitElement {
       </div>
       <div class="stage">
         <acs-video-gallery part="gallery" .call=${call} display-name=${name} .strings=${this.strings}></acs-video-gallery>
-        ${panel
-          ? html`<aside part="panel" class="panel" aria-labelledby="panel-heading">
-              <div class="panel-header">
-                <h2 id="panel-heading">${panel === 'participants' ? strings.participantsPanel : strings.devicesPanel}</h2>
-                <button type="button" class="secondary close" @click=${() => (this.panel = undefined)}>${strings.closePanel}</button>
-              </div>
-              <div class="panel-body">
-                ${panel === 'participants'
-                  ? html`<acs-call-participant-list
-                      part="participant-list"
-                      no-heading
-                      .call=${call}
-                      display-name=${name}
-                      .strings=${this.strings}
-                    ></acs-call-participant-list>`
-                  : html`<acs-device-setup
-                      compact
-                      .deviceManager=${this.devices}
-                      camera-id=${this.camera?.id ?? ''}
-                      .strings=${this.strings}
-                      @acs-devices-change=${this.#onDevicesChange}
-                    ></acs-device-setup>`}
-              </div>
-            </aside>`
-          : nothing}
+        ${
+          panel
+            ? html`<aside part="panel" class="panel" aria-labelledby="panel-heading">
+                <div class="panel-header">
+                  <h2 id="panel-heading">${panel === 'participants' ? strings.participantsPanel : strings.devicesPanel}</h2>
+                  <button type="button" class="secondary close" @click=${() => (this.panel = undefined)}>${strings.closePanel}</button>
+                </div>
+                <div class="panel-body">
+                  ${
+                    panel === 'participants'
+                      ? html`<acs-call-participant-list
+                          part="participant-list"
+                          no-heading
+                          .call=${call}
+                          display-name=${name}
+                          .strings=${this.strings}
+                        ></acs-call-participant-list>`
+                      : html`<acs-device-setup
+                          compact
+                          .deviceManager=${this.devices}
+                          camera-id=${this.camera?.id ?? ''}
+                          .strings=${this.strings}
+                          @acs-devices-change=${this.#onDevicesChange}
+                        ></acs-device-setup>`
+                  }
+                </div>
+              </aside>`
+            : nothing
+        }
       </div>
       <acs-call-controls
         part="controls"
@@ -457,42 +464,47 @@ export class AcsCall extends LitElement {
       <acs-call-status part="status" .call=${call} remote-name=${this.#session.remoteLabel} .strings=${this.strings}></acs-call-status>
       <div class="ended-actions">
         <button type="button" part="new-call-button" class="primary" @click=${() => this.newCall()}>${strings.newCall}</button>
-        ${call.direction === 'Outgoing' && this.#session.lastTargets.length > 0
-          ? html`<button
-              type="button"
-              part="call-again-button"
-              class="secondary"
-              @click=${() => void this.startCall([...this.#session.lastTargets]).catch((error: unknown) => this.#fail(error, strings.callFailed))}
-            >
-              ${strings.callAgain}
-            </button>`
-          : nothing}
+        ${
+          call.direction === 'Outgoing' && this.#session.lastTargets.length > 0
+            ? html`<button
+                type="button"
+                part="call-again-button"
+                class="secondary"
+                @click=${() => void this.startCall([...this.#session.lastTargets]).catch((error: unknown) => this.#fail(error, strings.callFailed))}
+              >
+                ${strings.callAgain}
+              </button>`
+            : nothing
+        }
       </div>
     </div>`;
   }
-
 
   override render() {
     const strings = this.#strings;
     const call = this.#session.call;
     const screen = this.screen;
     const ringing = this.#agentController.incomingCalls[0];
-    return html`${screen === 'in-call' && call
-      ? this.#renderInCall(call, strings)
-      : screen === 'ended' && call
-        ? this.#renderEnded(call, strings)
-        : this.#renderSetup(strings)}
-    ${ringing
-      ? html`<div class="overlay">
-          <acs-incoming-call
-            part="incoming-call"
-            .incomingCall=${ringing}
-            .strings=${this.strings}
-            @acs-call-accepted=${this.#onAccepted}
-            @acs-call-declined=${this.#onDeclined}
-          ></acs-incoming-call>
-        </div>`
-      : nothing}`;
+    return html`${
+      screen === 'in-call' && call
+        ? this.#renderInCall(call, strings)
+        : screen === 'ended' && call
+          ? this.#renderEnded(call, strings)
+          : this.#renderSetup(strings)
+    }
+    ${
+      ringing
+        ? html`<div class="overlay">
+            <acs-incoming-call
+              part="incoming-call"
+              .incomingCall=${ringing}
+              .strings=${this.strings}
+              @acs-call-accepted=${this.#onAccepted}
+              @acs-call-declined=${this.#onDeclined}
+            ></acs-incoming-call>
+          </div>`
+        : nothing
+    }`;
   }
 }
 

@@ -124,27 +124,29 @@ export class AcsChatHeader extends ChatThreadElement {
     const count = this.chat.source ? this.chat.state.participants.length : this.participantCount;
     const shown = topic || strings.untitledChat;
     return html`<div part="base" class="base">
-      ${this.editing
-        ? html`<input
-            part="topic-input"
-            class="topic-input"
-            type="text"
-            .value=${topic}
-            maxlength=${CHAT_LIMITS.topicLength}
-            aria-label=${strings.topicInputLabel}
-            @keydown=${this.#onInputKeyDown}
-            @blur=${() => this.#commit()}
-          />`
-        : html`<button
-            part="topic"
-            class="topic"
-            type="button"
-            ?disabled=${this.topicReadonly}
-            aria-label=${this.topicReadonly ? nothing : format(strings.editTopicLabel, { topic: shown })}
-            @click=${() => this.#startEditing()}
-          >
-            ${shown}
-          </button>`}
+      ${
+        this.editing
+          ? html`<input
+              part="topic-input"
+              class="topic-input"
+              type="text"
+              .value=${topic}
+              maxlength=${CHAT_LIMITS.topicLength}
+              aria-label=${strings.topicInputLabel}
+              @keydown=${this.#onInputKeyDown}
+              @blur=${() => this.#commit()}
+            />`
+          : html`<button
+              part="topic"
+              class="topic"
+              type="button"
+              ?disabled=${this.topicReadonly}
+              aria-label=${this.topicReadonly ? nothing : format(strings.editTopicLabel, { topic: shown })}
+              @click=${() => this.#startEditing()}
+            >
+              ${shown}
+            </button>`
+      }
       <button
         part="participants-button"
         class="participants"

@@ -243,9 +243,11 @@ export class AcsChat extends LitElement {
           ></acs-send-box>
           <slot></slot>
         </div>
-        ${this.participantsOpen
-          ? html`<acs-participant-list part="participant-list" .strings=${this.strings}></acs-participant-list>`
-          : nothing}
+        ${
+          this.participantsOpen
+            ? html`<acs-participant-list part="participant-list" .strings=${this.strings}></acs-participant-list>`
+            : nothing
+        }
       </div>
     </div>`;
   }

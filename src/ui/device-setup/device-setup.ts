@@ -142,7 +142,11 @@ export class AcsDeviceSetup extends LitElement {
       }
       this.#permissionStatuses = statuses;
       const states = statuses.map((s) => s.state);
-      const next: DevicePermissionState = states.includes('denied') ? 'denied' : states.every((s) => s === 'granted') ? 'granted' : 'prompt';
+      const next: DevicePermissionState = states.includes('denied')
+        ? 'denied'
+        : states.every((s) => s === 'granted')
+          ? 'granted'
+          : 'prompt';
       if (next !== this.permission) {
         this.permission = next;
         if (next === 'granted') void this.#devices.refresh();
@@ -258,9 +262,11 @@ export class AcsDeviceSetup extends LitElement {
   ) {
     return html`<label part="label" for=${id}>${label}</label>
       <select part="select ${id}-select" id=${id} ?disabled=${devices.length === 0} @change=${onChange}>
-        ${devices.length === 0
-          ? html`<option value="">${empty}</option>`
-          : devices.map((d) => html`<option value=${d.id} ?selected=${d.id === selectedId}>${d.name}</option>`)}
+        ${
+          devices.length === 0
+            ? html`<option value="">${empty}</option>`
+            : devices.map((d) => html`<option value=${d.id} ?selected=${d.id === selectedId}>${d.name}</option>`)
+        }
       </select>`;
   }
 
@@ -271,19 +277,26 @@ export class AcsDeviceSetup extends LitElement {
       ${this.#renderPreview(strings)} ${this.#renderPermission(strings)} ${this.#renderToggles(strings)}
       <div part="selects" class="selects">
         ${this.#select('camera', strings.chooseCamera, devices.cameras, this.camera?.id, strings.noCameraFound, (e) => this.#onCameraChange(e))}
-        ${this.#select('microphone', strings.chooseMicrophone, devices.microphones, this.microphone?.id, strings.noMicrophoneFound, (e) =>
-          void this.#onMicrophoneChange(e),
+        ${this.#select(
+          'microphone',
+          strings.chooseMicrophone,
+          devices.microphones,
+          this.microphone?.id,
+          strings.noMicrophoneFound,
+          (e) => void this.#onMicrophoneChange(e),
         )}
-        ${devices.isSpeakerSelectionAvailable
-          ? this.#select(
-              'speaker',
-              strings.chooseSpeaker,
-              devices.speakers,
-              devices.selectedSpeaker?.id ?? devices.speakers.find((s) => s.isSystemDefault)?.id,
-              strings.noSpeakerFound,
-              (e) => void this.#onSpeakerChange(e),
-            )
-          : nothing}
+        ${
+          devices.isSpeakerSelectionAvailable
+            ? this.#select(
+                'speaker',
+                strings.chooseSpeaker,
+                devices.speakers,
+                devices.selectedSpeaker?.id ?? devices.speakers.find((s) => s.isSystemDefault)?.id,
+                strings.noSpeakerFound,
+                (e) => void this.#onSpeakerChange(e),
+              )
+            : nothing
+        }
       </div>
     </div>`;
   }

@@ -124,17 +124,26 @@ export class AcsDialPad extends LitElement {
           }}
           @keydown=${(event: KeyboardEvent) => this.#onKeydown(event, strings)}
         />
-        <button type="button" class="backspace" data-key="backspace" aria-label=${strings.backspace} @click=${this.#backspace}><span aria-hidden="true">⌫</span></button>
+        <button type="button" class="backspace" data-key="backspace" aria-label=${strings.backspace} @click=${this.#backspace}>
+          <span aria-hidden="true">⌫</span>
+        </button>
       </div>
       <div class="keys" role="group" aria-label=${strings.keypad}>
         ${KEYS.map(
-          ([digit, letters]) => html`<button type="button" part="key" class="key" data-key=${digit} @click=${() => this.#press(digit)}>
-            <span class="digit">${digit}</span>${letters ? html`<span class="letters" aria-hidden="true">${letters}</span>` : nothing}
-          </button>`,
+          ([digit, letters]) =>
+            html`<button type="button" part="key" class="key" data-key=${digit} @click=${() => this.#press(digit)}>
+              <span class="digit">${digit}</span>${letters ? html`<span class="letters" aria-hidden="true">${letters}</span>` : nothing}
+            </button>`,
         )}
       </div>
       ${this.error ? html`<p class="error" id="error" role="alert">${this.error}</p>` : nothing}
-      <button type="button" part="call-button" class="call" aria-disabled=${this.disabled ? 'true' : 'false'} @click=${() => this.#call(strings)}>
+      <button
+        type="button"
+        part="call-button"
+        class="call"
+        aria-disabled=${this.disabled ? 'true' : 'false'}
+        @click=${() => this.#call(strings)}
+      >
         ${strings.call}
       </button>
     </div>`;

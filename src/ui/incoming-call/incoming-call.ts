@@ -117,13 +117,7 @@ export class AcsIncomingCall extends LitElement {
     const strings = mergeStrings(incomingCallStrings, this.strings);
     const caller = this.incomingCall?.callerInfo;
     const name = this.callerName || nameOf(caller ?? {}, strings.unknownCaller);
-    return html`<div
-      part="base"
-      class="base"
-      role="alertdialog"
-      aria-labelledby="title"
-      aria-describedby="description"
-    >
+    return html`<div part="base" class="base" role="alertdialog" aria-labelledby="title" aria-describedby="description">
       <acs-avatar
         part="avatar"
         class="ringing"
@@ -134,11 +128,13 @@ export class AcsIncomingCall extends LitElement {
       <p part="title" class="title" id="title">${strings.incomingCallTitle}</p>
       <p part="description" class="description" id="description">${format(strings.incomingCallFrom, { name })}</p>
       <div part="actions" class="actions">
-        ${this.noVideo
-          ? nothing
-          : html`<button type="button" part="button accept-video" class="accept" @click=${() => this.#accept(true)}>
-              ${callingIcon('camera')}${strings.acceptWithVideo}
-            </button>`}
+        ${
+          this.noVideo
+            ? nothing
+            : html`<button type="button" part="button accept-video" class="accept" @click=${() => this.#accept(true)}>
+                ${callingIcon('camera')}${strings.acceptWithVideo}
+              </button>`
+        }
         <button type="button" part="button accept-audio" class="accept" @click=${() => this.#accept(false)}>
           ${callingIcon('phone')}${strings.acceptAudioOnly}
         </button>

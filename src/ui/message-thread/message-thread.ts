@@ -287,10 +287,7 @@ export class AcsMessageThread extends ChatThreadElement {
 
   #canChange(message: ChatThreadMessage): boolean {
     return (
-      isUserMessage(message) &&
-      isOwnMessage(message, this.chat.state.userId) &&
-      !message.deletedOn &&
-      message.localStatus !== 'sending'
+      isUserMessage(message) && isOwnMessage(message, this.chat.state.userId) && !message.deletedOn && message.localStatus !== 'sending'
     );
   }
 
@@ -348,13 +345,7 @@ export class AcsMessageThread extends ChatThreadElement {
     const active = item.key === this.#tabStop;
     const time = formatTime(message.createdOn);
     if (!isUserMessage(message)) {
-      return html`<div
-        part="system-message"
-        class="system"
-        data-key=${item.key}
-        tabindex=${active ? 0 : -1}
-        role="article"
-      >
+      return html`<div part="system-message" class="system" data-key=${item.key} tabindex=${active ? 0 : -1} role="article">
         ${systemText(message, state, this.#namesOf(state.participants), strings)}
         <time datetime=${message.createdOn.toISOString()}>${time}</time>
       </div>`;
@@ -372,52 +363,58 @@ export class AcsMessageThread extends ChatThreadElement {
       role="article"
       aria-describedby=${changeable ? 'own-message-hint' : nothing}
     >
-      ${own
-        ? nothing
-        : continued
-          ? html`<span class="avatar-space"></span>`
-          : html`<acs-avatar
-            class="avatar"
-            exportparts="base:avatar__base"
-            display-name=${name}
-            color-key=${senderId ?? name}
-            aria-hidden="true"
-          ></acs-avatar>`}
+      ${
+        own
+          ? nothing
+          : continued
+            ? html`<span class="avatar-space"></span>`
+            : html`<acs-avatar
+                class="avatar"
+                exportparts="base:avatar__base"
+                display-name=${name}
+                color-key=${senderId ?? name}
+                aria-hidden="true"
+              ></acs-avatar>`
+      }
       <div part="bubble" class="bubble">
         <div class=${classMap({ meta: true, 'visually-hidden': continued || own })}>
           <span part="sender" class="sender">${name}</span>
           <time part="time" datetime=${message.createdOn.toISOString()}>${time}</time>
         </div>
         <div part="content" class="content">${deleted ? strings.deletedMessage : messageText(message)}</div>
-        ${own || (message.editedOn && !deleted)
-          ? html`<div class="footer">
-              ${own ? html`<time class="own-time" datetime=${message.createdOn.toISOString()}>${time}</time>` : nothing}
-              ${message.editedOn && !deleted ? html`<span part="edited" class="edited">${strings.edited}</span>` : nothing}
-            </div>`
-          : nothing}
+        ${
+          own || (message.editedOn && !deleted)
+            ? html`<div class="footer">
+                ${own ? html`<time class="own-time" datetime=${message.createdOn.toISOString()}>${time}</time>` : nothing}
+                ${message.editedOn && !deleted ? html`<span part="edited" class="edited">${strings.edited}</span>` : nothing}
+              </div>`
+            : nothing
+        }
       </div>
-      ${changeable
-        ? html`<div part="actions" class="actions">
-            <button
-              part="edit-button"
-              type="button"
-              tabindex=${active ? 0 : -1}
-              aria-label=${format(strings.editMessageLabel, { time })}
-              @click=${() => this.#requestEdit(item.key)}
-            >
-              ${strings.editMessage}
-            </button>
-            <button
-              part="delete-button"
-              type="button"
-              tabindex=${active ? 0 : -1}
-              aria-label=${format(strings.deleteMessageLabel, { time })}
-              @click=${() => this.#requestDelete(item.key)}
-            >
-              ${strings.deleteMessage}
-            </button>
-          </div>`
-        : nothing}
+      ${
+        changeable
+          ? html`<div part="actions" class="actions">
+              <button
+                part="edit-button"
+                type="button"
+                tabindex=${active ? 0 : -1}
+                aria-label=${format(strings.editMessageLabel, { time })}
+                @click=${() => this.#requestEdit(item.key)}
+              >
+                ${strings.editMessage}
+              </button>
+              <button
+                part="delete-button"
+                type="button"
+                tabindex=${active ? 0 : -1}
+                aria-label=${format(strings.deleteMessageLabel, { time })}
+                @click=${() => this.#requestDelete(item.key)}
+              >
+                ${strings.deleteMessage}
+              </button>
+            </div>`
+          : nothing
+      }
       ${status ? this.#renderStatus(message, status, state, strings) : nothing}
     </div>`;
   }
@@ -456,21 +453,20 @@ export class AcsMessageThread extends ChatThreadElement {
         @keydown=${this.#onKeyDown}
         @focusin=${this.#onFocusIn}
       >
-        ${state.hasOlderMessages
-          ? html`<div class="older">
-              <button
-                part="load-older-button"
-                type="button"
-                ?disabled=${state.loadingOlderMessages}
-                @click=${() => this.#loadOlder()}
-              >
-                ${state.loadingOlderMessages ? strings.loadingOlder : strings.loadOlder}
-              </button>
-            </div>`
-          : nothing}
-        ${state.messages.length === 0
-          ? html`<div part="empty" class="empty">${loading ? strings.loadingMessages : strings.noMessages}</div>`
-          : nothing}
+        ${
+          state.hasOlderMessages
+            ? html`<div class="older">
+                <button part="load-older-button" type="button" ?disabled=${state.loadingOlderMessages} @click=${() => this.#loadOlder()}>
+                  ${state.loadingOlderMessages ? strings.loadingOlder : strings.loadOlder}
+                </button>
+              </div>`
+            : nothing
+        }
+        ${
+          state.messages.length === 0
+            ? html`<div part="empty" class="empty">${loading ? strings.loadingMessages : strings.noMessages}</div>`
+            : nothing
+        }
         ${repeat(
           items,
           (item) => item.key,
@@ -481,11 +477,13 @@ export class AcsMessageThread extends ChatThreadElement {
                 guard(this.#renderInputs(item, state, strings), () => this.#renderMessage(item, state, strings)),
         )}
       </div>
-      ${this.newBelow
-        ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.#jumpToLatest()}>
-            ${strings.jumpToLatest}
-          </button>`
-        : nothing}
+      ${
+        this.newBelow
+          ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.#jumpToLatest()}>
+              ${strings.jumpToLatest}
+            </button>`
+          : nothing
+      }
       <span id="own-message-hint" class="visually-hidden">${strings.ownMessageHint}</span>
     </div>`;
   }

@@ -64,25 +64,27 @@ export class AcsParticipantList extends ChatThreadElement {
     const userId = this.chat.source ? this.chat.state.userId : this.userId || undefined;
     return html`<div part="base" class="base">
       <div part="heading" class="heading" id="heading">${format(strings.participantsHeading, { count: participants.length })}</div>
-      ${participants.length === 0
-        ? html`<p class="empty">${strings.noParticipants}</p>`
-        : html`<ul part="list" class="list" aria-labelledby="heading">
-            ${repeat(
-              participants,
-              (participant) => getIdentifierRawId(participant.id),
-              (participant) => {
-                const rawId = getIdentifierRawId(participant.id);
-                const name = participant.displayName || strings.unnamedParticipant;
-                const you = rawId === userId;
-                return html`<li>
-                  <button part="participant" class="participant" type="button" @click=${() => this.#onClick(participant)}>
-                    <acs-avatar exportparts="base:avatar__base" display-name=${name} color-key=${rawId} aria-hidden="true"></acs-avatar>
-                    <span part="name" class="name">${name}${you ? html` <span class="you">${strings.youSuffix}</span>` : ''}</span>
-                  </button>
-                </li>`;
-              },
-            )}
-          </ul>`}
+      ${
+        participants.length === 0
+          ? html`<p class="empty">${strings.noParticipants}</p>`
+          : html`<ul part="list" class="list" aria-labelledby="heading">
+              ${repeat(
+                participants,
+                (participant) => getIdentifierRawId(participant.id),
+                (participant) => {
+                  const rawId = getIdentifierRawId(participant.id);
+                  const name = participant.displayName || strings.unnamedParticipant;
+                  const you = rawId === userId;
+                  return html`<li>
+                    <button part="participant" class="participant" type="button" @click=${() => this.#onClick(participant)}>
+                      <acs-avatar exportparts="base:avatar__base" display-name=${name} color-key=${rawId} aria-hidden="true"></acs-avatar>
+                      <span part="name" class="name">${name}${you ? html` <span class="you">${strings.youSuffix}</span>` : ''}</span>
+                    </button>
+                  </li>`;
+                },
+              )}
+            </ul>`
+      }
     </div>`;
   }
 }

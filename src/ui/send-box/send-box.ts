@@ -201,12 +201,14 @@ export class AcsSendBox extends ChatThreadElement {
     const counts = { count: bytes.toLocaleString(), limit: this.maxBytes.toLocaleString() };
     const canSend = !disabled && !tooLong && this.value.trim() !== '';
     return html`<div part="base" class=${classMap({ base: true, editing: this.editing, disabled })}>
-      ${this.editing
-        ? html`<div part="editing-banner" class="banner">
-            <span>${strings.editing}</span>
-            <button part="cancel-button" type="button" @click=${() => this.cancelEditing()}>${strings.cancelEditing}</button>
-          </div>`
-        : nothing}
+      ${
+        this.editing
+          ? html`<div part="editing-banner" class="banner">
+              <span>${strings.editing}</span>
+              <button part="cancel-button" type="button" @click=${() => this.cancelEditing()}>${strings.cancelEditing}</button>
+            </div>`
+          : nothing
+      }
       <div class="row">
         <textarea
           part="textarea"
@@ -228,9 +230,11 @@ export class AcsSendBox extends ChatThreadElement {
           ?disabled=${!canSend}
           @click=${() => void this.submit()}
         >
-          ${this.editing
-            ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z" /></svg>`
-            : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>`}
+          ${
+            this.editing
+              ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z" /></svg>`
+              : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>`
+          }
         </button>
       </div>
       <div

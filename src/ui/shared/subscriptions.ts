@@ -38,7 +38,11 @@ interface LooseEmitter {
 export class Subscriptions {
   readonly #removers: (() => void)[] = [];
 
-  on<T extends CallingEmitter, K extends keyof EventsOf<T> & string>(emitter: T, event: K, listener: (payload: EventsOf<T>[K]) => void): void {
+  on<T extends CallingEmitter, K extends keyof EventsOf<T> & string>(
+    emitter: T,
+    event: K,
+    listener: (payload: EventsOf<T>[K]) => void,
+  ): void {
     const loose = emitter as unknown as LooseEmitter;
     loose.on(event, listener as AnyListener);
     this.#removers.push(() => loose.off(event, listener as AnyListener));

@@ -15,11 +15,7 @@ import type {
 } from '../../chat/events.js';
 import type { ChatMessageReadReceipt, ChatMessageType, ChatThreadParticipant } from '../../chat/models.js';
 import { TypedEventEmitter } from '../../common/events.js';
-import {
-  type CommunicationIdentifier,
-  createIdentifierFromRawId,
-  getIdentifierRawId,
-} from '../../common/identifiers.js';
+import { type CommunicationIdentifier, createIdentifierFromRawId, getIdentifierRawId } from '../../common/identifiers.js';
 import {
   type ChatThreadMessage,
   compareMessageIds,
@@ -351,7 +347,10 @@ export class ChatThreadSource extends TypedEventEmitter<ChatThreadSourceEvents> 
     const target = messageId ?? this.#newestFromOthers()?.id;
     if (!target || target.startsWith('pending-')) return false;
     const own = this.#state.userId ? this.#state.readReceipts.get(this.#state.userId)?.chatMessageId : undefined;
-    const upTo = [this.#readUpTo, own].filter((id): id is string => id !== undefined).sort(compareMessageIds).pop();
+    const upTo = [this.#readUpTo, own]
+      .filter((id): id is string => id !== undefined)
+      .sort(compareMessageIds)
+      .pop();
     if (upTo !== undefined && compareMessageIds(target, upTo) <= 0) return false;
     const threadClient = this.threadClient;
     const previous = this.#readUpTo;

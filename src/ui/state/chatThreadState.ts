@@ -49,4 +49,3 @@ export function emptyChatThreadState(threadId = ''): ChatThreadState {
     error: undefined,
   };
 }
-

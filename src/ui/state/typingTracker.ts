@@ -49,11 +49,14 @@ export class TypingTracker {
     this.#timer = undefined;
     if (this.#typing.size === 0) return;
     const next = Math.min(...[...this.#typing.values()].map((user) => user.expiresAt));
-    this.#timer = setTimeout(() => {
-      const now = Date.now();
-      for (const [rawId, user] of this.#typing) if (user.expiresAt <= now) this.#typing.delete(rawId);
-      this.#onChange(this.users());
-      this.#schedule();
-    }, Math.max(0, next - Date.now()));
+    this.#timer = setTimeout(
+      () => {
+        const now = Date.now();
+        for (const [rawId, user] of this.#typing) if (user.expiresAt <= now) this.#typing.delete(rawId);
+        this.#onChange(this.users());
+        this.#schedule();
+      },
+      Math.max(0, next - Date.now()),
+    );
   }
 }

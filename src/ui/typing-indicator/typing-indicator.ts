@@ -53,10 +53,12 @@ export class AcsTypingIndicator extends ChatThreadElement {
     const users = this.chat.source ? this.chat.state.typingUsers : this.users;
     const text = typingText(users, strings);
     return html`<div part="base" class="base" role="status" aria-live="polite">
-      ${text
-        ? html`<span part="dots" class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
-            <span part="text" class="text">${text}</span>`
-        : ''}
+      ${
+        text
+          ? html`<span part="dots" class="dots" aria-hidden="true"><span></span><span></span><span></span></span>
+              <span part="text" class="text">${text}</span>`
+          : ''
+      }
     </div>`;
   }
 }

@@ -86,7 +86,11 @@ export class AcsVideoGallery extends LitElement {
     const remotes = (call?.remoteParticipants ?? []).filter((p) => p.state !== 'Disconnected');
     const sharer = remotes.find((p) => p.videoStreams.some((s) => s.mediaStreamType === 'ScreenSharing' && s.isAvailable));
     const localStream = call ? call.localVideoStreams.find((s) => s.mediaStreamType === 'Video') : this.localVideoStream;
-    const tiles = repeat(remotes, (p) => keyOf(p.identifier), (p) => this.#remoteTile(p));
+    const tiles = repeat(
+      remotes,
+      (p) => keyOf(p.identifier),
+      (p) => this.#remoteTile(p),
+    );
     let body;
     if (sharer) {
       body = html`<acs-video-tile
@@ -101,9 +105,7 @@ export class AcsVideoGallery extends LitElement {
         ></acs-video-tile>
         <div part="grid" class="strip">${tiles}</div>`;
     } else if (remotes.length > 0) {
-      body = html`<div part="grid" class="grid" style=${styleMap({ '--acs-columns': String(columnsFor(remotes.length)) })}>
-        ${tiles}
-      </div>`;
+      body = html`<div part="grid" class="grid" style=${styleMap({ '--acs-columns': String(columnsFor(remotes.length)) })}>${tiles}</div>`;
     } else {
       body = html`<p part="waiting" class="waiting">${strings.waitingForOthers}</p>`;
     }
@@ -114,19 +116,21 @@ export class AcsVideoGallery extends LitElement {
     >
       ${call?.isScreenSharingOn ? html`<p part="sharing-notice" class="sharing" role="status">${strings.youAreSharing}</p>` : nothing}
       ${body}
-      ${this.noLocalTile
-        ? nothing
-        : html`<acs-video-tile
-            part="local-tile"
-            class="local"
-            exportparts="base: local-tile__base, video: local-tile__video, name: local-tile__name, mute-icon: local-tile__mute-icon"
-            local
-            .localVideoStream=${localStream}
-            display-name=${this.displayName}
-            ?muted=${call?.isMuted ?? false}
-            mirrored
-            .strings=${this.strings}
-          ></acs-video-tile>`}
+      ${
+        this.noLocalTile
+          ? nothing
+          : html`<acs-video-tile
+              part="local-tile"
+              class="local"
+              exportparts="base: local-tile__base, video: local-tile__video, name: local-tile__name, mute-icon: local-tile__mute-icon"
+              local
+              .localVideoStream=${localStream}
+              display-name=${this.displayName}
+              ?muted=${call?.isMuted ?? false}
+              mirrored
+              .strings=${this.strings}
+            ></acs-video-tile>`
+      }
     </section>`;
   }
 }

@@ -137,22 +137,26 @@ export class AcsVideoTile extends LitElement {
       role="group"
       aria-label=${name}
     >
-      ${view
-        ? html`<div part="video" class="video">${view.target}</div>`
-        : html`<div part="placeholder" class="placeholder">
-            <acs-avatar
-              part="avatar"
-              exportparts="base: avatar__base"
-              aria-hidden="true"
-              display-name=${personName}
-              color-key=${keyOf(participant?.identifier) || personName}
-              ?speaking=${speaking}
-            ></acs-avatar>
-          </div>`}
+      ${
+        view
+          ? html`<div part="video" class="video">${view.target}</div>`
+          : html`<div part="placeholder" class="placeholder">
+              <acs-avatar
+                part="avatar"
+                exportparts="base: avatar__base"
+                aria-hidden="true"
+                display-name=${personName}
+                color-key=${keyOf(participant?.identifier) || personName}
+                ?speaking=${speaking}
+              ></acs-avatar>
+            </div>`
+      }
       <div part="label" class="label">
-        ${muted ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}
-              >${callingIcon('microphoneOff')}</span
-            >` : nothing}
+        ${
+          muted
+            ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
+            : nothing
+        }
         <span part="name" class="name">${name}</span>
       </div>
       ${stateKey ? html`<span part="state" class="state">${strings[stateKey]}</span>` : nothing}

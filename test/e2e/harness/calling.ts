@@ -43,7 +43,11 @@ const harness = {
     const id = userId;
     const credential = new AzureCommunicationTokenCredential({
       refreshProactively: true,
-      tokenRefresher: store.createTokenRefresher(id, [...SCOPES], async () => (await post('/demo/token/refresh', (await store.get(id))?.token)).token),
+      tokenRefresher: store.createTokenRefresher(
+        id,
+        [...SCOPES],
+        async () => (await post('/demo/token/refresh', (await store.get(id))?.token)).token,
+      ),
       token: (await store.get(id))!.token,
     });
     agent = await new CallClient().createCallAgent(credential, { displayName });
@@ -67,7 +71,13 @@ const harness = {
   state: () => ({
     call: call?.state ?? 'None',
     endCode: call?.callEndReason?.code,
-    remote: call?.remoteParticipants.map((p) => ({ state: p.state, name: p.displayName, video: p.videoStreams[0]!.isAvailable, muted: p.isMuted })) ?? [],
+    remote:
+      call?.remoteParticipants.map((p) => ({
+        state: p.state,
+        name: p.displayName,
+        video: p.videoStreams[0]!.isAvailable,
+        muted: p.isMuted,
+      })) ?? [],
     framesDecoded,
   }),
   /** Renders the first remote camera and counts decoded frames. */

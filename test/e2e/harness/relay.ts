@@ -25,7 +25,10 @@ const harness = {
     if (!response.ok) throw new Error(`/demo/token: ${response.status}`);
     const issued = (await response.json()) as { user: { communicationUserId: string }; token: string };
     token = issued.token;
-    agent = await new CallClient({ networkConfiguration: { iceTransportPolicy: 'relay' } }).createCallAgent(new AzureCommunicationTokenCredential(token), { displayName });
+    agent = await new CallClient({ networkConfiguration: { iceTransportPolicy: 'relay' } }).createCallAgent(
+      new AzureCommunicationTokenCredential(token),
+      { displayName },
+    );
     agent.on('incomingCall', ({ incomingCall }) => (incoming = incomingCall));
     return issued.user.communicationUserId;
   },
