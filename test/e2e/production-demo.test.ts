@@ -5,16 +5,13 @@
  * `sideEffects`), and its console must stay quiet (no Lit dev-mode warning, no 404s).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { RunningService } from '../../mock-server/service.js';
 import { startStaticDemoServer } from '../../mock-server/staticDemoServer.js';
 import { launchBrowser, screenshot } from './browser.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { buildDemo } from './buildDemo.js';
 
 describe('the production build of the demo', () => {
   let demoDir: string;
@@ -22,15 +19,7 @@ describe('the production build of the demo', () => {
   let browser: Browser;
 
   before(async () => {
-    demoDir = mkdtempSync(join(tmpdir(), 'oc-production-demo-'));
-    const { build } = await import('vite');
-    await build({
-      configFile: join(ROOT, 'vite.config.ts'),
-      root: ROOT,
-      logLevel: 'silent',
-      mode: 'production',
-      build: { outDir: demoDir, emptyOutDir: true },
-    });
+    demoDir = await buildDemo();
     service = await startStaticDemoServer({ demoDir });
     browser = await launchBrowser();
   });

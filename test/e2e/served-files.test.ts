@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { recordFigures } from '../kit/figures.js';
+import { buildDemo } from './buildDemo.js';
 import { type ServiceProcess, startServiceProcess } from '../kit/serviceProcess.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -105,21 +105,7 @@ function attackPaths(dataFolder: string): string[] {
 
 /** The built demo for the production modes, made once for the file. */
 let builtDemo: Promise<string> | undefined;
-function buildDemo(): Promise<string> {
-  builtDemo ??= (async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'oc-demo-build-'));
-    const { build } = await import('vite');
-    await build({
-      configFile: join(ROOT, 'vite.config.ts'),
-      root: ROOT,
-      logLevel: 'silent',
-      mode: 'production',
-      build: { outDir, emptyOutDir: true },
-    });
-    return outDir;
-  })();
-  return builtDemo;
-}
+const demoBuild = (): Promise<string> => (builtDemo ??= buildDemo());
 
 const MODES = [
   { name: 'npm start (the production build)', production: true, https: false },
@@ -138,7 +124,7 @@ for (const { name, production, https } of MODES) {
     before(async () => {
       // A data folder inside the repository root, as the default `.data` is.
       dataDir = mkdtempSync(join(ROOT, '.data-served-test-'));
-      const demo = production ? ['--demo', '--demo-dir', await buildDemo()] : ['--demo', '--dev'];
+      const demo = production ? ['--demo', '--demo-dir', await demoBuild()] : ['--demo', '--dev'];
       service = await startServiceProcess([...demo, '--data', dataDir, ...(https ? ['--https'] : [])]);
       if (production) code = /src="(\/assets\/[^"]+\.js)"/.exec((await get(service.endpoint, '/')).body)![1]!;
       assert.ok(existsSync(join(dataDir, 'secrets.json')) && existsSync(join(dataDir, 'service.db')));
