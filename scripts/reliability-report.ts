@@ -70,7 +70,7 @@ function section(): string {
   const served = read('served-files');
   if (served) {
     lines.push(
-      `- **Served files (npm start, plain and --https)**: ${n(served.requestsAttempted)} requests for the data folder, TLS key, sources and config under ${n(served.modes)} modes, with and without a foreign Origin; refused (404): ${n(served.refused)}; with CORS headers: ${n(served.withCorsHeaders)}.`,
+      `- **Served files (npm start and npm run dev, plain and --https)**: ${n(served.requestsAttempted)} requests for the data folder, TLS key, sources and config under ${n(served.modes)} modes, with and without a foreign Origin; refused (404): ${n(served.refused)}; with CORS headers: ${n(served.withCorsHeaders)}.`,
     );
   }
   const realtimeLimits = read('realtime-limits');
