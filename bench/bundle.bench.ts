@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type Plugin, build } from 'vite';
+import type { Plugin } from 'vite';
+import { filesUnder, productionBundle } from '../scripts/productionBundle.js';
 import type { Measurement } from './lib/results.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -24,10 +25,6 @@ interface Size {
  */
 async function bundle(entry: Entry): Promise<Size> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
-  // A Vite dev server started earlier in this process (the browser suites) set NODE_ENV=development,
-  // which would make this build resolve packages' development exports (lit's is twice the size).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
   try {
     const plugins: Plugin[] =
       'source' in entry
@@ -39,26 +36,7 @@ async function bundle(entry: Entry): Promise<Size> {
             },
           ]
         : [];
-    await build({
-      configFile: false,
-      mode: 'production',
-      root: ROOT,
-      logLevel: 'silent',
-      plugins,
-      build: {
-        target: 'es2022',
-        minify: true,
-        outDir,
-        emptyOutDir: true,
-        copyPublicDir: false,
-        modulePreload: false,
-        reportCompressedSize: false,
-        rollupOptions: {
-          input: 'source' in entry ? VIRTUAL : join(ROOT, entry.file),
-          preserveEntrySignatures: 'strict',
-        },
-      },
-    });
+    await productionBundle({ input: 'source' in entry ? VIRTUAL : join(ROOT, entry.file), outDir, plugins });
     const size: Size = { minified: 0, gzip: 0 };
     for (const file of filesUnder(outDir)) {
       if (!file.endsWith('.js')) continue;
@@ -69,16 +47,8 @@ async function bundle(entry: Entry): Promise<Size> {
     if (size.minified === 0) throw new Error(`The build of ${JSON.stringify(entry)} wrote no JavaScript.`);
     return size;
   } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
     rmSync(outDir, { recursive: true, force: true });
   }
-}
-
-function filesUnder(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((dirent) =>
-    dirent.isDirectory() ? filesUnder(join(dirent.parentPath, dirent.name)) : [join(dirent.parentPath, dirent.name)],
-  );
 }
 
 const BASELINES = {

@@ -4,10 +4,10 @@
 // and any stack: `<script type="module" src="https://service/sdk/ui.js">`. Every dependency is
 // inside (no bare imports), Lit in production mode, minified; files are named by content hash and
 // precompressed (gzip, brotli); manifest.json maps the stable names to the hashed files.
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { filesUnder, productionBundle } from './productionBundle.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const SDK_DIR = join(ROOT, 'dist', 'sdk');
@@ -21,50 +21,16 @@ export const SDK_ENTRIES = {
   'ui-call': 'src/ui/calling.ts',
 } as const;
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 export async function buildSdk(outDir = SDK_DIR): Promise<Record<string, string>> {
   rmSync(outDir, { recursive: true, force: true });
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production'; // packages' production exports (Lit without dev warnings)
-  let output;
-  try {
-    output = await build({
-      configFile: false,
-      mode: 'production',
-      root: ROOT,
-      logLevel: 'warn',
-      build: {
-        target: 'es2022',
-        minify: true,
-        outDir,
-        emptyOutDir: true,
-        copyPublicDir: false,
-        modulePreload: false,
-        reportCompressedSize: false,
-        rollupOptions: {
-          input: Object.fromEntries(Object.entries(SDK_ENTRIES).map(([name, file]) => [name, join(ROOT, file)])),
-          preserveEntrySignatures: 'strict',
-          output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-        },
-      },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  const results = Array.isArray(output) ? output : [output];
+  const chunks = await productionBundle({
+    input: Object.fromEntries(Object.entries(SDK_ENTRIES).map(([name, file]) => [name, join(ROOT, file)])),
+    outDir,
+    logLevel: 'warn',
+    output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+  });
   const manifest: Record<string, string> = {};
-  for (const result of results) {
-    if (!('output' in result)) continue;
-    for (const chunk of result.output) {
-      if (chunk.type === 'chunk' && chunk.isEntry) manifest[`${chunk.name}.js`] = chunk.fileName;
-    }
-  }
+  for (const chunk of chunks) if (chunk.isEntry) manifest[`${chunk.name}.js`] = chunk.fileName;
   for (const file of filesUnder(outDir)) {
     if (!file.endsWith('.js')) continue;
     const content = readFileSync(file);
