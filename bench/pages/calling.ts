@@ -7,16 +7,11 @@ import type { CallAgent } from '../../src/calling/callAgent.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
 import { peerIdFor } from '../../src/calling/peerIds.js';
+import { demoUser, until } from './pageHelpers.js';
 
 export interface SetupSample {
   connectedMs: number;
   firstFrameMs: number;
-}
-
-async function demoUser(): Promise<{ userId: string; token: string }> {
-  const response = await fetch('/demo/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const body = (await response.json()) as { user: { communicationUserId: string }; token: string };
-  return { userId: body.user.communicationUserId, token: body.token };
 }
 
 /** Resolves at the first frame the element decodes. */
@@ -38,10 +33,6 @@ function videoElementFor(stream: MediaStream): HTMLVideoElement {
 async function camera(): Promise<MediaStream> {
   return navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
 }
-
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 2));
-};
 
 let agents: { a: CallAgent; b: CallAgent; bId: string } | undefined;
 

@@ -9,6 +9,7 @@ import type { Call } from '../../src/calling/call.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
 import type { VideoDeviceInfo } from '../../src/calling/deviceInfo.js';
+import { demoUser } from './pageHelpers.js';
 
 export interface MeshResult {
   /** Per run: the setup time (ms) of the 2nd, 3rd, … party, in the order they joined. */
@@ -20,12 +21,6 @@ export interface MeshResult {
 /** Which call sizes the frame rates are measured at. */
 const FPS_AT = [3, 4];
 const TIMEOUT_MS = 20_000;
-
-async function demoUser(): Promise<{ userId: string; token: string }> {
-  const response = await fetch('/demo/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const body = (await response.json()) as { user: { communicationUserId: string }; token: string };
-  return { userId: body.user.communicationUserId, token: body.token };
-}
 
 async function until(check: () => boolean, what: () => string): Promise<void> {
   const deadline = performance.now() + TIMEOUT_MS;

@@ -4,6 +4,7 @@ import { CallClient } from '../../src/calling/callClient.js';
 import type { CallAgent } from '../../src/calling/callAgent.js';
 import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { VideoStreamRenderer } from '../../src/calling/videoStreamRenderer.js';
+import { demoUser, until } from './pageHelpers.js';
 
 export interface RelaySample {
   connectedMs: number;
@@ -11,16 +12,6 @@ export interface RelaySample {
   fps: number;
   path: string;
 }
-
-async function demoUser(): Promise<{ userId: string; token: string }> {
-  const response = await fetch('/demo/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const body = (await response.json()) as { user: { communicationUserId: string }; token: string };
-  return { userId: body.user.communicationUserId, token: body.token };
-}
-
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 2));
-};
 
 async function agentsFor(policy: RTCIceTransportPolicy): Promise<{ a: CallAgent; b: CallAgent; bId: string }> {
   const [a, b] = await Promise.all([demoUser(), demoUser()]);
