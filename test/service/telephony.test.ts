@@ -7,6 +7,14 @@ import { PhoneNumbersClient } from '../../src/phoneNumbers/phoneNumbersClient.js
 
 const enc = encodeURIComponent;
 
+/** A send from the resource's number to another, with the given send options (the part each case varies). */
+const sendWith = (smsSendOptions: unknown) => ({
+  from: '+12065550100',
+  smsRecipients: [{ to: '+12065550101' }],
+  message: 'x',
+  smsSendOptions,
+});
+
 describe('telephony: the number pool and SMS routes', () => {
   const service = withService();
 
@@ -53,80 +61,15 @@ describe('telephony: the number pool and SMS routes', () => {
         { from: '+12065550100', smsRecipients: Array.from({ length: 101 }, () => ({ to: '+12065550101' })), message: 'x' },
         400,
       ],
-      [
-        'POST',
-        '/sms',
-        { from: '+12065550100', smsRecipients: [{ to: '+12065550101' }], message: 'x', smsSendOptions: { enableDeliveryReport: 'yes' } },
-        400,
-      ],
+      ['POST', '/sms', sendWith({ enableDeliveryReport: 'yes' }), 400],
       ['GET', '/sms/Outgoing_missing', undefined, 404],
       // Newer send options: known to the preview api-version only, and validated there.
-      [
-        'POST',
-        '/sms',
-        {
-          from: '+12065550100',
-          smsRecipients: [{ to: '+12065550101' }],
-          message: 'x',
-          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p' } },
-        },
-        400,
-      ],
-      [
-        'POST',
-        '/sms?preview',
-        {
-          from: '+12065550100',
-          smsRecipients: [{ to: '+12065550101' }],
-          message: 'x',
-          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k' } },
-        },
-        400,
-      ],
-      [
-        'POST',
-        '/sms?preview',
-        {
-          from: '+12065550100',
-          smsRecipients: [{ to: '+12065550101' }],
-          message: 'x',
-          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: ' ', partner: 'p' } },
-        },
-        400,
-      ],
-      [
-        'POST',
-        '/sms?preview',
-        {
-          from: '+12065550100',
-          smsRecipients: [{ to: '+12065550101' }],
-          message: 'x',
-          smsSendOptions: { enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p', extra: 1 } },
-        },
-        400,
-      ],
-      [
-        'POST',
-        '/sms?preview',
-        {
-          from: '+12065550100',
-          smsRecipients: [{ to: '+12065550101' }],
-          message: 'x',
-          smsSendOptions: { enableDeliveryReport: false, messagingConnect: 'p' },
-        },
-        400,
-      ],
-      [
-        'POST',
-        '/sms?preview',
-        {
-          from: '+12065550100',
-          smsRecipients: [{ to: '+12065550101' }],
-          message: 'x',
-          smsSendOptions: { enableDeliveryReport: false, deliveryReportTimeoutInSeconds: 59 },
-        },
-        400,
-      ],
+      ['POST', '/sms', sendWith({ enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p' } }), 400],
+      ['POST', '/sms?preview', sendWith({ enableDeliveryReport: false, messagingConnect: { apiKey: 'k' } }), 400],
+      ['POST', '/sms?preview', sendWith({ enableDeliveryReport: false, messagingConnect: { apiKey: ' ', partner: 'p' } }), 400],
+      ['POST', '/sms?preview', sendWith({ enableDeliveryReport: false, messagingConnect: { apiKey: 'k', partner: 'p', extra: 1 } }), 400],
+      ['POST', '/sms?preview', sendWith({ enableDeliveryReport: false, messagingConnect: 'p' }), 400],
+      ['POST', '/sms?preview', sendWith({ enableDeliveryReport: false, deliveryReportTimeoutInSeconds: 59 }), 400],
       // Opt-outs.
       ['POST', '/sms/optouts:add', { from: '+12065550100', recipients: [] }, 400],
       ['POST', '/sms/optouts:add', { from: '+12065550100' }, 400],
