@@ -18,6 +18,7 @@ import { CallMedia } from './media/callMedia.js';
 import { type ConnectionStats, connectionStatsOf } from './media/connectionStats.js';
 import { LocalMedia } from './media/localMedia.js';
 import type { PeerEndpoint } from './media/peerEndpoint.js';
+import type { CallFeature, CallFeatureContext, CallFeatureFactory, MediaIssueName } from './features/callFeature.js';
 import { type AudioOutput, RemoteParticipant } from './remoteParticipant.js';
 
 export type CallState = 'None' | 'Connecting' | 'Ringing' | 'Connected' | 'LocalHold' | 'RemoteHold' | 'Disconnecting' | 'Disconnected';
@@ -89,6 +90,11 @@ export class Call extends TypedEventEmitter<CallEvents> {
   readonly #local: LocalMedia;
   #media: CallMedia | undefined;
   readonly #unsubscribers: (() => void)[] = [];
+  readonly #features = new Map<CallFeatureFactory<CallFeature>, CallFeature>();
+  /** Media problems as they happen, for the diagnostics feature. */
+  readonly #mediaIssues = new EventTarget();
+  /** The last media issue of the camera and of the microphone, for a feature made after it. */
+  readonly #pastMediaIssues = new Map<'camera' | 'microphone', MediaIssueName>();
 
   /** @internal */
   constructor(context: CallContext, direction: CallDirection, options: { muted?: boolean; id?: string } = {}) {
@@ -144,8 +150,15 @@ export class Call extends TypedEventEmitter<CallEvents> {
     if (!(stream instanceof LocalVideoStream)) throw new TypeError('Pass a LocalVideoStream.');
     const current = this.#localVideoStreams.find((s) => s.mediaStreamType === 'Video');
     if (current === stream) return;
-    const media = await stream.getMediaStream();
+    let media: MediaStream;
+    try {
+      media = await stream.getMediaStream();
+    } catch (error) {
+      this.#reportMediaIssue('cameraStartFailed');
+      throw error;
+    }
     await this.#local.setCamera(media.getVideoTracks()[0]);
+    this.#reportMediaIssue('cameraStarted');
     const onSwitch = ({ stream: next }: { stream: MediaStream }) => void this.#local.setCamera(next.getVideoTracks()[0]);
     stream.on('sourceChanged', onSwitch);
     this.#unsubscribers.push(() => stream.off('sourceChanged', onSwitch));
@@ -355,6 +368,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     this.#callEndReason = reason;
     this.#media?.close();
     this.#local.dispose();
+    this.#disposeFeatures();
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     void this.stopScreenSharing().catch(() => undefined);
     const removed = [...this.#participants.values()];
@@ -372,6 +386,32 @@ export class Call extends TypedEventEmitter<CallEvents> {
       return;
     }
     await this.#local.setMicrophone(track);
+    this.#reportMediaIssue(track ? 'microphoneAvailable' : 'microphoneUnavailable');
+  }
+
+  /**
+   * A feature of this call, as the ACS Calling SDK has them: `call.feature(Features.MediaStats)`.
+   * Each feature is made on first use, the same object after that, and disposed when the call ends.
+   */
+  feature<TFeature extends CallFeature>(factory: CallFeatureFactory<TFeature>): TFeature {
+    if (!factory || typeof factory.callApiCtor !== 'function') throw new TypeError('Pass one of Features (Features.MediaStats, …).');
+    const existing = this.#features.get(factory);
+    if (existing) return existing as TFeature;
+    const context: CallFeatureContext = {
+      call: this,
+      peerConnections: () =>
+        this.remoteParticipants.flatMap((participant) => {
+          const pc = this.peerConnectionOf(participant);
+          return pc ? [{ participant, pc }] : [];
+        }),
+      localTracks: () => ({ microphone: this.#local.microphone, camera: this.#local.camera, screen: this.#local.screen }),
+      mediaIssues: this.#mediaIssues,
+      pastMediaIssues: () => [...this.#pastMediaIssues.values()],
+    };
+    const feature = new factory.callApiCtor(context);
+    this.#features.set(factory, feature);
+    if (this.#state === 'Disconnected') this.#disposeFeatures();
+    return feature;
   }
 
   /**
@@ -396,13 +436,37 @@ export class Call extends TypedEventEmitter<CallEvents> {
   async #prepare(videoStreams: LocalVideoStream[]): Promise<void> {
     void this.#context.output.context.resume().catch(() => undefined);
     await this.#context.peer.open();
-    await this.#local.setMicrophone(await this.#context.openMicrophone());
+    const microphone = await this.#context.openMicrophone();
+    await this.#local.setMicrophone(microphone);
+    this.#reportMediaIssue(microphone ? 'microphoneAvailable' : 'microphoneUnavailable');
     for (const stream of videoStreams) {
-      const track = (await stream.getMediaStream()).getVideoTracks()[0];
+      let track: MediaStreamTrack | undefined;
+      try {
+        track = (await stream.getMediaStream()).getVideoTracks()[0];
+      } catch (error) {
+        this.#reportMediaIssue('cameraStartFailed');
+        throw error;
+      }
+      this.#reportMediaIssue('cameraStarted');
       await this.#local.setCamera(track);
       this.#localVideoStreams = [...this.#localVideoStreams, stream];
       this.emit('localVideoStreamsUpdated', { added: [stream], removed: [] });
     }
+  }
+
+  #disposeFeatures(): void {
+    for (const feature of this.#features.values()) {
+      try {
+        feature.dispose();
+      } catch (error) {
+        (globalThis as { reportError?: (error: unknown) => void }).reportError?.(error);
+      }
+    }
+  }
+
+  #reportMediaIssue(issue: MediaIssueName): void {
+    this.#pastMediaIssues.set(issue.startsWith('camera') ? 'camera' : 'microphone', issue);
+    this.#mediaIssues.dispatchEvent(new Event(issue));
   }
 
   #syncMedia(): void {

@@ -6,6 +6,7 @@ export type { CallEndReason, CallHistoryEntry, RemoteParticipantState } from './
 export { CallEndReasons } from './callingProtocol.js';
 export * from './deviceInfo.js';
 export * from './deviceManager.js';
+export * from './features/index.js';
 export * from './incomingCall.js';
 export * from './localVideoStream.js';
 export * from './remoteParticipant.js';

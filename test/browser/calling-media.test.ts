@@ -12,28 +12,9 @@ import {
   recordEvents,
   remote,
   rendersFrames,
+  stubMicrophoneWithTone,
   untilState,
 } from './callingHelpers.js';
-
-/** Makes getUserMedia answer audio-only requests with a steady 440 Hz tone; returns the undo. */
-function stubMicrophoneWithTone(): () => void {
-  const devices = navigator.mediaDevices;
-  const original = devices.getUserMedia;
-  const context = new AudioContext();
-  const oscillator = context.createOscillator();
-  const destination = context.createMediaStreamDestination();
-  oscillator.connect(destination);
-  oscillator.start();
-  devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
-    if (constraints?.audio && !constraints.video) return new MediaStream([destination.stream.getAudioTracks()[0]!.clone()]);
-    return original.call(devices, constraints);
-  };
-  return () => {
-    devices.getUserMedia = original;
-    oscillator.stop();
-    void context.close();
-  };
-}
 
 /** Loud enough to be the fake microphone's beep, far above the silence a muted track sends. */
 const HEARD = 0.01;

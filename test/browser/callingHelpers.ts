@@ -190,3 +190,23 @@ export function recordEvents<
   );
   return seen;
 }
+
+/** Makes getUserMedia answer audio-only requests with a steady 440 Hz tone; returns the undo. */
+export function stubMicrophoneWithTone(): () => void {
+  const devices = navigator.mediaDevices;
+  const original = devices.getUserMedia;
+  const context = new AudioContext();
+  const oscillator = context.createOscillator();
+  const destination = context.createMediaStreamDestination();
+  oscillator.connect(destination);
+  oscillator.start();
+  devices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    if (constraints?.audio && !constraints.video) return new MediaStream([destination.stream.getAudioTracks()[0]!.clone()]);
+    return original.call(devices, constraints);
+  };
+  return () => {
+    devices.getUserMedia = original;
+    oscillator.stop();
+    void context.close();
+  };
+}

@@ -73,6 +73,7 @@ describe('calls through a TURN relay (coturn started by the service)', () => {
           assert.ok(stats.framesDecoded! > 0, `${name} decoded ${stats.framesDecoded}`);
           assert.equal(typeof stats.roundTripTimeMs, 'number');
           assert.ok(stats.packetLossFraction! >= 0 && stats.packetLossFraction! <= 1);
+          assert.deepEqual(await side.page.evaluate(() => window.relayHarness.mediaStatsPaths()), ['relayed'], `${name}'s MediaStats`);
           first[name] = stats.turnUsername!;
           assert.match(first[name], /^\d+:/);
         }

@@ -5,6 +5,7 @@ import { CallClient } from '../../../src/calling/callClient.js';
 import type { CallAgent } from '../../../src/calling/callAgent.js';
 import type { Call } from '../../../src/calling/call.js';
 import type { IncomingCall } from '../../../src/calling/incomingCall.js';
+import { Features } from '../../../src/calling/features/index.js';
 import { LocalVideoStream } from '../../../src/calling/localVideoStream.js';
 import { VideoStreamRenderer } from '../../../src/calling/videoStreamRenderer.js';
 
@@ -70,6 +71,19 @@ const harness = {
       connectionState: pc?.connectionState,
       turnUsername: servers.map((server) => server.username).find((name) => name !== undefined),
     };
+  },
+  /** The media paths `Features.MediaStats` reports in its first sample with a transport. */
+  async mediaStatsPaths(): Promise<(string | undefined)[]> {
+    const collector = call!.feature(Features.MediaStats).createCollector();
+    try {
+      return await new Promise((resolve) =>
+        collector.on('sampleReported', (sample) => {
+          if (sample.transports.length > 0) resolve(sample.transports.map((transport) => transport.path));
+        }),
+      );
+    } finally {
+      collector.dispose();
+    }
   },
   /**
    * Gathers candidates with only these ICE servers, relay only, until gathering completes or a

@@ -1,0 +1,39 @@
+import type { Call } from '../call.js';
+import type { RemoteParticipant } from '../remoteParticipant.js';
+
+/**
+ * Call features, as the ACS Calling SDK has them: `call.feature(Features.MediaStats)` returns the
+ * call's one instance of that feature, made on first use and disposed when the call ends.
+ */
+export interface CallFeature {
+  /** The feature's name (`MediaStats`, `UserFacingDiagnostics`, …). */
+  readonly name: string;
+  /** Stops what the feature runs (timers, listeners). The call disposes its features when it ends. */
+  dispose(): void;
+}
+
+/** What a call shows its features: its media connections and local tracks. @internal */
+export interface CallFeatureContext {
+  readonly call: Call;
+  /** The media connection to each remote participant that has one now. */
+  peerConnections(): { participant: RemoteParticipant; pc: RTCPeerConnection }[];
+  /** The tracks this endpoint sends (a muted microphone keeps its track, disabled). */
+  localTracks(): { microphone?: MediaStreamTrack; camera?: MediaStreamTrack; screen?: MediaStreamTrack };
+  /** Media problems the call runs into, as they happen (for the diagnostics). */
+  readonly mediaIssues: EventTarget;
+  /** The last issue of the camera and of the microphone so far (for a feature made after them). */
+  pastMediaIssues(): MediaIssueName[];
+}
+
+/** Creates a feature for a call; the keys of `Features` are these. */
+export interface CallFeatureFactory<TFeature extends CallFeature> {
+  readonly name: string;
+  /** The constructor that returns an instance of the feature for one call (named as in the ACS SDK). */
+  readonly callApiCtor: new (context: CallFeatureContext) => TFeature;
+}
+
+/**
+ * Media issues a call reports to its features (`mediaIssues`): `cameraStartFailed` /
+ * `cameraStarted`, `microphoneUnavailable` / `microphoneAvailable`. @internal
+ */
+export type MediaIssueName = 'cameraStartFailed' | 'cameraStarted' | 'microphoneUnavailable' | 'microphoneAvailable';
