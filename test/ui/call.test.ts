@@ -107,6 +107,19 @@ describe('acs-call', () => {
     expect(inner(remoteTile(bobEl), '[part~="name"]')!.textContent).to.equal('Alice');
     await Promise.all([decodedFrames(remoteTile(aliceEl)!.videoElement!), decodedFrames(remoteTile(bobEl)!.videoElement!)]);
 
+    // "Connection info" shows how Bob's media reaches Alice on his tile, and hides it again.
+    const statsToggle = inner<HTMLButtonElement>(aliceEl, '[part~="stats-toggle"]')!;
+    expect(statsToggle.textContent!.trim()).to.equal('Connection info');
+    expect(statsToggle.getAttribute('aria-pressed')).to.equal('false');
+    statsToggle.click();
+    await until(() => inner(remoteTile(aliceEl), '[part~="stats"]') !== null, 'diagnostics on Bob’s tile');
+    expect(statsToggle.getAttribute('aria-pressed')).to.equal('true');
+    expect(inner(remoteTile(aliceEl), '[part~="stats"]')!.getAttribute('aria-label')).to.match(
+      /^Connection: Direct(, \d+ ms)?, \d+\.\d % lost$/,
+    );
+    statsToggle.click();
+    await until(() => inner(remoteTile(aliceEl), '[part~="stats"]') === null, 'diagnostics hidden');
+
     // Alice mutes with her controls: Bob's tile of her shows the mute icon.
     expect(inner(remoteTile(bobEl), '[part~="mute-icon"]')).to.equal(null);
     const controls = inner<AcsCallControls>(aliceEl, 'acs-call-controls')!;

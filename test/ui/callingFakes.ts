@@ -7,7 +7,7 @@
  */
 import { TypedEventEmitter } from '../../src/common/events.js';
 import type { CommunicationIdentifier, CommunicationIdentifierKind } from '../../src/common/identifiers.js';
-import type { Call, CallEvents, CallState } from '../../src/calling/call.js';
+import type { Call, CallEvents, CallState, ConnectionStats, ParticipantConnectionStats } from '../../src/calling/call.js';
 import type { CallAgent, CallAgentEvents, StartCallOptions } from '../../src/calling/callAgent.js';
 import type { CallEndReason, RemoteParticipantState } from '../../src/calling/callingProtocol.js';
 import type { AudioDeviceInfo, MediaStreamType, VideoDeviceInfo } from '../../src/calling/deviceInfo.js';
@@ -40,6 +40,7 @@ type FakeCallShape = Fake<
   | 'startScreenSharing'
   | 'stopScreenSharing'
   | 'hangUp'
+  | 'getConnectionStats'
   | 'on'
   | 'off',
   'remoteParticipants'
@@ -136,6 +137,9 @@ export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallS
   remoteParticipants: FakeParticipant[] = [];
   /** Calls made to the call's methods, in order. */
   readonly actions: string[] = [];
+  /** What `getConnectionStats()` answers, per participant; and how often it was asked. */
+  readonly connectionStats = new Map<FakeParticipant, ConnectionStats>();
+  statsReads = 0;
   #screen: LocalVideoStream | undefined;
 
   constructor(participants: FakeParticipant[] = []) {
@@ -157,6 +161,11 @@ export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallS
   remove(participant: FakeParticipant): void {
     this.remoteParticipants = this.remoteParticipants.filter((p) => p !== participant);
     this.emit('remoteParticipantsUpdated', { added: [], removed: [participant.asReal] });
+  }
+
+  async getConnectionStats(): Promise<ParticipantConnectionStats[]> {
+    this.statsReads++;
+    return [...this.connectionStats].map(([participant, stats]) => ({ participant: participant.asReal, ...stats }));
   }
 
   async mute(): Promise<void> {

@@ -111,6 +111,56 @@ describe('acs-video-gallery', () => {
     expect(part(el, 'sharing-notice')).to.equal(null);
   });
 
+  it('shows each remote tile its connection diagnostics while show-connection-stats is set, and stops reading them after', async () => {
+    const ann = new FakeParticipant('Ann');
+    const bo = new FakeParticipant('Bo');
+    const call = new FakeCall([ann, bo]);
+    call.connectionStats.set(ann, {
+      path: 'direct',
+      roundTripTimeMs: 2,
+      packetsReceived: 100,
+      packetsLost: 0,
+      packetLossFraction: 0,
+      framesDecoded: 9,
+    });
+    call.connectionStats.set(bo, {
+      path: 'relayed',
+      roundTripTimeMs: 30,
+      packetsReceived: 95,
+      packetsLost: 5,
+      packetLossFraction: 0.05,
+      framesDecoded: 9,
+    });
+    const el = await fixture<AcsVideoGallery>(html`<acs-video-gallery .call=${call.asReal}></acs-video-gallery>`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(call.statsReads, 'nothing read while off').to.equal(0);
+    expect(remoteTiles(el).map((t) => t.connectionStats)).to.deep.equal([undefined, undefined]);
+
+    el.showConnectionStats = true;
+    await until(() => remoteTiles(el).every((t) => t.connectionStats !== undefined), 'diagnostics on both tiles');
+    expect(remoteTiles(el).map((t) => t.connectionStats!.path)).to.deep.equal(['direct', 'relayed']);
+    await remoteTiles(el)[1]!.updateComplete;
+    expect(part(remoteTiles(el)[1]!, 'stats')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Relayed · 30 ms · 5.0 % lost');
+
+    // Refreshed: a change shows on the next read.
+    call.connectionStats.set(ann, {
+      path: 'relayed',
+      roundTripTimeMs: 9,
+      packetsReceived: 100,
+      packetsLost: 0,
+      packetLossFraction: 0,
+      framesDecoded: 9,
+    });
+    await until(() => remoteTiles(el)[0]!.connectionStats?.path === 'relayed', 'the refreshed diagnostics');
+
+    el.showConnectionStats = false;
+    await el.updateComplete;
+    expect(remoteTiles(el).map((t) => t.connectionStats)).to.deep.equal([undefined, undefined]);
+    const reads = call.statsReads;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(call.statsReads, 'no reads after it was turned off').to.equal(reads);
+  });
+
   it('stops listening to the call and its participants when it leaves the page', async () => {
     const ann = new FakeParticipant('Ann');
     const call = new FakeCall([ann]);

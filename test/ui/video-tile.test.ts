@@ -118,7 +118,48 @@ describe('acs-video-tile', () => {
     await decodedFrames(el.videoElement!);
   });
 
+  it('shows connection diagnostics while they are set: path, round trip and loss, in words', async () => {
+    const bo = new FakeParticipant('Bo');
+    const el = await fixture<AcsVideoTile>(html`<acs-video-tile .participant=${bo.asReal}></acs-video-tile>`);
+    expect(part(el, 'stats')).to.equal(null);
+    el.connectionStats = {
+      path: 'relayed',
+      roundTripTimeMs: 41.6,
+      packetsReceived: 988,
+      packetsLost: 12,
+      packetLossFraction: 0.012,
+      framesDecoded: 30,
+    };
+    await el.updateComplete;
+    expect(part(el, 'stats')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Relayed · 42 ms · 1.2 % lost');
+    expect(part(el, 'stats')!.getAttribute('aria-label')).to.equal('Connection: Relayed, 42 ms, 1.2 % lost');
+    el.connectionStats = { path: 'unknown', packetsReceived: 0, packetsLost: 0, packetLossFraction: 0, framesDecoded: 0 };
+    el.strings = { pathUnknown: 'Verbinden', packetLoss: '{percent} % verloren' };
+    await el.updateComplete;
+    expect(part(el, 'stats')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Verbinden · 0.0 % verloren');
+    el.connectionStats = undefined;
+    await el.updateComplete;
+    expect(part(el, 'stats')).to.equal(null);
+  });
+
   for (const theme of ['light', 'dark'] as const) {
+    it(`is accessible in the ${theme} theme, with connection diagnostics`, async () => {
+      const bo = new FakeParticipant('Bo');
+      const stats = {
+        path: 'direct' as const,
+        roundTripTimeMs: 3,
+        packetsReceived: 10,
+        packetsLost: 0,
+        packetLossFraction: 0,
+        framesDecoded: 1,
+      };
+      const el = await themedFixture<AcsVideoTile>(
+        html`<acs-video-tile .participant=${bo.asReal} .connectionStats=${stats}></acs-video-tile>`,
+        theme,
+      );
+      await expect(el).to.be.accessible();
+    });
+
     it(`is accessible in the ${theme} theme, with and without video`, async () => {
       const bo = new FakeParticipant('Bo', 'Hold');
       bo.setMuted(true);

@@ -104,6 +104,23 @@ export default css`
   }
   .top {
     padding: 0.5rem 0.75rem;
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+  .top > acs-call-status {
+    flex: 1;
+    min-width: 0;
+  }
+  .secondary.small {
+    flex: none;
+    padding: 0.25rem 0.625rem;
+    font-size: 0.8125em;
+  }
+  .secondary[aria-pressed='true'] {
+    border-color: var(--acs-color-accent, #2459d6);
+    background: var(--acs-color-accent, #2459d6);
+    color: var(--acs-color-accent-text, #ffffff);
   }
   .stage {
     position: relative;

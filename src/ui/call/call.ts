@@ -48,6 +48,7 @@ export const callCompositeStrings = {
   participantsPanel: 'People',
   devicesPanel: 'Devices',
   closePanel: 'Close',
+  connectionInfo: 'Connection info',
 };
 export type CallCompositeStrings = typeof callCompositeStrings;
 
@@ -110,6 +111,7 @@ type Panel = 'participants' | 'devices';
  * @csspart status - The `acs-call-status` of the call and of the ended screen.
  * @csspart gallery - The `acs-video-gallery`.
  * @csspart controls - The `acs-call-controls`.
+ * @csspart stats-toggle - The "Connection info" button above the gallery.
  * @csspart panel - The side panel (people or devices).
  * @csspart participant-list - The `acs-call-participant-list`.
  * @csspart incoming-call - The `acs-incoming-call` prompt.
@@ -158,6 +160,12 @@ export class AcsCall extends LitElement {
 
   /** A ready call agent (from `CallClient.createCallAgent`). */
   @property({ attribute: false }) callAgent: CallAgent | undefined;
+
+  /**
+   * Shows the connection diagnostics on every remote tile (direct or relayed, round trip, loss).
+   * The "Connection info" button in the call turns it on and off.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'show-connection-stats' }) showConnectionStats = false;
 
   /** The device manager of the agent's CallClient; device choices apply to calls through it. */
   @property({ attribute: false }) deviceManager: DeviceManager | undefined;
@@ -412,9 +420,24 @@ export class AcsCall extends LitElement {
     return html`<div part="base in-call" class="base in-call">
       <div class="top">
         <acs-call-status part="status" .call=${call} remote-name=${this.#session.remoteLabel} .strings=${this.strings}></acs-call-status>
+        <button
+          part="stats-toggle"
+          type="button"
+          class="secondary small"
+          aria-pressed=${this.showConnectionStats ? 'true' : 'false'}
+          @click=${() => (this.showConnectionStats = !this.showConnectionStats)}
+        >
+          ${strings.connectionInfo}
+        </button>
       </div>
       <div class="stage">
-        <acs-video-gallery part="gallery" .call=${call} display-name=${name} .strings=${this.strings}></acs-video-gallery>
+        <acs-video-gallery
+          part="gallery"
+          .call=${call}
+          display-name=${name}
+          ?show-connection-stats=${this.showConnectionStats}
+          .strings=${this.strings}
+        ></acs-video-gallery>
         ${
           panel
             ? html`<aside part="panel" class="panel" aria-labelledby="panel-heading">

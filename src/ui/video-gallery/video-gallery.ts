@@ -7,6 +7,7 @@ import type { Call } from '../../calling/call.js';
 import type { LocalVideoStream } from '../../calling/localVideoStream.js';
 import type { RemoteParticipant } from '../../calling/remoteParticipant.js';
 import { CallController } from '../controllers/callController.js';
+import { ConnectionStatsController } from '../controllers/connectionStatsController.js';
 import { keyOf } from '../shared/callingNames.js';
 import { mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
@@ -21,7 +22,8 @@ export const videoGalleryStrings = {
 };
 export type VideoGalleryStrings = typeof videoGalleryStrings;
 
-const TILE_PARTS = 'base: tile__base, video: tile__video, name: tile__name, mute-icon: tile__mute-icon, state: tile__state';
+const TILE_PARTS =
+  'base: tile__base, video: tile__video, name: tile__name, mute-icon: tile__mute-icon, state: tile__state, stats: tile__stats';
 
 /** Columns for `count` tiles: as square a grid as fits. */
 function columnsFor(count: number): number {
@@ -34,7 +36,7 @@ function columnsFor(count: number): number {
  *
  * @csspart base - The gallery.
  * @csspart grid - The grid of remote tiles (or, during a screen share, the strip).
- * @csspart tile - Each remote `acs-video-tile`; its parts are exported as `tile__base`, `tile__video`, `tile__name`, `tile__mute-icon`, `tile__state`.
+ * @csspart tile - Each remote `acs-video-tile`; its parts are exported as `tile__base`, `tile__video`, `tile__name`, `tile__mute-icon`, `tile__state`, `tile__stats`.
  * @csspart screen-share - The large tile of a remote screen share.
  * @csspart local-tile - Your own tile.
  * @csspart waiting - The note shown while nobody else is in the call.
@@ -50,6 +52,7 @@ export class AcsVideoGallery extends LitElement {
   static override styles = [baseStyles, styles];
 
   readonly #callController = new CallController(this, { watchParticipants: true });
+  readonly #stats = new ConnectionStatsController(this);
 
   /** The call whose participants are shown; the gallery follows its events. */
   @property({ attribute: false }) call: Call | undefined;
@@ -63,11 +66,18 @@ export class AcsVideoGallery extends LitElement {
   /** Hides your own tile. */
   @property({ type: Boolean, attribute: 'no-local-tile' }) noLocalTile = false;
 
+  /**
+   * Shows each remote tile's connection diagnostics (direct or relayed, round trip, packet loss),
+   * refreshed every two seconds while set.
+   */
+  @property({ type: Boolean, attribute: 'show-connection-stats' }) showConnectionStats = false;
+
   /** Overrides for the gallery's and its tiles' words. */
   @property({ attribute: false }) strings: Partial<VideoGalleryStrings & VideoTileStrings> | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('call')) this.#callController.call = this.call;
+    if (changed.has('call') || changed.has('showConnectionStats')) this.#stats.call = this.showConnectionStats ? this.call : undefined;
   }
 
   #remoteTile(participant: RemoteParticipant) {
@@ -76,6 +86,7 @@ export class AcsVideoGallery extends LitElement {
       exportparts=${TILE_PARTS}
       fill
       .participant=${participant}
+      .connectionStats=${this.#stats.of(participant)}
       .strings=${this.strings}
     ></acs-video-tile>`;
   }

@@ -83,6 +83,25 @@ export default css`
     font-size: 0.8125em;
     font-weight: 600;
   }
+  .stats {
+    position: absolute;
+    top: 0.5rem;
+    right: 0.5rem;
+    max-width: calc(100% - 1rem);
+    margin: 0;
+    padding: 0.125rem 0.5rem;
+    border-radius: 0.25rem;
+    background: rgba(0, 0, 0, 0.66);
+    color: #fff;
+    font-size: 0.75em;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .stats .path {
+    font-weight: 600;
+  }
   @media (prefers-reduced-motion: reduce) {
     .base::after {
       transition: none;

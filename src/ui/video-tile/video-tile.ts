@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
+import type { ConnectionStats } from '../../calling/call.js';
 import type { MediaStreamType } from '../../calling/deviceInfo.js';
 import type { LocalVideoStream } from '../../calling/localVideoStream.js';
 import type { RemoteParticipant, RemoteParticipantState } from '../../calling/remoteParticipant.js';
@@ -25,6 +26,12 @@ export const videoTileStrings = {
   stateConnecting: 'Connecting',
   stateOnHold: 'On hold',
   screenShareOf: '{name} (screen)',
+  connectionLabel: 'Connection',
+  pathDirect: 'Direct',
+  pathRelayed: 'Relayed',
+  pathUnknown: 'Connecting',
+  roundTrip: '{ms} ms',
+  packetLoss: '{percent} % lost',
 };
 export type VideoTileStrings = typeof videoTileStrings;
 
@@ -50,6 +57,7 @@ const STATE_KEYS: Partial<Record<RemoteParticipantState, keyof VideoTileStrings>
  * @csspart name - The name.
  * @csspart mute-icon - The muted microphone icon.
  * @csspart state - The state badge (Ringing, Connecting, On hold).
+ * @csspart stats - The connection diagnostics (shown while `connectionStats` is set): path, round trip, loss.
  *
  * @cssproperty --acs-video-tile-background - Behind the video and avatar (default the theme's video background).
  * @cssproperty --acs-video-tile-radius - Corner radius (default 0.5rem).
@@ -93,6 +101,12 @@ export class AcsVideoTile extends LitElement {
 
   /** How video fits the tile: `Crop` (fill, cut edges) or `Fit` (whole picture, bars). */
   @property({ attribute: 'scaling-mode' }) scalingMode: ScalingMode = 'Crop';
+
+  /**
+   * Connection diagnostics to show on the tile (`call.getConnectionStats()`): whether the media goes
+   * direct or through a relay, the round-trip time and the packets lost. Unset, nothing shows.
+   */
+  @property({ attribute: false }) connectionStats: ConnectionStats | undefined;
 
   /** Overrides for the tile's words. */
   @property({ attribute: false }) strings: Partial<VideoTileStrings> | undefined;
@@ -160,7 +174,20 @@ export class AcsVideoTile extends LitElement {
         <span part="name" class="name">${name}</span>
       </div>
       ${stateKey ? html`<span part="state" class="state">${strings[stateKey]}</span>` : nothing}
+      ${this.connectionStats ? this.#renderStats(this.connectionStats, strings) : nothing}
     </div>`;
+  }
+
+  #renderStats(stats: ConnectionStats, strings: VideoTileStrings) {
+    const path = stats.path === 'direct' ? strings.pathDirect : stats.path === 'relayed' ? strings.pathRelayed : strings.pathUnknown;
+    const parts = [path];
+    if (stats.roundTripTimeMs !== undefined) parts.push(format(strings.roundTrip, { ms: String(Math.round(stats.roundTripTimeMs)) }));
+    parts.push(format(strings.packetLoss, { percent: (stats.packetLossFraction * 100).toFixed(1) }));
+    return html`<p part="stats" class="stats" aria-label=${`${strings.connectionLabel}: ${parts.join(', ')}`}>
+      <span class=${classMap({ path: true, relayed: stats.path === 'relayed' })}>${path}</span>${parts
+        .slice(1)
+        .map((part) => html`<span aria-hidden="true"> · </span><span>${part}</span>`)}
+    </p>`;
   }
 }
 
