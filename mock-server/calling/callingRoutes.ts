@@ -1,4 +1,4 @@
-import { CALLING_ROUTES, type CallingRouteName } from '../../src/calling/callingProtocol.js';
+import { CALLING_ROUTES, type CallingRouteName, GROUP_ID_PATTERN } from '../../src/calling/callingProtocol.js';
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
 import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import type { TokenScope } from '../auth/tokens.js';
@@ -61,6 +61,27 @@ export function callingRoutes(
           body: calling.startCall(caller!.userId, {
             ...(alternateCallerId ? { alternateCallerId } : {}),
             targets: readTargets(raw.targets),
+            endpointId: readEndpointId(body),
+            displayName: body.optionalString('displayName', { maxLength: 256 }),
+            isMuted: readBoolean(raw, 'isMuted'),
+            isVideoOn: readBoolean(raw, 'isVideoOn'),
+          }),
+        };
+      },
+    },
+    joinGroupCall: {
+      ...CALLING,
+      summary: "Joins the group call of a group id (a GUID) from one of the caller's endpoints; the first to join starts it.",
+      body: 'required',
+      fields: ['groupId', 'endpointId', 'displayName', 'isMuted', 'isVideoOn'],
+      handler: ({ json, caller }) => {
+        const raw = json();
+        const body = new BodyReader(raw);
+        const groupId = body.requiredString('groupId', { maxLength: 36 });
+        if (!GROUP_ID_PATTERN.test(groupId)) throw ServiceError.validation('"groupId" must be a GUID.');
+        return {
+          status: 200,
+          body: calling.joinGroupCall(caller!.userId, groupId, {
             endpointId: readEndpointId(body),
             displayName: body.optionalString('displayName', { maxLength: 256 }),
             isMuted: readBoolean(raw, 'isMuted'),

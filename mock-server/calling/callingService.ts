@@ -58,6 +58,8 @@ interface ActiveCall {
   version: number;
   /** The phone number callees reached by phone see as the caller (raw id `4:+1...`). */
   alternateCallerId?: string;
+  /** A group call: joined by this id, nobody rings, it lasts while anyone is in it. */
+  groupId?: string;
 }
 
 export interface MediaState {
@@ -76,6 +78,8 @@ const IN_CALL: ReadonlySet<RemoteParticipantState> = new Set(['Connected', 'Hold
  */
 export class CallingService {
   readonly #calls = new Map<string, ActiveCall>();
+  /** Group calls in progress by their group id (lower case). */
+  readonly #groups = new Map<string, ActiveCall>();
   readonly #hub: RealtimeHub;
   readonly #identities: IdentityStore;
   readonly #numbers: PhoneNumberStore;
@@ -158,6 +162,66 @@ export class CallingService {
     return this.#snapshot(call)(callerId);
   }
 
+  /**
+   * Joins the group call of a group id: the first to join starts it, everyone who joins later with
+   * the same id is in it, nobody rings, and it ends when the last one leaves. A user is in a call
+   * once: joining again from another endpoint is refused, from the same endpoint answers the call.
+   */
+  joinGroupCall(
+    userId: string,
+    groupId: string,
+    request: { endpointId: string; displayName?: string; isMuted?: boolean; isVideoOn?: boolean },
+  ): CallModel {
+    const key = groupId.toLowerCase();
+    let call = this.#groups.get(key);
+    if (!call) {
+      call = {
+        id: randomUUID(),
+        createdOn: Date.now(),
+        createdBy: userId,
+        state: 'Connected',
+        participants: new Map(),
+        version: 0,
+        groupId: key,
+      };
+      this.#calls.set(call.id, call);
+      this.#groups.set(key, call);
+    }
+    const existing = this.#participantOf(call, userId);
+    if (existing && IN_CALL.has(existing.state)) {
+      if (existing.endpointId === request.endpointId) return this.#snapshot(call)(userId);
+      throw ServiceError.conflict('You are already in this group call on another endpoint.', 'AlreadyInCall');
+    }
+    if (existing?.state === 'Ringing') {
+      clearTimeout(existing.ringTimer);
+      existing.ringTimer = undefined;
+    }
+    const active = [...call.participants.values()].filter((p) => p.state !== 'Disconnected' && p !== existing).length;
+    if (active + 1 > MAX_CALL_PARTICIPANTS) {
+      throw ServiceError.conflict(`The group call is full: a call has at most ${MAX_CALL_PARTICIPANTS} participants.`, 'CallFull');
+    }
+    const participant: Participant = existing ?? {
+      rawId: userId,
+      userId,
+      state: 'Connected',
+      isMuted: false,
+      isVideoOn: false,
+      isScreenSharing: false,
+    };
+    participant.state = 'Connected';
+    participant.endpointId = request.endpointId;
+    participant.connectedOn = Date.now();
+    participant.isMuted = request.isMuted ?? false;
+    participant.isVideoOn = request.isVideoOn ?? false;
+    participant.isScreenSharing = false;
+    participant.endReason = undefined;
+    if (request.displayName !== undefined) participant.displayName = request.displayName;
+    call.participants.set(userId, participant);
+    const joined = call;
+    this.#hub.atomically(() => this.#settle(joined, [userId]));
+    return this.#snapshot(call)(userId);
+  }
+
   getCall(userId: string, callId: string): CallModel {
     return this.#snapshot(this.#member(userId, callId).call)(userId);
   }
@@ -205,7 +269,8 @@ export class CallingService {
     if (!IN_CALL.has(participant.state)) return this.#snapshot(call)(userId); // Already left: hanging up twice is no error.
     const everyone = [...call.participants.keys()];
     const nobodyAnswered = ![...call.participants.values()].some((p) => p !== participant && p.connectedOn !== undefined);
-    if (forEveryone || (nobodyAnswered && call.createdBy === participant.rawId)) {
+    // A group call is not cancelled by whoever started it: it lasts while anyone is in it.
+    if (forEveryone || (nobodyAnswered && call.createdBy === participant.rawId && !call.groupId)) {
       const reason = nobodyAnswered ? CallEndReasons.cancelled : CallEndReasons.normal;
       this.#hub.atomically(() => this.#end(call, reason, everyone));
       return this.#snapshot(call)(userId);
@@ -279,6 +344,7 @@ export class CallingService {
     }
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#calls.clear();
+    this.#groups.clear();
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -362,7 +428,8 @@ export class CallingService {
     const participants = [...call.participants.values()];
     const inCall = participants.filter((p) => IN_CALL.has(p.state));
     const ringing = participants.filter((p) => p.state === 'Ringing');
-    if (inCall.length + ringing.length < 2 || inCall.length === 0) {
+    // A 1:1 or dialled group call needs two parties; a group call by id lasts while one is in it.
+    if (inCall.length === 0 || (!call.groupId && inCall.length + ringing.length < 2)) {
       this.#end(call, this.#endReasonFor(call), touched);
       return;
     }
@@ -397,6 +464,7 @@ export class CallingService {
     call.state = 'Ended';
     call.endReason = reason;
     this.#calls.delete(call.id);
+    if (call.groupId && this.#groups.get(call.groupId) === call) this.#groups.delete(call.groupId);
     const render = this.#snapshot(call);
     this.#writeHistory(call, endedOn);
     this.#hub.publish(this.#usersOf(call, recipients), 'callEnded', (userId) => ({ call: render(userId) }));
@@ -534,6 +602,7 @@ export class CallingService {
       }),
     };
     if (call.alternateCallerId) model.alternateCallerId = wireIdentifier(call.alternateCallerId);
+    if (call.groupId) model.groupId = call.groupId;
     const ringDeadline = Math.max(
       0,
       ...[...call.participants.values()].filter((p) => p.state === 'Ringing').map((p) => p.ringDeadline ?? 0),

@@ -33,6 +33,14 @@ export type CallEvents = {
   localVideoStreamsUpdated: { added: LocalVideoStream[]; removed: LocalVideoStream[] };
 };
 
+/** About a call (`call.info`), as the ACS Calling SDK has it. */
+export interface CallInfo {
+  /** The group id the call was joined with (`callAgent.join({ groupId })`); undefined otherwise. */
+  readonly groupId: string | undefined;
+  /** The call's id at the service. */
+  getServerCallId(): Promise<string>;
+}
+
 export interface VideoOptions {
   localVideoStreams?: LocalVideoStream[];
 }
@@ -91,16 +99,19 @@ export class Call extends TypedEventEmitter<CallEvents> {
   #media: CallMedia | undefined;
   readonly #unsubscribers: (() => void)[] = [];
   readonly #features = new Map<CallFeatureFactory<CallFeature>, CallFeature>();
+  /** A group call joined by id: connected once the service has this endpoint in it, alone or not. */
+  #groupId: string | undefined;
   /** Media problems as they happen, for the diagnostics feature. */
   readonly #mediaIssues = new EventTarget();
   /** The last media issue of the camera and of the microphone, for a feature made after it. */
   readonly #pastMediaIssues = new Map<'camera' | 'microphone', MediaIssueName>();
 
   /** @internal */
-  constructor(context: CallContext, direction: CallDirection, options: { muted?: boolean; id?: string } = {}) {
+  constructor(context: CallContext, direction: CallDirection, options: { muted?: boolean; id?: string; groupId?: string } = {}) {
     super();
     this.#context = context;
     this.direction = direction;
+    this.#groupId = options.groupId;
     this.#muted = options.muted ?? false;
     this.#local = new LocalMedia();
     this.#local.setMuted(this.#muted);
@@ -110,6 +121,12 @@ export class Call extends TypedEventEmitter<CallEvents> {
 
   get id(): string {
     return this.#id;
+  }
+
+  /** About the call: the group id it was joined with, and its id at the service. */
+  get info(): CallInfo {
+    const groupId = this.#groupId;
+    return { groupId, getServerCallId: async () => this.#id };
   }
 
   get state(): CallState {
@@ -306,6 +323,25 @@ export class Call extends TypedEventEmitter<CallEvents> {
     this.applyModel(body);
   }
 
+  /** @internal Joins a group call at the service. */
+  async join(groupId: string, videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
+    await this.#prepare(videoStreams);
+    const { body } = await this.#context.pipeline.send<CallModel>({
+      method: 'POST',
+      path: callingPath('joinGroupCall'),
+      body: {
+        groupId,
+        endpointId: this.#context.endpointId,
+        ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
+        isMuted: this.#muted,
+        isVideoOn: videoStreams.length > 0,
+      },
+      abortSignal,
+    });
+    this.#setId(body.id);
+    this.applyModel(body);
+  }
+
   /** @internal Accepts an incoming call at the service. */
   async accept(videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
     await this.#prepare(videoStreams);
@@ -327,6 +363,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
   applyModel(model: CallModel): void {
     if (this.#state === 'Disconnected' || model.id !== this.#id || model.version <= this.#version) return;
     this.#version = model.version;
+    if (model.groupId) this.#groupId = model.groupId;
     const own = ownParticipant(model, this.#context.ownRawId);
     if (model.state === 'Ended' || !own || own.state === 'Disconnected') {
       this.end(model.callEndReason ?? own?.callEndReason ?? CallEndReasons.normal);
@@ -504,6 +541,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     const inCall = participants.filter((p) => p.state === 'Connected' || p.state === 'Hold');
     if (inCall.length > 0) return this.#setState(inCall.every((p) => p.state === 'Hold') ? 'RemoteHold' : 'Connected');
     if (this.#state === 'Connected' || this.#state === 'RemoteHold') return; // Media re-connecting: stay.
+    if (this.#groupId) return this.#setState('Connected'); // In the group call, alone for now.
     if (this.direction === 'Outgoing' && participants.some((p) => p.state === 'Ringing')) return this.#setState('Ringing');
     this.#setState('Connecting');
   }

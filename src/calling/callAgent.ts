@@ -17,7 +17,14 @@ import { isCallingEndpointId } from '../common/realtimeProtocol.js';
 import { type TokenIdentifierKind, identifierFromToken } from '../common/tokenIdentity.js';
 import type { NetworkConfiguration } from './callClient.js';
 import { type AudioOptions, Call, type CallContext, type VideoOptions, ownParticipant } from './call.js';
-import { CALLING_API_VERSION, CallEndReasons, type CallModel, type CallingEvents, callingPath } from './callingProtocol.js';
+import {
+  CALLING_API_VERSION,
+  CallEndReasons,
+  type CallModel,
+  type CallingEvents,
+  GROUP_ID_PATTERN,
+  callingPath,
+} from './callingProtocol.js';
 import { CallingError, DeviceAccessError } from './callingErrors.js';
 import type { DeviceManager } from './deviceManager.js';
 import { type AcceptCallOptions, IncomingCall } from './incomingCall.js';
@@ -40,6 +47,18 @@ export interface StartCallOptions extends OperationOptions {
   audioOptions?: AudioOptions;
   /** The number callees reached by phone see; required when calling a phone number (a number of the resource). */
   alternateCallerId?: PhoneNumberIdentifier;
+}
+
+/** Locates a group call: everyone who joins with the same `groupId` (a GUID) is in one call. */
+export interface GroupCallLocator {
+  groupId: string;
+}
+export type GroupLocator = GroupCallLocator;
+
+/** Options of {@link CallAgent.join}. */
+export interface JoinCallOptions extends OperationOptions {
+  videoOptions?: VideoOptions;
+  audioOptions?: AudioOptions;
 }
 
 export type CallAgentEvents = {
@@ -206,6 +225,27 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false });
     this.#track(call);
     call.start(participants, videoStreams, options.alternateCallerId, options.abortSignal).catch((error: unknown) => {
+      call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
+    });
+    return call;
+  }
+
+  /**
+   * Joins a group call by its id: the first to join starts it, later joiners are in the same call,
+   * nobody rings, and it ends when the last one leaves. Returns at once in state `Connecting`; the
+   * call is `Connected` once the service has it, alone or not.
+   */
+  join(locator: GroupCallLocator, options: JoinCallOptions = {}): Call {
+    if (this.#disposed) throw CallingError.disposed();
+    const groupId = (locator as Partial<GroupCallLocator> | undefined)?.groupId;
+    if (typeof groupId !== 'string' || !GROUP_ID_PATTERN.test(groupId)) {
+      throw new TypeError('Pass { groupId } with a GUID, such as crypto.randomUUID() gives.');
+    }
+    const videoStreams = checkVideoStreams(options.videoOptions);
+    throwIfAborted(options.abortSignal);
+    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false, groupId: groupId.toLowerCase() });
+    this.#track(call);
+    call.join(groupId, videoStreams, options.abortSignal).catch((error: unknown) => {
       call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
     });
     return call;

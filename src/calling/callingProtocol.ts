@@ -17,6 +17,7 @@ export const CALLING_API_VERSION = API_VERSIONS.calling.current;
 export const CALLING_ROUTES = {
   config: { method: 'GET', template: '/calling/config' },
   startCall: { method: 'POST', template: '/calling/calls' },
+  joinGroupCall: { method: 'POST', template: '/calling/calls/:join' },
   getCall: { method: 'GET', template: '/calling/calls/{callId}' },
   accept: { method: 'POST', template: '/calling/calls/{callId}/:accept' },
   reject: { method: 'POST', template: '/calling/calls/{callId}/:reject' },
@@ -102,7 +103,12 @@ export interface CallModel {
   callEndReason?: CallEndReason;
   /** The caller id shown to callees when it is not the caller's own (a phone number). */
   alternateCallerId?: SerializedCommunicationIdentifier;
+  /** A group call's id (a GUID): everyone who joins with it is in this call. */
+  groupId?: string;
 }
+
+/** A group call's id is a GUID, as in ACS (`callAgent.join({ groupId })`). */
+export const GROUP_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Events on the real-time channel. */
 export interface CallingEvents {
