@@ -1,4 +1,4 @@
-import { CALLING_ROUTES, type CallingRouteName, GROUP_ID_PATTERN } from '../../src/calling/callingProtocol.js';
+import { CALLING_ROUTES, type CallingRouteName, GROUP_ID_PATTERN, REACTION_TYPES, type ReactionType } from '../../src/calling/callingProtocol.js';
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
 import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import type { TokenScope } from '../auth/tokens.js';
@@ -185,6 +185,54 @@ export function callingRoutes(
         return { status: 200, body: calling.updateMediaState(caller!.userId, params.callId!, state) };
       },
     },
+    raiseHand: {
+      ...CALLING,
+      summary: "Raises the caller's hand in a call; the others see it, in order, late joiners too.",
+      body: 'json',
+      fields: [],
+      handler: ({ params, json, caller }) => {
+        json();
+        return { status: 200, body: calling.raiseHand(caller!.userId, params.callId!) };
+      },
+    },
+    lowerHands: {
+      ...CALLING,
+      summary: "Lowers the caller's hand, others' hands (targets) or every hand (all); others' need lowerHandForOthers.",
+      body: 'json',
+      fields: ['targets', 'all'],
+      handler: ({ params, json, caller }) => ({ status: 200, body: calling.lowerHands(caller!.userId, params.callId!, readSelection(json())) }),
+    },
+    startSpotlight: {
+      ...CALLING,
+      summary: 'Spotlights participants (targets, or the caller) for everyone in the call; needs spotlightParticipant.',
+      body: 'json',
+      fields: ['targets'],
+      handler: ({ params, json, caller }) => ({
+        status: 200,
+        body: calling.startSpotlight(caller!.userId, params.callId!, readSelection(json()).targets),
+      }),
+    },
+    stopSpotlight: {
+      ...CALLING,
+      summary: "Ends spotlights: the caller's own, others' (targets) or all; others' need removeParticipantsSpotlight.",
+      body: 'json',
+      fields: ['targets', 'all'],
+      handler: ({ params, json, caller }) => ({ status: 200, body: calling.stopSpotlight(caller!.userId, params.callId!, readSelection(json())) }),
+    },
+    sendReaction: {
+      ...CALLING,
+      summary: 'Sends a reaction (like, heart, laugh, surprised, applause) to everyone else in the call; not stored.',
+      body: 'required',
+      fields: ['reactionType'],
+      handler: ({ params, json, caller }) => {
+        const reactionType = json().reactionType;
+        if (typeof reactionType !== 'string' || !REACTION_TYPES.includes(reactionType as ReactionType)) {
+          throw ServiceError.validation(`"reactionType" must be one of ${REACTION_TYPES.join(', ')}.`);
+        }
+        calling.sendReaction(caller!.userId, params.callId!, reactionType as ReactionType);
+        return { status: 204 };
+      },
+    },
     history: {
       ...CALLING,
       summary: "Lists the caller's past calls, newest first, paged.",
@@ -209,6 +257,14 @@ export function callingRoutes(
     },
   };
   return Object.entries(routes).map(([name, route]) => ({ ...CALLING_ROUTES[name as CallingRouteName], ...route }));
+}
+
+/** `targets` (identifiers, optional) and `all` (boolean, optional) of the hand and spotlight routes. */
+function readSelection(raw: JsonObject): { targets?: string[]; all?: boolean } {
+  const all = readBoolean(raw, 'all');
+  const targets = raw.targets === undefined || raw.targets === null ? undefined : readTargets(raw.targets);
+  if (all && targets) throw ServiceError.validation('Give "targets" or "all", not both.');
+  return { ...(targets ? { targets } : {}), ...(all ? { all } : {}) };
 }
 
 function readAlternateCallerId(raw: JsonObject): string | undefined {

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { peerIdFor } from '../../src/calling/peerIds.js';
 import {
+  type CallCapabilityName,
   type CallEndReason,
   CallEndReasons,
+  type CallParticipantRole,
+  MAX_SPOTLIGHTED_PARTICIPANTS,
+  type ReactionType,
+  roleCan,
   type CallHistoryEntry,
   type CallModel,
   type CallParticipantModel,
@@ -45,6 +50,8 @@ interface Participant {
   ringDeadline?: number;
   /** Was ever connected: the history's `connectedOn`, and whose end makes the call "normal". */
   connectedOn?: number;
+  /** In a room call, the participant's role; outside rooms none (everyone is a Presenter). */
+  role?: CallParticipantRole;
 }
 
 interface ActiveCall {
@@ -60,6 +67,12 @@ interface ActiveCall {
   alternateCallerId?: string;
   /** A group call: joined by this id, nobody rings, it lasts while anyone is in it. */
   groupId?: string;
+  /** Raised hands by raw id, with the order each was raised in. */
+  raisedHands: Map<string, number>;
+  /** Spotlighted participants by raw id, with the order each was spotlighted in. */
+  spotlights: Map<string, number>;
+  /** The next order number for a hand or a spotlight. */
+  nextOrder: number;
 }
 
 export interface MediaState {
@@ -132,14 +145,7 @@ export class CallingService {
     if (targets.length + 1 > MAX_CALL_PARTICIPANTS) {
       throw ServiceError.validation(`A call has at most ${MAX_CALL_PARTICIPANTS} participants.`);
     }
-    const call: ActiveCall = {
-      id: randomUUID(),
-      createdOn: Date.now(),
-      createdBy: callerId,
-      state: 'Ringing',
-      participants: new Map(),
-      version: 0,
-    };
+    const call: ActiveCall = newCallState(callerId, 'Ringing');
     if (alternateCallerId) call.alternateCallerId = alternateCallerId;
     const caller: Participant = {
       rawId: callerId,
@@ -175,15 +181,7 @@ export class CallingService {
     const key = groupId.toLowerCase();
     let call = this.#groups.get(key);
     if (!call) {
-      call = {
-        id: randomUUID(),
-        createdOn: Date.now(),
-        createdBy: userId,
-        state: 'Connected',
-        participants: new Map(),
-        version: 0,
-        groupId: key,
-      };
+      call = { ...newCallState(userId, 'Connected'), groupId: key };
       this.#calls.set(call.id, call);
       this.#groups.set(key, call);
     }
@@ -267,6 +265,7 @@ export class CallingService {
       return this.#snapshot(call)(userId);
     }
     if (!IN_CALL.has(participant.state)) return this.#snapshot(call)(userId); // Already left: hanging up twice is no error.
+    if (forEveryone) this.#require(participant, 'hangUpForEveryOne');
     const everyone = [...call.participants.keys()];
     const nobodyAnswered = ![...call.participants.values()].some((p) => p !== participant && p.connectedOn !== undefined);
     // A group call is not cancelled by whoever started it: it lasts while anyone is in it.
@@ -283,6 +282,8 @@ export class CallingService {
   addParticipants(userId: string, callId: string, targets: string[]): CallModel {
     const { call, participant } = this.#member(userId, callId);
     if (!IN_CALL.has(participant.state)) throw ServiceError.forbidden('Only participants in the call may add others.', 'NotInCall');
+    const phones = targets.some((rawId) => createIdentifierFromRawId(rawId).kind === 'phoneNumber');
+    this.#require(participant, phones ? 'addPhoneNumber' : 'addCommunicationUser');
     this.#checkAlternateCallerId(userId, targets, call.alternateCallerId, false);
     const fresh = [...new Set(targets)].filter((rawId) => {
       const existing = call.participants.get(rawId);
@@ -303,12 +304,80 @@ export class CallingService {
   updateMediaState(userId: string, callId: string, state: MediaState): CallModel {
     const { call, participant } = this.#member(userId, callId);
     if (!IN_CALL.has(participant.state)) throw ServiceError.conflict('You are not in this call.', 'NotInCall');
+    if (state.isMuted === false) this.#require(participant, 'unmuteMic');
+    if (state.isVideoOn === true) this.#require(participant, 'turnVideoOn');
+    if (state.isScreenSharing === true) this.#require(participant, 'shareScreen');
     if (state.isMuted !== undefined) participant.isMuted = state.isMuted;
     if (state.isVideoOn !== undefined) participant.isVideoOn = state.isVideoOn;
     if (state.isScreenSharing !== undefined) participant.isScreenSharing = state.isScreenSharing;
     if (state.onHold !== undefined) participant.state = state.onHold ? 'Hold' : 'Connected';
     this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
     return this.#snapshot(call)(userId);
+  }
+
+  /** Raises the caller's hand (again raised keeps its place). */
+  raiseHand(userId: string, callId: string): CallModel {
+    const { call, participant } = this.#inCall(userId, callId, 'raiseHand');
+    if (!call.raisedHands.has(participant.rawId)) call.raisedHands.set(participant.rawId, call.nextOrder++);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
+  }
+
+  /**
+   * Lowers hands: the caller's own (no targets), others' (`lowerHandForOthers`), or all of them.
+   * A hand that is not raised is no error.
+   */
+  lowerHands(userId: string, callId: string, request: { targets?: string[]; all?: boolean }): CallModel {
+    const { call, participant } = this.#inCall(userId, callId);
+    const others = request.all || (request.targets ?? []).some((rawId) => rawId !== participant.rawId);
+    if (others) this.#require(participant, 'lowerHandForOthers');
+    const lowered = request.all ? [...call.raisedHands.keys()] : (request.targets ?? [participant.rawId]);
+    for (const rawId of lowered) call.raisedHands.delete(rawId);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
+  }
+
+  /** Spotlights participants in the call (the caller when no targets), up to the limit. */
+  startSpotlight(userId: string, callId: string, targets: string[] | undefined): CallModel {
+    const { call, participant } = this.#inCall(userId, callId, 'spotlightParticipant');
+    const chosen = [...new Set(targets ?? [participant.rawId])];
+    for (const rawId of chosen) {
+      const target = call.participants.get(rawId);
+      if (!target || !IN_CALL.has(target.state)) throw ServiceError.validation(`${rawId} is not in this call.`);
+    }
+    const after = new Set([...call.spotlights.keys(), ...chosen]);
+    if (after.size > MAX_SPOTLIGHTED_PARTICIPANTS) {
+      throw ServiceError.conflict(`At most ${MAX_SPOTLIGHTED_PARTICIPANTS} participants are spotlighted at once.`, 'SpotlightLimitReached');
+    }
+    for (const rawId of chosen) if (!call.spotlights.has(rawId)) call.spotlights.set(rawId, call.nextOrder++);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
+  }
+
+  /** Ends spotlights: the caller's own (no targets; anyone may), others' or all (`removeParticipantsSpotlight`). */
+  stopSpotlight(userId: string, callId: string, request: { targets?: string[]; all?: boolean }): CallModel {
+    const { call, participant } = this.#inCall(userId, callId);
+    const others = request.all || (request.targets ?? []).some((rawId) => rawId !== participant.rawId);
+    if (others) this.#require(participant, 'removeParticipantsSpotlight');
+    const stopped = request.all ? [...call.spotlights.keys()] : (request.targets ?? [participant.rawId]);
+    for (const rawId of stopped) call.spotlights.delete(rawId);
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
+    return this.#snapshot(call)(userId);
+  }
+
+  /** Sends a reaction to everyone else in the call, now; it is not stored. */
+  sendReaction(userId: string, callId: string, reactionType: ReactionType): void {
+    const { call, participant } = this.#inCall(userId, callId, 'useReactions');
+    const others = [...call.participants.values()].filter((p) => p !== participant && IN_CALL.has(p.state));
+    const receivedOn = new Date().toISOString();
+    this.#hub.sendEphemeral(
+      this.#usersOf(
+        call,
+        others.map((p) => p.rawId),
+      ),
+      'callReactionReceived',
+      () => ({ callId: call.id, identifier: wireIdentifier(participant.rawId), reactionType, receivedOn }),
+    );
   }
 
   listHistory(userId: string, options: { maxPageSize: number; skip: number }): Page<CallHistoryEntry> {
@@ -348,6 +417,20 @@ export class CallingService {
   }
 
   // ---- internals -----------------------------------------------------------------------------
+
+  /** The caller's participant, in the call now, and allowed the capability if one is named. */
+  #inCall(userId: string, callId: string, capability?: CallCapabilityName): { call: ActiveCall; participant: Participant } {
+    const member = this.#member(userId, callId);
+    if (!IN_CALL.has(member.participant.state)) throw ServiceError.conflict('You are not in this call.', 'NotInCall');
+    if (capability) this.#require(member.participant, capability);
+    return member;
+  }
+
+  #require(participant: Participant, capability: CallCapabilityName): void {
+    if (!roleCan(participant.role, capability)) {
+      throw ServiceError.forbidden(`A ${participant.role ?? 'Presenter'} may not do this (${capability}).`, 'RoleRestricted');
+    }
+  }
 
   #member(userId: string, callId: string): { call: ActiveCall; participant: Participant } {
     const call = this.#calls.get(callId);
@@ -425,6 +508,13 @@ export class CallingService {
    * otherwise announces the new state to everyone still in it and to those whom the change touched.
    */
   #settle(call: ActiveCall, touched: string[]): void {
+    // Whoever left the call takes their raised hand and spotlight with them.
+    for (const rawId of [...call.raisedHands.keys(), ...call.spotlights.keys()]) {
+      if (!IN_CALL.has(call.participants.get(rawId)?.state ?? 'Disconnected')) {
+        call.raisedHands.delete(rawId);
+        call.spotlights.delete(rawId);
+      }
+    }
     const participants = [...call.participants.values()];
     const inCall = participants.filter((p) => IN_CALL.has(p.state));
     const ringing = participants.filter((p) => p.state === 'Ringing');
@@ -592,6 +682,7 @@ export class CallingService {
           isScreenSharing: p.isScreenSharing,
         };
         if (p === viewer) participant.isYou = true;
+        if (p.role) participant.role = p.role;
         if (p.displayName !== undefined && !(maskCaller && p.rawId === call.createdBy)) participant.displayName = p.displayName;
         if (p.endpointId !== undefined && p.userId !== undefined && IN_CALL.has(p.state)) {
           participant.endpointId = p.endpointId;
@@ -603,6 +694,10 @@ export class CallingService {
     };
     if (call.alternateCallerId) model.alternateCallerId = wireIdentifier(call.alternateCallerId);
     if (call.groupId) model.groupId = call.groupId;
+    const ordered = (entries: Map<string, number>) =>
+      [...entries].map(([rawId, order]) => ({ identifier: wireIdentifier(shown(rawId)), order })).sort((a, b) => a.order - b.order);
+    if (call.raisedHands.size > 0) model.raisedHands = ordered(call.raisedHands);
+    if (call.spotlights.size > 0) model.spotlightedParticipants = ordered(call.spotlights);
     const ringDeadline = Math.max(
       0,
       ...[...call.participants.values()].filter((p) => p.state === 'Ringing').map((p) => p.ringDeadline ?? 0),
@@ -641,4 +736,18 @@ export class CallingService {
       }
     }
   }
+}
+
+function newCallState(createdBy: string, state: CallModel['state']): ActiveCall {
+  return {
+    id: randomUUID(),
+    createdOn: Date.now(),
+    createdBy,
+    state,
+    participants: new Map(),
+    version: 0,
+    raisedHands: new Map(),
+    spotlights: new Map(),
+    nextOrder: 1,
+  };
 }

@@ -11,7 +11,17 @@ import {
   isCommunicationIdentifier,
   serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
-import { type CallEndReason, CallEndReasons, type CallModel, callingPath } from './callingProtocol.js';
+import {
+  type CallCapabilityName,
+  type CallEndReason,
+  CallEndReasons,
+  type CallModel,
+  type CallParticipantRole,
+  type CallingEvents,
+  type CallingRouteName,
+  callingPath,
+  roleCan,
+} from './callingProtocol.js';
 import { CallingError } from './callingErrors.js';
 import { LocalVideoStream } from './localVideoStream.js';
 import { CallMedia } from './media/callMedia.js';
@@ -101,6 +111,11 @@ export class Call extends TypedEventEmitter<CallEvents> {
   readonly #features = new Map<CallFeatureFactory<CallFeature>, CallFeature>();
   /** A group call joined by id: connected once the service has this endpoint in it, alone or not. */
   #groupId: string | undefined;
+  /** The newest view of the call from the service, and events for the features. */
+  #model: CallModel | undefined;
+  readonly #featureEvents = new EventTarget();
+  /** This participant's role (room calls); outside rooms none: everyone is a Presenter. */
+  #role: CallParticipantRole | undefined;
   /** Media problems as they happen, for the diagnostics feature. */
   readonly #mediaIssues = new EventTarget();
   /** The last media issue of the camera and of the microphone, for a feature made after it. */
@@ -158,12 +173,14 @@ export class Call extends TypedEventEmitter<CallEvents> {
   }
 
   async unmute(): Promise<void> {
+    this.#requireCapability('unmuteMic', 'unmute');
     await this.#setMuted(false);
   }
 
   /** Sends video from `stream` (a camera); no renegotiation, the sender was there from the start. */
   async startVideo(stream: LocalVideoStream): Promise<void> {
     this.#requireActive('start video');
+    this.#requireCapability('turnVideoOn', 'turn the camera on');
     if (!(stream instanceof LocalVideoStream)) throw new TypeError('Pass a LocalVideoStream.');
     const current = this.#localVideoStreams.find((s) => s.mediaStreamType === 'Video');
     if (current === stream) return;
@@ -201,6 +218,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
    */
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.#requireActive('share the screen');
+    this.#requireCapability('shareScreen', 'share the screen');
     if (stream !== undefined && !(stream instanceof LocalVideoStream))
       throw new TypeError('Pass a LocalVideoStream, or nothing to let the browser ask.');
     if (this.#screen) return;
@@ -364,6 +382,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     if (this.#state === 'Disconnected' || model.id !== this.#id || model.version <= this.#version) return;
     this.#version = model.version;
     if (model.groupId) this.#groupId = model.groupId;
+    this.#model = model;
     const own = ownParticipant(model, this.#context.ownRawId);
     if (model.state === 'Ended' || !own || own.state === 'Disconnected') {
       this.end(model.callEndReason ?? own?.callEndReason ?? CallEndReasons.normal);
@@ -392,6 +411,50 @@ export class Call extends TypedEventEmitter<CallEvents> {
     if (added.length || removed.length) this.emit('remoteParticipantsUpdated', { added, removed });
     this.#syncMedia();
     this.#recomputeState();
+    this.#applyRole(own.role);
+    this.#featureEvents.dispatchEvent(new CustomEvent('model', { detail: model }));
+  }
+
+  /** @internal A reaction someone in this call sent. */
+  handleReaction(reaction: CallingEvents['callReactionReceived']): void {
+    if (reaction.callId === this.#id && this.#state !== 'Disconnected') {
+      this.#featureEvents.dispatchEvent(new CustomEvent('reaction', { detail: reaction }));
+    }
+  }
+
+  /** This participant's role now (room calls; `Presenter` elsewhere). */
+  get role(): CallParticipantRole {
+    return this.#role ?? 'Presenter';
+  }
+
+  /**
+   * A role that no longer allows what this endpoint does stops it at once: the microphone is
+   * muted, the camera and the screen share stop (the service refuses them too).
+   */
+  #applyRole(role: CallParticipantRole | undefined): void {
+    if (role === this.#role) return;
+    this.#role = role;
+    if (!roleCan(role, 'unmuteMic') && !this.#muted) void this.#setMuted(true).catch(() => undefined);
+    if (!roleCan(role, 'turnVideoOn')) {
+      for (const stream of this.#localVideoStreams.filter((s) => s.mediaStreamType === 'Video'))
+        void this.stopVideo(stream).catch(() => undefined);
+    }
+    if (!roleCan(role, 'shareScreen') && this.#screen) void this.stopScreenSharing().catch(() => undefined);
+  }
+
+  #requireCapability(capability: CallCapabilityName, operation: string): void {
+    if (!roleCan(this.#role, capability)) throw CallingError.roleRestricted(operation, this.role);
+  }
+
+  async #sendToCall(route: CallingRouteName, body: Record<string, unknown>): Promise<void> {
+    this.#requireActive('change the call');
+    if (!this.#id) throw CallingError.invalidState('change the call', this.#state);
+    const { body: model } = await this.#context.pipeline.send<CallModel | undefined>({
+      method: 'POST',
+      path: callingPath(route as Parameters<typeof callingPath>[0], this.#id),
+      body,
+    });
+    if (model && typeof model === 'object' && 'version' in model) this.applyModel(model);
   }
 
   /** @internal A remote endpoint dialled us for this call. */
@@ -444,6 +507,9 @@ export class Call extends TypedEventEmitter<CallEvents> {
       localTracks: () => ({ microphone: this.#local.microphone, camera: this.#local.camera, screen: this.#local.screen }),
       mediaIssues: this.#mediaIssues,
       pastMediaIssues: () => [...this.#pastMediaIssues.values()],
+      model: () => this.#model,
+      events: this.#featureEvents,
+      send: (route, body) => this.#sendToCall(route, body),
     };
     const feature = new factory.callApiCtor(context);
     this.#features.set(factory, feature);

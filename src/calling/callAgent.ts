@@ -170,6 +170,7 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
     on('callIncoming', ({ call, callerDisplayName }) => this.#onIncoming(call, callerDisplayName));
     on('callUpdated', ({ call }) => this.#onCallModel(call));
     on('callEnded', ({ call }) => this.#onCallModel(call));
+    on('callReactionReceived', (reaction) => this.#calls.get(reaction.callId)?.handleReaction(reaction));
     peer.on('incoming', (connection) => this.#onIncomingMedia(connection));
     const onMicrophone = () => void this.#switchMicrophones();
     const onSpeaker = ({ speaker }: { speaker: { id: string } | undefined }) => {

@@ -22,6 +22,7 @@ export type CallingErrorCode =
   | 'StreamNotInCall'
   | 'ParticipantUnreachable'
   | 'SignallingFailed'
+  | 'RoleRestricted'
   | DeviceErrorCode;
 
 /** A calling operation that cannot be done: a wrong state, a device that cannot be had, media that failed. */
@@ -39,6 +40,11 @@ export class CallingError<TCode extends CallingErrorCode = CallingErrorCode> ext
 
   static unsupported(feature: string): CallingError {
     return new CallingError('Unsupported', `${feature} is not available in this environment.`);
+  }
+
+  /** The participant's role does not allow this (in a room call). */
+  static roleRestricted(operation: string, role: string): CallingError {
+    return new CallingError('RoleRestricted', `A ${role} may not ${operation} in this call.`);
   }
 
   static disposed(): CallingError {

@@ -24,6 +24,11 @@ export const CALLING_ROUTES = {
   hangUp: { method: 'POST', template: '/calling/calls/{callId}/:hangUp' },
   addParticipants: { method: 'POST', template: '/calling/calls/{callId}/participants/:add' },
   updateMediaState: { method: 'POST', template: '/calling/calls/{callId}/:updateMediaState' },
+  raiseHand: { method: 'POST', template: '/calling/calls/{callId}/:raiseHand' },
+  lowerHands: { method: 'POST', template: '/calling/calls/{callId}/:lowerHands' },
+  startSpotlight: { method: 'POST', template: '/calling/calls/{callId}/:startSpotlight' },
+  stopSpotlight: { method: 'POST', template: '/calling/calls/{callId}/:stopSpotlight' },
+  sendReaction: { method: 'POST', template: '/calling/calls/{callId}/:sendReaction' },
   history: { method: 'GET', template: '/calling/history' },
   automationStartCall: { method: 'POST', template: '/calling/automation/calls' },
   automationHangUp: { method: 'POST', template: '/calling/automation/calls/{callId}/:hangUp' },
@@ -75,8 +80,74 @@ export const CallEndReasons = {
 
 export type CallEndReasonName = keyof typeof CallEndReasons;
 
+/**
+ * A participant's role, as ACS Rooms define them. Outside a room everyone is a `Presenter`; in a
+ * room the room's participant list gives each their role, and a change applies at once.
+ */
+export type CallParticipantRole = 'Presenter' | 'Attendee' | 'Consumer' | 'Collaborator';
+export const CALL_PARTICIPANT_ROLES: readonly CallParticipantRole[] = ['Presenter', 'Attendee', 'Consumer', 'Collaborator'];
+
+/** What a participant may do in a call, by the ACS Calling SDK's capability names (`lowerHandForOthers` is ours). */
+export type CallCapabilityName =
+  | 'turnVideoOn'
+  | 'unmuteMic'
+  | 'shareScreen'
+  | 'hangUpForEveryOne'
+  | 'addCommunicationUser'
+  | 'addPhoneNumber'
+  | 'spotlightParticipant'
+  | 'removeParticipantsSpotlight'
+  | 'raiseHand'
+  | 'lowerHandForOthers'
+  | 'useReactions';
+export const CALL_CAPABILITIES: readonly CallCapabilityName[] = [
+  'turnVideoOn',
+  'unmuteMic',
+  'shareScreen',
+  'hangUpForEveryOne',
+  'addCommunicationUser',
+  'addPhoneNumber',
+  'spotlightParticipant',
+  'removeParticipantsSpotlight',
+  'raiseHand',
+  'lowerHandForOthers',
+  'useReactions',
+];
+
+/**
+ * The one table of who may do what, read by the service (which refuses with 403 `RoleRestricted`)
+ * and by the client's `Features.Capabilities` (which says why a control is disabled). An Attendee
+ * speaks and shows video but does not share the screen or manage others; a Consumer only watches,
+ * listens, raises a hand and reacts; a Collaborator is an Attendee who may also share the screen.
+ */
+export const ROLE_CAPABILITIES: Readonly<Record<CallParticipantRole, ReadonlySet<CallCapabilityName>>> = {
+  Presenter: new Set(CALL_CAPABILITIES),
+  Collaborator: new Set(['turnVideoOn', 'unmuteMic', 'shareScreen', 'raiseHand', 'useReactions']),
+  Attendee: new Set(['turnVideoOn', 'unmuteMic', 'raiseHand', 'useReactions']),
+  Consumer: new Set(['raiseHand', 'useReactions']),
+};
+
+export function roleCan(role: CallParticipantRole | undefined, capability: CallCapabilityName): boolean {
+  return ROLE_CAPABILITIES[role ?? 'Presenter'].has(capability);
+}
+
+/** Reactions everyone can send, as ACS has them. */
+export type ReactionType = 'like' | 'heart' | 'laugh' | 'surprised' | 'applause';
+export const REACTION_TYPES: readonly ReactionType[] = ['like', 'heart', 'laugh', 'surprised', 'applause'];
+
+/** At most this many participants are spotlighted at once (as in ACS). */
+export const MAX_SPOTLIGHTED_PARTICIPANTS = 7;
+
+/** A raised hand or a spotlight, in the order it happened across the call (1 is first). */
+export interface OrderedParticipantModel {
+  identifier: SerializedCommunicationIdentifier;
+  order: number;
+}
+
 export interface CallParticipantModel {
   identifier: SerializedCommunicationIdentifier;
+  /** In a room call, the participant's role (outside rooms everyone is a Presenter and none is given). */
+  role?: CallParticipantRole;
   /** Marks the participant the receiving user acts for (their identity may be their phone number). */
   isYou?: boolean;
   displayName?: string;
@@ -105,6 +176,12 @@ export interface CallModel {
   alternateCallerId?: SerializedCommunicationIdentifier;
   /** A group call's id (a GUID): everyone who joins with it is in this call. */
   groupId?: string;
+  /** A room call's room id. */
+  roomId?: string;
+  /** Raised hands, in order (held by the service: a late joiner sees them). */
+  raisedHands?: OrderedParticipantModel[];
+  /** Spotlighted participants, in order. */
+  spotlightedParticipants?: OrderedParticipantModel[];
 }
 
 /** A group call's id is a GUID, as in ACS (`callAgent.join({ groupId })`). */
@@ -115,7 +192,13 @@ export interface CallingEvents {
   callIncoming: { call: CallModel; callerDisplayName?: string };
   callUpdated: { call: CallModel };
   callEnded: { call: CallModel };
+  /** A reaction in a call: to everyone else in it, now, never stored (ephemeral). */
+  callReactionReceived: { callId: string; identifier: SerializedCommunicationIdentifier; reactionType: ReactionType; receivedOn: string };
 }
+
+/** Calling events sent only to connected endpoints, never stored or replayed. */
+export const CALLING_EPHEMERAL_EVENTS = ['callReactionReceived'] as const satisfies readonly (keyof CallingEvents)[];
+export type CallingEphemeralEventName = (typeof CALLING_EPHEMERAL_EVENTS)[number];
 
 export interface CallHistoryEntry {
   callId: string;

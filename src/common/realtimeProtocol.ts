@@ -19,7 +19,7 @@
  * (events published meanwhile come after it, then `ready`); a live socket with too much queued is
  * closed with 4408 (resume with `lastSeq`, nothing is lost); sockets per user are limited (4429).
  */
-import type { CallingEvents } from '../calling/callingProtocol.js';
+import type { CallingEphemeralEventName, CallingEvents } from '../calling/callingProtocol.js';
 import type { ChatEphemeralEventName, ChatEvents } from '../chat/chatProtocol.js';
 import type { SmsEvents } from '../sms/smsProtocol.js';
 
@@ -34,7 +34,7 @@ export type RealtimeEvents = ChatEvents & CallingEvents & SmsEvents;
 export type RealtimeEventName = keyof RealtimeEvents;
 
 /** Events sent only to connected endpoints: no sequence number, never stored or replayed. */
-export type RealtimeEphemeralEventName = ChatEphemeralEventName;
+export type RealtimeEphemeralEventName = ChatEphemeralEventName | CallingEphemeralEventName;
 /** Events stored per user with a sequence number and replayed on resume. */
 export type RealtimeDurableEventName = Exclude<RealtimeEventName, RealtimeEphemeralEventName>;
 

@@ -103,3 +103,95 @@ describe('calling control: group calls joined by id', () => {
     assertError(await join(chatOnly, randomUUID(), 'c1'), 403);
   });
 });
+
+describe('calling control: hands, spotlights and reactions', () => {
+  const service = withService(NO_TIMEOUTS);
+  const post = <T = CallModel>(
+    user: TestUser,
+    route: Parameters<typeof callingPath>[0],
+    callId: string,
+    body: Record<string, unknown> = {},
+  ) => userRequest<T>(service(), user.token, 'POST', `/${callingPath(route as 'hangUp', callId)}`, body);
+  const join = (user: TestUser, groupId: string, endpointId: string) =>
+    userRequest<CallModel>(service(), user.token, 'POST', `/${callingPath('joinGroupCall')}`, { groupId, endpointId });
+  const ids = (entries: { identifier: { rawId?: string }; order: number }[] | undefined) => (entries ?? []).map((e) => e.identifier.rawId);
+
+  async function threeInACall(): Promise<{ users: TestUser[]; callId: string; groupId: string }> {
+    const users = await Promise.all([1, 2, 3].map(() => testUser(service(), ['voip'])));
+    const groupId = randomUUID();
+    const { body } = await join(users[0]!, groupId, 'e1');
+    await join(users[1]!, groupId, 'e2');
+    await join(users[2]!, groupId, 'e3');
+    return { users, callId: body.id, groupId };
+  }
+
+  test('hands go up in order, a late joiner sees them, and they come down one, several or all at once', async () => {
+    const { users, callId, groupId } = await threeInACall();
+    const [a, b, c] = users as [TestUser, TestUser, TestUser];
+    await post(b, 'raiseHand', callId);
+    const raised = await post(a, 'raiseHand', callId);
+    assert.deepEqual(ids(raised.body.raisedHands), [b.id, a.id], 'in the order raised');
+    assert.deepEqual(
+      raised.body.raisedHands!.map((h) => h.order),
+      [1, 2],
+    );
+    assert.deepEqual(ids((await post(b, 'raiseHand', callId)).body.raisedHands), [b.id, a.id], 'raising again keeps the place');
+
+    const late = await testUser(service(), ['voip']);
+    assert.deepEqual(ids((await join(late, groupId, 'e4')).body.raisedHands), [b.id, a.id], 'a late joiner sees the hands');
+
+    assert.deepEqual(ids((await post(a, 'lowerHands', callId)).body.raisedHands), [b.id], 'own hand lowered');
+    await post(c, 'raiseHand', callId);
+    assert.deepEqual(ids((await post(a, 'lowerHands', callId, { targets: [{ communicationUser: { id: c.id } }] })).body.raisedHands), [
+      b.id,
+    ]);
+    await post(a, 'raiseHand', callId);
+    const none = await post(c, 'lowerHands', callId, { all: true });
+    assert.equal(none.body.raisedHands, undefined, 'every hand lowered');
+    assertError(await post(a, 'lowerHands', callId, { all: true, targets: [{ communicationUser: { id: c.id } }] }), 400);
+  });
+
+  test('whoever leaves takes their hand and spotlight along', async () => {
+    const { users, callId } = await threeInACall();
+    const [a, b] = users as [TestUser, TestUser];
+    await post(b, 'raiseHand', callId);
+    await post(a, 'startSpotlight', callId, { targets: [{ communicationUser: { id: b.id } }] });
+    await post(b, 'hangUp', callId);
+    const now = await userRequest<CallModel>(service(), a.token, 'GET', `/${callingPath('getCall', callId)}`);
+    assert.equal(now.body.raisedHands, undefined);
+    assert.equal(now.body.spotlightedParticipants, undefined);
+  });
+
+  test('spotlights: in order, only people in the call, at most seven, stopped one by one or all', async () => {
+    const { users, callId } = await threeInACall();
+    const [a, b, c] = users as [TestUser, TestUser, TestUser];
+    const who = (u: TestUser) => ({ communicationUser: { id: u.id } });
+    await post(a, 'startSpotlight', callId, { targets: [who(c)] });
+    const both = await post(b, 'startSpotlight', callId);
+    assert.deepEqual(ids(both.body.spotlightedParticipants), [c.id, b.id]);
+    const stranger = await testUser(service(), ['voip']);
+    assertError(await post(a, 'startSpotlight', callId, { targets: [who(stranger)] }), 400);
+    assert.deepEqual(ids((await post(b, 'stopSpotlight', callId)).body.spotlightedParticipants), [c.id]);
+    assert.equal((await post(a, 'stopSpotlight', callId, { all: true })).body.spotlightedParticipants, undefined);
+
+    // Seven at most: a call of nine, eight asked for.
+    const more = await Promise.all([1, 2, 3, 4, 5, 6].map(() => testUser(service(), ['voip'])));
+    const groupId = randomUUID();
+    const { body } = await join(a, groupId, 'g1');
+    for (const [i, user] of more.entries()) await join(user, groupId, `g${i + 2}`);
+    await join(b, groupId, 'g9');
+    assert.equal((await post(a, 'startSpotlight', body.id, { targets: [a, ...more].map(who) })).status, 200);
+    assertError(await post(a, 'startSpotlight', body.id, { targets: [who(b)] }), 409, 'SpotlightLimitReached');
+  });
+
+  test('reactions: a known type goes to the others now and is never stored; anything else is 400', async () => {
+    const { users, callId } = await threeInACall();
+    const [a] = users as [TestUser];
+    const sent = await post<undefined>(a, 'sendReaction', callId, { reactionType: 'applause' });
+    assert.equal(sent.status, 204);
+    assertError(await post(a, 'sendReaction', callId, { reactionType: 'thumbsdown' }), 400);
+    assertError(await post(a, 'sendReaction', callId, {}), 400);
+    const outsider = await testUser(service(), ['voip']);
+    assertError(await post(outsider, 'sendReaction', callId, { reactionType: 'like' }), 404, 'CallNotFound');
+  });
+});

@@ -1,4 +1,5 @@
 import type { Call } from '../call.js';
+import type { CallModel, CallingRouteName } from '../callingProtocol.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
 
 /**
@@ -23,6 +24,15 @@ export interface CallFeatureContext {
   readonly mediaIssues: EventTarget;
   /** The last issue of the camera and of the microphone so far (for a feature made after them). */
   pastMediaIssues(): MediaIssueName[];
+  /** The newest view of the call from the service (undefined before it has one). */
+  model(): CallModel | undefined;
+  /**
+   * The call's own events for features: `model` (a CustomEvent with the new CallModel) after each
+   * update, `reaction` (a CustomEvent with the CallingEvents['callReactionReceived'] payload).
+   */
+  readonly events: EventTarget;
+  /** Posts to one of the call's routes and applies the call model it answers with. */
+  send(route: CallingRouteName, body: Record<string, unknown>): Promise<void>;
 }
 
 /** Creates a feature for a call; the keys of `Features` are these. */

@@ -1,0 +1,65 @@
+import { TypedEventEmitter } from '../../common/events.js';
+import { type CommunicationIdentifier, isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
+import { MAX_SPOTLIGHTED_PARTICIPANTS } from '../callingProtocol.js';
+import type { CallFeature, CallFeatureContext } from './callFeature.js';
+import { type OrderedParticipant, OrderedListFollower } from './callState.js';
+
+/** A spotlighted participant and the order of their spotlight. */
+export type SpotlightedParticipant = OrderedParticipant;
+
+export type SpotlightEvents = {
+  spotlightChanged: { added: SpotlightedParticipant[]; removed: SpotlightedParticipant[] };
+};
+
+/**
+ * `Features.Spotlight`: spotlight participants for everyone in the call (Presenters), held by the
+ * service; a layout shows them large. Your own spotlight you may always stop.
+ */
+export class SpotlightCallFeature extends TypedEventEmitter<SpotlightEvents> implements CallFeature {
+  readonly name = 'Spotlight';
+  readonly maxParticipantsToSpotlight = MAX_SPOTLIGHTED_PARTICIPANTS;
+  readonly #context: CallFeatureContext;
+  readonly #spotlights: OrderedListFollower;
+
+  /** @internal */
+  constructor(context: CallFeatureContext) {
+    super();
+    this.#context = context;
+    this.#spotlights = new OrderedListFollower(
+      context,
+      (model) => model.spotlightedParticipants,
+      (added, removed) => this.emit('spotlightChanged', { added, removed }),
+    );
+  }
+
+  /** Spotlights these participants, or you when none are given. */
+  startSpotlight(participants?: CommunicationIdentifier[]): Promise<void> {
+    return this.#context.send('startSpotlight', targets(participants));
+  }
+
+  /** Ends these participants' spotlights, or yours when none are given. */
+  stopSpotlight(participants?: CommunicationIdentifier[]): Promise<void> {
+    return this.#context.send('stopSpotlight', targets(participants));
+  }
+
+  stopAllSpotlight(): Promise<void> {
+    return this.#context.send('stopSpotlight', { all: true });
+  }
+
+  getSpotlightedParticipants(): SpotlightedParticipant[] {
+    return this.#spotlights.list;
+  }
+
+  dispose(): void {
+    this.#spotlights.dispose();
+    this.removeAllListeners();
+  }
+}
+
+function targets(participants: CommunicationIdentifier[] | undefined): Record<string, unknown> {
+  if (participants === undefined) return {};
+  if (!Array.isArray(participants) || participants.length === 0 || !participants.every(isCommunicationIdentifier)) {
+    throw new TypeError('Pass a non-empty array of identifiers, or nothing for yourself.');
+  }
+  return { targets: participants.map(serializeCommunicationIdentifier) };
+}
