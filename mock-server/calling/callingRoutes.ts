@@ -1,4 +1,10 @@
-import { CALLING_ROUTES, type CallingRouteName, GROUP_ID_PATTERN, REACTION_TYPES, type ReactionType } from '../../src/calling/callingProtocol.js';
+import {
+  CALLING_ROUTES,
+  type CallingRouteName,
+  GROUP_ID_PATTERN,
+  REACTION_TYPES,
+  type ReactionType,
+} from '../../src/calling/callingProtocol.js';
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
 import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import type { TokenScope } from '../auth/tokens.js';
@@ -200,7 +206,10 @@ export function callingRoutes(
       summary: "Lowers the caller's hand, others' hands (targets) or every hand (all); others' need lowerHandForOthers.",
       body: 'json',
       fields: ['targets', 'all'],
-      handler: ({ params, json, caller }) => ({ status: 200, body: calling.lowerHands(caller!.userId, params.callId!, readSelection(json())) }),
+      handler: ({ params, json, caller }) => ({
+        status: 200,
+        body: calling.lowerHands(caller!.userId, params.callId!, readSelection(json())),
+      }),
     },
     startSpotlight: {
       ...CALLING,
@@ -217,7 +226,10 @@ export function callingRoutes(
       summary: "Ends spotlights: the caller's own, others' (targets) or all; others' need removeParticipantsSpotlight.",
       body: 'json',
       fields: ['targets', 'all'],
-      handler: ({ params, json, caller }) => ({ status: 200, body: calling.stopSpotlight(caller!.userId, params.callId!, readSelection(json())) }),
+      handler: ({ params, json, caller }) => ({
+        status: 200,
+        body: calling.stopSpotlight(caller!.userId, params.callId!, readSelection(json())),
+      }),
     },
     sendReaction: {
       ...CALLING,
