@@ -15,6 +15,6 @@ export default defineConfig({
   // would cut a test or benchmark off in the middle.
   optimizeDeps: {
     entries: ['index.html', 'test/e2e/harness/*.html', 'bench/pages/*.html'],
-    include: ['peerjs', 'idb', 'jose'],
+    include: ['peerjs', 'idb'],
   },
 });
