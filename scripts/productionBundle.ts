@@ -1,9 +1,11 @@
 // One way to bundle entries for browsers as an application would get them, shared by the /sdk/
 // bundles (scripts/build-sdk.ts) and the bundle-size benchmark: Vite's production build (Rolldown,
-// minified, target es2022, browser resolution), every dependency inside, the entries' exports kept.
+// minified, target es2022, browser resolution), every dependency inside, the entries' exports kept,
+// and the text of our Lit templates minified (scripts/minifyLitTemplates.ts).
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Plugin, type Rollup, build } from 'vite';
+import { minifyLitTemplates } from './minifyLitTemplates.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -25,7 +27,7 @@ export async function productionBundle(options: ProductionBundleOptions): Promis
         mode: 'production',
         root: ROOT,
         logLevel: options.logLevel ?? 'silent',
-        plugins: options.plugins ?? [],
+        plugins: [minifyLitTemplates(), ...(options.plugins ?? [])],
         build: {
           target: 'es2022',
           minify: true,

@@ -5,13 +5,16 @@
  * are checked the same way to show that the check finds PeerJS where it is.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { transform } from 'lightningcss';
+import ts from 'typescript';
 import type { Rollup } from 'vite';
 import { SDK_ENTRIES } from '../../scripts/build-sdk.js';
-import { productionBundle } from '../../scripts/productionBundle.js';
+import { minifyCss, minifyTemplatesIn } from '../../scripts/minifyLitTemplates.js';
+import { filesUnder, productionBundle } from '../../scripts/productionBundle.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -76,5 +79,108 @@ describe('the chat-only bundles', () => {
         `${name}: the check should find PeerJS (found ${found.length} calling modules)`,
       );
     }
+  });
+});
+
+describe('the Lit templates of the production bundles (scripts/minifyLitTemplates.ts)', () => {
+  const uiModules = filesUnder(join(ROOT, 'src/ui')).filter((file) => file.endsWith('.ts'));
+
+  /** The static pieces of a module's tagged templates, and the module with those pieces emptied. */
+  function templates(source: string): { css: string[]; html: string[]; rest: string } {
+    const file = ts.createSourceFile('module.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const found: { css: string[]; html: string[] } = { css: [], html: [] };
+    const ranges: [number, number][] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && ['css', 'html', 'svg'].includes(node.tag.text)) {
+        const template = node.template;
+        const pieces = ts.isNoSubstitutionTemplateLiteral(template)
+          ? [template]
+          : [template.head, ...template.templateSpans.map((span) => span.literal)];
+        for (const piece of pieces) {
+          const start = piece.getStart(file) + 1;
+          const end = piece.getEnd() - (ts.isTemplateTail(piece) || ts.isNoSubstitutionTemplateLiteral(piece) ? 1 : 2);
+          found[node.tag.text === 'css' ? 'css' : 'html'].push(source.slice(start, end));
+          ranges.push([start, end]);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    let rest = source;
+    for (const [start, end] of ranges.sort((a, b) => b[0] - a[0])) rest = rest.slice(0, start) + rest.slice(end);
+    return { ...found, rest };
+  }
+
+  // lightningcss (Vite's own CSS minifier, a dependency of vite) as the judge: both texts must
+  // minify to the same stylesheet. It keeps whitespace after commas in declarations it does not
+  // parse (those with var()), where CSS ignores it: that is set aside.
+  const normalised = (text: string) =>
+    transform({ filename: 'template.css', code: Buffer.from(text), minify: true })
+      .code.toString()
+      .replace(/,\s+/g, ',');
+
+  test('every css template of the components is smaller and minifies to the same stylesheet', () => {
+    let checked = 0;
+    for (const path of uiModules) {
+      const before = templates(readFileSync(path, 'utf8'));
+      const after = templates(minifyTemplatesIn(readFileSync(path, 'utf8'), path));
+      assert.equal(after.css.length, before.css.length, path);
+      before.css.forEach((text, i) => {
+        assert.ok(after.css[i]!.length < text.length, `${path}: css template ${i} got no smaller`);
+        assert.equal(normalised(after.css[i]!), normalised(text), `${path}: css template ${i}`);
+        checked += 1;
+      });
+    }
+    assert.ok(checked >= 15, `only ${checked} css templates found`);
+  });
+
+  test('html templates change only in whitespace with line breaks, the code around them not at all', () => {
+    for (const path of uiModules) {
+      const source = readFileSync(path, 'utf8');
+      const minified = minifyTemplatesIn(source, path);
+      const before = templates(source);
+      const after = templates(minified);
+      assert.equal(after.rest, before.rest, path);
+      assert.deepEqual(
+        after.html,
+        before.html.map((text) => text.replace(/\s*\n\s*/g, ' ')),
+        path,
+      );
+      const parsed = ts.createSourceFile(path, minified, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS) as ts.SourceFile & {
+        parseDiagnostics: ts.Diagnostic[];
+      };
+      assert.deepEqual(parsed.parseDiagnostics, [], path);
+    }
+  });
+
+  test('the minifier keeps what CSS and HTML need and touches no other template', () => {
+    assert.equal(
+      minifyCss(`
+      /* a comment */
+      .a > .b,
+      .c {
+        width: calc(100% - 2rem);
+        content: 'x, y;  z';
+        font-family: 'Segoe UI', sans-serif;
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .a { animation: none; }
+      }
+    `),
+      `.a > .b,.c{width:calc(100% - 2rem);content:'x, y;  z';font-family:'Segoe UI',sans-serif}@media (prefers-reduced-motion:reduce){.a{animation:none}}`,
+    );
+    const source = [
+      'const a = html`<div>\n    ${x ? html`<b>\n  bold</b>` : nothing}\n  </div>`;',
+      'const b = `plain\n    text`;',
+      'const c = other`<i>\n  kept</i>`;',
+    ].join('\n');
+    assert.equal(
+      minifyTemplatesIn(source),
+      [
+        'const a = html`<div> ${x ? html`<b> bold</b>` : nothing} </div>`;',
+        'const b = `plain\n    text`;',
+        'const c = other`<i>\n  kept</i>`;',
+      ].join('\n'),
+    );
   });
 });
