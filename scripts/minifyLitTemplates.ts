@@ -1,9 +1,14 @@
-// Minifies the text of our Lit templates in the production bundles (/sdk/ and the bundle-size bench),
+// Minifies the text of our Lit templates in production builds (/sdk/, the demo, the bundle-size bench),
 // as Lit advises for production builds: a minifier leaves template literals alone, so the CSS of
 // `css` templates keeps its comments and indentation and `html` templates their line breaks and
 // indentation. The published modules (dist/lib) stay as written, for the application's own build.
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TypeScript from 'typescript';
 import type { Plugin } from 'vite';
+
+/** TypeScript's parser, loaded on first use: vite.config.ts imports this module for every dev server too. */
+let typescript: typeof TypeScript | undefined;
+const loadTypeScript = () => (typescript ??= createRequire(import.meta.url)('typescript') as typeof TypeScript);
 
 /** Tags whose templates are rewritten; any other template literal is left as it is. */
 const TAGS = new Set(['html', 'svg', 'css']);
@@ -41,9 +46,10 @@ export function collapseHtmlWhitespace(text: string): string {
 
 /** Rewrites the static text of every `html`, `svg` and `css` tagged template in a module's source. */
 export function minifyTemplatesIn(source: string, fileName = 'module.ts'): string {
+  const ts = loadTypeScript();
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const edits: { start: number; end: number; text: string }[] = [];
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TypeScript.Node): void => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && TAGS.has(node.tag.text)) {
       const minify = node.tag.text === 'css' ? minifyCss : collapseHtmlWhitespace;
       const template = node.template;
@@ -71,6 +77,7 @@ export function minifyTemplatesIn(source: string, fileName = 'module.ts'): strin
 export function minifyLitTemplates(): Plugin {
   return {
     name: 'minify-lit-templates',
+    apply: 'build',
     enforce: 'pre',
     transform(code, id) {
       if (!/\/src\/[^?]*\.ts$/.test(id) || id.includes('/node_modules/') || !/\b(html|svg|css)`/.test(code)) return undefined;
