@@ -43,7 +43,7 @@ function measured(chunks: ChunkSize[], what: string): Bundle {
 /**
  * Builds one entry the way an application would get it: Vite's production build (Rolldown, minified,
  * target es2022, browser resolution), every dependency bundled, the entry's exports kept (so nothing
- * a user of the module could import is tree-shaken away). Written to a temporary folder; the sizes are
+ * a user of the module could import is tree-shaken away), our Lit templates minified (as for /sdk/). Written to a temporary folder; the sizes are
  * sums over the JavaScript chunks, gzip at node:zlib's default level, chunk by chunk: all of them, and
  * those loaded up front (the entry and its static imports; not what an `import()` loads later).
  */
@@ -214,7 +214,8 @@ export async function bundleSize(): Promise<Measurement[]> {
     keys.map((key) => ({ name: BASELINES[key].name, value: kB(baselineSizes.get(key)![kind]) }));
   const measurements: Measurement[] = [];
   const breakdowns: BundleBreakdown[] = [];
-  const how = 'Vite production build with every dependency bundled and the exports kept, JS only, gzip level 6';
+  const how =
+    'Vite production build as /sdk/ is built (every dependency bundled, the exports kept, Lit templates minified), JS only, gzip level 6';
   for (const ours of OURS) {
     const demo = ours.file === 'index.html';
     const size = demo ? await demoPage() : await bundle({ file: ours.file });
@@ -222,7 +223,7 @@ export async function bundleSize(): Promise<Measurement[]> {
     const lazy = size.chunks.length > size.chunks.filter((chunk) => chunk.upFront).length;
     const label = `${ours.name} (${ours.file})`;
     const cssNote = size.css ? `; the page’s stylesheet adds ${kB(size.css.gzip).toFixed(2)} kB minified + gzip` : '';
-    const source = demo ? 'Vite production build of the page (vite.config.ts), JS only, gzip level 6' : how;
+    const source = demo ? 'Vite production build of the page (vite.config.ts, Lit templates minified), JS only, gzip level 6' : how;
     if (lazy) {
       measurements.push({
         suite: 'bundle',
