@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Rollup } from 'vite';
 import { filesUnder, productionBundle } from './productionBundle.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -22,6 +23,11 @@ export const SDK_ENTRIES = {
 } as const;
 
 export async function buildSdk(outDir = SDK_DIR): Promise<Record<string, string>> {
+  return (await writeSdk(outDir)).manifest;
+}
+
+/** Builds the bundles; also gives the chunks, for the sizes the command prints. */
+async function writeSdk(outDir: string): Promise<{ manifest: Record<string, string>; chunks: Rollup.OutputChunk[] }> {
   rmSync(outDir, { recursive: true, force: true });
   const chunks = await productionBundle({
     input: Object.fromEntries(Object.entries(SDK_ENTRIES).map(([name, file]) => [name, join(ROOT, file)])),
@@ -39,13 +45,39 @@ export async function buildSdk(outDir = SDK_DIR): Promise<Record<string, string>
   }
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  return { manifest, chunks };
+}
+
+/**
+ * What a page that loads one bundle downloads (gzip, as served): the entry with the chunks it
+ * imports statically, and the chunks its `import()`s load later (PeerJS, with the first call).
+ */
+function loadedBy(chunks: Rollup.OutputChunk[], outDir: string, entryFile: string): { upFront: number; lazy: number } {
+  const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const gzip = (fileName: string) => statSync(join(outDir, `${fileName}.gz`)).size;
+  const reach = (start: string[], via: (chunk: Rollup.OutputChunk) => string[]) => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const next of via(byFile.get(file)!)) visit(next);
+    };
+    for (const file of start) visit(file);
+    return seen;
+  };
+  const upFront = reach([entryFile], (chunk) => chunk.imports);
+  const all = reach([entryFile], (chunk) => [...chunk.imports, ...chunk.dynamicImports]);
+  const sum = (files: Iterable<string>) => [...files].reduce((total, file) => total + gzip(file), 0);
+  return { upFront: sum(upFront), lazy: sum([...all].filter((file) => !upFront.has(file))) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const manifest = await buildSdk();
+  const { manifest, chunks } = await writeSdk(SDK_DIR);
+  const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
   for (const [name, file] of Object.entries(manifest)) {
-    const gzip = statSync(join(SDK_DIR, `${file}.gz`)).size;
-    console.log(`${name.padEnd(12)} → ${relative(ROOT, join(SDK_DIR, file))} (${(gzip / 1024).toFixed(1)} KB gzip)`);
+    const { upFront, lazy } = loadedBy(chunks, SDK_DIR, file);
+    console.log(
+      `${name.padEnd(12)} → ${relative(ROOT, join(SDK_DIR, file))}: loads ${kB(upFront)} gzip${lazy ? `, then ${kB(lazy)} with the first call` : ''}`,
+    );
   }
 }

@@ -12,7 +12,8 @@ runs only the suites named (chat, identity, calling, fanout, bundle, render, mes
 has a time budget and the whole run stops by itself within 10 minutes on 2 cores. \`npm run bench --
 --update-readme\` (after a full run without failures) or \`npx tsx bench/update-readme.ts\` puts the last
 table here. Ratios are ours over the first baseline: below 1 is faster or smaller for times and sizes,
-above 1 is faster for rates marked "higher is better".
+above 1 is faster for rates marked "higher is better". The bundle suite also writes
+\`bench-results/bundle-modules.md\`: chunk by chunk, what each UI bundle and the demo page are made of.
 
 ${resultsMarkdown.trim()}
 `;

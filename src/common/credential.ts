@@ -1,5 +1,5 @@
-import { decodeJwt } from 'jose';
 import { AbortError, TokenCredentialError, throwIfAborted } from './errors.js';
+import { decodeJwtClaims } from './jwt.js';
 import type { OperationOptions } from './operationOptions.js';
 
 /** A user access token and when it expires (ms since the epoch). */
@@ -44,7 +44,7 @@ export function parseToken(token: string): AccessToken {
 
 function parseTokenClaims(token: string): AccessToken & { issuedAtTimestamp?: number } {
   try {
-    const { exp, iat } = decodeJwt(token);
+    const { exp, iat } = decodeJwtClaims(token);
     if (typeof exp !== 'number') throw new Error('no exp claim');
     const parsed: AccessToken & { issuedAtTimestamp?: number } = { token, expiresOnTimestamp: exp * 1000 };
     if (typeof iat === 'number') parsed.issuedAtTimestamp = iat * 1000;

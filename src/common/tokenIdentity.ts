@@ -1,6 +1,6 @@
-import { decodeJwt } from 'jose';
 import type { CallingApplicationKind, CommunicationUserKind } from './identifiers.js';
 import { createIdentifierFromRawId } from './identifiers.js';
+import { decodeJwtClaims } from './jwt.js';
 
 /** Who a user access token can be issued to: a communication user, or a calling application. */
 export type TokenIdentifierKind = CommunicationUserKind | CallingApplicationKind;
@@ -12,9 +12,9 @@ export type TokenIdentifierKind = CommunicationUserKind | CallingApplicationKind
  * "who am I"; the token is not verified here (the service does that).
  */
 export function identifierFromToken(token: string): TokenIdentifierKind | undefined {
-  let claims: ReturnType<typeof decodeJwt>;
+  let claims: Record<string, unknown>;
   try {
-    claims = decodeJwt(token);
+    claims = decodeJwtClaims(token);
   } catch {
     return undefined;
   }
@@ -35,9 +35,9 @@ export function identifierFromToken(token: string): TokenIdentifierKind | undefi
  * token knows where to connect. Undefined for a token without one (or no JWT). Not verified here.
  */
 export function endpointFromToken(token: string): string | undefined {
-  let claims: ReturnType<typeof decodeJwt>;
+  let claims: Record<string, unknown>;
   try {
-    claims = decodeJwt(token);
+    claims = decodeJwtClaims(token);
   } catch {
     return undefined;
   }

@@ -6,8 +6,9 @@ import type { MediaConnection, Peer } from 'peerjs';
  * the package is CommonJS (no named exports), the library imports without it.
  */
 async function loadPeer(): Promise<typeof Peer> {
-  const module = (await import('peerjs')) as typeof PeerJs & { default?: typeof PeerJs };
-  return module.Peer ?? module.default!.Peer;
+  // Destructured, so that the bundler keeps only `Peer` (not PeerJS's msgpack serialiser and other exports).
+  const { Peer, default: commonJs } = (await import('peerjs')) as typeof PeerJs & { default?: typeof PeerJs };
+  return Peer ?? commonJs!.Peer;
 }
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import { TypedEventEmitter } from '../../common/events.js';
