@@ -1,3 +1,4 @@
+import type { CommunicationIdentifier } from '../../common/identifiers.js';
 import type { Call } from '../call.js';
 import type { CallModel, CallingRouteName } from '../callingProtocol.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
@@ -47,3 +48,9 @@ export interface CallFeatureFactory<TFeature extends CallFeature> {
  * `cameraStarted`, `microphoneUnavailable` / `microphoneAvailable`. @internal
  */
 export type MediaIssueName = 'cameraStartFailed' | 'cameraStarted' | 'microphoneUnavailable' | 'microphoneAvailable';
+
+/**
+ * Identifiers a feature method takes: ours, or any other kind an ACS app may hold (a Teams user…),
+ * which the method leaves out (nobody of those kinds is in a call here).
+ */
+export type IdentifierInput = CommunicationIdentifier | object;

@@ -1,11 +1,11 @@
-import type { CommunicationIdentifierKind } from '../../common/identifiers.js';
+import type { CommunicationUserKind } from '../../common/identifiers.js';
 import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../common/identifiers.js';
 import type { CallModel, OrderedParticipantModel } from '../callingProtocol.js';
 import type { CallFeatureContext } from './callFeature.js';
 
-/** A participant with the order of their hand or spotlight. */
+/** A participant (a user: only users raise hands and are spotlighted) with the order of their hand or spotlight. */
 export interface OrderedParticipant {
-  identifier: CommunicationIdentifierKind;
+  identifier: CommunicationUserKind;
   order: number;
 }
 
@@ -14,6 +14,7 @@ export function orderedOf(entries: OrderedParticipantModel[] | undefined): Map<s
   const byRawId = new Map<string, OrderedParticipant>();
   for (const entry of entries ?? []) {
     const identifier = deserializeCommunicationIdentifier(entry.identifier);
+    if (identifier.kind !== 'communicationUser') continue;
     byRawId.set(getIdentifierRawId(identifier), { identifier, order: entry.order });
   }
   return byRawId;

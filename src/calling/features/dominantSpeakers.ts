@@ -1,11 +1,11 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import type { CommunicationIdentifierKind } from '../../common/identifiers.js';
+import type { CallingApplicationKind, CommunicationIdentifierKind } from '../../common/identifiers.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
 
 export interface DominantSpeakersInfo {
   /** The remote participants by how recently they started speaking: [0] is the dominant speaker. */
-  speakersList: readonly CommunicationIdentifierKind[];
+  speakersList: readonly Exclude<CommunicationIdentifierKind, CallingApplicationKind>[];
   timestamp: Date;
 }
 
@@ -36,7 +36,8 @@ export class DominantSpeakersCallFeature extends TypedEventEmitter<DominantSpeak
   }
 
   get dominantSpeakers(): DominantSpeakersInfo {
-    return { speakersList: this.#order.map((p) => p.identifier), timestamp: this.#timestamp };
+    const speakers = this.#order.map((p) => p.identifier).filter((id) => id.kind !== 'callingApplication');
+    return { speakersList: speakers as Exclude<CommunicationIdentifierKind, CallingApplicationKind>[], timestamp: this.#timestamp };
   }
 
   #watch(participant: RemoteParticipant): void {

@@ -1,10 +1,6 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import {
-  type CommunicationIdentifier,
-  type CommunicationIdentifierKind,
-  isCommunicationIdentifier,
-  serializeCommunicationIdentifier,
-} from '../../common/identifiers.js';
+import { type CommunicationUserKind, isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
+import type { IdentifierInput } from './callFeature.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
 import { type OrderedParticipant, OrderedListFollower } from './callState.js';
 
@@ -12,7 +8,7 @@ import { type OrderedParticipant, OrderedListFollower } from './callState.js';
 export type RaisedHand = OrderedParticipant;
 
 export interface RaisedHandChangedEvent {
-  identifier: CommunicationIdentifierKind;
+  identifier: CommunicationUserKind;
 }
 
 export type RaiseHandEvents = {
@@ -52,11 +48,13 @@ export class RaiseHandCallFeature extends TypedEventEmitter<RaiseHandEvents> imp
   }
 
   /** Lowers these participants' hands (needs `lowerHandForOthers` unless it is only yours). */
-  lowerHands(identifiers: CommunicationIdentifier[]): Promise<void> {
+  lowerHands(identifiers: IdentifierInput[]): Promise<void> {
     if (!Array.isArray(identifiers) || identifiers.length === 0 || !identifiers.every(isCommunicationIdentifier)) {
       return Promise.reject(new TypeError('Pass a non-empty array of identifiers whose hands to lower.'));
     }
-    return this.#context.send('lowerHands', { targets: identifiers.map(serializeCommunicationIdentifier) });
+    return this.#context.send('lowerHands', {
+      targets: identifiers.filter(isCommunicationIdentifier).map(serializeCommunicationIdentifier),
+    });
   }
 
   lowerAllHands(): Promise<void> {

@@ -1,5 +1,5 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import { type CommunicationIdentifierKind, deserializeCommunicationIdentifier } from '../../common/identifiers.js';
+import { type CommunicationUserKind, deserializeCommunicationIdentifier } from '../../common/identifiers.js';
 import { type CallingEvents, REACTION_TYPES, type ReactionType } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
 
@@ -12,7 +12,7 @@ export interface ReactionMessage {
 }
 
 export interface ReactionEventPayload {
-  identifier: CommunicationIdentifierKind;
+  identifier: CommunicationUserKind;
   reactionMessage: ReactionMessage;
   /** When the service passed it on. */
   receivedOn: Date;
@@ -32,8 +32,10 @@ export class ReactionCallFeature extends TypedEventEmitter<ReactionEvents> imple
     this.#context = context;
     this.#onReaction = (event) => {
       const { identifier, reactionType, receivedOn } = (event as CustomEvent<CallingEvents['callReactionReceived']>).detail;
+      const sender = deserializeCommunicationIdentifier(identifier);
+      if (sender.kind !== 'communicationUser') return;
       this.emit('reaction', {
-        identifier: deserializeCommunicationIdentifier(identifier),
+        identifier: sender,
         reactionMessage: { reactionType },
         receivedOn: new Date(receivedOn),
       });

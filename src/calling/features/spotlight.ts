@@ -1,5 +1,6 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import { type CommunicationIdentifier, isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
+import { isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
+import type { IdentifierInput } from './callFeature.js';
 import { MAX_SPOTLIGHTED_PARTICIPANTS } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
 import { type OrderedParticipant, OrderedListFollower } from './callState.js';
@@ -33,12 +34,12 @@ export class SpotlightCallFeature extends TypedEventEmitter<SpotlightEvents> imp
   }
 
   /** Spotlights these participants, or you when none are given. */
-  startSpotlight(participants?: CommunicationIdentifier[]): Promise<void> {
+  startSpotlight(participants?: IdentifierInput[]): Promise<void> {
     return this.#context.send('startSpotlight', targets(participants));
   }
 
   /** Ends these participants' spotlights, or yours when none are given. */
-  stopSpotlight(participants?: CommunicationIdentifier[]): Promise<void> {
+  stopSpotlight(participants?: IdentifierInput[]): Promise<void> {
     return this.#context.send('stopSpotlight', targets(participants));
   }
 
@@ -56,10 +57,10 @@ export class SpotlightCallFeature extends TypedEventEmitter<SpotlightEvents> imp
   }
 }
 
-function targets(participants: CommunicationIdentifier[] | undefined): Record<string, unknown> {
+function targets(participants: IdentifierInput[] | undefined): Record<string, unknown> {
   if (participants === undefined) return {};
   if (!Array.isArray(participants) || participants.length === 0 || !participants.every(isCommunicationIdentifier)) {
     throw new TypeError('Pass a non-empty array of identifiers, or nothing for yourself.');
   }
-  return { targets: participants.map(serializeCommunicationIdentifier) };
+  return { targets: participants.filter(isCommunicationIdentifier).map(serializeCommunicationIdentifier) };
 }
