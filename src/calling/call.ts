@@ -510,6 +510,8 @@ export class Call extends TypedEventEmitter<CallEvents> {
       model: () => this.#model,
       events: this.#featureEvents,
       send: (route, body) => this.#sendToCall(route, body),
+      dataChannel: (participant, reliability) =>
+        participant.peerId ? this.#media?.dataChannel(participant.peerId, reliability) : undefined,
     };
     const feature = new factory.callApiCtor(context);
     this.#features.set(factory, feature);
@@ -578,6 +580,10 @@ export class Call extends TypedEventEmitter<CallEvents> {
       const media = new CallMedia(this.#id, this.#context.peer, this.#local);
       media.on('remoteMedia', ({ peerId, media: remote }) => this.#byPeer(peerId)?.applyMedia(remote));
       media.on('peerStateChanged', ({ peerId, state }) => this.#byPeer(peerId)?.applyMediaState(state));
+      media.on('data', ({ peerId, bytes }) => {
+        const participant = this.#byPeer(peerId);
+        if (participant) this.#featureEvents.dispatchEvent(new CustomEvent('data', { detail: { participant, bytes } }));
+      });
       this.#media = media;
     }
     const peers: string[] = [];

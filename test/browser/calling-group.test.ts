@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { Features } from '../../src/calling/features/index.js';
+import type { Call } from '../../src/calling/call.js';
+import { type DataChannelMessage, Features } from '../../src/calling/features/index.js';
 import { getIdentifierRawId } from '../../src/common/identifiers.js';
 import { type TestUser, callingUser } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
@@ -173,5 +174,106 @@ describe('group calls: hands, reactions, spotlight, dominant speakers, capabilit
     expect(capabilities.role).to.equal('Presenter');
     expect(capabilities.capabilities.shareScreen).to.deep.equal({ isPresent: true, reason: 'Capable' });
     expect(Object.values(capabilities.capabilities).every((c) => c.isPresent)).to.equal(true);
+  });
+});
+
+describe('group calls: Features.DataChannel, peer to peer', () => {
+  let users: TestUser[] = [];
+  afterEach(async () => {
+    await disposeAll(...users);
+    users = [];
+  });
+
+  /** Collects every receiver a call's DataChannel feature creates, by sender name and channel. */
+  function receiversOf(call: Call, names: Record<string, string>) {
+    const got = new Map<string, { messages: DataChannelMessage[]; closed: boolean }>();
+    call.feature(Features.DataChannel).on('dataChannelReceiverCreated', (receiver) => {
+      const entry = { messages: [] as DataChannelMessage[], closed: false };
+      got.set(`${names[getIdentifierRawId(receiver.senderParticipantIdentifier)]}/${receiver.channelId}`, entry);
+      receiver.on('messageReady', () => {
+        for (let m = receiver.readMessage(); m; m = receiver.readMessage()) entry.messages.push(m);
+      });
+      receiver.on('close', () => (entry.closed = true));
+    });
+    return got;
+  }
+
+  it('Durable arrives whole and in order at everyone, late joiners too; Lossy goes only where asked; close closes', async () => {
+    users = await Promise.all(['Alice', 'Bob', 'Carol'].map((name) => callingUser(name)));
+    const [alice, bob, carol] = users as [TestUser, TestUser, TestUser];
+    const names = { [alice.userId]: 'alice', [bob.userId]: 'bob', [carol.userId]: 'carol' };
+    const groupId = crypto.randomUUID();
+    const calls = users.map((user) => user.agent.join({ groupId }, { audioOptions: { muted: true } }));
+    await untilAllConnected(calls, 2);
+    const [aliceCall, bobCall, carolCall] = calls as [Call, Call, Call];
+    const atBob = receiversOf(bobCall, names);
+    const atCarol = receiversOf(carolCall, names);
+
+    const features = aliceCall.feature(Features.DataChannel);
+    const durable = features.createDataChannelSender({ channelId: 7, reliability: 'Durable' });
+    expect(durable.maxMessageSize).to.equal(32 * 1024);
+    const payloads = Array.from({ length: 100 }, (_, i) =>
+      Uint8Array.from({ length: i === 99 ? durable.maxMessageSize : (i * 37) % 500 }, (_, j) => (i + j) % 256),
+    );
+    for (const payload of payloads) await durable.sendMessage(payload);
+    for (const [name, at] of [
+      ['Bob', atBob],
+      ['Carol', atCarol],
+    ] as const) {
+      await until(() => at.get('alice/7')?.messages.length === 100, `100 Durable messages at ${name}`);
+      const messages = at.get('alice/7')!.messages;
+      expect(messages.map((m) => m.sequenceNumber)).to.deep.equal(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(messages.every((m, i) => m.data.length === payloads[i]!.length && m.data.every((b, j) => b === payloads[i]![j]))).to.equal(
+        true,
+      );
+    }
+
+    // Lossy, to Bob only: Carol gets no receiver for it.
+    const lossy = features.createDataChannelSender({
+      channelId: 8,
+      reliability: 'Lossy',
+      participants: [{ communicationUserId: bob.userId }],
+    });
+    for (let i = 0; i < 20; i++) await lossy.sendMessage(new Uint8Array([i]));
+    await until(() => (atBob.get('alice/8')?.messages.length ?? 0) > 0, 'Lossy messages at Bob');
+    const lossyAtBob = atBob.get('alice/8')!.messages;
+    expect(lossyAtBob.every((m) => m.data.length === 1 && m.sequenceNumber === m.data[0]! + 1)).to.equal(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(atCarol.has('alice/8')).to.equal(false);
+
+    // A late joiner gets what the everyone-sender sends after it joined.
+    const dave = await callingUser('Dave');
+    users.push(dave);
+    const daveCall = dave.agent.join({ groupId }, { audioOptions: { muted: true } });
+    await untilAllConnected([aliceCall, bobCall, carolCall, daveCall], 3);
+    const atDave = receiversOf(daveCall, { ...names, [dave.userId]: 'dave' });
+    await durable.sendMessage(new Uint8Array([42]));
+    await until(() => atDave.get('alice/7')?.messages.length === 1, 'the message at Dave');
+    expect(atDave.get('alice/7')!.messages[0]).to.deep.equal({ sequenceNumber: 101, data: new Uint8Array([42]) });
+
+    // Closing tells the receivers.
+    durable.close();
+    await until(() => atBob.get('alice/7')!.closed && atCarol.get('alice/7')!.closed && atDave.get('alice/7')!.closed, 'receivers closed');
+    let error: unknown;
+    await durable.sendMessage(new Uint8Array([1])).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(TypeError);
+  });
+
+  it('refuses bad senders and messages with clear errors', async () => {
+    users = await Promise.all(['Eve', 'Finn'].map((name) => callingUser(name)));
+    const groupId = crypto.randomUUID();
+    const calls = users.map((user) => user.agent.join({ groupId }));
+    await untilAllConnected(calls, 1);
+    const features = calls[0]!.feature(Features.DataChannel);
+    const sender = features.createDataChannelSender({ channelId: 1 });
+    expect(() => features.createDataChannelSender({ channelId: 1 })).to.throw(TypeError, /close it first/);
+    expect(() => features.createDataChannelSender({ channelId: 4096 })).to.throw(RangeError);
+    expect(() => features.createDataChannelSender({ reliability: 'Sometimes' as never })).to.throw(TypeError);
+    expect(features.createDataChannelSender().channelId, 'the first free id').to.equal(0);
+    const errors: unknown[] = [];
+    await sender.sendMessage(new Uint8Array(sender.maxMessageSize + 1)).catch((e: unknown) => errors.push(e));
+    await sender.sendMessage('text' as never).catch((e: unknown) => errors.push(e));
+    expect(errors[0]).to.be.instanceOf(RangeError);
+    expect(errors[1]).to.be.instanceOf(TypeError);
   });
 });

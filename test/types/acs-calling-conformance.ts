@@ -9,6 +9,9 @@ import type { Call } from '../../src/calling/call.js';
 import type { CallAgent, GroupCallLocator, JoinCallOptions } from '../../src/calling/callAgent.js';
 import type {
   CapabilitiesFeature,
+  DataChannelCallFeature,
+  DataChannelReceiver,
+  DataChannelSender,
   DominantSpeakersCallFeature,
   MediaStatsCallFeature,
   MediaStatsCollector,
@@ -81,5 +84,14 @@ export type Conformance = [
   Assignable<
     Pick<UserFacingDiagnosticsFeature, FeatureBase | 'network' | 'media'>,
     Pick<Acs.UserFacingDiagnosticsFeature, FeatureBase | 'network' | 'media'>
+  >,
+  Assignable<
+    Pick<DataChannelCallFeature, FeatureBase | 'createDataChannelSender' | 'on' | 'off'>,
+    Pick<Acs.DataChannelCallFeature, FeatureBase | 'createDataChannelSender' | 'on' | 'off'>
+  >,
+  Assignable<DataChannelSender, Acs.DataChannelSender>,
+  Assignable<
+    Pick<DataChannelReceiver, 'channelId' | 'on' | 'off' | 'readMessage'>,
+    Pick<Acs.DataChannelReceiver, 'channelId' | 'on' | 'off' | 'readMessage'>
   >,
 ];

@@ -1,6 +1,7 @@
-import type { CommunicationIdentifier } from '../../common/identifiers.js';
+import type { CallingApplicationKind, CommunicationIdentifier, CommunicationIdentifierKind } from '../../common/identifiers.js';
 import type { Call } from '../call.js';
 import type { CallModel, CallingRouteName } from '../callingProtocol.js';
+import type { DataReliability } from '../media/callMedia.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
 
 /**
@@ -29,11 +30,17 @@ export interface CallFeatureContext {
   model(): CallModel | undefined;
   /**
    * The call's own events for features: `model` (a CustomEvent with the new CallModel) after each
-   * update, `reaction` (a CustomEvent with the CallingEvents['callReactionReceived'] payload).
+   * update, `reaction` (a CustomEvent with the CallingEvents['callReactionReceived'] payload),
+   * `data` (a CustomEvent with `{ participant, bytes }` from a data channel).
    */
   readonly events: EventTarget;
   /** Posts to one of the call's routes and applies the call model it answers with. */
   send(route: CallingRouteName, body: Record<string, unknown>): Promise<void>;
+  /**
+   * The data channel of a reliability on the media link to a participant (undefined while there is
+   * no link). What arrives on them comes as `data` events (CustomEvent with `{ participant, bytes }`).
+   */
+  dataChannel(participant: RemoteParticipant, reliability: DataReliability): RTCDataChannel | undefined;
 }
 
 /** Creates a feature for a call; the keys of `Features` are these. */
@@ -54,3 +61,6 @@ export type MediaIssueName = 'cameraStartFailed' | 'cameraStarted' | 'microphone
  * which the method leaves out (nobody of those kinds is in a call here).
  */
 export type IdentifierInput = CommunicationIdentifier | object;
+
+/** Who can be heard or send data in a call: anyone but a calling application (it takes no media). */
+export type MediaParticipantKind = Exclude<CommunicationIdentifierKind, CallingApplicationKind>;

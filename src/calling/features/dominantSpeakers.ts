@@ -1,11 +1,10 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import type { CallingApplicationKind, CommunicationIdentifierKind } from '../../common/identifiers.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
-import type { CallFeature, CallFeatureContext } from './callFeature.js';
+import type { CallFeature, CallFeatureContext, MediaParticipantKind } from './callFeature.js';
 
 export interface DominantSpeakersInfo {
   /** The remote participants by how recently they started speaking: [0] is the dominant speaker. */
-  speakersList: readonly Exclude<CommunicationIdentifierKind, CallingApplicationKind>[];
+  speakersList: readonly MediaParticipantKind[];
   timestamp: Date;
 }
 
@@ -37,7 +36,7 @@ export class DominantSpeakersCallFeature extends TypedEventEmitter<DominantSpeak
 
   get dominantSpeakers(): DominantSpeakersInfo {
     const speakers = this.#order.map((p) => p.identifier).filter((id) => id.kind !== 'callingApplication');
-    return { speakersList: speakers as Exclude<CommunicationIdentifierKind, CallingApplicationKind>[], timestamp: this.#timestamp };
+    return { speakersList: speakers as MediaParticipantKind[], timestamp: this.#timestamp };
   }
 
   #watch(participant: RemoteParticipant): void {

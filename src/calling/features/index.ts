@@ -1,5 +1,6 @@
 import type { CallFeatureFactory } from './callFeature.js';
 import { CapabilitiesFeature } from './capabilities.js';
+import { DataChannelCallFeature } from './dataChannel.js';
 import { DominantSpeakersCallFeature } from './dominantSpeakers.js';
 import { MediaStatsCallFeature } from './mediaStats.js';
 import { RaiseHandCallFeature } from './raiseHand.js';
@@ -9,6 +10,7 @@ import { UserFacingDiagnosticsFeature } from './userFacingDiagnostics.js';
 
 export type { CallFeature, CallFeatureFactory } from './callFeature.js';
 export * from './capabilities.js';
+export * from './dataChannel.js';
 export * from './dominantSpeakers.js';
 export * from './mediaStats.js';
 export * from './raiseHand.js';
@@ -34,4 +36,5 @@ export const Features = {
   Spotlight: factory<SpotlightCallFeature>('Spotlight', SpotlightCallFeature),
   Capabilities: factory<CapabilitiesFeature>('Capabilities', CapabilitiesFeature),
   DominantSpeakers: factory<DominantSpeakersCallFeature>('DominantSpeakers', DominantSpeakersCallFeature),
+  DataChannel: factory<DataChannelCallFeature>('DataChannel', DataChannelCallFeature),
 } as const;

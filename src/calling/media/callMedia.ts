@@ -16,11 +16,27 @@ export type PeerMediaState = 'connecting' | 'connected' | 'disconnected';
 export type CallMediaEvents = {
   remoteMedia: { peerId: string; media: RemoteMedia };
   peerStateChanged: { peerId: string; state: PeerMediaState };
+  /** Bytes that arrived on one of the link's data channels. */
+  data: { peerId: string; bytes: Uint8Array };
+};
+
+/** How a data channel delivers: `Durable` reliable and ordered, `Lossy` unordered without retransmits. */
+export type DataReliability = 'Durable' | 'Lossy';
+
+/**
+ * The two data channels every link carries for `Features.DataChannel`, negotiated by id on both
+ * sides (the media connection's SCTP association is there from the offer, so no renegotiation; and
+ * negotiated channels never reach PeerJS's own `ondatachannel`, which would take them over).
+ */
+const DATA_CHANNELS: Record<DataReliability, { id: number; init: RTCDataChannelInit }> = {
+  Durable: { id: 1001, init: { ordered: true } },
+  Lossy: { id: 1002, init: { ordered: false, maxRetransmits: 0 } },
 };
 
 interface Link {
   connection: MediaConnection;
   state: PeerMediaState;
+  data: Record<DataReliability, RTCDataChannel>;
   /** When the link was made (dialled or answered), for the connect timeout. */
   createdAt: number;
   /** Since when the connection has been `disconnected`, if it is. */
@@ -103,6 +119,11 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     return true;
   }
 
+  /** The data channel of this reliability on the link to an endpoint (it may still be opening). */
+  dataChannel(peerId: string, reliability: DataReliability): RTCDataChannel | undefined {
+    return this.#links.get(peerId)?.data[reliability];
+  }
+
   /** The peer connection to an endpoint, for statistics. */
   peerConnection(peerId: string): RTCPeerConnection | undefined {
     return this.#links.get(peerId)?.connection.peerConnection;
@@ -125,11 +146,23 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
   }
 
   #track(peerId: string, connection: MediaConnection): void {
-    const link: Link = { connection, state: 'connecting', createdAt: Date.now() };
+    const pc = connection.peerConnection;
+    const data = {} as Record<DataReliability, RTCDataChannel>;
+    for (const reliability of ['Durable', 'Lossy'] as const) {
+      const { id, init } = DATA_CHANNELS[reliability];
+      const channel = pc.createDataChannel(`acs-data-${reliability.toLowerCase()}`, { ...init, negotiated: true, id });
+      channel.binaryType = 'arraybuffer';
+      channel.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+        if (this.#links.get(peerId)?.connection === connection && event.data instanceof ArrayBuffer) {
+          this.emit('data', { peerId, bytes: new Uint8Array(event.data) });
+        }
+      };
+      data[reliability] = channel;
+    }
+    const link: Link = { connection, state: 'connecting', createdAt: Date.now(), data };
     this.#links.set(peerId, link);
     this.#watchdog ??= setInterval(() => this.#check(), mediaTimeouts.checkMs);
     this.#setState(peerId, link, 'connecting');
-    const pc = connection.peerConnection;
     void this.#local.attach(pc);
     const publish = () => {
       if (this.#links.get(peerId) === link) this.emit('remoteMedia', { peerId, media: remoteMedia(pc) });
