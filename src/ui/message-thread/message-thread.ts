@@ -20,7 +20,8 @@ import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import { formatTime } from './formatting.js';
-import { type MessageItem, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
+import { type MessageItem, type ThreadItem, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
+import { type ItemRange, ThreadWindow } from './threadWindow.js';
 import styles from './message-thread.styles.js';
 
 /** The message thread's strings; pass any subset as `strings` to reword or translate. */
@@ -118,8 +119,6 @@ export class AcsMessageThread extends ChatThreadElement {
 
   /** Whether the reader is at the newest message; kept by the scroll listener. */
   #atBottom = true;
-  /** Set before an update that prepends older messages: the distance from the bottom to keep. */
-  #keepFromBottom: number | undefined;
   #scrollToBottom = false;
   #rendered: readonly ChatThreadMessage[] = [];
   readonly #onVisibility = (): void => this.#markRead();
@@ -127,8 +126,24 @@ export class AcsMessageThread extends ChatThreadElement {
   #tabStop = '';
   #names: { participants: ChatThreadState['participants']; names: Map<string, string> } | undefined;
   #strings: { input: Partial<MessageThreadStrings> | undefined; merged: MessageThreadStrings } | undefined;
+  /** The items, made once per messages, receipts and strings; with their keys and the messages' keys. */
+  #items: { inputs: unknown[]; items: ThreadItem[]; keys: string[]; messageKeys: string[] } | undefined;
+  /** Heights and offsets of the items: which of them are in the DOM. */
+  readonly #window = new ThreadWindow();
+  /** The items in the DOM, by index. */
+  #range: ItemRange = { start: 0, end: 0 };
+  /** The first and last key of `#range`, to find the same items again after messages change. */
+  #rangeKeys: [string, string] | undefined;
+  /** The item kept in place across an update, and its distance from the top of the log's view. */
+  #anchor: { key: string; delta: number } | undefined;
+  /** A message to bring into view and focus once it is rendered. */
+  #reveal: string | undefined;
+  /** Range changes made by updates in a row without a scroll between them: stops a loop of estimates. */
+  #rerangesInARow = 0;
 
   @query('.log') private log!: HTMLElement;
+  @query('.spacer-before') private spacerBefore!: HTMLElement;
+  @query('.spacer-after') private spacerAfter!: HTMLElement;
 
   /** The message that takes focus when Tab enters the log. */
   @state() private activeKey = '';
@@ -155,38 +170,45 @@ export class AcsMessageThread extends ChatThreadElement {
     super.willUpdate(changed);
     const next = this.chat.state.messages;
     const previous = this.#rendered;
-    if (next === previous) return;
-    this.#rendered = next;
-    if (previous.length === 0) {
-      if (next.length > 0) this.#scrollToBottom = true;
-      return;
+    if (next !== previous) {
+      this.#rendered = next;
+      const last = next[next.length - 1];
+      if (previous.length === 0) {
+        if (next.length > 0) this.#scrollToBottom = true;
+      } else if (last && keyOf(last) !== keyOf(previous[previous.length - 1]!)) {
+        const own = isOwnMessage(last, this.chat.state.userId);
+        if (this.#atBottom || (own && last.localStatus === 'sending')) this.#scrollToBottom = true;
+        else if (!own) this.newBelow = true;
+      }
     }
-    const firstBefore = keyOf(previous[0]!);
-    if (next.length > 0 && keyOf(next[0]!) !== firstBefore && next.some((m) => keyOf(m) === firstBefore) && this.log) {
-      this.#keepFromBottom = this.log.scrollHeight - this.log.scrollTop;
-    }
-    const last = next[next.length - 1];
-    if (last && keyOf(last) !== keyOf(previous[previous.length - 1]!)) {
-      const own = isOwnMessage(last, this.chat.state.userId);
-      if (this.#atBottom || (own && last.localStatus === 'sending')) this.#scrollToBottom = true;
-      else if (!own) this.newBelow = true;
-    }
+    const { keys } = this.#threadItems();
+    this.#window.setKeys(keys);
+    this.#planRange();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const log = this.log;
     if (!log) return;
-    if (this.#keepFromBottom !== undefined) {
-      log.scrollTop = log.scrollHeight - this.#keepFromBottom;
-      this.#keepFromBottom = undefined;
-    }
+    this.#measure();
     if (this.#scrollToBottom) {
       this.#scrollToBottom = false;
       log.scrollTop = log.scrollHeight;
       this.#atBottom = true;
       if (this.newBelow) this.newBelow = false;
+    } else if (this.#reveal !== undefined) {
+      const element = this.#renderedElement(this.#reveal);
+      if (element) {
+        this.#reveal = undefined;
+        element.scrollIntoView({ block: 'nearest' });
+        element.focus({ preventScroll: true });
+      }
+    } else if (this.#anchor) {
+      const element = this.#renderedElement(this.#anchor.key);
+      if (element) log.scrollTop = element.offsetTop - this.#anchor.delta;
     }
+    this.#anchor = undefined;
+    if (this.#rerangesInARow++ < 8) this.#keepViewCovered();
     const { hasOlderMessages, loadingOlderMessages, status } = this.chat.state;
     // A first page too short to scroll could never reach "scrolled to the top": fill the view.
     if (status === 'ready' && hasOlderMessages && !loadingOlderMessages && log.scrollHeight <= log.clientHeight) {
@@ -202,7 +224,120 @@ export class AcsMessageThread extends ChatThreadElement {
       this.newBelow = false;
       this.#markRead();
     }
+    this.#rerangesInARow = 0;
+    this.#keepViewCovered();
     if (log.scrollTop <= EDGE_PX) this.#loadOlder();
+  }
+
+  /** The log's visible height, or a guess before the first layout. */
+  #viewportHeight(): number {
+    return this.log?.clientHeight || this.clientHeight || window.innerHeight;
+  }
+
+  /** Where the log's view starts, in the coordinates of the window (the top of the first item). */
+  #viewTop(): number {
+    return this.log.scrollTop - this.spacerBefore.offsetTop;
+  }
+
+  /**
+   * Picks the items to render in this update: the newest when the log goes to the bottom, those
+   * around a message being revealed, else the same items as before as long as they cover the view
+   * (where the view will be once the anchor is put back in place).
+   */
+  #planRange(): void {
+    const window = this.#window;
+    const viewport = this.#viewportHeight();
+    this.#anchor = undefined;
+    if (this.#scrollToBottom || !this.log) {
+      this.#setRange(window.tail(viewport, viewport));
+    } else if (this.#reveal !== undefined && window.indexOf(this.#reveal) >= 0) {
+      this.#setRange(window.rangeAround(window.offset(window.indexOf(this.#reveal)) - viewport / 2, viewport, viewport));
+    } else {
+      this.#anchor = this.#captureAnchor();
+      const anchorIndex = this.#anchor ? window.indexOf(this.#anchor.key) : -1;
+      const top = anchorIndex >= 0 ? window.offset(anchorIndex) - this.#anchor!.delta : this.#viewTop();
+      const [first, last] = this.#rangeKeys ?? ['', ''];
+      const same = { start: window.indexOf(first), end: window.indexOf(last) + 1 };
+      const keep = same.start >= 0 && same.end > same.start && window.covers(same, top, viewport, viewport / 4);
+      this.#setRange(keep ? same : window.rangeAround(top, viewport, viewport));
+    }
+    // The focused message is about to leave the DOM: the log holds the focus until it is back.
+    const focused = this.renderRoot.querySelector<HTMLElement>('[data-key]:focus-within');
+    if (focused) {
+      const index = window.indexOf(focused.dataset.key!);
+      if (index < this.#range.start || index >= this.#range.end) this.log.focus({ preventScroll: true });
+    }
+  }
+
+  #setRange(range: ItemRange): void {
+    this.#range = range;
+    const window = this.#window;
+    this.#rangeKeys = range.end > range.start ? [window.keyAt(range.start)!, window.keyAt(range.end - 1)!] : undefined;
+  }
+
+  /** The first rendered item at or below the top of the view, and how far below the top it is. */
+  #captureAnchor(): { key: string; delta: number } | undefined {
+    const log = this.log;
+    const top = log.scrollTop;
+    let index = this.#range.start;
+    for (
+      let element = this.spacerBefore.nextElementSibling;
+      element && element !== this.spacerAfter;
+      element = element.nextElementSibling
+    ) {
+      const item = element as HTMLElement;
+      if (item.offsetTop + item.offsetHeight > top) return { key: this.#window.keyAt(index)!, delta: item.offsetTop - top };
+      index++;
+    }
+    return undefined;
+  }
+
+  /** Records the heights of the rendered items and sizes the spacers for the items not rendered. */
+  #measure(): void {
+    const window = this.#window;
+    const { start, end } = this.#range;
+    let index = start;
+    let element = this.spacerBefore.nextElementSibling as HTMLElement | null;
+    while (element && element !== this.spacerAfter && index < end) {
+      const next = element.nextElementSibling as HTMLElement;
+      window.measure(window.keyAt(index)!, next.offsetTop - element.offsetTop);
+      element = next;
+      index++;
+    }
+    this.spacerBefore.style.height = `${window.offset(start)}px`;
+    this.spacerAfter.style.height = `${window.totalHeight - window.offset(end)}px`;
+  }
+
+  /** Renders other items when the rendered ones no longer cover the view (and a margin around it). */
+  #keepViewCovered(): void {
+    if (!this.log || this.#window.length === 0) return;
+    const window = this.#window;
+    const viewport = this.#viewportHeight();
+    const top = this.#viewTop();
+    if (window.covers(this.#range, top, viewport, viewport / 4)) return;
+    this.#setRange(this.#atBottom ? window.tail(viewport, viewport) : window.rangeAround(top, viewport, viewport));
+    this.requestUpdate();
+  }
+
+  /** The rendered element of the item with `key`, if it is rendered. */
+  #renderedElement(key: string): HTMLElement | undefined {
+    const index = this.#window.indexOf(key);
+    if (index < this.#range.start || index >= this.#range.end) return undefined;
+    return this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) ?? undefined;
+  }
+
+  /** The thread's items for the current state, made again only when what they depend on changed. */
+  #threadItems(): { items: ThreadItem[]; keys: string[]; messageKeys: string[] } {
+    const state = this.chat.state;
+    const strings = this.#mergedStrings();
+    const inputs = [state.messages, state.userId, state.readReceipts, strings];
+    if (!this.#items || this.#items.inputs.some((input, i) => input !== inputs[i])) {
+      const items = threadItems(state, strings);
+      const keys = items.map((item) => item.key);
+      const messageKeys = keys.filter((_, i) => items[i]!.kind === 'message');
+      this.#items = { inputs, items, keys, messageKeys };
+    }
+    return this.#items;
   }
 
   #loadOlder(): void {
@@ -220,52 +355,63 @@ export class AcsMessageThread extends ChatThreadElement {
     });
   }
 
-  #messageElements(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[data-key]')];
-  }
-
   #onFocusIn(event: FocusEvent): void {
     const item = (event.target as HTMLElement).closest<HTMLElement>('[data-key]');
     if (item) this.activeKey = item.dataset.key!;
   }
 
+  /**
+   * Arrow keys, Home and End move between messages by their place in the thread, rendered or not:
+   * one that is not rendered is brought into view, then focused. On the log itself (which holds the
+   * focus while the focused message is scrolled out of the DOM) they go back to the tab stop.
+   */
   #onKeyDown(event: KeyboardEvent): void {
     const target = event.target as HTMLElement;
     const item = target.closest<HTMLElement>('[data-key]');
-    if (!item) return;
-    const items = this.#messageElements();
-    const index = items.indexOf(item);
-    let next: HTMLElement | undefined;
+    const key = item?.dataset.key ?? (target === this.log ? this.#tabStop : '');
+    if (!key) return;
+    const keys = this.#threadItems().messageKeys;
+    const index = keys.indexOf(key);
+    let next: string | undefined;
     switch (event.key) {
       case 'ArrowUp':
-        next = items[Math.max(0, index - 1)];
-        if (index === 0) this.#loadOlder();
+        next = item ? keys[Math.max(0, index - 1)] : key;
+        if (item && index === 0) this.#loadOlder();
         break;
       case 'ArrowDown':
-        next = items[Math.min(items.length - 1, index + 1)];
+        next = item ? keys[Math.min(keys.length - 1, index + 1)] : key;
         break;
       case 'Home':
-        next = items[0];
+        next = keys[0];
         break;
       case 'End':
-        next = items[items.length - 1];
+        next = keys[keys.length - 1];
         break;
       case 'Enter':
-        if (target !== item) return;
-        this.#requestEdit(item.dataset.key!);
+        if (!item || target !== item) return;
+        this.#requestEdit(key);
         break;
       case 'Delete':
-        if (target !== item && !target.matches('[part~="actions"] *')) return;
-        this.#requestDelete(item.dataset.key!);
+        if (!item || (target !== item && !target.matches('[part~="actions"] *'))) return;
+        this.#requestDelete(key);
         break;
       default:
         return;
     }
     event.preventDefault();
-    if (next && next !== item) {
-      this.activeKey = next.dataset.key!;
-      next.focus();
+    if (next !== undefined && (next !== key || !item)) this.#focusMessage(next);
+  }
+
+  /** Focuses the message with `key`, rendering it first when it is outside the rendered items. */
+  #focusMessage(key: string): void {
+    this.activeKey = key;
+    const element = this.#renderedElement(key);
+    if (element) {
+      element.focus();
+      return;
     }
+    this.#reveal = key;
+    this.requestUpdate();
   }
 
   #find(key: string): ChatThreadMessage | undefined {
@@ -294,8 +440,11 @@ export class AcsMessageThread extends ChatThreadElement {
   #jumpToLatest(): void {
     const log = this.log;
     log.scrollTop = log.scrollHeight;
+    // The newest items may not be rendered (nor the spacer's estimate exact): render, then scroll.
+    this.#scrollToBottom = true;
     this.#atBottom = true;
     this.newBelow = false;
+    this.requestUpdate();
     this.#markRead();
   }
 
@@ -325,13 +474,15 @@ export class AcsMessageThread extends ChatThreadElement {
     return html`<div part="status" class=${classMap({ status: true, [status]: true })} title=${title}>${text}</div>`;
   }
 
-  #renderInputs(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings): unknown[] {
+  #renderInputs(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings, setSize: number): unknown[] {
     return [
       item.message,
       item.own,
       item.continued,
       item.status,
       item.key === this.#tabStop,
+      item.position,
+      setSize,
       strings,
       state.participants,
       state.userId,
@@ -340,12 +491,20 @@ export class AcsMessageThread extends ChatThreadElement {
     ];
   }
 
-  #renderMessage(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings) {
+  #renderMessage(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings, setSize: number) {
     const { message, own, continued, status } = item;
     const active = item.key === this.#tabStop;
     const time = formatTime(message.createdOn);
     if (!isUserMessage(message)) {
-      return html`<div part="system-message" class="system" data-key=${item.key} tabindex=${active ? 0 : -1} role="article">
+      return html`<div
+        part="system-message"
+        class="system"
+        data-key=${item.key}
+        tabindex=${active ? 0 : -1}
+        role="article"
+        aria-posinset=${item.position}
+        aria-setsize=${setSize}
+      >
         ${systemText(message, state, this.#namesOf(state.participants), strings)}
         <time datetime=${message.createdOn.toISOString()}>${time}</time>
       </div>`;
@@ -361,6 +520,8 @@ export class AcsMessageThread extends ChatThreadElement {
       data-message-id=${message.id}
       tabindex=${active ? 0 : -1}
       role="article"
+      aria-posinset=${item.position}
+      aria-setsize=${setSize}
       aria-describedby=${changeable ? 'own-message-hint' : nothing}
     >
       ${
@@ -434,10 +595,13 @@ export class AcsMessageThread extends ChatThreadElement {
   override render() {
     const strings = this.#mergedStrings();
     const state = this.chat.state;
-    const items = threadItems(state, strings);
-    const lastMessage = state.messages[state.messages.length - 1];
-    // Tab enters at the message last focused, or at the newest one.
-    this.#tabStop = state.messages.some((m) => keyOf(m) === this.activeKey) ? this.activeKey : lastMessage ? keyOf(lastMessage) : '';
+    const { items, messageKeys } = this.#threadItems();
+    const { start, end } = this.#range;
+    // Tab enters at the message last focused, or at the newest one; at the log while that one is not rendered.
+    this.#tabStop = messageKeys.includes(this.activeKey) ? this.activeKey : (messageKeys[messageKeys.length - 1] ?? '');
+    const tabStopIndex = this.#window.indexOf(this.#tabStop);
+    const tabStopRendered = tabStopIndex >= start && tabStopIndex < end;
+    const setSize = state.hasOlderMessages ? -1 : messageKeys.length;
     const loading = state.status === 'loading' && state.messages.length === 0;
     return html`<div part="base" class="base">
       ${this.#renderNotice(state, strings)}
@@ -448,7 +612,7 @@ export class AcsMessageThread extends ChatThreadElement {
         aria-live="polite"
         aria-label=${strings.messagesLabel}
         aria-busy=${loading || state.loadingOlderMessages ? 'true' : 'false'}
-        tabindex=${state.messages.length === 0 ? 0 : -1}
+        tabindex=${tabStopRendered ? -1 : 0}
         @scroll=${this.#onScroll}
         @keydown=${this.#onKeyDown}
         @focusin=${this.#onFocusIn}
@@ -467,15 +631,17 @@ export class AcsMessageThread extends ChatThreadElement {
             ? html`<div part="empty" class="empty">${loading ? strings.loadingMessages : strings.noMessages}</div>`
             : nothing
         }
+        <div class="spacer-before" aria-hidden="true"></div>
         ${repeat(
-          items,
+          items.slice(start, end),
           (item) => item.key,
           (item) =>
             item.kind === 'day'
               ? html`<div part="day-separator" class="day"><span>${item.label}</span></div>`
               : // A message re-renders only when it, or something its rendering reads, changed.
-                guard(this.#renderInputs(item, state, strings), () => this.#renderMessage(item, state, strings)),
+                guard(this.#renderInputs(item, state, strings, setSize), () => this.#renderMessage(item, state, strings, setSize)),
         )}
+        <div class="spacer-after" aria-hidden="true"></div>
       </div>
       ${
         this.newBelow

@@ -36,6 +36,8 @@ export interface MessageItem {
   continued: boolean;
   /** Read status, shown on the user's newest confirmed message and on those still being sent. */
   status: MessageReadStatus | undefined;
+  /** Place among the thread's loaded messages, from 1 (`aria-posinset`). */
+  position: number;
 }
 
 export type ThreadItem = DayItem | MessageItem;
@@ -56,6 +58,7 @@ export function threadItems(state: ChatThreadState, strings: Pick<MessageThreadS
   }
   let previous: ChatThreadMessage | undefined;
   let previousDay = '';
+  let position = 0;
   for (const message of messages) {
     const day = dayKey(message.createdOn);
     if (day !== previousDay) items.push({ kind: 'day', key: `day:${day}`, label: formatDay(message.createdOn, strings) });
@@ -76,6 +79,7 @@ export function threadItems(state: ChatThreadState, strings: Pick<MessageThreadS
       own,
       continued,
       status: showStatus ? readStatusOf(message, readReceipts, userId) : undefined,
+      position: ++position,
     });
     previous = message;
     previousDay = day;
