@@ -258,11 +258,17 @@ export class AcsMessageThread extends ChatThreadElement {
       const top = anchorIndex >= 0 ? window.offset(anchorIndex) - this.#anchor!.delta : this.#viewTop();
       const [first, last] = this.#rangeKeys ?? ['', ''];
       const same = { start: window.indexOf(first), end: window.indexOf(last) + 1 };
-      const keep = same.start >= 0 && same.end > same.start && window.covers(same, top, viewport, viewport / 4);
+      // Not when the same first and last take in many more items (older ones of the first item's day).
+      const keep =
+        same.start >= 0 &&
+        same.end > same.start &&
+        same.end - same.start <= this.#range.end - this.#range.start + 8 &&
+        window.covers(same, top, viewport, viewport / 4);
       this.#setRange(keep ? same : window.rangeAround(top, viewport, viewport));
     }
     // The focused message is about to leave the DOM: the log holds the focus until it is back.
-    const focused = this.renderRoot.querySelector<HTMLElement>('[data-key]:focus-within');
+    // (activeElement, not :focus-within, which would have the styles worked out first.)
+    const focused = (this.renderRoot as ShadowRoot).activeElement?.closest<HTMLElement>('[data-key]');
     if (focused) {
       const index = window.indexOf(focused.dataset.key!);
       if (index < this.#range.start || index >= this.#range.end) this.log.focus({ preventScroll: true });
@@ -279,15 +285,14 @@ export class AcsMessageThread extends ChatThreadElement {
   #captureAnchor(): { key: string; delta: number } | undefined {
     const log = this.log;
     const top = log.scrollTop;
-    let index = this.#range.start;
+    // A message, not a day separator: older messages of the same day move the separator above them.
     for (
-      let element = this.spacerBefore.nextElementSibling;
-      element && element !== this.spacerAfter;
-      element = element.nextElementSibling
+      let element = this.spacerBefore.nextElementSibling as HTMLElement | null, after = this.spacerAfter;
+      element && element !== after;
+      element = element.nextElementSibling as HTMLElement | null
     ) {
-      const item = element as HTMLElement;
-      if (item.offsetTop + item.offsetHeight > top) return { key: this.#window.keyAt(index)!, delta: item.offsetTop - top };
-      index++;
+      const key = element.dataset.key;
+      if (key !== undefined && element.offsetTop + element.offsetHeight > top) return { key, delta: element.offsetTop - top };
     }
     return undefined;
   }
@@ -297,15 +302,17 @@ export class AcsMessageThread extends ChatThreadElement {
     const window = this.#window;
     const { start, end } = this.#range;
     let index = start;
-    let element = this.spacerBefore.nextElementSibling as HTMLElement | null;
-    while (element && element !== this.spacerAfter && index < end) {
+    const before = this.spacerBefore;
+    const after = this.spacerAfter;
+    let element = before.nextElementSibling as HTMLElement | null;
+    while (element && element !== after && index < end) {
       const next = element.nextElementSibling as HTMLElement;
       window.measure(window.keyAt(index)!, next.offsetTop - element.offsetTop);
       element = next;
       index++;
     }
-    this.spacerBefore.style.height = `${window.offset(start)}px`;
-    this.spacerAfter.style.height = `${window.totalHeight - window.offset(end)}px`;
+    before.style.height = `${window.offset(start)}px`;
+    after.style.height = `${window.totalHeight - window.offset(end)}px`;
   }
 
   /** Renders other items when the rendered ones no longer cover the view (and a margin around it). */
