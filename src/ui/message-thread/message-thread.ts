@@ -20,7 +20,7 @@ import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import { formatTime } from './formatting.js';
-import { type MessageItem, type ThreadItem, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
+import { type MessageItem, type ThreadItems, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
 import { type ItemRange, ThreadWindow } from './threadWindow.js';
 import styles from './message-thread.styles.js';
 
@@ -127,7 +127,7 @@ export class AcsMessageThread extends ChatThreadElement {
   #names: { participants: ChatThreadState['participants']; names: Map<string, string> } | undefined;
   #strings: { input: Partial<MessageThreadStrings> | undefined; merged: MessageThreadStrings } | undefined;
   /** The items, made once per messages, receipts and strings; with their keys and the messages' keys. */
-  #items: { inputs: unknown[]; items: ThreadItem[]; keys: string[]; messageKeys: string[] } | undefined;
+  #items: (ThreadItems & { inputs: unknown[] }) | undefined;
   /** Heights and offsets of the items: which of them are in the DOM. */
   readonly #window = new ThreadWindow();
   /** The items in the DOM, by index. */
@@ -334,15 +334,12 @@ export class AcsMessageThread extends ChatThreadElement {
   }
 
   /** The thread's items for the current state, made again only when what they depend on changed. */
-  #threadItems(): { items: ThreadItem[]; keys: string[]; messageKeys: string[] } {
+  #threadItems(): ThreadItems {
     const state = this.chat.state;
     const strings = this.#mergedStrings();
     const inputs = [state.messages, state.userId, state.readReceipts, strings];
     if (!this.#items || this.#items.inputs.some((input, i) => input !== inputs[i])) {
-      const items = threadItems(state, strings);
-      const keys = items.map((item) => item.key);
-      const messageKeys = keys.filter((_, i) => items[i]!.kind === 'message');
-      this.#items = { inputs, items, keys, messageKeys };
+      this.#items = { inputs, ...threadItems(state, strings) };
     }
     return this.#items;
   }
