@@ -124,9 +124,12 @@ export default css`
     grid-template-columns: minmax(0, 1fr);
     grid-template-areas: 'bubble' 'status';
   }
+  /* Sized here, not only inside the avatar: the thread measures a message before its avatar renders. */
   .avatar {
     grid-area: avatar;
     --acs-avatar-size: 2rem;
+    width: 2rem;
+    height: 2rem;
   }
   .avatar-space {
     grid-area: avatar;
