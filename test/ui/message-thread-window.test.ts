@@ -106,6 +106,21 @@ describe('acs-message-thread with a long history', () => {
     expect(logOf(el).scrollHeight).to.be.greaterThan(10_000 * 20);
   });
 
+  it('starts with the newest message wholly in view on a narrow screen (sizes known before the avatars render)', async () => {
+    const messages = longThread(500);
+    const el = await fixture<AcsMessageThread>(
+      html`<acs-message-thread
+        style="height: 500px; width: 320px"
+        .source=${sourceWith({ userId: ALICE, participants, messages })}
+      ></acs-message-thread>`,
+    );
+    await until(() => atBottom(el), 'starts at the newest message');
+    // Everything inside has rendered (the avatars too): still at the bottom, the newest in view.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(atBottom(el)).to.equal(true);
+    expect(inView(el, messageEl(el, messages.at(-1)!.id))).to.equal(true);
+  });
+
   it('renders the messages wherever the reader scrolls, still bounded', async () => {
     const messages = longThread(10_000);
     const el = await fixture<AcsMessageThread>(
