@@ -21,7 +21,7 @@ import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import { formatTime } from './formatting.js';
 import { type MessageItem, type ThreadItems, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
-import { type ItemRange, ThreadWindow } from './threadWindow.js';
+import { ThreadViewport } from './threadViewport.js';
 import styles from './message-thread.styles.js';
 
 /** The message thread's strings; pass any subset as `strings` to reword or translate. */
@@ -82,6 +82,11 @@ const EDGE_PX = 32;
  * Keyboard: Tab moves into the log (to the newest message), Arrow Up / Down, Home and End move
  * between messages; on one of your messages Enter asks to edit it and Delete deletes it.
  *
+ * Long threads: only the messages around the view are in the DOM (about three views' worth), so
+ * rendering does not slow down as history grows. Each message is an `article` with
+ * `aria-posinset` / `aria-setsize`; the keyboard reaches every loaded message. Give the element a
+ * height (or a flex parent that bounds it): its log is what scrolls.
+ *
  * @event {CustomEvent<EditRequestDetail>} acs-edit-request - The user asked to edit one of their messages.
  * @event {CustomEvent<DeleteRequestDetail>} acs-delete-request - The user asked to delete one of their messages; cancelable (the
  *   message is deleted unless a listener calls `preventDefault()`).
@@ -128,18 +133,10 @@ export class AcsMessageThread extends ChatThreadElement {
   #strings: { input: Partial<MessageThreadStrings> | undefined; merged: MessageThreadStrings } | undefined;
   /** The items, made once per messages, receipts and strings; with their keys and the messages' keys. */
   #items: (ThreadItems & { inputs: unknown[] }) | undefined;
-  /** Heights and offsets of the items: which of them are in the DOM. */
-  readonly #window = new ThreadWindow();
-  /** The items in the DOM, by index. */
-  #range: ItemRange = { start: 0, end: 0 };
-  /** The first and last key of `#range`, to find the same items again after messages change. */
-  #rangeKeys: [string, string] | undefined;
-  /** The item kept in place across an update, and its distance from the top of the log's view. */
-  #anchor: { key: string; delta: number } | undefined;
-  /** A message to bring into view and focus once it is rendered. */
-  #reveal: string | undefined;
-  /** Range changes made by updates in a row without a scroll between them: stops a loop of estimates. */
-  #rerangesInARow = 0;
+  /** Which items are in the DOM, and where the log is scrolled. */
+  readonly #viewport = new ThreadViewport(this, () =>
+    this.log ? { log: this.log, before: this.spacerBefore, after: this.spacerAfter } : undefined,
+  );
 
   @query('.log') private log!: HTMLElement;
   @query('.spacer-before') private spacerBefore!: HTMLElement;
@@ -181,34 +178,20 @@ export class AcsMessageThread extends ChatThreadElement {
         else if (!own) this.newBelow = true;
       }
     }
-    const { keys } = this.#threadItems();
-    this.#window.setKeys(keys);
-    this.#planRange();
+    this.#viewport.plan(this.#threadItems().keys, this.#scrollToBottom);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const log = this.log;
     if (!log) return;
-    this.#measure();
-    if (this.#scrollToBottom) {
-      this.#scrollToBottom = false;
-      log.scrollTop = log.scrollHeight;
+    const toBottom = this.#scrollToBottom;
+    this.#scrollToBottom = false;
+    if (toBottom) {
       this.#atBottom = true;
       if (this.newBelow) this.newBelow = false;
-    } else if (this.#reveal !== undefined) {
-      const element = this.#renderedElement(this.#reveal);
-      if (element) {
-        this.#reveal = undefined;
-        element.scrollIntoView({ block: 'nearest' });
-        element.focus({ preventScroll: true });
-      }
-    } else if (this.#anchor) {
-      const element = this.#renderedElement(this.#anchor.key);
-      if (element) log.scrollTop = element.offsetTop - this.#anchor.delta;
     }
-    this.#anchor = undefined;
-    if (this.#rerangesInARow++ < 8) this.#keepViewCovered();
+    this.#viewport.settle(toBottom, this.#atBottom);
     const { hasOlderMessages, loadingOlderMessages, status } = this.chat.state;
     // A first page too short to scroll could never reach "scrolled to the top": fill the view.
     if (status === 'ready' && hasOlderMessages && !loadingOlderMessages && log.scrollHeight <= log.clientHeight) {
@@ -224,113 +207,8 @@ export class AcsMessageThread extends ChatThreadElement {
       this.newBelow = false;
       this.#markRead();
     }
-    this.#rerangesInARow = 0;
-    this.#keepViewCovered();
+    this.#viewport.scrolled(this.#atBottom);
     if (log.scrollTop <= EDGE_PX) this.#loadOlder();
-  }
-
-  /** The log's visible height, or a guess before the first layout. */
-  #viewportHeight(): number {
-    return this.log?.clientHeight || this.clientHeight || window.innerHeight;
-  }
-
-  /** Where the log's view starts, in the coordinates of the window (the top of the first item). */
-  #viewTop(): number {
-    return this.log.scrollTop - this.spacerBefore.offsetTop;
-  }
-
-  /**
-   * Picks the items to render in this update: the newest when the log goes to the bottom, those
-   * around a message being revealed, else the same items as before as long as they cover the view
-   * (where the view will be once the anchor is put back in place).
-   */
-  #planRange(): void {
-    const window = this.#window;
-    const viewport = this.#viewportHeight();
-    this.#anchor = undefined;
-    if (this.#scrollToBottom || !this.log) {
-      this.#setRange(window.tail(viewport, viewport));
-    } else if (this.#reveal !== undefined && window.indexOf(this.#reveal) >= 0) {
-      this.#setRange(window.rangeAround(window.offset(window.indexOf(this.#reveal)) - viewport / 2, viewport, viewport));
-    } else {
-      this.#anchor = this.#captureAnchor();
-      const anchorIndex = this.#anchor ? window.indexOf(this.#anchor.key) : -1;
-      const top = anchorIndex >= 0 ? window.offset(anchorIndex) - this.#anchor!.delta : this.#viewTop();
-      const [first, last] = this.#rangeKeys ?? ['', ''];
-      const same = { start: window.indexOf(first), end: window.indexOf(last) + 1 };
-      // Not when the same first and last take in many more items (older ones of the first item's day).
-      const keep =
-        same.start >= 0 &&
-        same.end > same.start &&
-        same.end - same.start <= this.#range.end - this.#range.start + 8 &&
-        window.covers(same, top, viewport, viewport / 4);
-      this.#setRange(keep ? same : window.rangeAround(top, viewport, viewport));
-    }
-    // The focused message is about to leave the DOM: the log holds the focus until it is back.
-    // (activeElement, not :focus-within, which would have the styles worked out first.)
-    const focused = (this.renderRoot as ShadowRoot).activeElement?.closest<HTMLElement>('[data-key]');
-    if (focused) {
-      const index = window.indexOf(focused.dataset.key!);
-      if (index < this.#range.start || index >= this.#range.end) this.log.focus({ preventScroll: true });
-    }
-  }
-
-  #setRange(range: ItemRange): void {
-    this.#range = range;
-    const window = this.#window;
-    this.#rangeKeys = range.end > range.start ? [window.keyAt(range.start)!, window.keyAt(range.end - 1)!] : undefined;
-  }
-
-  /** The first rendered item at or below the top of the view, and how far below the top it is. */
-  #captureAnchor(): { key: string; delta: number } | undefined {
-    const log = this.log;
-    const top = log.scrollTop;
-    // A message, not a day separator: older messages of the same day move the separator above them.
-    for (
-      let element = this.spacerBefore.nextElementSibling as HTMLElement | null, after = this.spacerAfter;
-      element && element !== after;
-      element = element.nextElementSibling as HTMLElement | null
-    ) {
-      const key = element.dataset.key;
-      if (key !== undefined && element.offsetTop + element.offsetHeight > top) return { key, delta: element.offsetTop - top };
-    }
-    return undefined;
-  }
-
-  /** Records the heights of the rendered items and sizes the spacers for the items not rendered. */
-  #measure(): void {
-    const window = this.#window;
-    const { start, end } = this.#range;
-    let index = start;
-    const before = this.spacerBefore;
-    const after = this.spacerAfter;
-    let element = before.nextElementSibling as HTMLElement | null;
-    while (element && element !== after && index < end) {
-      const next = element.nextElementSibling as HTMLElement;
-      window.measure(window.keyAt(index)!, next.offsetTop - element.offsetTop);
-      element = next;
-      index++;
-    }
-    before.style.height = `${window.offset(start)}px`;
-    after.style.height = `${window.totalHeight - window.offset(end)}px`;
-  }
-
-  /** Renders other items when the rendered ones no longer cover the view (and a margin around it). */
-  #keepViewCovered(): void {
-    if (!this.log || this.#window.length === 0) return;
-    const window = this.#window;
-    const viewport = this.#viewportHeight();
-    const top = this.#viewTop();
-    if (window.covers(this.#range, top, viewport, viewport / 4)) return;
-    this.#setRange(this.#atBottom ? window.tail(viewport, viewport) : window.rangeAround(top, viewport, viewport));
-    this.requestUpdate();
-  }
-
-  /** The rendered element of the item with `key`, if it is rendered. */
-  #renderedElement(key: string): HTMLElement | undefined {
-    const index = this.#window.indexOf(key);
-    if (index < this.#range.start || index >= this.#range.end) return undefined;
-    return this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) ?? undefined;
   }
 
   /** The thread's items for the current state, made again only when what they depend on changed. */
@@ -409,13 +287,7 @@ export class AcsMessageThread extends ChatThreadElement {
   /** Focuses the message with `key`, rendering it first when it is outside the rendered items. */
   #focusMessage(key: string): void {
     this.activeKey = key;
-    const element = this.#renderedElement(key);
-    if (element) {
-      element.focus();
-      return;
-    }
-    this.#reveal = key;
-    this.requestUpdate();
+    this.#viewport.focus(key);
   }
 
   #find(key: string): ChatThreadMessage | undefined {
@@ -600,11 +472,10 @@ export class AcsMessageThread extends ChatThreadElement {
     const strings = this.#mergedStrings();
     const state = this.chat.state;
     const { items, messageKeys } = this.#threadItems();
-    const { start, end } = this.#range;
+    const { start, end } = this.#viewport.range;
     // Tab enters at the message last focused, or at the newest one; at the log while that one is not rendered.
     this.#tabStop = messageKeys.includes(this.activeKey) ? this.activeKey : (messageKeys[messageKeys.length - 1] ?? '');
-    const tabStopIndex = this.#window.indexOf(this.#tabStop);
-    const tabStopRendered = tabStopIndex >= start && tabStopIndex < end;
+    const tabStopRendered = this.#viewport.isRendered(this.#tabStop);
     const setSize = state.hasOlderMessages ? -1 : messageKeys.length;
     const loading = state.status === 'loading' && state.messages.length === 0;
     return html`<div part="base" class="base">
