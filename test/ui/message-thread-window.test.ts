@@ -139,6 +139,31 @@ describe('acs-message-thread with a long history', () => {
     await until(() => messageEl(el, messages[0]!.id) !== null, 'the oldest message renders at the top');
   });
 
+  it('fills a view that grows, up the thread or at the newest', async () => {
+    const messages = longThread(3_000);
+    const el = await fixture<AcsMessageThread>(
+      html`<acs-message-thread
+        style="height: 300px"
+        .source=${sourceWith({ userId: ALICE, participants, messages })}
+      ></acs-message-thread>`,
+    );
+    await until(() => atBottom(el), 'starts at the newest message');
+    scrollLogTo(el, logOf(el).scrollHeight / 2);
+    await until(() => viewCovered(el), 'messages fill the view');
+    // Four times as tall, with no scroll: more than the rendered items around the old view.
+    el.style.height = '1200px';
+    await until(() => viewCovered(el), 'a taller view up the thread is filled');
+    expect(messageElements(el).length).to.be.lessThan(BOUNDED);
+
+    el.style.height = '300px';
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="jump-button"]')?.click();
+    scrollLogTo(el, logOf(el).scrollHeight);
+    await until(() => atBottom(el) && viewCovered(el), 'back at the newest');
+    el.style.height = '1200px';
+    await until(() => atBottom(el) && viewCovered(el), 'a taller view at the newest is filled');
+    expect(inView(el, messageEl(el, messages.at(-1)!.id))).to.equal(true);
+  });
+
   it('lists the rendered messages in thread order, as articles with their place in the thread', async () => {
     const messages = longThread(2_000);
     const el = await fixture<AcsMessageThread>(

@@ -127,6 +127,13 @@ export class AcsMessageThread extends ChatThreadElement {
   #scrollToBottom = false;
   #rendered: readonly ChatThreadMessage[] = [];
   readonly #onVisibility = (): void => this.#markRead();
+  /** A taller or narrower log (window resized, keyboard shown) may need more items, or a new bottom. */
+  readonly #onResize = new ResizeObserver(() => {
+    const log = this.log;
+    if (!log) return;
+    if (this.#atBottom) log.scrollTop = log.scrollHeight;
+    this.#viewport.scrolled();
+  });
   /** The one message in the Tab order (roving tabindex). */
   #tabStop = '';
   #names: { participants: ChatThreadState['participants']; names: Map<string, string> } | undefined;
@@ -161,6 +168,12 @@ export class AcsMessageThread extends ChatThreadElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#onResize.disconnect();
+  }
+
+  protected override firstUpdated(changed: PropertyValues<this>): void {
+    super.firstUpdated(changed);
+    this.#onResize.observe(this.log);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -191,7 +204,7 @@ export class AcsMessageThread extends ChatThreadElement {
       this.#atBottom = true;
       if (this.newBelow) this.newBelow = false;
     }
-    this.#viewport.settle(toBottom, this.#atBottom);
+    this.#viewport.settle(toBottom);
     const { hasOlderMessages, loadingOlderMessages, status } = this.chat.state;
     // A first page too short to scroll could never reach "scrolled to the top": fill the view.
     if (status === 'ready' && hasOlderMessages && !loadingOlderMessages && log.scrollHeight <= log.clientHeight) {
@@ -207,7 +220,7 @@ export class AcsMessageThread extends ChatThreadElement {
       this.newBelow = false;
       this.#markRead();
     }
-    this.#viewport.scrolled(this.#atBottom);
+    this.#viewport.scrolled();
     if (log.scrollTop <= EDGE_PX) this.#loadOlder();
   }
 

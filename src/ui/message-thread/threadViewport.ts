@@ -35,6 +35,8 @@ export class ThreadViewport {
   #anchor: { key: string; delta: number } | undefined;
   /** A message to bring into view and focus once it is rendered. */
   #reveal: string | undefined;
+  /** The log was scrolled to its very end when the update began: it stays there. */
+  #atEnd = false;
   #rerangesInARow = 0;
 
   constructor(host: ViewportHost, parts: () => ViewportParts | undefined) {
@@ -78,6 +80,7 @@ export class ThreadViewport {
     const parts = this.#parts();
     // The anchor is read against the items as rendered, before the keys change.
     this.#anchor = parts && !toBottom ? this.#captureAnchor(parts) : undefined;
+    this.#atEnd = parts !== undefined && parts.log.scrollHeight - parts.log.scrollTop - parts.log.clientHeight <= 1;
     const window = this.#window;
     window.setKeys(keys);
     const viewport = this.#viewportHeight(parts);
@@ -108,36 +111,37 @@ export class ThreadViewport {
 
   /**
    * After a render: measures the rendered items, sizes the spacers, then scrolls to the newest
-   * (`toBottom`), to a revealed message (and focuses it) or back to the anchor.
+   * (`toBottom`, or still at its end), to a revealed message (and focuses it) or back to the anchor.
    */
-  settle(toBottom: boolean, atBottom: boolean): void {
+  settle(toBottom: boolean): void {
     const parts = this.#parts();
     if (!parts) return;
     const { log } = parts;
     this.#measure(parts);
+    const revealed = this.#reveal !== undefined ? this.renderedElement(this.#reveal) : undefined;
     if (toBottom) {
       log.scrollTop = log.scrollHeight;
-    } else if (this.#reveal !== undefined) {
-      const element = this.renderedElement(this.#reveal);
-      if (element) {
-        this.#reveal = undefined;
-        element.scrollIntoView({ block: 'nearest' });
-        element.focus({ preventScroll: true });
-      }
+    } else if (revealed) {
+      this.#reveal = undefined;
+      revealed.scrollIntoView({ block: 'nearest' });
+      revealed.focus({ preventScroll: true });
+    } else if (this.#atEnd && this.#reveal === undefined) {
+      // At the newest, stay there: the measured heights differ from the estimates the spacers had.
+      log.scrollTop = log.scrollHeight;
     } else if (this.#anchor) {
       const element = this.renderedElement(this.#anchor.key);
       if (element) log.scrollTop = element.offsetTop - this.#anchor.delta;
     }
     this.#anchor = undefined;
-    if (this.#rerangesInARow++ < MAX_RERANGES) this.#keepViewCovered(parts, toBottom || atBottom);
+    if (this.#rerangesInARow++ < MAX_RERANGES) this.#keepViewCovered(parts);
   }
 
   /** After the reader scrolled: renders other items if the view moved past the rendered ones. */
-  scrolled(atBottom: boolean): void {
+  scrolled(): void {
     const parts = this.#parts();
     if (!parts) return;
     this.#rerangesInARow = 0;
-    this.#keepViewCovered(parts, atBottom);
+    this.#keepViewCovered(parts);
   }
 
   /** The log's visible height, or a guess before the first layout. */
@@ -185,13 +189,13 @@ export class ThreadViewport {
   }
 
   /** Renders other items when the rendered ones no longer cover the view (and a margin around it). */
-  #keepViewCovered(parts: ViewportParts, atBottom: boolean): void {
+  #keepViewCovered(parts: ViewportParts): void {
     const window = this.#window;
     if (window.length === 0) return;
     const viewport = this.#viewportHeight(parts);
     const top = this.#viewTop(parts);
     if (window.covers(this.#range, top, viewport, viewport / 4)) return;
-    this.#setRange(atBottom ? window.tail(viewport, viewport) : window.rangeAround(top, viewport, viewport));
+    this.#setRange(window.rangeAround(top, viewport, viewport));
     this.#host.requestUpdate();
   }
 }
