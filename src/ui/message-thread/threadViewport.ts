@@ -81,27 +81,27 @@ export class ThreadViewport {
     // The anchor is read against the items as rendered, before the keys change.
     this.#anchor = parts && !toBottom ? this.#captureAnchor(parts) : undefined;
     this.#atEnd = parts !== undefined && parts.log.scrollHeight - parts.log.scrollTop - parts.log.clientHeight <= 1;
-    const window = this.#window;
-    window.setKeys(keys);
+    const layout = this.#window;
+    layout.setKeys(keys);
     const viewport = this.#viewportHeight(parts);
-    const revealed = this.#reveal !== undefined ? window.indexOf(this.#reveal) : -1;
+    const revealed = this.#reveal !== undefined ? layout.indexOf(this.#reveal) : -1;
     if (toBottom || !parts) {
-      this.#setRange(window.tail(viewport, viewport));
+      this.#setRange(layout.tail(viewport, viewport));
     } else if (revealed >= 0) {
       this.#anchor = undefined;
-      this.#setRange(window.rangeAround(window.offset(revealed) - viewport / 2, viewport, viewport));
+      this.#setRange(layout.rangeAround(layout.offset(revealed) - viewport / 2, viewport, viewport));
     } else {
-      const anchorIndex = this.#anchor ? window.indexOf(this.#anchor.key) : -1;
-      const top = anchorIndex >= 0 ? window.offset(anchorIndex) - this.#anchor!.delta : this.#viewTop(parts);
+      const anchorIndex = this.#anchor ? layout.indexOf(this.#anchor.key) : -1;
+      const top = anchorIndex >= 0 ? layout.offset(anchorIndex) - this.#anchor!.delta : this.#viewTop(parts);
       const [first, last] = this.#rangeKeys ?? ['', ''];
-      const same = { start: window.indexOf(first), end: window.indexOf(last) + 1 };
+      const same = { start: layout.indexOf(first), end: layout.indexOf(last) + 1 };
       // Not when the same first and last take in many more items (older ones of the first item's day).
       const keep =
         same.start >= 0 &&
         same.end > same.start &&
         same.end - same.start <= this.#range.end - this.#range.start + 8 &&
-        window.covers(same, top, viewport, viewport / 4);
-      this.#setRange(keep ? same : window.rangeAround(top, viewport, viewport));
+        layout.covers(same, top, viewport, viewport / 4);
+      this.#setRange(keep ? same : layout.rangeAround(top, viewport, viewport));
     }
     // The focused message is about to leave the DOM: the log holds the focus until it is back.
     // (activeElement, not :focus-within, which would have the styles worked out first.)
@@ -156,8 +156,8 @@ export class ThreadViewport {
 
   #setRange(range: ItemRange): void {
     this.#range = range;
-    const window = this.#window;
-    this.#rangeKeys = range.end > range.start ? [window.keyAt(range.start)!, window.keyAt(range.end - 1)!] : undefined;
+    const layout = this.#window;
+    this.#rangeKeys = range.end > range.start ? [layout.keyAt(range.start)!, layout.keyAt(range.end - 1)!] : undefined;
   }
 
   /** The first rendered message at or below the top of the view, and how far below the top it is. */
@@ -174,28 +174,28 @@ export class ThreadViewport {
 
   /** Records the heights of the rendered items and sizes the spacers for the items not rendered. */
   #measure({ before, after }: ViewportParts): void {
-    const window = this.#window;
+    const layout = this.#window;
     const { start, end } = this.#range;
     let index = start;
     let element = before.nextElementSibling as HTMLElement | null;
     while (element && element !== after && index < end) {
       const next = element.nextElementSibling as HTMLElement;
-      window.measure(window.keyAt(index)!, next.offsetTop - element.offsetTop);
+      layout.measure(layout.keyAt(index)!, next.offsetTop - element.offsetTop);
       element = next;
       index++;
     }
-    before.style.height = `${window.offset(start)}px`;
-    after.style.height = `${window.totalHeight - window.offset(end)}px`;
+    before.style.height = `${layout.offset(start)}px`;
+    after.style.height = `${layout.totalHeight - layout.offset(end)}px`;
   }
 
   /** Renders other items when the rendered ones no longer cover the view (and a margin around it). */
   #keepViewCovered(parts: ViewportParts): void {
-    const window = this.#window;
-    if (window.length === 0) return;
+    const layout = this.#window;
+    if (layout.length === 0) return;
     const viewport = this.#viewportHeight(parts);
     const top = this.#viewTop(parts);
-    if (window.covers(this.#range, top, viewport, viewport / 4)) return;
-    this.#setRange(window.rangeAround(top, viewport, viewport));
+    if (layout.covers(this.#range, top, viewport, viewport / 4)) return;
+    this.#setRange(layout.rangeAround(top, viewport, viewport));
     this.#host.requestUpdate();
   }
 }
