@@ -1,7 +1,11 @@
 // Render benchmark: <acs-message-thread> with 1,000 messages next to a bare Lit list of the same
-// data (a minimal LitElement with `repeat`). Each step is timed from the change to the first frame
-// after the update: performance.now() around `await el.updateComplete` plus a requestAnimationFrame.
-// `window.renderBench.run()` resolves to medians of 5 runs, in ms.
+// data (a minimal LitElement with `repeat`), and our thread with 10,000 messages next to ours with
+// 1,000 (does the cost grow with history?). Each step is timed from the change to the first frame
+// after the update: performance.now() around `await el.updateComplete` plus a requestAnimationFrame;
+// and, as main-thread work, from the change through the update and the style and layout it needs
+// (forced by reading the layout): a frame is ~16.7 ms, so work well under a frame shows in the
+// first figure only as the wait for the next frame. Each step starts once the previous one has
+// been painted. `window.renderBench.run()` resolves to medians of 7 runs, in ms.
 import { LitElement, type PropertyDeclarations, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessageEditedEvent, ChatMessageReceivedEvent } from '../../src/chat/events.js';
@@ -19,15 +23,28 @@ export interface RenderTimings {
   update: number;
 }
 
+/** A contender's steps, to the next frame and as main-thread work. */
+interface Run {
+  frame: RenderTimings;
+  work: RenderTimings;
+}
+
 export interface RenderBenchResult {
+  /** To the next frame. */
   ours: RenderTimings;
   bare: RenderTimings;
+  /** Main-thread work: the change, the update, style and layout. */
+  work: { ours: RenderTimings; bare: RenderTimings };
+  /** Our thread's first render of `largeMessages` (its baseline: ours.initial, at `messages`). */
+  oursLarge: { initial: number; work: number };
   messages: number;
+  largeMessages: number;
   runs: number;
 }
 
 const MESSAGES = 1000;
-const RUNS = 5;
+const LARGE_MESSAGES = 10_000;
+const RUNS = 7;
 const THREAD_ID = '19:bench@thread.v2';
 const ME = '8:acs:bench_me';
 const PEOPLE = [
@@ -42,10 +59,10 @@ function user(rawId: string): CommunicationUserKind {
   return createIdentifierFromRawId(rawId) as CommunicationUserKind;
 }
 
-/** 1,000 messages over the last few days, from four people, of varied length. */
-function makeMessages(): ChatThreadMessage[] {
-  const start = Date.now() - 3 * 24 * 3600_000;
-  return Array.from({ length: MESSAGES }, (_, i) => {
+/** `count` messages, four minutes apart up to now, from four people, of varied length. */
+function makeMessages(count: number): ChatThreadMessage[] {
+  const start = Date.now() - count * 4 * 60_000;
+  return Array.from({ length: count }, (_, i) => {
     const person = PEOPLE[(i * 7) % PEOPLE.length]!;
     const id = String(FIRST_ID + i);
     return {
@@ -65,13 +82,28 @@ function nextFrame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
 }
 
-/** Times `change` through the element's update and the next frame. */
-async function timed(el: LitElement, change: () => void): Promise<number> {
+/**
+ * Times `change` through the element's update, its style and layout (`work`) and the next frame
+ * (`frame`); then waits for that frame to be painted, so the next step starts from a quiet page.
+ */
+async function timed(el: LitElement, change: () => void): Promise<{ work: number; frame: number }> {
   const start = performance.now();
   change();
   await el.updateComplete;
+  void el.getBoundingClientRect();
+  void document.body.offsetHeight;
+  const work = performance.now() - start;
   await nextFrame();
-  return performance.now() - start;
+  const frame = performance.now() - start;
+  await nextFrame();
+  return { work, frame };
+}
+
+function steps(initial: Awaited<ReturnType<typeof timed>>, append: typeof initial, update: typeof initial): Run {
+  return {
+    frame: { initial: initial.frame, append: append.frame, update: update.frame },
+    work: { initial: initial.work, append: append.work, update: update.work },
+  };
 }
 
 function median(values: number[]): number {
@@ -114,12 +146,13 @@ class BareMessageList extends LitElement {
 }
 customElements.define('bench-bare-message-list', BareMessageList);
 
-function receivedEvent(index: number): ChatMessageReceivedEvent {
-  const id = String(FIRST_ID + MESSAGES + index);
+/** A message arriving after the `count` of the thread. */
+function receivedEvent(count: number): ChatMessageReceivedEvent {
+  const id = String(FIRST_ID + count);
   return {
     threadId: THREAD_ID,
     id,
-    sequenceId: String(MESSAGES + index + 1),
+    sequenceId: String(count + 1),
     version: id,
     type: 'text',
     createdOn: new Date(),
@@ -149,7 +182,7 @@ function editedEvent(message: ChatThreadMessage): ChatMessageEditedEvent {
   };
 }
 
-async function runOurs(stage: HTMLElement, messages: ChatThreadMessage[]): Promise<RenderTimings> {
+async function runOurs(stage: HTMLElement, messages: ChatThreadMessage[]): Promise<Run> {
   const source = new ChatThreadSource({
     threadId: THREAD_ID,
     userId: ME,
@@ -162,13 +195,13 @@ async function runOurs(stage: HTMLElement, messages: ChatThreadMessage[]): Promi
   const el = document.createElement('acs-message-thread');
   el.source = source;
   const initial = await timed(el, () => stage.append(el));
-  const append = await timed(el, () => source.handleMessageReceived(receivedEvent(0)));
-  const update = await timed(el, () => source.handleMessageEdited(editedEvent(messages[MESSAGES / 2]!)));
+  const append = await timed(el, () => source.handleMessageReceived(receivedEvent(messages.length)));
+  const update = await timed(el, () => source.handleMessageEdited(editedEvent(messages[messages.length / 2]!)));
   el.remove();
-  return { initial, append, update };
+  return steps(initial, append, update);
 }
 
-async function runBare(stage: HTMLElement, messages: ChatThreadMessage[]): Promise<RenderTimings> {
+async function runBare(stage: HTMLElement, messages: ChatThreadMessage[]): Promise<Run> {
   const el = document.createElement('bench-bare-message-list') as BareMessageList;
   el.messages = messages;
   const initial = await timed(el, () => stage.append(el));
@@ -178,7 +211,7 @@ async function runBare(stage: HTMLElement, messages: ChatThreadMessage[]): Promi
   const updated = appended.map((message, i) => (i === index ? { ...message, content: { message: 'This message was edited' } } : message));
   const update = await timed(el, () => (el.messages = updated));
   el.remove();
-  return { initial, append, update };
+  return steps(initial, append, update);
 }
 
 function medians(samples: RenderTimings[]): RenderTimings {
@@ -191,17 +224,32 @@ function medians(samples: RenderTimings[]): RenderTimings {
 
 async function run(): Promise<RenderBenchResult> {
   const stage = document.getElementById('stage')!;
-  const messages = makeMessages();
+  const messages = makeMessages(MESSAGES);
+  const largeThread = makeMessages(LARGE_MESSAGES);
   // One untimed round of each warms up the code paths (JIT, template preparation).
   await runOurs(stage, messages);
   await runBare(stage, messages);
-  const ours: RenderTimings[] = [];
-  const bare: RenderTimings[] = [];
+  await runOurs(stage, largeThread);
+  const ours: Run[] = [];
+  const bare: Run[] = [];
+  const oursLarge: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     ours.push(await runOurs(stage, messages));
     bare.push(await runBare(stage, messages));
+    oursLarge.push(await runOurs(stage, largeThread));
   }
-  return { ours: medians(ours), bare: medians(bare), messages: MESSAGES, runs: RUNS };
+  return {
+    ours: medians(ours.map((r) => r.frame)),
+    bare: medians(bare.map((r) => r.frame)),
+    work: { ours: medians(ours.map((r) => r.work)), bare: medians(bare.map((r) => r.work)) },
+    oursLarge: {
+      initial: median(oursLarge.map((r) => r.frame.initial)),
+      work: median(oursLarge.map((r) => r.work.initial)),
+    },
+    messages: MESSAGES,
+    largeMessages: LARGE_MESSAGES,
+    runs: RUNS,
+  };
 }
 
 declare global {

@@ -131,9 +131,10 @@ export type UiChatClient = Pick<ChatClient, 'on' | 'off' | 'identifier' | 'getId
   getChatThreadClient(threadId: string): UiChatThreadClient;
 };
 
-function pagedList<T>(items: T[]): PagedAsyncIterableIterator<T> {
+/** `items` as the client lists them: in pages of `pageSize` (all in one page without it). */
+function pagedList<T>(items: T[], pageSize = items.length): PagedAsyncIterableIterator<T> {
   async function* pages(): AsyncIterableIterator<T[]> {
-    yield items;
+    for (let i = 0; i < items.length || i === 0; i += Math.max(1, pageSize)) yield items.slice(i, i + Math.max(1, pageSize));
   }
   const all = (async function* () {
     yield* items;
@@ -186,7 +187,7 @@ export class RecordingChatClient extends TypedEventEmitter<ChatClientEvents> imp
     return {
       threadId,
       getProperties: record('getProperties', () => ({ id: threadId, topic: state.topic ?? '', createdOn: new Date() })),
-      listMessages: () => pagedList<ChatMessage>([...(state.messages ?? [])].reverse()),
+      listMessages: (options) => pagedList<ChatMessage>([...(state.messages ?? [])].reverse(), options?.maxPageSize),
       listParticipants: () => pagedList(state.participants ?? []),
       listReadReceipts: () => pagedList<ChatMessageReadReceipt>([]),
       sendMessage: record('sendMessage', () => ({ id: String(this.#serial++) })),

@@ -11,16 +11,24 @@ export default css`
     --acs-message-thread-bubble-radius: 0.75rem;
     --acs-message-thread-bubble-max-width: 75%;
   }
+  /* The full height of the host even when a page makes the host a block: the log scrolls, not the page. */
   .base {
     position: relative;
     display: flex;
     flex-direction: column;
     flex: 1;
+    height: 100%;
     min-height: 0;
     background: var(--acs-message-thread-background);
   }
-  /* Block layout, not flex: appending a message to a long log then lays out only the new one. */
+  /*
+   * Block layout, not flex: appending a message to a long log then lays out only the new one.
+   * Positioned: the offsets of the items are measured from it. Its own scroll anchoring is off: the
+   * component keeps the item at the top of the view in place as the rendered items change.
+   */
   .log {
+    position: relative;
+    overflow-anchor: none;
     flex: 1;
     min-height: 0;
     overflow-y: auto;
@@ -116,9 +124,12 @@ export default css`
     grid-template-columns: minmax(0, 1fr);
     grid-template-areas: 'bubble' 'status';
   }
+  /* Sized here, not only inside the avatar: the thread measures a message before its avatar renders. */
   .avatar {
     grid-area: avatar;
     --acs-avatar-size: 2rem;
+    width: 2rem;
+    height: 2rem;
   }
   .avatar-space {
     grid-area: avatar;

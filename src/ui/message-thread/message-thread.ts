@@ -20,7 +20,8 @@ import { emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import { formatTime } from './formatting.js';
-import { type MessageItem, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
+import { type MessageItem, type ThreadItems, keyOf, nameOf, namesByRawId, systemText, threadItems } from './threadItems.js';
+import { ThreadViewport } from './threadViewport.js';
 import styles from './message-thread.styles.js';
 
 /** The message thread's strings; pass any subset as `strings` to reword or translate. */
@@ -81,6 +82,11 @@ const EDGE_PX = 32;
  * Keyboard: Tab moves into the log (to the newest message), Arrow Up / Down, Home and End move
  * between messages; on one of your messages Enter asks to edit it and Delete deletes it.
  *
+ * Long threads: only the messages around the view are in the DOM (about three views' worth), so
+ * rendering does not slow down as history grows. Each message is an `article` with
+ * `aria-posinset` / `aria-setsize`; the keyboard reaches every loaded message. Give the element a
+ * height (or a flex parent that bounds it): its log is what scrolls.
+ *
  * @event {CustomEvent<EditRequestDetail>} acs-edit-request - The user asked to edit one of their messages.
  * @event {CustomEvent<DeleteRequestDetail>} acs-delete-request - The user asked to delete one of their messages; cancelable (the
  *   message is deleted unless a listener calls `preventDefault()`).
@@ -118,17 +124,30 @@ export class AcsMessageThread extends ChatThreadElement {
 
   /** Whether the reader is at the newest message; kept by the scroll listener. */
   #atBottom = true;
-  /** Set before an update that prepends older messages: the distance from the bottom to keep. */
-  #keepFromBottom: number | undefined;
   #scrollToBottom = false;
   #rendered: readonly ChatThreadMessage[] = [];
   readonly #onVisibility = (): void => this.#markRead();
+  /** A taller or narrower log (window resized, keyboard shown) may need more items, or a new bottom. */
+  readonly #onResize = new ResizeObserver(() => {
+    const log = this.log;
+    if (!log) return;
+    if (this.#atBottom) log.scrollTop = log.scrollHeight;
+    this.#viewport.scrolled();
+  });
   /** The one message in the Tab order (roving tabindex). */
   #tabStop = '';
   #names: { participants: ChatThreadState['participants']; names: Map<string, string> } | undefined;
   #strings: { input: Partial<MessageThreadStrings> | undefined; merged: MessageThreadStrings } | undefined;
+  /** The items, made once per messages, receipts and strings; with their keys and the messages' keys. */
+  #items: (ThreadItems & { inputs: unknown[] }) | undefined;
+  /** Which items are in the DOM, and where the log is scrolled. */
+  readonly #viewport = new ThreadViewport(this, () =>
+    this.log ? { log: this.log, before: this.spacerBefore, after: this.spacerAfter } : undefined,
+  );
 
   @query('.log') private log!: HTMLElement;
+  @query('.spacer-before') private spacerBefore!: HTMLElement;
+  @query('.spacer-after') private spacerAfter!: HTMLElement;
 
   /** The message that takes focus when Tab enters the log. */
   @state() private activeKey = '';
@@ -149,44 +168,43 @@ export class AcsMessageThread extends ChatThreadElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#onResize.disconnect();
+  }
+
+  protected override firstUpdated(changed: PropertyValues<this>): void {
+    super.firstUpdated(changed);
+    this.#onResize.observe(this.log);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const next = this.chat.state.messages;
     const previous = this.#rendered;
-    if (next === previous) return;
-    this.#rendered = next;
-    if (previous.length === 0) {
-      if (next.length > 0) this.#scrollToBottom = true;
-      return;
+    if (next !== previous) {
+      this.#rendered = next;
+      const last = next[next.length - 1];
+      if (previous.length === 0) {
+        if (next.length > 0) this.#scrollToBottom = true;
+      } else if (last && keyOf(last) !== keyOf(previous[previous.length - 1]!)) {
+        const own = isOwnMessage(last, this.chat.state.userId);
+        if (this.#atBottom || (own && last.localStatus === 'sending')) this.#scrollToBottom = true;
+        else if (!own) this.newBelow = true;
+      }
     }
-    const firstBefore = keyOf(previous[0]!);
-    if (next.length > 0 && keyOf(next[0]!) !== firstBefore && next.some((m) => keyOf(m) === firstBefore) && this.log) {
-      this.#keepFromBottom = this.log.scrollHeight - this.log.scrollTop;
-    }
-    const last = next[next.length - 1];
-    if (last && keyOf(last) !== keyOf(previous[previous.length - 1]!)) {
-      const own = isOwnMessage(last, this.chat.state.userId);
-      if (this.#atBottom || (own && last.localStatus === 'sending')) this.#scrollToBottom = true;
-      else if (!own) this.newBelow = true;
-    }
+    this.#viewport.plan(this.#threadItems().keys, this.#scrollToBottom);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const log = this.log;
     if (!log) return;
-    if (this.#keepFromBottom !== undefined) {
-      log.scrollTop = log.scrollHeight - this.#keepFromBottom;
-      this.#keepFromBottom = undefined;
-    }
-    if (this.#scrollToBottom) {
-      this.#scrollToBottom = false;
-      log.scrollTop = log.scrollHeight;
+    const toBottom = this.#scrollToBottom;
+    this.#scrollToBottom = false;
+    if (toBottom) {
       this.#atBottom = true;
       if (this.newBelow) this.newBelow = false;
     }
+    this.#viewport.settle(toBottom);
     const { hasOlderMessages, loadingOlderMessages, status } = this.chat.state;
     // A first page too short to scroll could never reach "scrolled to the top": fill the view.
     if (status === 'ready' && hasOlderMessages && !loadingOlderMessages && log.scrollHeight <= log.clientHeight) {
@@ -202,7 +220,19 @@ export class AcsMessageThread extends ChatThreadElement {
       this.newBelow = false;
       this.#markRead();
     }
+    this.#viewport.scrolled();
     if (log.scrollTop <= EDGE_PX) this.#loadOlder();
+  }
+
+  /** The thread's items for the current state, made again only when what they depend on changed. */
+  #threadItems(): ThreadItems {
+    const state = this.chat.state;
+    const strings = this.#mergedStrings();
+    const inputs = [state.messages, state.userId, state.readReceipts, strings];
+    if (!this.#items || this.#items.inputs.some((input, i) => input !== inputs[i])) {
+      this.#items = { inputs, ...threadItems(state, strings) };
+    }
+    return this.#items;
   }
 
   #loadOlder(): void {
@@ -220,52 +250,57 @@ export class AcsMessageThread extends ChatThreadElement {
     });
   }
 
-  #messageElements(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[data-key]')];
-  }
-
   #onFocusIn(event: FocusEvent): void {
     const item = (event.target as HTMLElement).closest<HTMLElement>('[data-key]');
     if (item) this.activeKey = item.dataset.key!;
   }
 
+  /**
+   * Arrow keys, Home and End move between messages by their place in the thread, rendered or not:
+   * one that is not rendered is brought into view, then focused. On the log itself (which holds the
+   * focus while the focused message is scrolled out of the DOM) they go back to the tab stop.
+   */
   #onKeyDown(event: KeyboardEvent): void {
     const target = event.target as HTMLElement;
     const item = target.closest<HTMLElement>('[data-key]');
-    if (!item) return;
-    const items = this.#messageElements();
-    const index = items.indexOf(item);
-    let next: HTMLElement | undefined;
+    const key = item?.dataset.key ?? (target === this.log ? this.#tabStop : '');
+    if (!key) return;
+    const keys = this.#threadItems().messageKeys;
+    const index = keys.indexOf(key);
+    let next: string | undefined;
     switch (event.key) {
       case 'ArrowUp':
-        next = items[Math.max(0, index - 1)];
-        if (index === 0) this.#loadOlder();
+        next = item ? keys[Math.max(0, index - 1)] : key;
+        if (item && index === 0) this.#loadOlder();
         break;
       case 'ArrowDown':
-        next = items[Math.min(items.length - 1, index + 1)];
+        next = item ? keys[Math.min(keys.length - 1, index + 1)] : key;
         break;
       case 'Home':
-        next = items[0];
+        next = keys[0];
         break;
       case 'End':
-        next = items[items.length - 1];
+        next = keys[keys.length - 1];
         break;
       case 'Enter':
-        if (target !== item) return;
-        this.#requestEdit(item.dataset.key!);
+        if (!item || target !== item) return;
+        this.#requestEdit(key);
         break;
       case 'Delete':
-        if (target !== item && !target.matches('[part~="actions"] *')) return;
-        this.#requestDelete(item.dataset.key!);
+        if (!item || (target !== item && !target.matches('[part~="actions"] *'))) return;
+        this.#requestDelete(key);
         break;
       default:
         return;
     }
     event.preventDefault();
-    if (next && next !== item) {
-      this.activeKey = next.dataset.key!;
-      next.focus();
-    }
+    if (next !== undefined && (next !== key || !item)) this.#focusMessage(next);
+  }
+
+  /** Focuses the message with `key`, rendering it first when it is outside the rendered items. */
+  #focusMessage(key: string): void {
+    this.activeKey = key;
+    this.#viewport.focus(key);
   }
 
   #find(key: string): ChatThreadMessage | undefined {
@@ -294,8 +329,11 @@ export class AcsMessageThread extends ChatThreadElement {
   #jumpToLatest(): void {
     const log = this.log;
     log.scrollTop = log.scrollHeight;
+    // The newest items may not be rendered (nor the spacer's estimate exact): render, then scroll.
+    this.#scrollToBottom = true;
     this.#atBottom = true;
     this.newBelow = false;
+    this.requestUpdate();
     this.#markRead();
   }
 
@@ -325,13 +363,15 @@ export class AcsMessageThread extends ChatThreadElement {
     return html`<div part="status" class=${classMap({ status: true, [status]: true })} title=${title}>${text}</div>`;
   }
 
-  #renderInputs(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings): unknown[] {
+  #renderInputs(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings, setSize: number): unknown[] {
     return [
       item.message,
       item.own,
       item.continued,
       item.status,
       item.key === this.#tabStop,
+      item.position,
+      setSize,
       strings,
       state.participants,
       state.userId,
@@ -340,12 +380,20 @@ export class AcsMessageThread extends ChatThreadElement {
     ];
   }
 
-  #renderMessage(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings) {
+  #renderMessage(item: MessageItem, state: ChatThreadState, strings: MessageThreadStrings, setSize: number) {
     const { message, own, continued, status } = item;
     const active = item.key === this.#tabStop;
     const time = formatTime(message.createdOn);
     if (!isUserMessage(message)) {
-      return html`<div part="system-message" class="system" data-key=${item.key} tabindex=${active ? 0 : -1} role="article">
+      return html`<div
+        part="system-message"
+        class="system"
+        data-key=${item.key}
+        tabindex=${active ? 0 : -1}
+        role="article"
+        aria-posinset=${item.position}
+        aria-setsize=${setSize}
+      >
         ${systemText(message, state, this.#namesOf(state.participants), strings)}
         <time datetime=${message.createdOn.toISOString()}>${time}</time>
       </div>`;
@@ -361,6 +409,8 @@ export class AcsMessageThread extends ChatThreadElement {
       data-message-id=${message.id}
       tabindex=${active ? 0 : -1}
       role="article"
+      aria-posinset=${item.position}
+      aria-setsize=${setSize}
       aria-describedby=${changeable ? 'own-message-hint' : nothing}
     >
       ${
@@ -434,10 +484,12 @@ export class AcsMessageThread extends ChatThreadElement {
   override render() {
     const strings = this.#mergedStrings();
     const state = this.chat.state;
-    const items = threadItems(state, strings);
-    const lastMessage = state.messages[state.messages.length - 1];
-    // Tab enters at the message last focused, or at the newest one.
-    this.#tabStop = state.messages.some((m) => keyOf(m) === this.activeKey) ? this.activeKey : lastMessage ? keyOf(lastMessage) : '';
+    const { items, messageKeys } = this.#threadItems();
+    const { start, end } = this.#viewport.range;
+    // Tab enters at the message last focused, or at the newest one; at the log while that one is not rendered.
+    this.#tabStop = messageKeys.includes(this.activeKey) ? this.activeKey : (messageKeys[messageKeys.length - 1] ?? '');
+    const tabStopRendered = this.#viewport.isRendered(this.#tabStop);
+    const setSize = state.hasOlderMessages ? -1 : messageKeys.length;
     const loading = state.status === 'loading' && state.messages.length === 0;
     return html`<div part="base" class="base">
       ${this.#renderNotice(state, strings)}
@@ -448,7 +500,7 @@ export class AcsMessageThread extends ChatThreadElement {
         aria-live="polite"
         aria-label=${strings.messagesLabel}
         aria-busy=${loading || state.loadingOlderMessages ? 'true' : 'false'}
-        tabindex=${state.messages.length === 0 ? 0 : -1}
+        tabindex=${tabStopRendered ? -1 : 0}
         @scroll=${this.#onScroll}
         @keydown=${this.#onKeyDown}
         @focusin=${this.#onFocusIn}
@@ -467,15 +519,17 @@ export class AcsMessageThread extends ChatThreadElement {
             ? html`<div part="empty" class="empty">${loading ? strings.loadingMessages : strings.noMessages}</div>`
             : nothing
         }
+        <div class="spacer-before" aria-hidden="true"></div>
         ${repeat(
-          items,
+          items.slice(start, end),
           (item) => item.key,
           (item) =>
             item.kind === 'day'
               ? html`<div part="day-separator" class="day"><span>${item.label}</span></div>`
               : // A message re-renders only when it, or something its rendering reads, changed.
-                guard(this.#renderInputs(item, state, strings), () => this.#renderMessage(item, state, strings)),
+                guard(this.#renderInputs(item, state, strings, setSize), () => this.#renderMessage(item, state, strings, setSize)),
         )}
+        <div class="spacer-after" aria-hidden="true"></div>
       </div>
       ${
         this.newBelow

@@ -36,6 +36,8 @@ export interface MessageItem {
   continued: boolean;
   /** Read status, shown on the user's newest confirmed message and on those still being sent. */
   status: MessageReadStatus | undefined;
+  /** Place among the thread's loaded messages, from 1 (`aria-posinset`). */
+  position: number;
 }
 
 export type ThreadItem = DayItem | MessageItem;
@@ -45,42 +47,74 @@ export function keyOf(message: ChatThreadMessage): string {
   return message.clientMessageId ?? message.id;
 }
 
-export function threadItems(state: ChatThreadState, strings: Pick<MessageThreadStrings, 'today' | 'yesterday'>): ThreadItem[] {
+/** The items, with their keys in the same order and the keys of the messages alone. */
+export interface ThreadItems {
+  items: ThreadItem[];
+  keys: string[];
+  messageKeys: string[];
+}
+
+/**
+ * Made again on every change of the messages, for the whole thread (the window needs every item's
+ * place): one pass, one sender lookup per message, days compared as numbers.
+ */
+export function threadItems(state: ChatThreadState, strings: Pick<MessageThreadStrings, 'today' | 'yesterday'>): ThreadItems {
   const items: ThreadItem[] = [];
+  const keys: string[] = [];
+  const messageKeys: string[] = [];
   const { messages, userId, readReceipts } = state;
   let lastOwnConfirmed: string | undefined;
-  for (const message of messages) {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
     if (isUserMessage(message) && !message.localStatus && !message.deletedOn && isOwnMessage(message, userId)) {
       lastOwnConfirmed = message.id;
+      break;
     }
   }
-  let previous: ChatThreadMessage | undefined;
-  let previousDay = '';
+  let previousDay = -1;
+  let previousUser = false;
+  let previousSender: string | undefined;
+  let previousOwn = false;
+  let previousTime = 0;
   for (const message of messages) {
-    const day = dayKey(message.createdOn);
-    if (day !== previousDay) items.push({ kind: 'day', key: `day:${day}`, label: formatDay(message.createdOn, strings) });
-    const own = isOwnMessage(message, userId);
+    const createdOn = message.createdOn;
+    const day = createdOn.getFullYear() * 512 + createdOn.getMonth() * 32 + createdOn.getDate();
+    if (day !== previousDay) {
+      const key = `day:${dayKey(createdOn)}`;
+      items.push({ kind: 'day', key, label: formatDay(createdOn, strings) });
+      keys.push(key);
+    }
+    const user = isUserMessage(message);
+    const sender = senderRawId(message);
+    const own = message.localStatus !== undefined || (userId !== undefined && sender === userId);
+    const time = createdOn.getTime();
     const continued =
-      previous !== undefined &&
       day === previousDay &&
-      isUserMessage(previous) &&
-      isUserMessage(message) &&
-      senderRawId(previous) === senderRawId(message) &&
-      isOwnMessage(previous, userId) === own &&
-      message.createdOn.getTime() - previous.createdOn.getTime() < GROUP_WINDOW_MS;
-    const showStatus = own && isUserMessage(message) && (message.localStatus !== undefined || message.id === lastOwnConfirmed);
+      previousUser &&
+      user &&
+      sender === previousSender &&
+      own === previousOwn &&
+      time - previousTime < GROUP_WINDOW_MS;
+    const showStatus = own && user && (message.localStatus !== undefined || message.id === lastOwnConfirmed);
+    const key = keyOf(message);
+    messageKeys.push(key);
+    keys.push(key);
     items.push({
       kind: 'message',
-      key: keyOf(message),
+      key,
       message,
       own,
       continued,
       status: showStatus ? readStatusOf(message, readReceipts, userId) : undefined,
+      position: messageKeys.length,
     });
-    previous = message;
     previousDay = day;
+    previousUser = user;
+    previousSender = sender;
+    previousOwn = own;
+    previousTime = time;
   }
-  return items;
+  return { items, keys, messageKeys };
 }
 
 /** Display names by raw id. */
