@@ -1,5 +1,5 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import { type CommunicationIdentifierKind, getIdentifierRawId, isCommunicationIdentifier } from '../../common/identifiers.js';
+import { getIdentifierRawId, isCommunicationIdentifier } from '../../common/identifiers.js';
 import type { DataReliability } from '../media/callMedia.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
 import type { CallFeature, CallFeatureContext, IdentifierInput, MediaParticipantKind } from './callFeature.js';
