@@ -16,7 +16,7 @@ export const ROOM_LIMITS = {
   maxValidityMs: 180 * DAY_MS,
   /** A room without a `validUntil` is valid until 180 days from its creation (ACS). */
   defaultValidityMs: 180 * DAY_MS,
-  /** Participants invited to one room: the interactive participants of a room call (ACS: 350). */
+  /** Participants invited to one room: our bound, the interactive participants of an ACS room call (350). */
   participants: 350,
 } as const;
 

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import type { Db } from '../storage/database.js';
-import { type Page, offsetPage } from '../storage/paging.js';
+import type { Page } from '../storage/paging.js';
 import {
   ROOM_LIMITS,
   type RoomAccess,
@@ -189,9 +189,9 @@ export class RoomsService {
     this.#emitRoom({ roomId, room: null });
   }
 
-  /** A page of rooms in creation order, from `skip`. */
-  listRooms(skip: number): Page<RoomRecord> {
-    return offsetPage(this.#store.list(this.#pageSize + 1, skip), { maxPageSize: this.#pageSize, skip });
+  /** A page of rooms in creation order, after the one the continuation names (0: from the start). */
+  listRooms(after: number): Page<RoomRecord> {
+    return keysetPage(this.#store.list(this.#pageSize + 1, after), this.#pageSize, ({ room }) => room);
   }
 
   // ---- participants --------------------------------------------------------------------------------
@@ -225,11 +225,11 @@ export class RoomsService {
     for (const change of changes) this.#emitParticipant(change);
   }
 
-  /** A page of a room's participants in the order they were added, from `skip`. */
-  listParticipants(roomId: string, skip: number): Page<RoomParticipantRecord> {
+  /** A page of a room's participants in the order they were added, after the one the continuation names. */
+  listParticipants(roomId: string, after: number): Page<RoomParticipantRecord> {
     this.#requireRoom(roomId);
     const size = this.#participantsPageSize;
-    return offsetPage(this.#store.participants(roomId, size + 1, skip), { maxPageSize: size, skip });
+    return keysetPage(this.#store.participantsPage(roomId, size + 1, after), size, ({ participant }) => participant);
   }
 
   // ---- helpers -------------------------------------------------------------------------------------
@@ -280,6 +280,15 @@ export class RoomsService {
       }
     }
   }
+}
+
+/**
+ * A page from `size + 1` rows read after a row: the extra one says there is a next page, which
+ * starts after this page's last row (so a deletion between pages skips no one).
+ */
+function keysetPage<R extends { row: number }, T>(rows: readonly R[], size: number, item: (row: R) => T): Page<T> {
+  const value = rows.slice(0, size).map(item);
+  return rows.length > size ? { value, continuation: String(rows[size - 1]!.row) } : { value };
 }
 
 function checkRoomId(roomId: string): void {

@@ -2,6 +2,7 @@ import type { Db } from '../storage/database.js';
 import type { RoomParticipantRecord, RoomRecord, RoomRole } from './roomModels.js';
 
 interface RoomRow {
+  rowid: number;
   id: string;
   created_at: number;
   valid_from: number;
@@ -28,9 +29,10 @@ export class RoomsStore {
       update: db.prepare('UPDATE rooms SET valid_from = ?, valid_until = ?, pstn_dial_out_enabled = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM rooms WHERE id = ?'),
       // Creation order: rowid grows with each insert (a deleted last row's id may come back, still last).
-      list: db.prepare('SELECT * FROM rooms ORDER BY rowid LIMIT ? OFFSET ?'),
+      // Pages start after the last row of the page before, so a deletion between pages skips no one.
+      list: db.prepare('SELECT rowid, * FROM rooms WHERE rowid > ? ORDER BY rowid LIMIT ?'),
       participant: db.prepare('SELECT role FROM room_participants WHERE room_id = ? AND raw_id = ?'),
-      participants: db.prepare('SELECT raw_id, role FROM room_participants WHERE room_id = ? ORDER BY rowid LIMIT ? OFFSET ?'),
+      participants: db.prepare('SELECT rowid, raw_id, role FROM room_participants WHERE room_id = ? AND rowid > ? ORDER BY rowid LIMIT ?'),
       allParticipants: db.prepare('SELECT raw_id, role FROM room_participants WHERE room_id = ? ORDER BY rowid'),
       countParticipants: db.prepare('SELECT COUNT(*) AS n FROM room_participants WHERE room_id = ?'),
       // An update keeps the row, so a participant keeps their place in the list.
@@ -62,21 +64,29 @@ export class RoomsStore {
     return this.#statements.delete.run(id).changes > 0;
   }
 
-  /** `limit` rooms from `offset`, in creation order. */
-  list(limit: number, offset: number): RoomRecord[] {
-    return (this.#statements.list.all(limit, offset) as RoomRow[]).map(toRoom);
+  /** `limit` rooms after the row `after`, in creation order, each with its row (the next page's start). */
+  list(limit: number, after: number): { row: number; room: RoomRecord }[] {
+    return (this.#statements.list.all(after, limit) as RoomRow[]).map((row) => ({ row: row.rowid, room: toRoom(row) }));
   }
 
   role(roomId: string, rawId: string): RoomRole | undefined {
     return (this.#statements.participant.get(roomId, rawId) as { role: RoomRole } | undefined)?.role;
   }
 
-  /** `limit` participants from `offset` (all without a limit), in the order they were added. */
-  participants(roomId: string, limit?: number, offset = 0): RoomParticipantRecord[] {
-    const rows = (
-      limit === undefined ? this.#statements.allParticipants.all(roomId) : this.#statements.participants.all(roomId, limit, offset)
-    ) as { raw_id: string; role: RoomRole }[];
-    return rows.map((row) => ({ rawId: row.raw_id, role: row.role }));
+  /** Every participant, in the order they were added. */
+  participants(roomId: string): RoomParticipantRecord[] {
+    return (this.#statements.allParticipants.all(roomId) as { raw_id: string; role: RoomRole }[]).map((row) => ({
+      rawId: row.raw_id,
+      role: row.role,
+    }));
+  }
+
+  /** `limit` participants after the row `after`, in the order they were added, each with its row. */
+  participantsPage(roomId: string, limit: number, after: number): { row: number; participant: RoomParticipantRecord }[] {
+    return (this.#statements.participants.all(roomId, after, limit) as { rowid: number; raw_id: string; role: RoomRole }[]).map((row) => ({
+      row: row.rowid,
+      participant: { rawId: row.raw_id, role: row.role },
+    }));
   }
 
   countParticipants(roomId: string): number {

@@ -502,6 +502,34 @@ describe('rooms: merge-patch participants, room updates, paging, headers', () =>
     );
   });
 
+  test('a room or a participant removed between two pages makes the next page skip no one', async () => {
+    const created = [await createRoom(service()), await createRoom(service()), await createRoom(service()), await createRoom(service())];
+    const pages = await allPages<RoomBody>(service(), '/rooms');
+    const ids = pages.flat().map((r) => r.id);
+    // The page holding the first two of these: delete its first room, then read on from its nextLink.
+    const index = ids.indexOf(created[0]!.id);
+    const pageStart = index - (index % 2);
+    const url = new URL('/rooms', service().endpoint);
+    let response = await adminRequest<Listing<RoomBody>>(service(), 'GET', url.pathname);
+    for (let i = 0; i < pageStart / 2; i++) {
+      const next = new URL(response.body.nextLink!);
+      response = await adminRequest<Listing<RoomBody>>(service(), 'GET', next.pathname + next.search, undefined, { apiVersion: null });
+    }
+    const deleted = response.body.value[0]!.id;
+    assert.equal((await adminRequest(service(), 'DELETE', `/rooms/${deleted}`)).status, 204);
+    const rest = new URL(response.body.nextLink!);
+    const after = (await allPages<RoomBody>(service(), rest.pathname + rest.search)).flat().map((r) => r.id);
+    assert.deepEqual(after, ids.slice(pageStart + 2));
+
+    const users = [0, 1, 2, 3].map(() => service().identities.createUser().id);
+    const room = await createRoom(service(), { participants: Object.fromEntries(users.map((id) => [id, {}])) });
+    const first = await adminRequest<Listing<{ rawId: string }>>(service(), 'GET', `/rooms/${room.id}/participants`);
+    await patchParticipants(service(), room.id, { [users[0]!]: null });
+    const next = new URL(first.body.nextLink!);
+    const tail = (await allPages<{ rawId: string }>(service(), next.pathname + next.search)).flat().map((p) => p.rawId);
+    assert.deepEqual(tail, users.slice(2));
+  });
+
   test('create answers 201 with Location; a repeated Repeatability-Request-ID gets the first room back and makes no other', async () => {
     const requestId = randomUUID();
     const headers = { 'repeatability-request-id': requestId, 'repeatability-first-sent': new Date().toUTCString() };
