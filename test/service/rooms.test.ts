@@ -658,6 +658,25 @@ describe('rooms: the interface calling uses', () => {
     );
   });
 
+  test("onRoomChanged tells of a room's new window and of its deletion, and nothing for a refused update", async () => {
+    const changes: [string, number | null][] = [];
+    const stop = service().rooms.onRoomChanged(({ roomId, room }) => changes.push([roomId, room?.validUntil ?? null]));
+    const room = await createRoom(service());
+    const validUntil = Date.now() + DAY_MS;
+    assert.equal((await adminRequest(service(), 'PATCH', `/rooms/${room.id}`, { validUntil: iso(validUntil) })).status, 200);
+    assertWindowError(await adminRequest(service(), 'PATCH', `/rooms/${room.id}`, { validUntil: iso(Date.now() - DAY_MS) }), /past/);
+    assert.equal((await adminRequest(service(), 'DELETE', `/rooms/${room.id}`)).status, 204);
+    assert.equal((await adminRequest(service(), 'DELETE', `/rooms/${room.id}`)).status, 204);
+    stop();
+    assert.deepEqual(
+      changes.map(([roomId, until]) => [roomId === room.id, until]),
+      [
+        [true, validUntil],
+        [true, null],
+      ],
+    );
+  });
+
   test('a deleted user is gone from every room (and a deletion that fails keeps them)', async () => {
     const [leaving, staying] = [service().identities.createUser().id, service().identities.createUser().id];
     const first = await createRoom(service(), { participants: { [leaving]: { role: 'Presenter' }, [staying]: {} } });
