@@ -22,6 +22,8 @@ import { identityRoutes } from './identity/identityRoutes.js';
 import { type RunningCoturn, startCoturn } from './relay/coturn.js';
 import { type RelayConfiguration, issueRelayCredentials } from './relay/relayCredentials.js';
 import { relayRoutes } from './relay/relayRoutes.js';
+import { roomsRoutes } from './rooms/roomsRoutes.js';
+import { type RoomsOptions, RoomsService } from './rooms/roomsService.js';
 import { phoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
 import { PhoneNumberStore, demoPoolNumbers } from './telephony/phoneNumberStore.js';
 import { smsRoutes } from './telephony/smsRoutes.js';
@@ -52,6 +54,8 @@ export interface ServiceOptions {
   https?: boolean;
   /** Ring timeout and endpoint grace period of calls. */
   calling?: CallingOptions;
+  /** Page sizes of the rooms API's lists (100 rooms, 100 participants by default). */
+  rooms?: RoomsOptions;
   /** Limits of the real-time channel (retained log, replay pages, socket buffers, sockets per user). */
   realtime?: RealtimeHubOptions;
   /**
@@ -115,6 +119,8 @@ export interface RunningService {
   calling: CallingService;
   phoneNumbers: PhoneNumberStore;
   sms: SmsService;
+  /** Rooms: who may join a room's call and in which role (`roomAccess`, `onParticipantChanged`). */
+  rooms: RoomsService;
   /** The TURN relay the service issues credentials for, if any. */
   relay?: RelayConfiguration;
   /** The coturn this service started (`turn: true`), if any. */
@@ -144,6 +150,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const phoneNumbers = new PhoneNumberStore(db, identities);
   const sms = new SmsService(db, realtime, phoneNumbers, identities);
   const calling = new CallingService(db, realtime, identities, phoneNumbers, options.calling);
+  const rooms = new RoomsService(db, identities, options.rooms);
   const iceServers = options.iceServers ?? [];
   if (options.turn && options.relay) throw new Error('Give turn (start coturn) or relay (an existing one), not both.');
   const turnOptions = typeof options.turn === 'object' ? options.turn : {};
@@ -184,6 +191,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       ...applicationRoutes(identities, tokens),
       ...phoneNumberRoutes(phoneNumbers, identities, origin),
       ...smsRoutes(sms),
+      ...roomsRoutes(rooms, origin),
       ...chatRoutes(chat, origin),
       ...callingRoutes(calling, origin, callingIceServers),
       ...relayRoutes(relay, identities),
@@ -306,6 +314,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     calling,
     phoneNumbers,
     sms,
+    rooms,
     ...(relay ? { relay } : {}),
     ...(coturn ? { coturn } : {}),
     routes: dispatcher.routes(),

@@ -176,6 +176,27 @@ const MIGRATIONS: string[] = [
      status TEXT NOT NULL,
      expires_on INTEGER NOT NULL
    ) STRICT;`,
+  // 14: rooms: a time window and an invited set of users with roles; participants in the order
+  // added (rowid), each user once per room; a create's Repeatability-Request-ID, kept with its room
+  `CREATE TABLE rooms (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     valid_from INTEGER NOT NULL,
+     valid_until INTEGER NOT NULL,
+     pstn_dial_out_enabled INTEGER NOT NULL DEFAULT 0
+   ) STRICT;
+   CREATE TABLE room_participants (
+     room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+     raw_id TEXT NOT NULL,
+     role TEXT NOT NULL,
+     UNIQUE (room_id, raw_id)
+   ) STRICT;
+   CREATE INDEX room_participants_by_user ON room_participants (raw_id);
+   CREATE TABLE room_repeatability (
+     request_id TEXT PRIMARY KEY,
+     room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX room_repeatability_by_room ON room_repeatability (room_id);`,
 ];
 
 /**

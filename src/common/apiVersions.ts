@@ -17,6 +17,9 @@
  *   2025-05-29-preview (what 1.2.0-beta.4 sends: opt-outs, `messagingConnect`).
  * - phoneNumbers: 2025-06-01 is what `@azure/communication-phone-numbers` 1.5.0 sends (also to
  *   `/availablePhoneNumbers` and `/operatorInformation`); our acquire and assign routes are extensions.
+ * - rooms: the GA versions of the ACS rooms REST API (`.../Rooms/stable/*`): 2023-06-14 (what
+ *   `@azure/communication-rooms` 1.0.0 sends), 2024-04-15 (1.1.0: `pstnDialOutEnabled`) and
+ *   2025-03-13 (1.2.0: the `Collaborator` role).
  */
 export const API_VERSIONS = {
   identity: {
@@ -28,6 +31,7 @@ export const API_VERSIONS = {
   calling: { current: '2026-11-01', supported: ['2026-11-01'] },
   phoneNumbers: { current: '2025-06-01', supported: ['2025-06-01'] },
   sms: { current: '2021-03-07', supported: ['2021-03-07', '2025-05-29-preview'] },
+  rooms: { current: '2025-03-13', supported: ['2023-06-14', '2024-04-15', '2025-03-13'] },
 } as const satisfies Record<string, { current: string; supported: readonly string[] }>;
 
 export type VersionedApi = keyof typeof API_VERSIONS;
@@ -51,6 +55,8 @@ export function apiOfPath(pathname: string): VersionedApi | undefined {
       return 'phoneNumbers';
     case 'sms':
       return 'sms';
+    case 'rooms':
+      return 'rooms';
     default:
       return undefined;
   }

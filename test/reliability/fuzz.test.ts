@@ -79,6 +79,7 @@ const fixture = {
   search: '',
   operation: '',
   reservation: '',
+  room: '',
 };
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -158,6 +159,10 @@ async function ensureFixtures(): Promise<void> {
       ],
       [],
     );
+  }
+  if ('denied' in service.rooms.roomAccess(fixture.room, a.id)) {
+    // A room a presents in, now valid: an accepted request may have deleted it, moved it or removed a.
+    fixture.room = service.rooms.createRoom({ participants: new Map([[a.id, 'Presenter']]) }).room.id;
   }
   if (fixture.sms === '') {
     fixture.sms = service.sms.send({
@@ -368,6 +373,33 @@ const INPUTS: FuzzInputs[] = [
   },
   { route: 'GET /sms/{messageId}', name: 'get sms', params: [() => fixture.sms] },
   {
+    route: 'POST /rooms',
+    name: 'create room',
+    params: [],
+    valid: () => ({
+      validFrom: new Date(Date.now() + 60_000).toISOString(),
+      validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      pstnDialOutEnabled: true,
+      participants: { [b.id]: { role: 'Presenter' }, [outsider.id]: {} },
+    }),
+  },
+  { route: 'GET /rooms', name: 'list rooms', params: [] },
+  { route: 'GET /rooms/{roomId}', name: 'get room', params: [() => fixture.room] },
+  {
+    route: 'PATCH /rooms/{roomId}',
+    name: 'update room',
+    params: [() => fixture.room],
+    valid: () => ({ validUntil: new Date(Date.now() + 2 * 86_400_000).toISOString(), pstnDialOutEnabled: false }),
+  },
+  { route: 'DELETE /rooms/{roomId}', name: 'delete room', params: [() => fixture.room] },
+  { route: 'GET /rooms/{roomId}/participants', name: 'list room participants', params: [() => fixture.room] },
+  {
+    route: 'PATCH /rooms/{roomId}/participants',
+    name: 'update room participants',
+    params: [() => fixture.room],
+    valid: () => ({ participants: { [b.id]: { role: 'Collaborator' }, [outsider.id]: null } }),
+  },
+  {
     route: 'POST /chat/threads',
     name: 'create thread',
     params: [],
@@ -454,6 +486,12 @@ const INPUTS: FuzzInputs[] = [
     name: 'start call',
     params: [],
     valid: () => ({ targets: [userModel(b.id)], endpointId: 'fuzzA2', displayName: 'A', isMuted: false, isVideoOn: true }),
+  },
+  {
+    route: 'POST /calling/calls/:join',
+    name: 'join group call',
+    params: [],
+    valid: () => ({ groupId: randomUUID(), endpointId: 'fuzzJ', displayName: 'A', isMuted: false, isVideoOn: false }),
   },
   { route: 'GET /calling/calls/{callId}', name: 'get call', params: [() => fixture.call] },
   {

@@ -55,6 +55,7 @@ describe('route table', () => {
       ['identity', 'Identity'],
       ['chat', 'Chat'],
       ['sms', 'SMS'],
+      ['rooms', 'Rooms'],
       ['phoneNumbers', 'Phone numbers'],
       ['calling', 'Calling control'],
     ] as const) {
