@@ -514,6 +514,31 @@ const INPUTS: FuzzInputs[] = [
     params: [() => fixture.call],
     valid: () => ({ isMuted: true, isVideoOn: false, isScreenSharing: false, onHold: false }),
   },
+  { route: 'POST /calling/calls/{callId}/:raiseHand', name: 'raise hand', params: [() => fixture.call], valid: () => ({}) },
+  {
+    route: 'POST /calling/calls/{callId}/:lowerHands',
+    name: 'lower hands',
+    params: [() => fixture.call],
+    valid: () => ({ targets: [userModel(b.id)] }),
+  },
+  {
+    route: 'POST /calling/calls/{callId}/:startSpotlight',
+    name: 'start spotlight',
+    params: [() => fixture.call],
+    valid: () => ({ targets: [userModel(b.id)] }),
+  },
+  {
+    route: 'POST /calling/calls/{callId}/:stopSpotlight',
+    name: 'stop spotlight',
+    params: [() => fixture.call],
+    valid: () => ({ all: true }),
+  },
+  {
+    route: 'POST /calling/calls/{callId}/:sendReaction',
+    name: 'send reaction',
+    params: [() => fixture.call],
+    valid: () => ({ reactionType: 'like' }),
+  },
   { route: 'GET /calling/history', name: 'call history', params: [] },
   { route: 'GET /calling/config', name: 'calling config', params: [] },
   {
