@@ -151,6 +151,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const sms = new SmsService(db, realtime, phoneNumbers, identities);
   const calling = new CallingService(db, realtime, identities, phoneNumbers, options.calling);
   const rooms = new RoomsService(db, identities, options.rooms);
+  calling.attachRooms(rooms);
   const iceServers = options.iceServers ?? [];
   if (options.turn && options.relay) throw new Error('Give turn (start coturn) or relay (an existing one), not both.');
   const turnOptions = typeof options.turn === 'object' ? options.turn : {};

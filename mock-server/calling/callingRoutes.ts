@@ -77,17 +77,21 @@ export function callingRoutes(
     },
     joinGroupCall: {
       ...CALLING,
-      summary: "Joins the group call of a group id (a GUID) from one of the caller's endpoints; the first to join starts it.",
+      summary:
+        "Joins the call of a group id (a GUID) or of a room (its participants only, with their roles) from one of the caller's endpoints.",
       body: 'required',
-      fields: ['groupId', 'endpointId', 'displayName', 'isMuted', 'isVideoOn'],
+      fields: ['groupId', 'roomId', 'endpointId', 'displayName', 'isMuted', 'isVideoOn'],
       handler: ({ json, caller }) => {
         const raw = json();
         const body = new BodyReader(raw);
-        const groupId = body.requiredString('groupId', { maxLength: 36 });
-        if (!GROUP_ID_PATTERN.test(groupId)) throw ServiceError.validation('"groupId" must be a GUID.');
+        const groupId = body.optionalString('groupId', { maxLength: 36 });
+        const roomId = body.optionalString('roomId', { maxLength: 64 });
+        if ((groupId === undefined) === (roomId === undefined)) throw ServiceError.validation('Give either "groupId" or "roomId".');
+        if (groupId !== undefined && !GROUP_ID_PATTERN.test(groupId)) throw ServiceError.validation('"groupId" must be a GUID.');
+        if (roomId !== undefined && !/^\d{1,64}$/.test(roomId)) throw ServiceError.validation('"roomId" must be a room id (digits).');
         return {
           status: 200,
-          body: calling.joinGroupCall(caller!.userId, groupId, {
+          body: calling.joinSharedCall(caller!.userId, groupId !== undefined ? { groupId } : { roomId: roomId! }, {
             endpointId: readEndpointId(body),
             displayName: body.optionalString('displayName', { maxLength: 256 }),
             isMuted: readBoolean(raw, 'isMuted'),

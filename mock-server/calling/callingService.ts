@@ -20,6 +20,7 @@ import type { IdentityStore } from '../identity/identityStore.js';
 import type { EndpointChange, RealtimeHub } from '../realtime/realtimeHub.js';
 import type { Db } from '../storage/database.js';
 import { type Page, offsetPage } from '../storage/paging.js';
+import type { RoomAccess, RoomAccessDenial, RoomParticipantChange } from '../rooms/roomModels.js';
 import { hasDirection } from '../telephony/numberCatalog.js';
 import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
 
@@ -67,12 +68,33 @@ interface ActiveCall {
   alternateCallerId?: string;
   /** A group call: joined by this id, nobody rings, it lasts while anyone is in it. */
   groupId?: string;
+  /** A room's call: as a group call, for the room's participants only, each with their role. */
+  roomId?: string;
   /** Raised hands by raw id, with the order each was raised in. */
   raisedHands: Map<string, number>;
   /** Spotlighted participants by raw id, with the order each was spotlighted in. */
   spotlights: Map<string, number>;
   /** The next order number for a hand or a spotlight. */
   nextOrder: number;
+}
+
+/** What calling needs of rooms (mock-server/rooms): who may join a room's call, and role changes. */
+export interface RoomsForCalling {
+  roomAccess(roomId: string, userRawId: string, now?: number): RoomAccess;
+  onParticipantChanged(listener: (change: RoomParticipantChange) => void): () => void;
+  onRoomChanged(listener: (change: { roomId: string; room: unknown }) => void): () => void;
+}
+
+const ROOM_DENIALS: Record<RoomAccessDenial, { message: string; code: string }> = {
+  NoSuchRoom: { message: 'You are not a participant of this room.', code: 'NotInRoom' },
+  NotInRoom: { message: 'You are not a participant of this room.', code: 'NotInRoom' },
+  NotYetValid: { message: 'This room is not open yet (see its validFrom).', code: 'RoomNotYetValid' },
+  Expired: { message: 'This room has closed (see its validUntil).', code: 'RoomExpired' },
+};
+
+/** A group or room call: joined by id, it lasts while anyone is in it. */
+function isShared(call: ActiveCall): boolean {
+  return call.groupId !== undefined || call.roomId !== undefined;
 }
 
 export interface MediaState {
@@ -91,8 +113,10 @@ const IN_CALL: ReadonlySet<RemoteParticipantState> = new Set(['Connected', 'Hold
  */
 export class CallingService {
   readonly #calls = new Map<string, ActiveCall>();
-  /** Group calls in progress by their group id (lower case). */
+  /** Group calls in progress by their group id (lower case), and room calls by room id. */
   readonly #groups = new Map<string, ActiveCall>();
+  readonly #roomCalls = new Map<string, ActiveCall>();
+  #rooms: RoomsForCalling | undefined;
   readonly #hub: RealtimeHub;
   readonly #identities: IdentityStore;
   readonly #numbers: PhoneNumberStore;
@@ -169,26 +193,45 @@ export class CallingService {
   }
 
   /**
-   * Joins the group call of a group id: the first to join starts it, everyone who joins later with
-   * the same id is in it, nobody rings, and it ends when the last one leaves. A user is in a call
-   * once: joining again from another endpoint is refused, from the same endpoint answers the call.
+   * Joins the group call of a group id, or the call of a room: the first to join starts it,
+   * everyone who joins later with the same id is in it, nobody rings, and it ends when the last one
+   * leaves. A room admits only its participants inside its validity window, each with their role
+   * (a role that may not unmute joins muted, one that may not show video joins without). A user is
+   * in a call once: joining again from another endpoint is refused, from the same endpoint answers
+   * the call.
    */
-  joinGroupCall(
+  joinSharedCall(
     userId: string,
-    groupId: string,
+    locator: { groupId: string } | { roomId: string },
     request: { endpointId: string; displayName?: string; isMuted?: boolean; isVideoOn?: boolean },
   ): CallModel {
-    const key = groupId.toLowerCase();
-    let call = this.#groups.get(key);
+    let role: CallParticipantRole | undefined;
+    let key: string;
+    let calls: Map<string, ActiveCall>;
+    if ('roomId' in locator) {
+      if (!this.#rooms) throw ServiceError.notFound('This service has no rooms.', 'NotInRoom');
+      const access = this.#rooms.roomAccess(locator.roomId, userId);
+      if ('denied' in access) {
+        const { message, code } = ROOM_DENIALS[access.denied];
+        throw ServiceError.forbidden(message, code);
+      }
+      role = access.role;
+      key = locator.roomId;
+      calls = this.#roomCalls;
+    } else {
+      key = locator.groupId.toLowerCase();
+      calls = this.#groups;
+    }
+    let call = calls.get(key);
     if (!call) {
-      call = { ...newCallState(userId, 'Connected'), groupId: key };
+      call = { ...newCallState(userId, 'Connected'), ...('roomId' in locator ? { roomId: key } : { groupId: key }) };
       this.#calls.set(call.id, call);
-      this.#groups.set(key, call);
+      calls.set(key, call);
     }
     const existing = this.#participantOf(call, userId);
     if (existing && IN_CALL.has(existing.state)) {
       if (existing.endpointId === request.endpointId) return this.#snapshot(call)(userId);
-      throw ServiceError.conflict('You are already in this group call on another endpoint.', 'AlreadyInCall');
+      throw ServiceError.conflict('You are already in this call on another endpoint.', 'AlreadyInCall');
     }
     if (existing?.state === 'Ringing') {
       clearTimeout(existing.ringTimer);
@@ -196,7 +239,7 @@ export class CallingService {
     }
     const active = [...call.participants.values()].filter((p) => p.state !== 'Disconnected' && p !== existing).length;
     if (active + 1 > MAX_CALL_PARTICIPANTS) {
-      throw ServiceError.conflict(`The group call is full: a call has at most ${MAX_CALL_PARTICIPANTS} participants.`, 'CallFull');
+      throw ServiceError.conflict(`The call is full: a call has at most ${MAX_CALL_PARTICIPANTS} participants.`, 'CallFull');
     }
     const participant: Participant = existing ?? {
       rawId: userId,
@@ -209,8 +252,9 @@ export class CallingService {
     participant.state = 'Connected';
     participant.endpointId = request.endpointId;
     participant.connectedOn = Date.now();
-    participant.isMuted = request.isMuted ?? false;
-    participant.isVideoOn = request.isVideoOn ?? false;
+    participant.role = role;
+    participant.isMuted = (request.isMuted ?? false) || !roleCan(role, 'unmuteMic');
+    participant.isVideoOn = (request.isVideoOn ?? false) && roleCan(role, 'turnVideoOn');
     participant.isScreenSharing = false;
     participant.endReason = undefined;
     if (request.displayName !== undefined) participant.displayName = request.displayName;
@@ -218,6 +262,35 @@ export class CallingService {
     const joined = call;
     this.#hub.atomically(() => this.#settle(joined, [userId]));
     return this.#snapshot(call)(userId);
+  }
+
+  /**
+   * Rooms tell calling about their participants: a new role applies to a room's call at once (what
+   * it no longer allows stops), and someone no longer in the room leaves its call. A deleted room
+   * ends its call.
+   */
+  attachRooms(rooms: RoomsForCalling): void {
+    this.#rooms = rooms;
+    rooms.onParticipantChanged((change) => this.#onRoomParticipant(change));
+    rooms.onRoomChanged(({ roomId, room }) => {
+      const call = this.#roomCalls.get(roomId);
+      if (call && !room) this.#hub.atomically(() => this.#end(call, CallEndReasons.normal, []));
+    });
+  }
+
+  #onRoomParticipant(change: RoomParticipantChange): void {
+    const call = this.#roomCalls.get(change.roomId);
+    const participant = call && this.#participantOf(call, change.rawId);
+    if (!call || !participant || !IN_CALL.has(participant.state)) return;
+    if (change.role === null) {
+      this.#disconnect(participant, CallEndReasons.removed);
+    } else {
+      participant.role = change.role;
+      if (!roleCan(change.role, 'unmuteMic')) participant.isMuted = true;
+      if (!roleCan(change.role, 'turnVideoOn')) participant.isVideoOn = false;
+      if (!roleCan(change.role, 'shareScreen')) participant.isScreenSharing = false;
+    }
+    this.#hub.atomically(() => this.#settle(call, [participant.rawId]));
   }
 
   getCall(userId: string, callId: string): CallModel {
@@ -269,7 +342,7 @@ export class CallingService {
     const everyone = [...call.participants.keys()];
     const nobodyAnswered = ![...call.participants.values()].some((p) => p !== participant && p.connectedOn !== undefined);
     // A group call is not cancelled by whoever started it: it lasts while anyone is in it.
-    if (forEveryone || (nobodyAnswered && call.createdBy === participant.rawId && !call.groupId)) {
+    if (forEveryone || (nobodyAnswered && call.createdBy === participant.rawId && !isShared(call))) {
       const reason = nobodyAnswered ? CallEndReasons.cancelled : CallEndReasons.normal;
       this.#hub.atomically(() => this.#end(call, reason, everyone));
       return this.#snapshot(call)(userId);
@@ -414,6 +487,7 @@ export class CallingService {
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#calls.clear();
     this.#groups.clear();
+    this.#roomCalls.clear();
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -519,7 +593,7 @@ export class CallingService {
     const inCall = participants.filter((p) => IN_CALL.has(p.state));
     const ringing = participants.filter((p) => p.state === 'Ringing');
     // A 1:1 or dialled group call needs two parties; a group call by id lasts while one is in it.
-    if (inCall.length === 0 || (!call.groupId && inCall.length + ringing.length < 2)) {
+    if (inCall.length === 0 || (!isShared(call) && inCall.length + ringing.length < 2)) {
       this.#end(call, this.#endReasonFor(call), touched);
       return;
     }
@@ -555,6 +629,7 @@ export class CallingService {
     call.endReason = reason;
     this.#calls.delete(call.id);
     if (call.groupId && this.#groups.get(call.groupId) === call) this.#groups.delete(call.groupId);
+    if (call.roomId && this.#roomCalls.get(call.roomId) === call) this.#roomCalls.delete(call.roomId);
     const render = this.#snapshot(call);
     this.#writeHistory(call, endedOn);
     this.#hub.publish(this.#usersOf(call, recipients), 'callEnded', (userId) => ({ call: render(userId) }));
@@ -694,6 +769,7 @@ export class CallingService {
     };
     if (call.alternateCallerId) model.alternateCallerId = wireIdentifier(call.alternateCallerId);
     if (call.groupId) model.groupId = call.groupId;
+    if (call.roomId) model.roomId = call.roomId;
     const ordered = (entries: Map<string, number>) =>
       [...entries].map(([rawId, order]) => ({ identifier: wireIdentifier(shown(rawId)), order })).sort((a, b) => a.order - b.order);
     if (call.raisedHands.size > 0) model.raisedHands = ordered(call.raisedHands);

@@ -47,6 +47,8 @@ export type CallEvents = {
 export interface CallInfo {
   /** The group id the call was joined with (`callAgent.join({ groupId })`); undefined otherwise. */
   readonly groupId: string | undefined;
+  /** The room whose call this is (`callAgent.join({ roomId })`); undefined otherwise. */
+  readonly roomId: string | undefined;
   /** The call's id at the service. */
   getServerCallId(): Promise<string>;
 }
@@ -111,6 +113,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
   readonly #features = new Map<CallFeatureFactory<CallFeature>, CallFeature>();
   /** A group call joined by id: connected once the service has this endpoint in it, alone or not. */
   #groupId: string | undefined;
+  #roomId: string | undefined;
   /** The newest view of the call from the service, and events for the features. */
   #model: CallModel | undefined;
   readonly #featureEvents = new EventTarget();
@@ -122,11 +125,16 @@ export class Call extends TypedEventEmitter<CallEvents> {
   readonly #pastMediaIssues = new Map<'camera' | 'microphone', MediaIssueName>();
 
   /** @internal */
-  constructor(context: CallContext, direction: CallDirection, options: { muted?: boolean; id?: string; groupId?: string } = {}) {
+  constructor(
+    context: CallContext,
+    direction: CallDirection,
+    options: { muted?: boolean; id?: string; groupId?: string; roomId?: string } = {},
+  ) {
     super();
     this.#context = context;
     this.direction = direction;
     this.#groupId = options.groupId;
+    this.#roomId = options.roomId;
     this.#muted = options.muted ?? false;
     this.#local = new LocalMedia();
     this.#local.setMuted(this.#muted);
@@ -140,8 +148,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
 
   /** About the call: the group id it was joined with, and its id at the service. */
   get info(): CallInfo {
-    const groupId = this.#groupId;
-    return { groupId, getServerCallId: async () => this.#id };
+    return { groupId: this.#groupId, roomId: this.#roomId, getServerCallId: async () => this.#id };
   }
 
   get state(): CallState {
@@ -341,14 +348,18 @@ export class Call extends TypedEventEmitter<CallEvents> {
     this.applyModel(body);
   }
 
-  /** @internal Joins a group call at the service. */
-  async join(groupId: string, videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
+  /** @internal Joins a group or room call at the service. */
+  async join(
+    locator: { groupId: string } | { roomId: string },
+    videoStreams: LocalVideoStream[],
+    abortSignal?: AbortSignal,
+  ): Promise<void> {
     await this.#prepare(videoStreams);
     const { body } = await this.#context.pipeline.send<CallModel>({
       method: 'POST',
       path: callingPath('joinGroupCall'),
       body: {
-        groupId,
+        ...locator,
         endpointId: this.#context.endpointId,
         ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
         isMuted: this.#muted,
@@ -382,6 +393,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     if (this.#state === 'Disconnected' || model.id !== this.#id || model.version <= this.#version) return;
     this.#version = model.version;
     if (model.groupId) this.#groupId = model.groupId;
+    if (model.roomId) this.#roomId = model.roomId;
     this.#model = model;
     const own = ownParticipant(model, this.#context.ownRawId);
     if (model.state === 'Ended' || !own || own.state === 'Disconnected') {
@@ -613,7 +625,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     const inCall = participants.filter((p) => p.state === 'Connected' || p.state === 'Hold');
     if (inCall.length > 0) return this.#setState(inCall.every((p) => p.state === 'Hold') ? 'RemoteHold' : 'Connected');
     if (this.#state === 'Connected' || this.#state === 'RemoteHold') return; // Media re-connecting: stay.
-    if (this.#groupId) return this.#setState('Connected'); // In the group call, alone for now.
+    if (this.#groupId || this.#roomId) return this.#setState('Connected'); // In the group or room call, alone for now.
     if (this.direction === 'Outgoing' && participants.some((p) => p.state === 'Ringing')) return this.#setState('Ringing');
     this.#setState('Connecting');
   }

@@ -54,6 +54,10 @@ export interface GroupCallLocator {
   groupId: string;
 }
 export type GroupLocator = GroupCallLocator;
+/** Locates a room's call: only the room's participants get in, each with their role. */
+export interface RoomCallLocator {
+  roomId: string;
+}
 
 /** Options of {@link CallAgent.join}. */
 export interface JoinCallOptions extends OperationOptions {
@@ -232,21 +236,26 @@ export class CallAgent extends TypedEventEmitter<CallAgentEvents> {
   }
 
   /**
-   * Joins a group call by its id: the first to join starts it, later joiners are in the same call,
-   * nobody rings, and it ends when the last one leaves. Returns at once in state `Connecting`; the
-   * call is `Connected` once the service has it, alone or not.
+   * Joins a group call by its id, or a room's call: the first to join starts it, later joiners are
+   * in the same call, nobody rings, and it ends when the last one leaves. A room admits only its
+   * participants while it is valid, each with their role (see `Features.Capabilities`). Returns at
+   * once in state `Connecting`; the call is `Connected` once the service has it, alone or not. A
+   * refused join ends the call with the service's status as its `callEndReason.code` (403).
    */
-  join(locator: GroupCallLocator, options: JoinCallOptions = {}): Call {
+  join(locator: GroupCallLocator | RoomCallLocator, options: JoinCallOptions = {}): Call {
     if (this.#disposed) throw CallingError.disposed();
-    const groupId = (locator as Partial<GroupCallLocator> | undefined)?.groupId;
-    if (typeof groupId !== 'string' || !GROUP_ID_PATTERN.test(groupId)) {
-      throw new TypeError('Pass { groupId } with a GUID, such as crypto.randomUUID() gives.');
+    const { groupId, roomId } = (locator ?? {}) as Partial<GroupCallLocator & RoomCallLocator>;
+    if (roomId !== undefined) {
+      if (typeof roomId !== 'string' || !/^\d{1,64}$/.test(roomId)) throw new TypeError('Pass { roomId } with the id of a room (digits).');
+    } else if (typeof groupId !== 'string' || !GROUP_ID_PATTERN.test(groupId)) {
+      throw new TypeError('Pass { groupId } with a GUID, such as crypto.randomUUID() gives, or { roomId }.');
     }
     const videoStreams = checkVideoStreams(options.videoOptions);
     throwIfAborted(options.abortSignal);
-    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false, groupId: groupId.toLowerCase() });
+    const shared = roomId !== undefined ? { roomId } : { groupId: groupId!.toLowerCase() };
+    const call = new Call(this.#context(), 'Outgoing', { muted: options.audioOptions?.muted ?? false, ...shared });
     this.#track(call);
-    call.join(groupId, videoStreams, options.abortSignal).catch((error: unknown) => {
+    call.join(shared, videoStreams, options.abortSignal).catch((error: unknown) => {
       call.end(error instanceof RestError && error.statusCode ? { code: error.statusCode, subCode: 0 } : CallEndReasons.failed);
     });
     return call;

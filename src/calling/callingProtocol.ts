@@ -76,6 +76,8 @@ export const CallEndReasons = {
   failed: { code: 500, subCode: 10500 },
   /** Answered on another endpoint of the same user: this endpoint stops ringing. */
   acceptedElsewhere: { code: 0, subCode: 10003 },
+  /** Removed from the room whose call this is. */
+  removed: { code: 0, subCode: 5300 },
 } as const satisfies Record<string, CallEndReason>;
 
 export type CallEndReasonName = keyof typeof CallEndReasons;

@@ -1,8 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import type { Call } from '../../src/calling/call.js';
 import { type DataChannelMessage, Features } from '../../src/calling/features/index.js';
+import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
+import { API_VERSIONS } from '../../src/common/apiVersions.js';
 import { getIdentifierRawId } from '../../src/common/identifiers.js';
-import { type TestUser, callingUser } from '../kit/browser.js';
+import { createKeyCredentialPipeline } from '../../src/common/keyCredentialClient.js';
+import { type TestUser, callingUser, canvasStream, testService } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
 import {
   cameraStream,
@@ -275,5 +278,82 @@ describe('group calls: Features.DataChannel, peer to peer', () => {
     await sender.sendMessage('text' as never).catch((e: unknown) => errors.push(e));
     expect(errors[0]).to.be.instanceOf(RangeError);
     expect(errors[1]).to.be.instanceOf(TypeError);
+  });
+});
+
+describe('room calls: callAgent.join({ roomId }) with roles', () => {
+  let users: TestUser[] = [];
+  afterEach(async () => {
+    await disposeAll(...users);
+    users = [];
+  });
+
+  it('admits the room’s participants with their roles, says why a control is off, and applies a role change at once', async () => {
+    users = await Promise.all(['Priya', 'Ana', 'Cole'].map((name) => callingUser(name)));
+    const [presenter, attendee, consumer] = users as [TestUser, TestUser, TestUser];
+    const { connectionString } = await testService();
+    const rooms = createKeyCredentialPipeline(API_VERSIONS.rooms.current, connectionString);
+    const { body: room } = await rooms.send<{ id: string }>({
+      method: 'POST',
+      path: 'rooms',
+      body: {
+        participants: {
+          [presenter.userId]: { role: 'Presenter' },
+          [attendee.userId]: { role: 'Attendee' },
+          [consumer.userId]: { role: 'Consumer' },
+        },
+      },
+    });
+    const calls = users.map((user) => user.agent.join({ roomId: room.id }));
+    await untilAllConnected(calls, 2);
+    const [presenterCall, attendeeCall, consumerCall] = calls as [Call, Call, Call];
+    expect(calls.map((c) => c.role)).to.deep.equal(['Presenter', 'Attendee', 'Consumer']);
+    expect(consumerCall.info.roomId).to.equal(room.id);
+    await until(() => consumerCall.isMuted, 'the Consumer muted by its role');
+
+    // Capabilities say what each may do and why not; the calls refuse the rest.
+    const attendeeCaps = attendeeCall.feature(Features.Capabilities);
+    expect(attendeeCaps.capabilities.shareScreen).to.deep.equal({ isPresent: false, reason: 'RoleRestricted' });
+    expect(attendeeCaps.capabilities.unmuteMic.isPresent).to.equal(true);
+    const consumerCaps = consumerCall.feature(Features.Capabilities).capabilities;
+    expect([consumerCaps.unmuteMic.isPresent, consumerCaps.turnVideoOn.isPresent, consumerCaps.raiseHand.isPresent]).to.deep.equal([
+      false,
+      false,
+      true,
+    ]);
+    const refusals: unknown[] = [];
+    await attendeeCall.startScreenSharing(new LocalVideoStream(canvasStream(), 'ScreenSharing')).catch((e: unknown) => refusals.push(e));
+    await consumerCall.unmute().catch((e: unknown) => refusals.push(e));
+    expect(refusals.map((e) => (e as { code?: string }).code)).to.deep.equal(['RoleRestricted', 'RoleRestricted']);
+
+    // The Attendee, speaking with the camera on, is made a Consumer: muted and camera off at once,
+    // and Capabilities says which capabilities went.
+    await attendeeCall.startVideo(await cameraStream(attendee));
+    const changes: string[][] = [];
+    attendeeCaps.on('capabilitiesChanged', ({ newValue, reason }) => changes.push([reason, ...Object.keys(newValue).sort()]));
+    await rooms.send({
+      method: 'PATCH',
+      path: `rooms/${room.id}/participants`,
+      body: { participants: { [attendee.userId]: { role: 'Consumer' } } },
+    });
+    await until(
+      () => attendeeCall.role === 'Consumer' && attendeeCall.isMuted && attendeeCall.localVideoStreams.length === 0,
+      'the Attendee demoted',
+    );
+    expect(changes).to.deep.equal([['RoleChanged', 'turnVideoOn', 'unmuteMic']]);
+    await until(() => remote(presenterCall, attendee.userId)?.isMuted === true, 'the Presenter sees the demoted Attendee muted');
+
+    // Removed from the room, the participant leaves its call.
+    await rooms.send({ method: 'PATCH', path: `rooms/${room.id}/participants`, body: { participants: { [consumer.userId]: null } } });
+    await untilState(consumerCall, 'Disconnected');
+    expect(consumerCall.callEndReason).to.deep.equal({ code: 0, subCode: 5300 });
+  });
+
+  it('refuses someone who is not in the room: the call ends with 403', async () => {
+    users = [await callingUser('Stranger')];
+    const call = users[0]!.agent.join({ roomId: '12345678901234567' });
+    await untilState(call, 'Disconnected');
+    expect(call.callEndReason?.code).to.equal(403);
+    expect(() => users[0]!.agent.join({ roomId: 'abc' })).to.throw(TypeError, /room/);
   });
 });

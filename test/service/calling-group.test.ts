@@ -195,3 +195,104 @@ describe('calling control: hands, spotlights and reactions', () => {
     assertError(await post(outsider, 'sendReaction', callId, { reactionType: 'like' }), 404, 'CallNotFound');
   });
 });
+
+describe('calling control: room calls and roles', () => {
+  const service = withService(NO_TIMEOUTS);
+  const join = (user: TestUser, roomId: string, endpointId: string, extra: Record<string, unknown> = {}) =>
+    userRequest<CallModel>(service(), user.token, 'POST', `/${callingPath('joinGroupCall')}`, { roomId, endpointId, ...extra });
+  const post = (
+    user: TestUser,
+    route: 'raiseHand' | 'lowerHands' | 'startSpotlight' | 'updateMediaState' | 'hangUp',
+    callId: string,
+    body = {},
+  ) => userRequest<CallModel>(service(), user.token, 'POST', `/${callingPath(route, callId)}`, body);
+  const getCall = (user: TestUser, callId: string) =>
+    userRequest<CallModel>(service(), user.token, 'GET', `/${callingPath('getCall', callId)}`);
+  const own = (model: CallModel, user: TestUser) => model.participants.find((p) => p.identifier.rawId === user.id)!;
+
+  async function room(participants: Record<string, string>, window: { validFrom?: string; validUntil?: string } = {}): Promise<string> {
+    const created = await adminRequest<{ id: string }>(service(), 'POST', '/rooms', {
+      ...window,
+      participants: Object.fromEntries(Object.entries(participants).map(([rawId, role]) => [rawId, { role }])),
+    });
+    assert.equal(created.status, 201, created.text);
+    return created.body.id;
+  }
+  const setRole = (roomId: string, rawId: string, role: string | null) =>
+    adminRequest(service(), 'PATCH', `/rooms/${roomId}/participants`, { participants: { [rawId]: role === null ? null : { role } } });
+
+  test('only the room’s participants get in, while it is valid, each with their role', async () => {
+    const [presenter, attendee, consumer, stranger] = await Promise.all([1, 2, 3, 4].map(() => testUser(service(), ['voip'])));
+    const roomId = await room({ [presenter!.id]: 'Presenter', [attendee!.id]: 'Attendee', [consumer!.id]: 'Consumer' });
+    const first = await join(presenter!, roomId, 'p1', { isVideoOn: true });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.roomId, roomId);
+    assert.equal(own(first.body, presenter!).role, 'Presenter');
+    assert.equal(own(first.body, presenter!).isVideoOn, true);
+    // A Consumer joins muted and without video, whatever it asks for.
+    const consumerIn = await join(consumer!, roomId, 'c1', { isMuted: false, isVideoOn: true });
+    assert.equal(consumerIn.body.id, first.body.id);
+    assert.deepEqual(
+      [own(consumerIn.body, consumer!).role, own(consumerIn.body, consumer!).isMuted, own(consumerIn.body, consumer!).isVideoOn],
+      ['Consumer', true, false],
+    );
+    await join(attendee!, roomId, 'a1');
+    assertError(await join(stranger!, roomId, 's1'), 403, 'NotInRoom');
+    assertError(await join(stranger!, '99999999999999999', 's1'), 403, 'NotInRoom');
+
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const notYet = await room(
+      { [presenter!.id]: 'Presenter' },
+      { validFrom: later, validUntil: new Date(Date.now() + 7200_000).toISOString() },
+    );
+    assertError(await join(presenter!, notYet, 'p2'), 403, 'RoomNotYetValid');
+    assertError(await join(presenter!, 'not-digits', 'p2'), 400);
+    assertError(
+      await userRequest(service(), presenter!.token, 'POST', `/${callingPath('joinGroupCall')}`, {
+        roomId,
+        groupId: randomUUID(),
+        endpointId: 'p3',
+      }),
+      400,
+    );
+  });
+
+  test('the service enforces the roles: what an Attendee and a Consumer may not do is 403 RoleRestricted', async () => {
+    const [presenter, attendee, consumer] = await Promise.all([1, 2, 3].map(() => testUser(service(), ['voip'])));
+    const roomId = await room({ [presenter!.id]: 'Presenter', [attendee!.id]: 'Attendee', [consumer!.id]: 'Consumer' });
+    const { body: call } = await join(presenter!, roomId, 'p1');
+    await join(attendee!, roomId, 'a1');
+    await join(consumer!, roomId, 'c1');
+    assertError(await post(attendee!, 'updateMediaState', call.id, { isScreenSharing: true }), 403, 'RoleRestricted');
+    assert.equal((await post(attendee!, 'updateMediaState', call.id, { isVideoOn: true, isMuted: false })).status, 200);
+    assertError(await post(consumer!, 'updateMediaState', call.id, { isMuted: false }), 403, 'RoleRestricted');
+    assertError(await post(consumer!, 'updateMediaState', call.id, { isVideoOn: true }), 403, 'RoleRestricted');
+    assert.equal((await post(consumer!, 'raiseHand', call.id)).status, 200, 'a Consumer may raise a hand');
+    assertError(await post(attendee!, 'lowerHands', call.id, { all: true }), 403, 'RoleRestricted');
+    assertError(await post(attendee!, 'startSpotlight', call.id), 403, 'RoleRestricted');
+    assertError(await post(attendee!, 'hangUp', call.id, { forEveryone: true }), 403, 'RoleRestricted');
+    assert.equal((await post(presenter!, 'lowerHands', call.id, { all: true })).status, 200);
+  });
+
+  test('a role change applies in the call at once; leaving the room leaves the call; deleting the room ends it', async () => {
+    const [presenter, attendee] = await Promise.all([1, 2].map(() => testUser(service(), ['voip'])));
+    const roomId = await room({ [presenter!.id]: 'Presenter', [attendee!.id]: 'Attendee' });
+    const { body: call } = await join(presenter!, roomId, 'p1');
+    await join(attendee!, roomId, 'a1', { isMuted: false, isVideoOn: true });
+
+    assert.equal((await setRole(roomId, attendee!.id, 'Consumer')).status, 200);
+    const demoted = own((await getCall(presenter!, call.id)).body, attendee!);
+    assert.deepEqual([demoted.role, demoted.isMuted, demoted.isVideoOn], ['Consumer', true, false], 'muted and camera off at once');
+    assertError(await post(attendee!, 'updateMediaState', call.id, { isMuted: false }), 403, 'RoleRestricted');
+    await setRole(roomId, attendee!.id, 'Presenter');
+    assert.equal((await post(attendee!, 'updateMediaState', call.id, { isMuted: false })).status, 200, 'promoted: may unmute again');
+
+    await setRole(roomId, attendee!.id, null);
+    const gone = own((await getCall(presenter!, call.id)).body, attendee!);
+    assert.equal(gone.state, 'Disconnected');
+    assert.deepEqual(gone.callEndReason, { code: 0, subCode: 5300 });
+
+    assert.equal((await adminRequest(service(), 'DELETE', `/rooms/${roomId}`)).status, 204);
+    assertError(await getCall(presenter!, call.id), 404, 'CallNotFound');
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type * as Acs from '@azure/communication-calling';
 import type { Call } from '../../src/calling/call.js';
-import type { CallAgent, GroupCallLocator, JoinCallOptions } from '../../src/calling/callAgent.js';
+import type { CallAgent, GroupCallLocator, JoinCallOptions, RoomCallLocator } from '../../src/calling/callAgent.js';
 import type {
   CapabilitiesFeature,
   DataChannelCallFeature,
@@ -31,6 +31,8 @@ export type Conformance = [
   Assignable<Acs.GroupCallLocator, GroupCallLocator>,
   Assignable<Pick<JoinCallOptions, 'audioOptions'>, Pick<Acs.JoinCallOptions, 'audioOptions'>>,
   Assignable<(locator: Acs.GroupCallLocator) => Call, Pick<CallAgent, 'join'>['join']>,
+  Assignable<RoomCallLocator, Acs.RoomCallLocator>,
+  Assignable<(locator: Acs.RoomCallLocator) => Call, Pick<CallAgent, 'join'>['join']>,
   Assignable<Pick<Call['info'], 'groupId' | 'getServerCallId'>, Pick<Acs.CallInfo, 'groupId' | 'getServerCallId'>>,
   Assignable<
     Pick<RaiseHandCallFeature, FeatureBase | 'raiseHand' | 'lowerHand' | 'lowerHands' | 'lowerAllHands' | 'getRaisedHands' | 'on' | 'off'>,
