@@ -605,6 +605,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
       }
     }
     this.#media.sync(peers);
+    void this.#local.setMeshSize(peers.length);
     // A dialler this call does not know to be in it yet stays pending: closing it would leave the
     // dialler waiting for an answer that never comes (PeerJS does not tell it) until its connect
     // timeout gives the offer up and dials again.

@@ -357,3 +357,39 @@ describe('room calls: callAgent.join({ roomId }) with roles', () => {
     expect(() => users[0]!.agent.join({ roomId: 'abc' })).to.throw(TypeError, /room/);
   });
 });
+
+describe('group calls: what a full mesh costs each sender', () => {
+  let users: TestUser[] = [];
+  afterEach(async () => {
+    await disposeAll(...users);
+    users = [];
+  });
+
+  /** The camera sender's first encoding on each of a call's links. */
+  function cameraEncodings(call: Call): RTCRtpEncodingParameters[] {
+    return call.remoteParticipants.map((p) => {
+      const pc = call.peerConnectionOf(p)!;
+      const camera = pc.getTransceivers().filter((t) => t.sender.track?.kind === 'video' || t.receiver.track.kind === 'video')[0]!;
+      return camera.sender.getParameters().encodings[0]!;
+    });
+  }
+
+  it('lowers each camera’s resolution, bitrate and frame rate as the call grows, on every link', async () => {
+    users = await Promise.all(['A', 'B', 'C', 'D'].map((name) => callingUser(name)));
+    const groupId = crypto.randomUUID();
+    const join = async (user: TestUser) =>
+      user.agent.join({ groupId }, { videoOptions: { localVideoStreams: [await cameraStream(user)] } });
+    const first = await join(users[0]!);
+    const second = await join(users[1]!);
+    await untilAllConnected([first, second], 1);
+    await until(() => cameraEncodings(first)[0]?.maxBitrate === 1_500_000, 'the 1:1 encoding');
+    expect(cameraEncodings(first)[0]).to.include({ scaleResolutionDownBy: 1, maxFramerate: 30 });
+
+    const rest = await Promise.all(users.slice(2).map(join));
+    await untilAllConnected([first, second, ...rest], 3);
+    for (const call of [first, second, ...rest]) {
+      await until(() => cameraEncodings(call).every((e) => e.maxBitrate === 700_000), 'every link at the 4-party step');
+      expect(cameraEncodings(call).every((e) => e.scaleResolutionDownBy === 1.5 && e.maxFramerate === 24)).to.equal(true);
+    }
+  });
+});

@@ -171,6 +171,7 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     const onState = () => {
       if (this.#links.get(peerId) !== link) return;
       if (pc.connectionState === 'connected') {
+        void this.#local.encodeFor(pc);
         link.disconnectedSince = undefined;
         this.#redials.delete(peerId);
         this.#setState(peerId, link, 'connected');

@@ -1,5 +1,21 @@
 import { CallingError } from '../callingErrors.js';
 
+/**
+ * What each camera sender may use as a full mesh grows: every participant sends one copy of its
+ * video to each other, so its upload grows with the call. Told to the encoder with
+ * `RTCRtpSender.setParameters` (no renegotiation). By the number of remote participants.
+ */
+export const MESH_VIDEO_STEPS: readonly { upTo: number; scaleResolutionDownBy: number; maxBitrate: number; maxFramerate: number }[] = [
+  { upTo: 1, scaleResolutionDownBy: 1, maxBitrate: 1_500_000, maxFramerate: 30 },
+  { upTo: 3, scaleResolutionDownBy: 1.5, maxBitrate: 700_000, maxFramerate: 24 },
+  { upTo: 6, scaleResolutionDownBy: 2, maxBitrate: 400_000, maxFramerate: 15 },
+  { upTo: Number.POSITIVE_INFINITY, scaleResolutionDownBy: 3, maxBitrate: 200_000, maxFramerate: 12 },
+];
+
+export function meshVideoStep(remotes: number): (typeof MESH_VIDEO_STEPS)[number] {
+  return MESH_VIDEO_STEPS.find((step) => remotes <= step.upTo)!;
+}
+
 /** The three media slots every peer connection carries from the start, in this order. */
 export type MediaSlot = 'audio' | 'camera' | 'screen';
 export const MEDIA_SLOTS: readonly MediaSlot[] = ['audio', 'camera', 'screen'];
@@ -16,6 +32,8 @@ export class LocalMedia {
   #screen: MediaStreamTrack | undefined;
   #muted = false;
   #onHold = false;
+  /** Remote participants in the call now: the camera's encoding follows it (see MESH_VIDEO_STEPS). */
+  #meshSize = 1;
   /** Placeholders that only give the negotiation its m-lines; never sent. */
   readonly #placeholders: Record<MediaSlot, MediaStreamTrack>;
   readonly #senders = new Map<RTCPeerConnection, Map<MediaSlot, RTCRtpSender>>();
@@ -62,7 +80,37 @@ export class LocalMedia {
       if (slot) bySlot.set(slot, sender);
     }
     this.#senders.set(pc, bySlot);
-    await Promise.all(MEDIA_SLOTS.map((slot) => this.#apply(pc, slot)));
+    await Promise.all([...MEDIA_SLOTS.map((slot) => this.#apply(pc, slot)), this.encodeFor(pc)]);
+  }
+
+  /** The call now has this many remote participants: every camera sender follows its step. */
+  async setMeshSize(remotes: number): Promise<void> {
+    const size = Math.max(1, remotes);
+    if (size === this.#meshSize) return;
+    const before = meshVideoStep(this.#meshSize);
+    this.#meshSize = size;
+    if (meshVideoStep(size) === before) return;
+    await Promise.all([...this.#senders.keys()].map((pc) => this.encodeFor(pc)));
+  }
+
+  /** Sets the camera sender's encoding on one connection for the mesh's size now. */
+  async encodeFor(pc: RTCPeerConnection): Promise<void> {
+    const sender = this.#senders.get(pc)?.get('camera');
+    if (!sender || pc.connectionState === 'closed') return;
+    const step = meshVideoStep(this.#meshSize);
+    const parameters = sender.getParameters();
+    // Before negotiation there are no encodings to set: the link sets them once it connects.
+    if (!parameters.encodings?.length) return;
+    for (const encoding of parameters.encodings) {
+      encoding.scaleResolutionDownBy = step.scaleResolutionDownBy;
+      encoding.maxBitrate = step.maxBitrate;
+      encoding.maxFramerate = step.maxFramerate;
+    }
+    try {
+      await sender.setParameters(parameters);
+    } catch {
+      // A connection closing meanwhile refuses it; the next one is set when it attaches.
+    }
   }
 
   detach(pc: RTCPeerConnection): void {
