@@ -19,6 +19,7 @@ import {
   withRatios,
   writeReport,
 } from './lib/results.js';
+import { groupCall } from './group.bench.js';
 import { meshCall } from './mesh.bench.js';
 import { relayCall } from './relay.bench.js';
 import { threadRender } from './render.bench.js';
@@ -33,6 +34,7 @@ const SUITES: Record<string, { run: () => Promise<Measurement[]>; budgetS: numbe
   bundle: { run: bundleSize, budgetS: 45 },
   render: { run: threadRender, budgetS: 60 },
   mesh: { run: meshCall, budgetS: 150 },
+  group: { run: groupCall, budgetS: 120 },
   warmstart: { run: warmStart, budgetS: 60 },
   relay: { run: relayCall, budgetS: 90 },
 };

@@ -257,7 +257,84 @@ async function bareRun(count: number, fpsMs: number | undefined, fps: MeshResult
   }
 }
 
+// ---- group calls by id: join time of each party and what it uploads ----
+
+export interface GroupResult {
+  /** Per run: setup time (ms) of the 2nd, 3rd, … party joining by group id. */
+  joins: number[][];
+  /** Per call size (last run): each party's upload in kbit/s over all its links (audio + video). */
+  uploadKbps: Record<number, number[]>;
+}
+
+/** Each party's bytes sent per second over `ms`, summed over its links, in kbit/s. */
+async function uploadKbps(members: Party[], ms: number): Promise<number[]> {
+  const sent = async (party: Party) => {
+    const call = party.agent.calls[0]!;
+    let bytes = 0;
+    for (const participant of call.remoteParticipants) {
+      const report = await call.peerConnectionOf(participant)?.getStats();
+      report?.forEach((entry: { type: string; bytesSent?: number }) => {
+        if (entry.type === 'outbound-rtp') bytes += entry.bytesSent ?? 0;
+      });
+    }
+    return bytes;
+  };
+  const before = await Promise.all(members.map(sent));
+  const start = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = await Promise.all(members.map(sent));
+  const seconds = (performance.now() - start) / 1000;
+  return after.map((b, i) => ((b - before[i]!) * 8) / 1000 / seconds);
+}
+
+async function groupRun(count: number, uploadMs: number | undefined, upload: GroupResult['uploadKbps']): Promise<number[]> {
+  const members = await ourParties(count);
+  const groupId = crypto.randomUUID();
+  const joins: number[] = [];
+  members[0]!.agent.join({ groupId }, { videoOptions: { localVideoStreams: [new LocalVideoStream(camera!)] } });
+  await until(
+    () => members[0]!.agent.calls[0]?.state === 'Connected',
+    () => 'the first party in the group call',
+  );
+  for (let k = 1; k < count; k++) {
+    const start = performance.now();
+    members[k]!.agent.join({ groupId }, { videoOptions: { localVideoStreams: [new LocalVideoStream(camera!)] } });
+    const inCall = members.slice(0, k + 1);
+    await until(
+      () => meshConnected(inCall),
+      () => `party ${k + 1} to join the group call: ${describe(inCall)}`,
+    );
+    joins.push(performance.now() - start);
+    if (uploadMs !== undefined) {
+      // Let the encoders settle on the new size (the mesh steps each camera down as the call grows).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      upload[k + 1] = await uploadKbps(inCall, uploadMs);
+    }
+  }
+  await Promise.all(members.map(({ agent }) => agent.calls[0]?.hangUp()));
+  await until(
+    () => members.every(({ agent }) => agent.calls.length === 0),
+    () => `every group call to end: ${describe(members)}`,
+  );
+  return joins;
+}
+
 const mesh = {
+  /** `runs` group calls of `count` parties built one joiner at a time (after a warm-up); upload measured in the last. */
+  async group(count: number, runs: number, uploadMs: number): Promise<GroupResult> {
+    const result: GroupResult = { joins: [], uploadKbps: {} };
+    await groupRun(count, undefined, result.uploadKbps);
+    for (let i = 0; i < runs; i++) result.joins.push(await groupRun(count, i === runs - 1 ? uploadMs : undefined, result.uploadKbps));
+    return result;
+  },
+  /** The bare mesh's join times for `count` parties (the same as `run('bare')`, without frame rates). */
+  async bareJoins(count: number, runs: number): Promise<number[][]> {
+    const unused: MeshResult['fps'] = {};
+    await bareRun(count, undefined, unused);
+    const joins: number[][] = [];
+    for (let i = 0; i < runs; i++) joins.push(await bareRun(count, undefined, unused));
+    return joins;
+  },
   /**
    * `runs` times: build a `count`-party call one party at a time; the frame rates are measured in the
    * last run. A warm-up run comes first (first getUserMedia, first connections).

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { type CallModel, callingPath } from '../../src/calling/callingProtocol.js';
 import { type TestUser, testUser, withService } from '../kit/node.js';
+import { MAX_CALL_PARTICIPANTS } from '../../mock-server/calling/callingService.js';
 import { adminRequest, assertError, userRequest } from '../kit/serverHelpers.js';
 
 /** Calls that never lose an endpoint while a test runs. */
@@ -91,6 +92,17 @@ describe('calling control: group calls joined by id', () => {
     assert.equal(now.body.state, 'Connected');
     assert.equal(states(now.body)[carol!.id], 'Disconnected');
     assert.equal(states(now.body)[bob!.id], 'Connected');
+  });
+
+  test('past the mesh limit a join is refused at once with 409 CallFull, not a slow collapse', async () => {
+    const users = await Promise.all(Array.from({ length: MAX_CALL_PARTICIPANTS + 1 }, () => testUser(service(), ['voip'])));
+    const groupId = randomUUID();
+    for (const [i, user] of users.slice(0, MAX_CALL_PARTICIPANTS).entries()) assert.equal((await join(user, groupId, `m${i}`)).status, 200);
+    assertError(await join(users[MAX_CALL_PARTICIPANTS]!, groupId, 'late'), 409, 'CallFull');
+    // Someone leaving makes room.
+    const { body } = await join(users[0]!, groupId, 'm0');
+    await hangUp(users[0]!, body.id);
+    assert.equal((await join(users[MAX_CALL_PARTICIPANTS]!, groupId, 'late')).status, 200);
   });
 
   test('refuses what is not a group id or an endpoint, and tokens without voip', async () => {
