@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { ChatThreadClient } from '../src/chat/chatThreadClient.js';
-import { type ChatRoom, openChatRoom } from './lib/chatRoom.js';
+import { openChatRoom } from './lib/chatRoom.js';
 import type { Measurement } from './lib/results.js';
 import { STORAGES, startProcess, startServiceProcess, storageName } from './lib/processes.js';
 import { median } from './lib/stats.js';

@@ -80,7 +80,7 @@ export async function startServiceProcess(options: { storage?: Storage; extraArg
   let started;
   try {
     started = await startProcess(
-      ['mock-server/main.ts', ...storageArgs, '--port', '0', '--stats-interval', '100', ...(options.extraArgs ?? [])],
+      ['mock-server/main.ts', ...storageArgs, '--port', '0', '--stats-interval', '1000', ...(options.extraArgs ?? [])],
       /endpoint=(\S+?);accesskey=\S+/,
       30_000,
       // BENCH_CPU_PROF=DIR: a CPU profile of each service process, written to DIR when it stops.
@@ -112,10 +112,7 @@ export async function startServiceProcess(options: { storage?: Storage; extraArg
     storage,
     connectionString: started.match[0],
     endpoint: started.match[1]!,
-    /** The service's memory at its next status line (after a forced GC); the second one, so it is fresh. */
-    memory: async (): Promise<ServiceMemory> => {
-      await new Promise<ServiceMemory>((resolve) => waiting.push(resolve));
-      return new Promise<ServiceMemory>((resolve) => waiting.push(resolve));
-    },
+    /** The service's memory at its next status line (taken after a forced GC, once a second). */
+    memory: (): Promise<ServiceMemory> => new Promise<ServiceMemory>((resolve) => waiting.push(resolve)),
   };
 }
