@@ -314,7 +314,7 @@ const EVENT_VIEWS = `
  * Opens the service's database: a file `service.db` in `dataDir` (WAL journal, so readers do not
  * block the writer and a killed process loses no committed write), or an in-memory one.
  */
-export function openDatabase(dataDir: string | undefined): Db {
+export function openDatabase(dataDir: string | undefined, options: { schemaVersion?: number } = {}): Db {
   let db: Db;
   if (dataDir === undefined) {
     db = new Database(':memory:');
@@ -329,7 +329,8 @@ export function openDatabase(dataDir: string | undefined): Db {
   // left in free pages where anyone with the data folder could read it back.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, MIGRATIONS);
+  // `schemaVersion` stops at an older schema: for tests that build a data folder of an older version.
+  migrate(db, MIGRATIONS.slice(0, options.schemaVersion ?? MIGRATIONS.length));
   return db;
 }
 
