@@ -12,7 +12,7 @@ const SIZES = [
 ] as const;
 const WARM_UP = 20;
 /** Our sender's send requests in flight at once. */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 4);
 /** A run that has not delivered everything by then has lost events: a failure, not a slow result. */
 const DELIVERY_TIMEOUT_MS = 40_000;
 /** Rounds of (ours, bare), alternating. */

@@ -635,6 +635,17 @@ export class RealtimeHub {
    * all of a user's endpoints get the same text.
    */
   #deliverAll(events: readonly AppendedEvent[]): void {
+    // A batch of several events goes out as one write per socket, not one per frame: each socket
+    // is corked on its first frame and uncorked once the batch is written.
+    const corked = events.length > 1 ? new Set<Duplex>() : undefined;
+    try {
+      this.#writeAll(events, corked);
+    } finally {
+      for (const socket of corked ?? []) socket.uncork();
+    }
+  }
+
+  #writeAll(events: readonly AppendedEvent[], corked: Set<Duplex> | undefined): void {
     for (const event of events) {
       const nameJson = JSON.stringify(event.name);
       const shared = event.addressed ? undefined : event.data;
@@ -646,6 +657,13 @@ export class RealtimeHub {
         for (const connection of set) {
           if (!connection.live) continue;
           text ??= eventText(seq, nameJson, shared ?? withRecipient(event.data, connection.recipient));
+          if (corked) {
+            const socket = connection.socket;
+            if (socket && !corked.has(socket)) {
+              socket.cork();
+              corked.add(socket);
+            }
+          }
           connection.sendRaw(text);
         }
       }
@@ -708,6 +726,11 @@ class Connection implements RealtimeConnection {
 
   send(frame: EventFrame): void {
     this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** The TCP socket under the WebSocket (`ws` keeps it as `_socket`), to cork a batch of frames. */
+  get socket(): Duplex | undefined {
+    return (this.ws as unknown as { _socket?: Duplex })._socket ?? undefined;
   }
 
   /** Queues a frame, or closes the socket as a slow consumer if that would queue too much. */
