@@ -169,6 +169,8 @@ export class EventLog {
     now: number,
   ): AppendedEvent {
     const audience = this.#audience(recipients);
+    // Counted before the event is in the log, or it would be counted twice.
+    const streams = recipients.map((userId) => this.#stream(userId));
     const size = Buffer.byteLength(data);
     const pos = Number(
       this.#q.append.run(audience, name, data, size, addressed ? 1 : 0, now, about.threadId, about.messageId).lastInsertRowid,
@@ -176,8 +178,8 @@ export class EventLog {
     this.#version++;
     const { retainedEventsPerUser, retainedBytesPerUser } = this.#limits;
     const numbered: { userId: string; seq: number }[] = [];
-    for (const userId of recipients) {
-      let stream = this.#stream(userId);
+    for (const [index, userId] of recipients.entries()) {
+      let stream = streams[index];
       if (!stream) {
         const recipient = JSON.stringify(recipientOf(userId));
         this.#q.newStream.run(userId, pos, recipient);
@@ -201,7 +203,8 @@ export class EventLog {
     const stream = this.#stream(userId);
     if (!stream || lastSeq >= stream.lastSeq) return undefined;
     if (lastSeq <= stream.baseSeq) return { cursor: { pos: stream.fromPos - 1, seq: stream.baseSeq }, gap: lastSeq < stream.baseSeq };
-    const row = this.#q.nth.get(stream.fromPos, userId, lastSeq - stream.baseSeq - 1) as { pos: number };
+    const row = this.#q.nth.get(stream.fromPos, userId, lastSeq - stream.baseSeq - 1) as { pos: number } | undefined;
+    if (!row) throw new Error(`The event log has no event ${lastSeq} of ${userId} though it counts ${stream.lastSeq}.`);
     return { cursor: { pos: row.pos, seq: lastSeq }, gap: false };
   }
 

@@ -94,10 +94,21 @@ describe('storage migration 14: per-user event copies become the event log', () 
       const cFromOne = await replay(c, 1);
       assert.deepEqual([cFromOne.seqs, cFromOne.ready.seq, cFromOne.ready.gap], [[], 1, false]);
 
-      // New events go on from each user's number.
+      // New events go on from each user's number, live as well as stored.
       const users = await Promise.all([a, b, c].map(async (id) => ({ id, token: await tokenOf(id) })));
+      const liveA = await RealtimeTestClient.ready(service, { token: users[0]!.token, endpointId: 'live', lastSeq: 5 });
+      // A deletion makes the hub count every stream again from the log (here: A's, before its next event).
+      service.identities.deleteUser(service.identities.createUser().id);
       const thread = await createThread(service, users[0]!, [b, c]);
       const sent = await sendMessage(service, users[0]!, thread, 'after the upgrade');
+      await liveA.waitFor((f) => f.type === 'event' && f.seq === 7, 'the message, live');
+      assert.deepEqual(
+        liveA.events.map((e) => [e.seq, e.name]),
+        [
+          [6, 'chatThreadCreated'],
+          [7, 'chatMessageReceived'],
+        ],
+      );
       const tail = (user: string) => stored(user).slice(-2);
       assert.deepEqual(
         tail(a).map((e) => e.seq),
