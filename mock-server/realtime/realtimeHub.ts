@@ -652,11 +652,11 @@ export class RealtimeHub {
       for (const { userId, seq } of event.recipients) {
         const set = this.#connections.get(userId);
         if (!set) continue;
-        let text: string | undefined;
+        let frame: Buffer | undefined;
         // A replaying socket gets this event from its replay, which reads it from the log.
         for (const connection of set) {
           if (!connection.live) continue;
-          text ??= eventText(seq, nameJson, shared ?? withRecipient(event.data, connection.recipient));
+          frame ??= Buffer.from(eventText(seq, nameJson, shared ?? withRecipient(event.data, connection.recipient)));
           if (corked) {
             const socket = connection.socket;
             if (socket && !corked.has(socket)) {
@@ -664,7 +664,7 @@ export class RealtimeHub {
               corked.add(socket);
             }
           }
-          connection.sendRaw(text);
+          connection.sendRaw(frame);
         }
       }
     }
@@ -733,13 +733,15 @@ class Connection implements RealtimeConnection {
     return (this.ws as unknown as { _socket?: Duplex })._socket ?? undefined;
   }
 
-  /** Queues a frame, or closes the socket as a slow consumer if that would queue too much. */
-  sendRaw(text: string): void {
+  /** Queues a frame (text, or its UTF-8 bytes), or closes the socket as a slow consumer if that would queue too much. */
+  sendRaw(text: string | Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.maxBufferedBytes) {
+    const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+    if (this.ws.bufferedAmount + bytes > this.maxBufferedBytes) {
       this.onSlow();
       return;
     }
-    this.ws.send(text);
+    // A Buffer goes out as a text frame all the same; encoded once for all of a user's sockets.
+    this.ws.send(text, { binary: false });
   }
 }
