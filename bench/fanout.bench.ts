@@ -160,13 +160,15 @@ export async function fanoutThroughput(): Promise<Measurement[]> {
       }
       const [small, large] = perReceiver;
       if (small && large) {
+        // Both include what a room costs once, whatever its size; the difference is what one more receiver costs.
+        const marginal = (large.bytes * large.receivers - small.bytes * small.receivers) / (large.receivers - small.receivers);
         measurements.push({
           suite: 'fanout',
           metric: `service heap per receiver, ${large.receivers} receivers, ${storageName(storage)}`,
           unit: 'KB',
           ours: large.bytes / 1024,
           baselines: [{ name: `the same with ${small.receivers} receivers`, value: small.bytes / 1024 }],
-          note: `the service's heap after a forced GC, with the receivers connected and the rounds above delivered, less the heap before they connected, over the receivers; a ratio near 1 is flat`,
+          note: `the service's heap after a forced GC, with the receivers connected and the rounds above delivered, less the heap before they connected, over the receivers; a ratio at or below 1 is flat (a room's fixed cost is spread over more receivers); one more receiver costs ${Math.round(marginal / 102.4) / 10} KB`,
         });
       }
     }
