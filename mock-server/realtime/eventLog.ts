@@ -69,7 +69,10 @@ export function withRecipient(data: string, recipient: string): string {
 const RECIPIENT_FIELD_BYTES = Buffer.byteLength(',"recipient":');
 /** Prune a user's stream by count once per this many of their events (not on every one). */
 const PRUNE_EVERY = 100;
-/** Collect an audience's events no one retains after this many prunes of its members. */
+/**
+ * Collect an audience's events no one retains once about every member has pruned (the events before
+ * the last one's retention start are then deletable), or after this many prunes in a large one.
+ */
 const COLLECT_EVERY = 16;
 /** Streams and audiences held in memory at most; past it, the caches start over (they are only caches). */
 const CACHE_LIMIT = 50_000;
@@ -81,6 +84,7 @@ export class EventLog {
   /** Audience id by its members (in the order given, joined). */
   readonly #audiences = new Map<string, number>();
   readonly #prunesSinceCollect = new Map<number, number>();
+  readonly #memberCounts = new Map<number, number>();
   #nextAudience: number | undefined;
   /** Bumped on every change to the caches, so a rolled-back write knows to drop them. */
   #version = 0;
@@ -117,6 +121,7 @@ export class EventLog {
            WHERE a.audience = ?)`,
       ),
       membersOf: db.prepare('SELECT user_id FROM event_audiences WHERE audience = ?'),
+      memberCount: db.prepare('SELECT COUNT(*) AS n FROM event_audiences WHERE audience = ?'),
       ofMessage: db.prepare('SELECT pos, audience, name, data, size, addressed FROM event_log WHERE thread_id = ? AND message_id = ?'),
       ofThread: db.prepare('SELECT pos, audience, name, data, size, addressed FROM event_log WHERE thread_id = ?'),
       rewrite: db.prepare('UPDATE event_log SET data = ?, size = ? WHERE pos = ?'),
@@ -142,6 +147,7 @@ export class EventLog {
     this.#streams.clear();
     this.#audiences.clear();
     this.#prunesSinceCollect.clear();
+    this.#memberCounts.clear();
     this.#nextAudience = undefined;
     this.#version++;
   }
@@ -324,6 +330,16 @@ export class EventLog {
     if (through > 0) this.#pruneThroughPos(userId, stream, through);
   }
 
+  #memberCount(audience: number): number {
+    let count = this.#memberCounts.get(audience);
+    if (count === undefined) {
+      count = (this.#q.memberCount.get(audience) as { n: number }).n;
+      if (this.#memberCounts.size >= CACHE_LIMIT) this.#memberCounts.clear();
+      this.#memberCounts.set(audience, count);
+    }
+    return count;
+  }
+
   /** Moves a user's retention start past `pos`; events no member retains any more are deleted. */
   #pruneThroughPos(userId: string, stream: Stream, pos: number): void {
     const pruned = this.#q.countThrough.get(stream.fromPos, pos, userId) as { n: number; size: number; addressed: number };
@@ -334,7 +350,7 @@ export class EventLog {
     this.#version++;
     for (const { audience } of this.#q.audiencesOf.all(userId) as { audience: number }[]) {
       const prunes = (this.#prunesSinceCollect.get(audience) ?? 0) + 1;
-      if (prunes < COLLECT_EVERY) {
+      if (prunes < Math.min(COLLECT_EVERY, this.#memberCount(audience))) {
         this.#prunesSinceCollect.set(audience, prunes);
         continue;
       }
