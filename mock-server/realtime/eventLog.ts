@@ -83,6 +83,8 @@ export class EventLog {
   readonly #streams = new Map<string, Stream>();
   /** Audience id by its members (in the order given, joined). */
   readonly #audiences = new Map<string, number>();
+  /** The keys of {@link #audiences} by id, to forget an audience that is dropped. */
+  readonly #audienceKeys = new Map<number, string>();
   readonly #prunesSinceCollect = new Map<number, number>();
   readonly #memberCounts = new Map<number, number>();
   #nextAudience: number | undefined;
@@ -120,6 +122,10 @@ export class EventLog {
            SELECT COALESCE(MIN(s.from_pos), 9223372036854775807) FROM event_audiences a JOIN event_streams s ON s.user_id = a.user_id
            WHERE a.audience = ?)`,
       ),
+      // An audience left with no events (its thread's membership changed since) is not needed.
+      dropAudience: db.prepare(
+        'DELETE FROM event_audiences WHERE audience = ? AND NOT EXISTS (SELECT 1 FROM event_log WHERE event_log.audience = ?)',
+      ),
       membersOf: db.prepare('SELECT user_id FROM event_audiences WHERE audience = ?'),
       memberCount: db.prepare('SELECT COUNT(*) AS n FROM event_audiences WHERE audience = ?'),
       ofMessage: db.prepare('SELECT pos, audience, name, data, size, addressed FROM event_log WHERE thread_id = ? AND message_id = ?'),
@@ -146,6 +152,7 @@ export class EventLog {
   forget(): void {
     this.#streams.clear();
     this.#audiences.clear();
+    this.#audienceKeys.clear();
     this.#prunesSinceCollect.clear();
     this.#memberCounts.clear();
     this.#nextAudience = undefined;
@@ -268,7 +275,7 @@ export class EventLog {
     this.#q.deleteStream.run(userId);
     this.#q.deleteMembership.run(userId);
     this.#q.tombstoneSent.run(userId);
-    for (const audience of audiences) this.#q.collect.run(audience, audience);
+    for (const audience of audiences) this.#collect(audience);
     this.forget();
   }
 
@@ -304,8 +311,12 @@ export class EventLog {
     this.#nextAudience ??= (this.#q.maxAudience.get() as { n: number }).n + 1;
     const id = this.#nextAudience++;
     for (const userId of recipients) this.#q.addMember.run(id, userId);
-    if (this.#audiences.size >= CACHE_LIMIT) this.#audiences.clear();
+    if (this.#audiences.size >= CACHE_LIMIT) {
+      this.#audiences.clear();
+      this.#audienceKeys.clear();
+    }
     this.#audiences.set(key, id);
+    this.#audienceKeys.set(id, key);
     this.#version++;
     return id;
   }
@@ -328,6 +339,23 @@ export class EventLog {
       if (freed >= excess) break;
     }
     if (through > 0) this.#pruneThroughPos(userId, stream, through);
+  }
+
+  /**
+   * Deletes an audience's events no member retains, and the audience once it has none (the thread's
+   * membership changed since: a later event for the same users makes a new one). The audience of an
+   * event being appended always keeps that event, which is no one's to prune yet.
+   */
+  #collect(audience: number): void {
+    this.#q.collect.run(audience, audience);
+    if (this.#q.dropAudience.run(audience, audience).changes > 0) {
+      const key = this.#audienceKeys.get(audience);
+      if (key !== undefined) this.#audiences.delete(key);
+      this.#audienceKeys.delete(audience);
+      this.#memberCounts.delete(audience);
+      this.#prunesSinceCollect.delete(audience);
+      this.#version++;
+    }
   }
 
   #memberCount(audience: number): number {
@@ -355,7 +383,7 @@ export class EventLog {
         continue;
       }
       this.#prunesSinceCollect.delete(audience);
-      this.#q.collect.run(audience, audience);
+      this.#collect(audience);
     }
   }
 }

@@ -94,6 +94,30 @@ describe('event log: one stored event per change', () => {
     );
   });
 
+  test('an audience whose events are all pruned (the thread’s membership changed since) is dropped', async () => {
+    const [a, b, c] = await Promise.all([chatUser(service()), chatUser(service()), chatUser(service())]);
+    const thread = await createThread(service(), a, [b.id]);
+    for (let i = 0; i < 5; i++) service().chat.sendMessage(a.id, thread, { content: `before ${i}`, type: 'text' });
+    service().chat.addParticipants(a.id, thread, [{ rawId: c.id }]);
+    for (let i = 0; i < 400; i++) service().chat.sendMessage(a.id, thread, { content: `after ${i}`, type: 'text' });
+    const audiencesOf = (user: string) =>
+      (service().db.prepare('SELECT audience FROM event_audiences WHERE user_id = ?').all(user) as { audience: number }[]).length;
+    assert.equal(audiencesOf(a.id), 1, 'only the audience of the current members is left');
+    assert.equal(audiencesOf(c.id), 1);
+    assert.equal(
+      countRows(
+        service(),
+        'event_audiences a WHERE NOT EXISTS (SELECT 1 FROM event_log l WHERE l.audience = a.audience) AND user_id = ?',
+        a.id,
+      ),
+      0,
+    );
+    const client = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'after-drop', lastSeq: 0 });
+    assert.equal(client.readyFrame!.seq, 1 + 5 + 1 + 400);
+    service().chat.sendMessage(a.id, thread, { content: 'still delivered', type: 'text' });
+    await client.waitFor((f) => f.type === 'event' && (f as TestEvent).data.message === 'still delivered', 'the next message');
+  });
+
   test('sends in one turn of the event loop commit together; a refused one changes nothing and the others stand', async () => {
     const [a, b, outsider] = await Promise.all([chatUser(service()), chatUser(service()), chatUser(service())]);
     const thread = await createThread(service(), a, [b.id]);
