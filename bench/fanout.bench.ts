@@ -1,15 +1,18 @@
 import WebSocket from 'ws';
 import type { ChatThreadClient } from '../src/chat/chatThreadClient.js';
-import { type ChatRoom, openChatRoom } from './lib/chatRoom.js';
+import { openChatRoom } from './lib/chatRoom.js';
 import type { Measurement } from './lib/results.js';
-import { startProcess, startServiceProcess } from './lib/processes.js';
+import { STORAGES, startProcess, startServiceProcess, storageName } from './lib/processes.js';
 import { median } from './lib/stats.js';
 
-const RECEIVERS = 50;
-const MESSAGES = 400;
+/** Receivers per run, and messages per run: about the same number of deliveries in each. */
+const SIZES = [
+  { receivers: 50, messages: 400 },
+  { receivers: 250, messages: 80 },
+] as const;
 const WARM_UP = 20;
 /** Our sender's send requests in flight at once. */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 4);
 /** A run that has not delivered everything by then has lost events: a failure, not a slow result. */
 const DELIVERY_TIMEOUT_MS = 40_000;
 /** Rounds of (ours, bare), alternating. */
@@ -56,81 +59,121 @@ async function sendAll(thread: ChatThreadClient, count: number, prefix: string):
   );
 }
 
-/** Events per second delivered to `RECEIVERS` ChatClients, from the first send to the last delivery. */
-async function ours(): Promise<number> {
-  const service = await startServiceProcess();
-  const deliveries = new Deliveries();
-  let room: ChatRoom | undefined;
-  try {
-    room = await openChatRoom(service.connectionString, service.endpoint, RECEIVERS, () => deliveries.arrived());
-    await sendAll(room.thread, WARM_UP, 'w');
-    await deliveries.until(WARM_UP * RECEIVERS, 'ours, warm-up');
-    const started = performance.now();
-    await sendAll(room.thread, MESSAGES, 'm');
-    await deliveries.until((WARM_UP + MESSAGES) * RECEIVERS, 'ours');
-    return (MESSAGES * RECEIVERS) / ((performance.now() - started) / 1000);
-  } finally {
-    await room?.close();
-    await service.stop();
-  }
+/** Events per second: `messages` sent, from the first send to the last delivery to every receiver. */
+async function timed(messages: number, receivers: number, deliveries: Deliveries, send: () => Promise<void> | void, what: string) {
+  const target = deliveries.count + messages * receivers;
+  const started = performance.now();
+  await send();
+  await deliveries.until(target, what);
+  return (messages * receivers) / ((performance.now() - started) / 1000);
 }
 
-/** The same for a bare `ws` broadcast server, its sender writing every message at once. */
-async function bareWs(): Promise<number> {
-  const server = await startProcess(['bench/servers/bareWsBroadcast.ts'], /listening on (\d+)/);
+/** `receivers` sockets on a bare `ws` broadcast server, and a sender writing every message at once. */
+async function bareRoom(url: string, receivers: number) {
   const sockets: WebSocket[] = [];
-  try {
-    const url = `ws://127.0.0.1:${server.match[1]}`;
-    const connect = async () => {
-      const socket = new WebSocket(url);
-      sockets.push(socket);
-      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-      return socket;
-    };
-    const sender = await connect();
-    const deliveries = new Deliveries();
-    for (let i = 0; i < RECEIVERS; i++) {
-      // Parsed, as a client must to use an event.
-      (await connect()).on('message', (data) => {
-        JSON.parse(data.toString());
-        deliveries.arrived();
-      });
-    }
-    const blast = (count: number, prefix: string) => {
-      for (let i = 0; i < count; i++) sender.send(JSON.stringify({ id: `${prefix}${i}`, content: `${prefix}${i}` }));
-    };
-    blast(WARM_UP, 'w');
-    await deliveries.until(WARM_UP * RECEIVERS, 'bare ws, warm-up');
-    const started = performance.now();
-    blast(MESSAGES, 'm');
-    await deliveries.until((WARM_UP + MESSAGES) * RECEIVERS, 'bare ws');
-    return (MESSAGES * RECEIVERS) / ((performance.now() - started) / 1000);
-  } finally {
-    for (const socket of sockets) socket.terminate();
-    await server.stop();
+  const connect = async () => {
+    const socket = new WebSocket(url);
+    sockets.push(socket);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    return socket;
+  };
+  const deliveries = new Deliveries();
+  const sender = await connect();
+  for (let i = 0; i < receivers; i++) {
+    // Parsed, as a client must to use an event.
+    (await connect()).on('message', (data) => {
+      JSON.parse(data.toString());
+      deliveries.arrived();
+    });
   }
+  const blast = (count: number, prefix: string) => {
+    for (let i = 0; i < count; i++) sender.send(JSON.stringify({ id: `${prefix}${i}`, content: `${prefix}${i}` }));
+  };
+  return {
+    deliveries,
+    blast,
+    close: () => {
+      for (const socket of sockets) socket.terminate();
+    },
+  };
 }
 
-/** Real-time fan-out throughput (issue: fan-out): events per second to 50 clients. */
+/**
+ * Real-time fan-out throughput (issue: fan-out): chat messages delivered to 50 and 250 (the thread
+ * limit) clients, on each storage, side by side with a bare ws broadcast to as many clients; and the
+ * service's memory per connected receiver.
+ */
 export async function fanoutThroughput(): Promise<Measurement[]> {
-  // Alternating rounds, median of each: other load on the machine hits both alike.
-  const mineRuns: number[] = [];
-  const bareRuns: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    mineRuns.push(await ours());
-    bareRuns.push(await bareWs());
+  const measurements: Measurement[] = [];
+  const bare = await startProcess(['bench/servers/bareWsBroadcast.ts'], /listening on (\d+)/);
+  try {
+    const url = `ws://127.0.0.1:${bare.match[1]}`;
+    for (const storage of STORAGES) {
+      const service = await startServiceProcess({ storage });
+      const perReceiver: { receivers: number; bytes: number }[] = [];
+      try {
+        // A first small room, so what the service allocates once (statements, code) is not counted per receiver.
+        {
+          const deliveries = new Deliveries();
+          const room = await openChatRoom(service.connectionString, service.endpoint, 10, () => deliveries.arrived(), {
+            senderReceives: true,
+          });
+          await timed(WARM_UP, 10, deliveries, () => sendAll(room.thread, WARM_UP, 'w'), 'ours, first room');
+          await room.close();
+        }
+        for (const { receivers, messages } of SIZES) {
+          const deliveries = new Deliveries();
+          const before = await service.memory();
+          // The sender receives too: 250 receivers are a full thread (the ACS limit, sender included).
+          const room = await openChatRoom(service.connectionString, service.endpoint, receivers, () => deliveries.arrived(), {
+            senderReceives: true,
+          });
+          const baseline = await bareRoom(url, receivers);
+          try {
+            await timed(WARM_UP, receivers, deliveries, () => sendAll(room.thread, WARM_UP, 'w'), 'ours, warm-up');
+            await timed(WARM_UP, receivers, baseline.deliveries, () => baseline.blast(WARM_UP, 'w'), 'bare ws, warm-up');
+            // Alternating rounds, median of each: other load on the machine hits both alike.
+            const mineRuns: number[] = [];
+            const bareRuns: number[] = [];
+            for (let round = 0; round < ROUNDS; round++) {
+              mineRuns.push(await timed(messages, receivers, deliveries, () => sendAll(room.thread, messages, `m${round}-`), 'ours'));
+              bareRuns.push(await timed(messages, receivers, baseline.deliveries, () => baseline.blast(messages, `m${round}-`), 'bare ws'));
+            }
+            const after = await service.memory();
+            perReceiver.push({ receivers, bytes: (after.heapUsed - before.heapUsed) / receivers });
+            measurements.push({
+              suite: 'fanout',
+              metric: `chat messages delivered to ${receivers} clients, ${storageName(storage)}`,
+              unit: 'events/s',
+              higherIsBetter: true,
+              ours: median(mineRuns),
+              baselines: [{ name: `bare ws broadcast to ${receivers} (sender writes all at once)`, value: median(bareRuns) }],
+              note: `median of ${ROUNDS} alternating rounds; ${messages} messages × ${receivers} receivers after ${WARM_UP} warm-up messages, first send to last delivery; ours: one sender's sendMessage with ${IN_FLIGHT} requests in flight, ${receivers} ChatClients on the real-time channel (the sender's one of them) (service and clients in separate processes, as for the bare server; rate limits off, the service's default)`,
+            });
+          } finally {
+            baseline.close();
+            await room.close();
+          }
+        }
+      } finally {
+        await service.stop();
+      }
+      const [small, large] = perReceiver;
+      if (small && large) {
+        // Both include what a room costs once, whatever its size; the difference is what one more receiver costs.
+        const marginal = (large.bytes * large.receivers - small.bytes * small.receivers) / (large.receivers - small.receivers);
+        measurements.push({
+          suite: 'fanout',
+          metric: `service heap per receiver, ${large.receivers} receivers, ${storageName(storage)}`,
+          unit: 'KB',
+          ours: large.bytes / 1024,
+          baselines: [{ name: `the same with ${small.receivers} receivers`, value: small.bytes / 1024 }],
+          note: `the service's heap after a forced GC, with the receivers connected and the rounds above delivered, less the heap before they connected, over the receivers; a ratio at or below 1 is flat (a room's fixed cost is spread over more receivers); one more receiver costs ${Math.round(marginal / 102.4) / 10} KB`,
+        });
+      }
+    }
+  } finally {
+    await bare.stop();
   }
-  const mine = median(mineRuns);
-  const bare = median(bareRuns);
-  return [
-    {
-      suite: 'fanout',
-      metric: `chat messages delivered to ${RECEIVERS} clients`,
-      unit: 'events/s',
-      higherIsBetter: true,
-      ours: mine,
-      baselines: [{ name: 'bare ws broadcast (sender writes all at once)', value: bare }],
-      note: `median of ${ROUNDS} alternating rounds; ${MESSAGES} messages × ${RECEIVERS} receivers after ${WARM_UP} warm-up messages, first send to last delivery; ours: one sender's sendMessage with ${IN_FLIGHT} requests in flight, ${RECEIVERS} ChatClients on the real-time channel (service and clients in separate processes, as for the bare server; rate limits off, the service's default)`,
-    },
-  ];
+  return measurements;
 }

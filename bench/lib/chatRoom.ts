@@ -11,16 +11,20 @@ export interface ChatRoom {
 
 /**
  * One sender and `receivers` users in a thread, each receiver on its own real-time connection and
- * calling `onMessage` with the text of every message it receives.
+ * calling `onMessage` with the text of every message it receives. With `senderReceives`, the sender
+ * is one of the receivers (its own messages come back on its real-time connection, as in ACS), so a
+ * full thread of 250 participants has 250 receivers.
  */
 export async function openChatRoom(
   connectionString: string,
   endpoint: string,
   receivers: number,
   onMessage: (message: string) => void,
+  options: { senderReceives?: boolean } = {},
 ): Promise<ChatRoom> {
   const identity = new CommunicationIdentityClient(connectionString);
-  const users = await Promise.all(Array.from({ length: receivers + 1 }, () => identity.createUserAndToken(['chat'])));
+  const others = options.senderReceives ? receivers - 1 : receivers;
+  const users = await Promise.all(Array.from({ length: others + 1 }, () => identity.createUserAndToken(['chat'])));
   const [sender, ...rest] = users;
   const senderClient = new ChatClient(endpoint, sender!.token);
   const { chatThread } = await senderClient.createChatThread({ topic: 'bench' }, { participants: rest.map((u) => ({ id: u.user })) });
@@ -29,6 +33,11 @@ export async function openChatRoom(
     for (const client of clients) await client.stopRealtimeNotifications();
   };
   try {
+    if (options.senderReceives) {
+      senderClient.on('chatMessageReceived', (event) => onMessage(event.message));
+      clients.push(senderClient);
+      await senderClient.startRealtimeNotifications();
+    }
     for (const user of rest) {
       const client = new ChatClient(endpoint, user.token);
       client.on('chatMessageReceived', (event) => onMessage(event.message));

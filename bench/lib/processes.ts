@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { track } from './cleanup.js';
 
 /**
@@ -12,8 +15,9 @@ export async function startProcess(
   args: string[],
   ready: RegExp,
   timeoutMs = 30_000,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = track(`process ${args.join(' ')}`, () => stopChild(child));
   let output = '';
   try {
@@ -53,8 +57,62 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The service, in memory, on a free loopback port; `connectionString` from what it prints. */
-export async function startServiceProcess(extraArgs: string[] = []) {
-  const started = await startProcess(['mock-server/main.ts', '--memory', '--port', '0', ...extraArgs], /endpoint=(\S+?);accesskey=\S+/);
-  return { ...started, connectionString: started.match[0], endpoint: started.match[1]! };
+/** Where the service keeps its data: the default SQLite data folder on disk, or `--memory`. */
+export type Storage = 'disk' | 'memory';
+export const STORAGES: readonly Storage[] = ['disk', 'memory'];
+export const storageName = (storage: Storage): string => (storage === 'disk' ? 'on-disk SQLite (default)' : 'in memory (--memory)');
+
+/** The service's heap and RSS after a forced collection, as it reports them (`--stats-interval`). */
+export interface ServiceMemory {
+  heapUsed: number;
+  rss: number;
+}
+
+/**
+ * The service on a free loopback port, on `storage` (disk: a fresh data folder in the temp dir,
+ * removed when it stops); `connectionString` from what it prints. `memory()` waits for the service's
+ * next status line (taken after a forced GC).
+ */
+export async function startServiceProcess(options: { storage?: Storage; extraArgs?: string[] } = {}) {
+  const storage = options.storage ?? 'memory';
+  const dataDir = storage === 'disk' ? mkdtempSync(join(tmpdir(), 'bench-service-')) : undefined;
+  const storageArgs = dataDir ? ['--data', dataDir] : ['--memory'];
+  let started;
+  try {
+    started = await startProcess(
+      ['mock-server/main.ts', ...storageArgs, '--port', '0', '--stats-interval', '1000', ...(options.extraArgs ?? [])],
+      /endpoint=(\S+?);accesskey=\S+/,
+      30_000,
+      // BENCH_CPU_PROF=DIR: a CPU profile of each service process, written to DIR when it stops.
+      ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    );
+  } catch (error) {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const waiting: ((memory: ServiceMemory) => void)[] = [];
+  let buffered = '';
+  started.child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('STATS ')) continue;
+      const stats = JSON.parse(line.slice(6)) as ServiceMemory;
+      for (const resolve of waiting.splice(0)) resolve({ heapUsed: stats.heapUsed, rss: stats.rss });
+    }
+  });
+  const stop = async () => {
+    await started.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  return {
+    ...started,
+    stop,
+    storage,
+    connectionString: started.match[0],
+    endpoint: started.match[1]!,
+    /** The service's memory at its next status line (taken after a forced GC, once a second). */
+    memory: (): Promise<ServiceMemory> => new Promise<ServiceMemory>((resolve) => waiting.push(resolve)),
+  };
 }

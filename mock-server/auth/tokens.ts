@@ -34,8 +34,17 @@ export interface VerifiedToken {
  * Issues and verifies user access tokens: HS256 JWTs carrying the user id, the scopes and the
  * user's token generation. Every route and channel that takes a user token verifies it here.
  */
+/** Signature-checked token payloads kept at most (each request of a user presents the same token). */
+const VERIFIED_CACHE_LIMIT = 10_000;
+
 export class TokenService {
   readonly #key: Uint8Array;
+  /**
+   * Payloads of tokens whose signature and issuer were checked, by the exact token text: checking an
+   * HMAC again for every request of the same token was a quarter of a message send. Expiry,
+   * revocation, deletion and scopes are still checked on every use.
+   */
+  readonly #verified = new Map<string, Awaited<ReturnType<typeof jwtVerify>>['payload']>();
   readonly #identities: IdentityStore;
 
   constructor(signingSecret: string, identities: IdentityStore) {
@@ -83,9 +92,17 @@ export class TokenService {
    * without the scope.
    */
   async verify(token: string, anyOfScopes?: readonly TokenScope[]): Promise<VerifiedToken> {
-    let payload;
+    let payload = this.#verified.get(token);
+    if (payload && !(typeof payload.exp === 'number' && payload.exp * 1000 > Date.now())) {
+      this.#verified.delete(token); // expired: jwtVerify says so below
+      payload = undefined;
+    }
     try {
-      ({ payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] }));
+      if (!payload) {
+        ({ payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: ['HS256'] }));
+        if (this.#verified.size >= VERIFIED_CACHE_LIMIT) this.#verified.clear();
+        this.#verified.set(token, payload);
+      }
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
         throw ServiceError.unauthorized('The access token has expired.', 'TokenExpired');

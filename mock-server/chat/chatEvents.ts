@@ -8,9 +8,13 @@ import { type ChatMessageType, type ChatParticipantModel, iso, wireIdentifier } 
 import { type MessageRow, type ThreadRow, readJson } from './chatStore.js';
 
 /**
- * The payloads of chat's real-time events about threads and messages, for one recipient, and the
- * redacted forms their stored copies take when what they carry is deleted.
+ * The payloads of chat's real-time events about threads and messages, and the redacted forms their
+ * stored copies take when what they carry is deleted. Message events are the same for every
+ * recipient but for the `recipient` field, which the hub adds to each copy (publishAddressed).
  */
+
+/** An event's payload without its per-recipient field. */
+type Shared<T> = Omit<T, 'recipient'>;
 
 export function threadCreatedEvent(
   row: ThreadRow,
@@ -40,7 +44,7 @@ interface MessageFacts {
 }
 
 /** The fields common to the message events, with the change's date (`editedOn`, `deletedOn`) in its place. */
-function messageEvent<Change extends object>(message: MessageFacts, version: string, change: Change, recipient: string) {
+function messageEvent<Change extends object>(message: MessageFacts, version: string, change: Change) {
   return {
     threadId: message.threadId,
     id: message.id,
@@ -51,7 +55,6 @@ function messageEvent<Change extends object>(message: MessageFacts, version: str
     ...change,
     sender: wireIdentifier(message.sender),
     senderDisplayName: message.senderDisplayName ?? '',
-    recipient: wireIdentifier(recipient),
   };
 }
 
@@ -71,28 +74,22 @@ function storedMessage(row: MessageRow): MessageFacts {
 /** A message just sent: its version is its id. */
 export function messageReceivedEvent(
   message: MessageFacts & { content: string; metadata: Record<string, string> | undefined },
-  recipient: string,
-): ChatMessageReceivedModel {
-  return { ...messageEvent(message, message.id, {}, recipient), message: message.content, metadata: message.metadata ?? {} };
+): Shared<ChatMessageReceivedModel> {
+  return { ...messageEvent(message, message.id, {}), message: message.content, metadata: message.metadata ?? {} };
 }
 
 /** A sender's message as it is after an edit (`row` is the message before it). */
 export function messageEditedEvent(
   row: MessageRow,
   edit: { version: string; editedOn: number; content: string; metadata: Record<string, string> | undefined },
-  recipient: string,
-): ChatMessageEditedModel {
-  const fields = messageEvent(storedMessage(row), edit.version, { editedOn: iso(edit.editedOn) }, recipient);
+): Shared<ChatMessageEditedModel> {
+  const fields = messageEvent(storedMessage(row), edit.version, { editedOn: iso(edit.editedOn) });
   return { ...fields, message: edit.content, metadata: edit.metadata ?? {} };
 }
 
 /** A sender's message deleted (`row` is the message before it). */
-export function messageDeletedEvent(
-  row: MessageRow,
-  deletion: { version: string; deletedOn: number },
-  recipient: string,
-): ChatMessageDeletedModel {
-  return messageEvent(storedMessage(row), deletion.version, { deletedOn: iso(deletion.deletedOn) }, recipient);
+export function messageDeletedEvent(row: MessageRow, deletion: { version: string; deletedOn: number }): Shared<ChatMessageDeletedModel> {
+  return messageEvent(storedMessage(row), deletion.version, { deletedOn: iso(deletion.deletedOn) });
 }
 
 /** A stored event of a deleted message, without its text or metadata. */

@@ -134,7 +134,7 @@ export function chatRoutes(chat: ChatService, origin: (context: RequestContext) 
       body: 'required',
       fields: ['content', 'senderDisplayName', 'type', 'metadata'],
       rateLimit: { operation: 'sendUpdateOrDeleteMessage', threadParam: THREAD },
-      handler: ({ params, json, caller }) => {
+      handler: async ({ params, json, caller }) => {
         const raw = json();
         const body = new BodyReader(raw);
         const content = requireContent(body.requiredString('content', { maxLength: Number.MAX_SAFE_INTEGER }));
@@ -142,7 +142,7 @@ export function chatRoutes(chat: ChatService, origin: (context: RequestContext) 
         if (type !== 'text' && type !== 'html') {
           throw ServiceError.validation('"type" must be "text" or "html"; system messages are the service\'s to send.');
         }
-        const result = chat.sendMessage(caller!.userId, params.threadId!, {
+        const result = await chat.sendMessageBatched(caller!.userId, params.threadId!, {
           content,
           type,
           senderDisplayName: body.optionalString('senderDisplayName', { maxLength: CHAT_LIMITS.displayNameLength }),

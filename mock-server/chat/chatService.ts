@@ -85,7 +85,7 @@ export class ChatService {
       this.#hub.publish(
         participants.map((p) => p.raw_id),
         'chatThreadCreated',
-        () => threadCreatedEvent(row, models, creator),
+        threadCreatedEvent(row, models, creator),
       );
       return { thread: threadModel(row), invalidParticipants: invalid };
     });
@@ -127,14 +127,14 @@ export class ChatService {
       if (patch.topic !== undefined && patch.topic !== thread.topic) {
         this.#insertSystemMessage(threadId, 'topicUpdated', { topic, initiator: callerId }, now);
       }
-      this.#hub.publish(this.#store.participantIds(threadId), 'chatThreadPropertiesUpdated', () => ({
+      this.#hub.publish(this.#store.participantIds(threadId), 'chatThreadPropertiesUpdated', {
         threadId,
         version: String(now),
         properties: { topic, metadata: metadata ?? {} },
         updatedOn: iso(now),
         updatedBy: participantModel(participant),
         retentionPolicy: retention,
-      }));
+      });
     });
   }
 
@@ -146,13 +146,13 @@ export class ChatService {
       this.#store.deleteThread(threadId);
       // The thread's messages, topic and metadata go with it from every stored event as well.
       this.#hub.rewriteEvents(threadId, undefined, redactThreadEvent);
-      this.#hub.publish(members, 'chatThreadDeleted', () => ({
+      this.#hub.publish(members, 'chatThreadDeleted', {
         threadId,
         version: String(now),
         deletedOn: iso(now),
         deletedBy: participantModel(participant),
         reason: 'deleted',
-      }));
+      });
     });
   }
 
@@ -185,11 +185,17 @@ export class ChatService {
       this.#store.touchThread(threadId, now);
       const { type, senderDisplayName, content, metadata } = request;
       const message = { threadId, id, sequenceId, type, createdOn: now, sender: callerId, senderDisplayName, content, metadata };
-      this.#hub.publish(this.#store.participantIds(threadId), 'chatMessageReceived', (recipient) =>
-        messageReceivedEvent(message, recipient),
-      );
+      this.#hub.publishAddressed(this.#store.participantIds(threadId), 'chatMessageReceived', messageReceivedEvent(message));
       return { id };
     });
+  }
+
+  /**
+   * {@link sendMessage}, committed together with the other writes of the same turn of the event
+   * loop (one transaction for a burst): resolves once it is durable.
+   */
+  sendMessageBatched(callerId: string, threadId: string, request: Parameters<ChatService['sendMessage']>[2]): Promise<{ id: string }> {
+    return this.#hub.batched(() => this.sendMessage(callerId, threadId, request));
   }
 
   getMessage(callerId: string, threadId: string, messageId: string): ChatMessageModel {
@@ -235,7 +241,7 @@ export class ChatService {
         name === 'chatMessageDeleted' ? undefined : { ...data, message: content, metadata: metadata ?? {} },
       );
       const edit = { version, editedOn: now, content, metadata };
-      this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageEdited', (recipient) => messageEditedEvent(row, edit, recipient));
+      this.#hub.publishAddressed(this.#memberIdsSeeing(threadId, row), 'chatMessageEdited', messageEditedEvent(row, edit));
     });
   }
 
@@ -250,9 +256,7 @@ export class ChatService {
       // empty text and no metadata, as an ACS client sees a deleted message (content absent).
       this.#hub.rewriteEvents(threadId, messageId, redactMessageEvent);
       const deletion = { version, deletedOn: now };
-      this.#hub.publish(this.#memberIdsSeeing(threadId, row), 'chatMessageDeleted', (recipient) =>
-        messageDeletedEvent(row, deletion, recipient),
-      );
+      this.#hub.publishAddressed(this.#memberIdsSeeing(threadId, row), 'chatMessageDeleted', messageDeletedEvent(row, deletion));
     });
   }
 
@@ -281,13 +285,13 @@ export class ChatService {
       const added = newcomers.map((p) => participantModel(this.#store.participant(threadId, p.rawId)!));
       this.#insertSystemMessage(threadId, 'participantAdded', { participants: added, initiator: callerId }, now);
       this.#store.touchThread(threadId, now);
-      this.#hub.publish(this.#store.participantIds(threadId), 'participantsAdded', () => ({
+      this.#hub.publish(this.#store.participantIds(threadId), 'participantsAdded', {
         threadId,
         version: String(now),
         addedOn: iso(now),
         participantsAdded: added,
         addedBy: participantModel(caller),
-      }));
+      });
       return { invalidParticipants: invalid };
     });
   }
@@ -303,13 +307,13 @@ export class ChatService {
       this.#store.deleteParticipant(threadId, rawId);
       this.#insertSystemMessage(threadId, 'participantRemoved', { participants: [model], initiator: callerId }, now);
       this.#store.touchThread(threadId, now);
-      this.#hub.publish(recipients, 'participantsRemoved', () => ({
+      this.#hub.publish(recipients, 'participantsRemoved', {
         threadId,
         version: String(now),
         removedOn: iso(now),
         participantsRemoved: [model],
         removedBy: participantModel(caller),
-      }));
+      });
     });
   }
 
@@ -321,14 +325,13 @@ export class ChatService {
       this.#visibleMessage(participant, threadId, messageId);
       const now = Date.now();
       this.#store.upsertReadReceipt(threadId, callerId, messageId, now);
-      this.#hub.publish(this.#store.participantIds(threadId), 'readReceiptReceived', (recipient) => ({
+      this.#hub.publishAddressed(this.#store.participantIds(threadId), 'readReceiptReceived', {
         threadId,
         sender: wireIdentifier(callerId),
         senderDisplayName: participant.display_name ?? '',
-        recipient: wireIdentifier(recipient),
         chatMessageId: messageId,
         readOn: iso(now),
-      }));
+      });
     });
   }
 

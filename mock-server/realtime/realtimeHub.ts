@@ -18,7 +18,9 @@ import { isChatMessageEvent } from '../../src/chat/chatProtocol.js';
 import type { TokenScope, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
-import type { Db } from '../storage/database.js';
+import { type Db, recipientOf } from '../storage/database.js';
+import { type AppendedEvent, EventLog, type StreamCursor, withRecipient } from './eventLog.js';
+import { InProcessLiveEvents, type LiveEvents } from './liveEvents.js';
 
 /** One connected client endpoint. */
 export interface RealtimeConnection {
@@ -99,9 +101,20 @@ export interface RealtimeSocketStats {
   replaying: boolean;
 }
 
-interface PendingEvent {
-  userId: string;
-  frame: EventFrame;
+/** Durable events whose copies carry a `recipient` field: each recipient's own identifier. */
+export type AddressedEventName = {
+  [K in RealtimeDurableEventName]: RealtimeEvents[K] extends { recipient: unknown } ? K : never;
+}[RealtimeDurableEventName];
+
+interface BatchedWrite {
+  write: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** An event frame's text: `data` is the copy's JSON (the replay and live delivery write the same bytes). */
+function eventText(seq: number, nameJson: string, data: string): string {
+  return `{"type":"event","seq":${seq},"name":${nameJson},"data":${data}}`;
 }
 
 const CHANNEL_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.join.limited', 'voip', 'voip.join'];
@@ -113,7 +126,9 @@ const CHANNEL_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.join.l
  *
  * Writers record events inside their own database transaction through {@link atomically}, so an
  * event exists exactly when the change it announces was committed; delivery to sockets happens
- * only after the commit.
+ * only after the commit. Each event is stored once in the {@link EventLog}, with its audience;
+ * committed events are announced through {@link LiveEvents}, and the hub writes each recipient's
+ * frame to their sockets from that announcement.
  */
 export class RealtimeHub {
   readonly #db: Db;
@@ -129,11 +144,15 @@ export class RealtimeHub {
   #slowConsumerCloses = 0;
   #droppedSockets = 0;
   readonly #heartbeat: ReturnType<typeof setInterval>;
-  #outbox: PendingEvent[] | undefined;
+  readonly #log: EventLog;
+  readonly #live: LiveEvents;
+  readonly #unsubscribe: () => void;
+  #outbox: AppendedEvent[] | undefined;
+  /** Writes queued by {@link batched} for the next batch transaction. */
+  #batch: BatchedWrite[] | undefined;
   /** Set when the open transaction rewrote events: the old content must also leave the WAL. */
   #redacted = false;
   readonly #endpointListeners = new Set<(change: EndpointChange) => void>();
-  readonly #statements;
 
   constructor(db: Db, tokens: TokenService, identities: IdentityStore, options: RealtimeHubOptions = {}) {
     this.#db = db;
@@ -144,38 +163,10 @@ export class RealtimeHub {
       if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer.`);
       this.#limits[name] = value;
     }
-    this.#statements = {
-      // The sequence number and the retained bytes move together, in the writer's transaction.
-      nextSeq: db.prepare(
-        `INSERT INTO user_event_seq (user_id, last_seq, retained_bytes) VALUES (?, 1, ?)
-         ON CONFLICT(user_id) DO UPDATE SET last_seq = last_seq + 1, retained_bytes = retained_bytes + excluded.retained_bytes
-         RETURNING last_seq, retained_bytes`,
-      ),
-      lastSeq: db.prepare('SELECT last_seq FROM user_event_seq WHERE user_id = ?'),
-      insert: db.prepare('INSERT INTO events (user_id, seq, name, data, created_on, thread_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      eventsOfMessage: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ? AND message_id = ?'),
-      eventsOfThread: db.prepare('SELECT user_id, seq, name, data FROM events WHERE thread_id = ?'),
-      rewrite: db.prepare('UPDATE events SET data = ? WHERE user_id = ? AND seq = ?'),
-      prune: db.prepare('DELETE FROM events WHERE user_id = ? AND seq <= ?'),
-      bytesThrough: db.prepare('SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE user_id = ? AND seq <= ?'),
-      oldestSizes: db.prepare('SELECT seq, length(CAST(data AS BLOB)) AS bytes FROM events WHERE user_id = ? ORDER BY seq'),
-      addBytes: db.prepare('UPDATE user_event_seq SET retained_bytes = retained_bytes + ? WHERE user_id = ?'),
-      recountBytes: db.prepare(
-        `UPDATE user_event_seq SET retained_bytes =
-           (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM events WHERE events.user_id = user_event_seq.user_id)`,
-      ),
-      oldest: db.prepare('SELECT MIN(seq) AS seq FROM events WHERE user_id = ?'),
-      page: db.prepare('SELECT seq, name, data FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      deleteEvents: db.prepare('DELETE FROM events WHERE user_id = ?'),
-      deleteSeq: db.prepare('DELETE FROM user_event_seq WHERE user_id = ?'),
-      // What a user sent (message text, read receipts) is also stored in the recipients' events.
-      deleteSentEvents: db.prepare("DELETE FROM events WHERE json_extract(data, '$.sender.rawId') = ?"),
-    };
-    identities.onUserDeleted('realtime', (userId) => {
-      this.#statements.deleteEvents.run(userId);
-      this.#statements.deleteSeq.run(userId);
-      if (this.#statements.deleteSentEvents.run(userId).changes > 0) this.#statements.recountBytes.run();
-    });
+    this.#log = new EventLog(db, this.#limits);
+    this.#live = new InProcessLiveEvents();
+    this.#unsubscribe = this.#live.subscribe((events) => this.#deliverAll(events));
+    identities.onUserDeleted('realtime', (userId) => this.#log.deleteUser(userId));
     // A revoked token or a deleted user loses its open sockets at once, not when the token expires.
     identities.onTokensInvalidated((userId, reason) => this.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'));
     this.#heartbeat = setInterval(() => this.#checkLiveness(), this.#limits.heartbeatMs);
@@ -187,13 +178,28 @@ export class RealtimeHub {
    * delivered once it commits. Nested calls join the outer transaction.
    */
   atomically<T>(write: () => T): T {
-    if (this.#outbox) return this.#db.transaction(write)();
+    const version = this.#log.version;
+    if (this.#outbox) {
+      // Nested: a savepoint. If it rolls back, so do the events it recorded.
+      const mark = this.#outbox.length;
+      try {
+        return this.#db.transaction(write)();
+      } catch (error) {
+        this.#outbox.length = mark;
+        if (this.#log.version !== version) this.#log.forget();
+        throw error;
+      }
+    }
     this.#outbox = [];
     let result: T;
-    let outbox: PendingEvent[];
+    let outbox: AppendedEvent[];
     let redacted: boolean;
     try {
       result = this.#db.transaction(write)();
+    } catch (error) {
+      // The log's numbers in memory may be ahead of what the database kept: count them again.
+      if (this.#log.version !== version) this.#log.forget();
+      throw error;
     } finally {
       outbox = this.#outbox;
       this.#outbox = undefined;
@@ -205,55 +211,94 @@ export class RealtimeHub {
       // the database file and truncate the log. secure_delete zeroes what the file frees.
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
     }
-    for (const { userId, frame } of outbox) this.#deliver(userId, frame);
+    this.#live.announce(outbox);
     return result;
   }
 
-  /** Records a durable event for each recipient user; call inside {@link atomically}. */
-  publish<K extends RealtimeDurableEventName>(recipients: Iterable<string>, name: K, data: (userId: string) => RealtimeEvents[K]): void {
+  /**
+   * Runs `write` as {@link atomically} does, in one transaction with the other writes batched in the
+   * same turn of the event loop: one commit for all of them. Resolves (or rejects, with what `write`
+   * threw, its own changes rolled back) once that transaction has committed and its events have
+   * been handed to live delivery, so an answer sent then is sent for a durable change.
+   */
+  batched<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!this.#batch) {
+        this.#batch = [];
+        setImmediate(() => this.#commitBatch());
+      }
+      this.#batch.push({ write, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  #commitBatch(): void {
+    const batch = this.#batch ?? [];
+    this.#batch = undefined;
+    const outcomes: (() => void)[] = [];
+    try {
+      this.atomically(() => {
+        for (const item of batch) {
+          try {
+            const value = this.atomically(item.write);
+            outcomes.push(() => item.resolve(value));
+          } catch (error) {
+            outcomes.push(() => item.reject(error));
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const settle of outcomes) settle();
+  }
+
+  /**
+   * Records a durable event for each recipient user; call inside {@link atomically}. `data` is the
+   * payload, the same for every recipient, or a function giving each recipient's (recipients with
+   * the same payload share one stored event).
+   */
+  publish<K extends RealtimeDurableEventName>(
+    recipients: Iterable<string>,
+    name: K,
+    data: RealtimeEvents[K] | ((userId: string) => RealtimeEvents[K]),
+  ): void {
     if (!this.#outbox) throw new Error('RealtimeHub.publish must run inside atomically().');
-    const now = Date.now();
-    const { retainedEventsPerUser, retainedBytesPerUser } = this.#limits;
-    for (const userId of new Set(recipients)) {
+    const users = [...new Set(recipients)];
+    if (users.length === 0) return;
+    if (typeof data !== 'function') {
+      this.#append(users, name, data, JSON.stringify(data), false);
+      return;
+    }
+    const copies = new Map<string, { payload: RealtimeEvents[K]; users: string[] }>();
+    for (const userId of users) {
       const payload = data(userId);
-      // Chat events are indexed by thread and message, so a later edit or delete finds their copies
-      // of the content (see rewriteEvents).
-      const { threadId: thread, id } = (payload ?? {}) as { threadId?: unknown; id?: unknown };
-      const threadId = typeof thread === 'string' ? thread : null;
-      const messageId = threadId !== null && isChatMessageEvent(name) && typeof id === 'string' ? id : null;
       const json = JSON.stringify(payload);
-      const { last_seq: seq, retained_bytes: bytes } = this.#statements.nextSeq.get(userId, Buffer.byteLength(json)) as {
-        last_seq: number;
-        retained_bytes: number;
-      };
-      this.#statements.insert.run(userId, seq, name, json, now, threadId, messageId);
-      let retainedBytes = bytes;
-      if (seq > retainedEventsPerUser && seq % 100 === 0) retainedBytes -= this.#pruneThrough(userId, seq - retainedEventsPerUser);
-      if (retainedBytes > retainedBytesPerUser) this.#pruneBytes(userId, retainedBytes - retainedBytesPerUser, seq);
-      this.#outbox.push({ userId, frame: eventFrame(name, payload, seq) });
+      const copy = copies.get(json);
+      if (copy) copy.users.push(userId);
+      else copies.set(json, { payload, users: [userId] });
     }
+    for (const [json, { payload, users: audience }] of copies) this.#append(audience, name, payload, json, false);
   }
 
-  /** Deletes a user's events up to `seq`; returns the bytes freed. */
-  #pruneThrough(userId: string, seq: number): number {
-    const { bytes } = this.#statements.bytesThrough.get(userId, seq) as { bytes: number };
-    if (bytes === 0) return 0;
-    this.#statements.prune.run(userId, seq);
-    this.#statements.addBytes.run(-bytes, userId);
-    return bytes;
+  /**
+   * Records a durable event whose copies differ only by their `recipient` field (each recipient's
+   * own identifier, added on delivery): stored and serialised once for all of them.
+   */
+  publishAddressed<K extends AddressedEventName>(recipients: Iterable<string>, name: K, data: Omit<RealtimeEvents[K], 'recipient'>): void {
+    if (!this.#outbox) throw new Error('RealtimeHub.publishAddressed must run inside atomically().');
+    const users = [...new Set(recipients)];
+    if (users.length === 0) return;
+    this.#append(users, name, data, JSON.stringify(data), true);
   }
 
-  /** Deletes a user's oldest events until `excess` bytes are freed, never the newest (`newest`). */
-  #pruneBytes(userId: string, excess: number, newest: number): void {
-    let freed = 0;
-    let through = 0;
-    for (const row of this.#statements.oldestSizes.iterate(userId) as IterableIterator<{ seq: number; bytes: number }>) {
-      if (row.seq >= newest) break;
-      freed += row.bytes;
-      through = row.seq;
-      if (freed >= excess) break;
-    }
-    if (through > 0) this.#pruneThrough(userId, through);
+  #append(users: string[], name: RealtimeDurableEventName, payload: unknown, json: string, addressed: boolean): void {
+    // Chat events are indexed by thread and message, so a later edit or delete finds the content
+    // (see rewriteEvents).
+    const { threadId: thread, id } = (payload ?? {}) as { threadId?: unknown; id?: unknown };
+    const threadId = typeof thread === 'string' ? thread : null;
+    const messageId = threadId !== null && isChatMessageEvent(name) && typeof id === 'string' ? id : null;
+    this.#outbox!.push(this.#log.append(users, name, json, addressed, { threadId, messageId }, Date.now()));
   }
 
   /**
@@ -270,17 +315,7 @@ export class RealtimeHub {
   ): void {
     if (!this.#outbox) throw new Error('RealtimeHub.rewriteEvents must run inside atomically().');
     this.#redacted = true;
-    const rows = (
-      messageId === undefined ? this.#statements.eventsOfThread.all(threadId) : this.#statements.eventsOfMessage.all(threadId, messageId)
-    ) as { user_id: string; seq: number; name: RealtimeDurableEventName; data: string }[];
-    for (const row of rows) {
-      const next = rewrite(row.name, JSON.parse(row.data) as Record<string, unknown>);
-      if (next === undefined) continue;
-      const json = JSON.stringify(next);
-      if (json === row.data) continue;
-      this.#statements.rewrite.run(json, row.user_id, row.seq);
-      this.#statements.addBytes.run(Buffer.byteLength(json) - Buffer.byteLength(row.data), row.user_id);
-    }
+    this.#log.rewrite(threadId, messageId, rewrite as (name: string, data: Record<string, unknown>) => Record<string, unknown> | undefined);
   }
 
   /** Sends an event that is not stored or replayed (typing indicators), now, to connected endpoints. */
@@ -290,8 +325,10 @@ export class RealtimeHub {
     data: (userId: string) => RealtimeEvents[K],
   ): void {
     for (const userId of new Set(recipients)) {
-      if (!this.#connections.has(userId)) continue;
-      this.#deliver(userId, eventFrame(name, data(userId)));
+      const set = this.#connections.get(userId);
+      if (!set) continue;
+      const text = JSON.stringify(eventFrame(name, data(userId)));
+      for (const connection of set) if (connection.live) connection.sendRaw(text);
     }
   }
 
@@ -383,6 +420,7 @@ export class RealtimeHub {
   /** Closes every connection (service shutdown). */
   close(): void {
     clearInterval(this.#heartbeat);
+    this.#unsubscribe();
     for (const set of this.#connections.values()) {
       for (const connection of set) connection.ws.close(RealtimeCloseCode.GoingAway, 'service shutting down');
     }
@@ -448,11 +486,11 @@ export class RealtimeHub {
     const connection = new Connection(ws, verified, endpointId, this.#limits.maxBufferedBytesPerSocket, () =>
       this.#closeSlowConsumer(connection),
     );
-    const current = (this.#statements.lastSeq.get(userId) as { last_seq: number } | undefined)?.last_seq ?? 0;
-    if (lastSeq !== undefined && lastSeq < current) {
-      const oldest = (this.#statements.oldest.get(userId) as { seq: number | null }).seq;
-      connection.gap = oldest === null || oldest > lastSeq + 1;
-      connection.cursor = lastSeq;
+    const current = this.#log.lastSeq(userId);
+    const resume = lastSeq === undefined ? undefined : this.#log.cursorAfter(userId, lastSeq);
+    if (resume) {
+      connection.gap = resume.gap;
+      connection.cursor = resume.cursor;
       connection.replaying = true;
     } else if (lastSeq !== undefined && lastSeq > current) {
       connection.gap = true; // The client knows of events this service never had (a reset data folder).
@@ -491,35 +529,35 @@ export class RealtimeHub {
    */
   #replayPage(connection: Connection): void {
     if (!connection.replaying || connection.ws.readyState !== WebSocket.OPEN) return;
-    const { userId, ws } = connection;
+    const { userId, ws, cursor } = connection;
     const { replayPageEvents, replayPageBytes } = this.#limits;
     const texts: string[] = [];
-    const from = connection.cursor;
     let bytes = 0;
-    let first: number | undefined;
-    for (const row of this.#statements.page.iterate(userId, connection.cursor, replayPageEvents) as IterableIterator<{
-      seq: number;
-      name: string;
-      data: string;
-    }>) {
-      first ??= row.seq;
-      const text = `{"type":"event","seq":${row.seq},"name":${JSON.stringify(row.name)},"data":${row.data}}`;
+    let read = 0;
+    // Pruned under a long replay: the client is told, as a resume from before the log would be.
+    const { rows, gap } = this.#log.page(userId, cursor, replayPageEvents);
+    if (gap) connection.gap = true;
+    for (const row of rows) {
+      read++;
+      cursor.pos = row.pos;
+      cursor.seq++;
+      if (row.data === null) continue; // a tombstone: numbered, never sent
+      const data = row.addressed ? withRecipient(row.data, connection.recipient) : row.data;
+      const text = eventText(cursor.seq, JSON.stringify(row.name), data);
       texts.push(text);
-      connection.cursor = row.seq;
       bytes += Buffer.byteLength(text);
       if (bytes >= replayPageBytes) break;
     }
-    if (first === undefined) {
+    if (read === 0) {
       this.#goLive(connection); // Nothing newer stored: caught up, in this same step.
       return;
     }
-    if (first > from + 1 && !connection.gap) {
-      // Pruned under a long replay (not just a hole left by a deleted user's events): tell the
-      // client, as a resume from before the log would.
-      const oldest = (this.#statements.oldest.get(userId) as { seq: number | null }).seq;
-      if (oldest !== null && oldest > from + 1) connection.gap = true;
+    const last = texts.pop();
+    if (last === undefined) {
+      // Only tombstones in this page: read on.
+      setImmediate(() => this.#replayPage(connection));
+      return;
     }
-    const last = texts.pop()!;
     for (const text of texts) ws.send(text);
     ws.send(last, (error) => {
       if (!error) this.#replayPage(connection);
@@ -529,7 +567,7 @@ export class RealtimeHub {
   #goLive(connection: Connection): void {
     const { userId, endpointId } = connection;
     connection.replaying = false;
-    const seq = (this.#statements.lastSeq.get(userId) as { last_seq: number } | undefined)?.last_seq ?? 0;
+    const seq = this.#log.lastSeq(userId);
     const ready: ReadyFrame = { type: 'ready', endpointId, userId, seq, gap: connection.gap };
     connection.sendRaw(JSON.stringify(ready));
     connection.live = true;
@@ -591,12 +629,45 @@ export class RealtimeHub {
     }
   }
 
-  #deliver(userId: string, frame: EventFrame): void {
-    const set = this.#connections.get(userId);
-    if (!set) return;
-    const text = JSON.stringify(frame);
-    // A replaying socket gets this event from its replay, which reads it from the log.
-    for (const connection of set) if (connection.live) connection.sendRaw(text);
+  /**
+   * Writes committed events to the sockets of their recipients. An event is serialised once; each
+   * recipient's frame adds only their number (and, for an addressed event, their identifier), and
+   * all of a user's endpoints get the same text.
+   */
+  #deliverAll(events: readonly AppendedEvent[]): void {
+    // A batch of several events goes out as one write per socket, not one per frame: each socket
+    // is corked on its first frame and uncorked once the batch is written.
+    const corked = events.length > 1 ? new Set<Duplex>() : undefined;
+    try {
+      this.#writeAll(events, corked);
+    } finally {
+      for (const socket of corked ?? []) socket.uncork();
+    }
+  }
+
+  #writeAll(events: readonly AppendedEvent[], corked: Set<Duplex> | undefined): void {
+    for (const event of events) {
+      const nameJson = JSON.stringify(event.name);
+      const shared = event.addressed ? undefined : event.data;
+      for (const { userId, seq } of event.recipients) {
+        const set = this.#connections.get(userId);
+        if (!set) continue;
+        let frame: Buffer | undefined;
+        // A replaying socket gets this event from its replay, which reads it from the log.
+        for (const connection of set) {
+          if (!connection.live) continue;
+          frame ??= Buffer.from(eventText(seq, nameJson, shared ?? withRecipient(event.data, connection.recipient)));
+          if (corked) {
+            const socket = connection.socket;
+            if (socket && !corked.has(socket)) {
+              socket.cork();
+              corked.add(socket);
+            }
+          }
+          connection.sendRaw(frame);
+        }
+      }
+    }
   }
 
   #checkLiveness(): void {
@@ -632,12 +703,14 @@ class Connection implements RealtimeConnection {
   live = false;
   /** Being sent what it missed. */
   replaying = false;
-  /** The last sequence number the replay has sent. */
-  cursor = 0;
+  /** Where the replay is: the last position of the log it read, and the user's number of it. */
+  cursor: StreamCursor = { pos: 0, seq: 0 };
   /** Events after the client's lastSeq are missing from the replay (pruned). */
   gap = false;
   readonly userId: string;
   readonly scopes: readonly TokenScope[];
+  /** The user's identifier as addressed events carry it (JSON). */
+  readonly recipient: string;
 
   constructor(
     readonly ws: WebSocket,
@@ -648,19 +721,27 @@ class Connection implements RealtimeConnection {
   ) {
     this.userId = verified.userId;
     this.scopes = verified.scopes;
+    this.recipient = JSON.stringify(recipientOf(verified.userId));
   }
 
   send(frame: EventFrame): void {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** Queues a frame, or closes the socket as a slow consumer if that would queue too much. */
-  sendRaw(text: string): void {
+  /** The TCP socket under the WebSocket (`ws` keeps it as `_socket`), to cork a batch of frames. */
+  get socket(): Duplex | undefined {
+    return (this.ws as unknown as { _socket?: Duplex })._socket ?? undefined;
+  }
+
+  /** Queues a frame (text, or its UTF-8 bytes), or closes the socket as a slow consumer if that would queue too much. */
+  sendRaw(text: string | Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    if (this.ws.bufferedAmount + Buffer.byteLength(text) > this.maxBufferedBytes) {
+    const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+    if (this.ws.bufferedAmount + bytes > this.maxBufferedBytes) {
       this.onSlow();
       return;
     }
-    this.ws.send(text);
+    // A Buffer goes out as a text frame all the same; encoded once for all of a user's sockets.
+    this.ws.send(text, { binary: false });
   }
 }

@@ -1,14 +1,20 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  type SerializedCommunicationIdentifier,
+  createIdentifierFromRawId,
+  serializeCommunicationIdentifier,
+} from '../../src/common/identifiers.js';
 
 export type Db = Database.Database;
 
 /**
  * Schema changes, applied in order once each; `PRAGMA user_version` records how many ran. Append
- * new steps at the end, never edit a shipped one: data folders in the field have run them.
+ * new steps at the end, never edit a shipped one: data folders in the field have run them. A step is
+ * SQL, or a function for a step that moves data in ways SQL alone says badly.
  */
-const MIGRATIONS: string[] = [
+const MIGRATIONS: (string | ((db: Db) => void))[] = [
   // 1: identity
   `CREATE TABLE users (
      id TEXT PRIMARY KEY,
@@ -197,13 +203,139 @@ const MIGRATIONS: string[] = [
      room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE
    ) STRICT, WITHOUT ROWID;
    CREATE INDEX room_repeatability_by_room ON room_repeatability (room_id);`,
+  // 15: real-time channel: one global log of events, each stored once with its audience, instead
+  // of a copy per recipient (see mock-server/realtime/eventLog.ts)
+  migrateToEventLog,
 ];
+
+/**
+ * Step 15. The event log: every durable event once, in one global order (`pos`), with the set of
+ * users it is for (`audience`, rows in `event_audiences`). A user's stream is the log filtered by
+ * the audiences they are in, from `event_streams.from_pos` (older ones are pruned for them); the
+ * user's sequence number of an event is `base_seq` plus its rank in that stream. A deleted sender's
+ * events are kept as tombstones (`data` NULL) so that every later sequence number stays as it was.
+ * `addressed` events carry, in each recipient's copy, a last field `recipient` (the recipient's
+ * identifier, `event_streams.recipient`), which is not stored with the event.
+ *
+ * `events` and `user_event_seq` stay, as views of what each user's stream holds: the copies the
+ * channel replays, numbered as it numbers them, and each user's newest number and retained bytes.
+ *
+ * The old per-user copies move in as they are: each becomes an event of its own for its user alone
+ * (an audience per user), holes in a user's numbers (events of deleted senders, pruned ones) become
+ * tombstones, so every number a client holds still means the same event.
+ */
+function migrateToEventLog(db: Db): void {
+  db.exec(`
+    CREATE TABLE event_log (
+      pos INTEGER PRIMARY KEY AUTOINCREMENT,
+      audience INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      data TEXT,
+      size INTEGER NOT NULL,
+      addressed INTEGER NOT NULL DEFAULT 0,
+      created_on INTEGER NOT NULL,
+      thread_id TEXT,
+      message_id TEXT
+    ) STRICT;
+    CREATE INDEX event_log_by_audience ON event_log (audience, pos);
+    CREATE INDEX event_log_by_thread ON event_log (thread_id, message_id) WHERE thread_id IS NOT NULL;
+    CREATE TABLE event_audiences (
+      audience INTEGER NOT NULL,
+      user_id TEXT NOT NULL,
+      PRIMARY KEY (audience, user_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX event_audiences_by_user ON event_audiences (user_id, audience);
+    CREATE TABLE event_streams (
+      user_id TEXT PRIMARY KEY,
+      from_pos INTEGER NOT NULL,
+      base_seq INTEGER NOT NULL,
+      recipient TEXT NOT NULL
+    ) STRICT;
+  `);
+  const users = db.prepare('SELECT user_id, last_seq FROM user_event_seq ORDER BY user_id').all() as {
+    user_id: string;
+    last_seq: number;
+  }[];
+  const rows = db.prepare('SELECT seq, name, data, created_on, thread_id, message_id FROM events WHERE user_id = ? ORDER BY seq');
+  const audience = db.prepare('INSERT INTO event_audiences (audience, user_id) VALUES (?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO event_log (audience, name, data, size, created_on, thread_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos',
+  );
+  const stream = db.prepare('INSERT INTO event_streams (user_id, from_pos, base_seq, recipient) VALUES (?, ?, ?, ?)');
+  const now = Date.now();
+  users.forEach(({ user_id: userId, last_seq: lastSeq }, index) => {
+    const id = index + 1;
+    audience.run(id, userId);
+    const events = rows.all(userId) as {
+      seq: number;
+      name: string;
+      data: string;
+      created_on: number;
+      thread_id: string | null;
+      message_id: string | null;
+    }[];
+    const baseSeq = (events[0]?.seq ?? lastSeq + 1) - 1;
+    let fromPos: number | undefined;
+    let next = 0;
+    for (let seq = baseSeq + 1; seq <= lastSeq; seq++) {
+      const event = events[next]?.seq === seq ? events[next++] : undefined;
+      const { pos } = (
+        event
+          ? insert.get(id, event.name, event.data, Buffer.byteLength(event.data), event.created_on, event.thread_id, event.message_id)
+          : insert.get(id, '', null, 0, now, null, null)
+      ) as { pos: number };
+      fromPos ??= pos;
+    }
+    // A user whose every event is gone starts after everything there is.
+    fromPos ??=
+      ((db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'event_log'").get() as { seq: number } | undefined)?.seq ?? 0) + 1;
+    stream.run(userId, fromPos, baseSeq, JSON.stringify(recipientOf(userId)));
+  });
+  db.exec(`
+    DROP TABLE events;
+    DROP TABLE user_event_seq;
+    ${EVENT_VIEWS}
+  `);
+}
+
+/** The recipient field of a user's copies of addressed events (the wire form of their identifier). */
+export function recipientOf(userId: string): SerializedCommunicationIdentifier {
+  return serializeCommunicationIdentifier(createIdentifierFromRawId(userId));
+}
+
+/**
+ * Each user's copies of the events, as the channel replays them (`seq` counts tombstones, which are
+ * left out), and each user's newest number and the bytes of what is retained for them.
+ */
+const EVENT_VIEWS = `
+  CREATE VIEW events AS
+    SELECT user_id, seq, name, data, created_on, thread_id, message_id FROM (
+      SELECT s.user_id AS user_id,
+             s.base_seq + ROW_NUMBER() OVER (PARTITION BY s.user_id ORDER BY l.pos) AS seq,
+             l.name AS name,
+             CASE WHEN l.addressed = 1 AND l.data IS NOT NULL
+               THEN substr(l.data, 1, length(l.data) - 1) || ',"recipient":' || s.recipient || '}'
+               ELSE l.data END AS data,
+             l.created_on AS created_on, l.thread_id AS thread_id, l.message_id AS message_id
+      FROM event_streams s
+      JOIN event_audiences a ON a.user_id = s.user_id
+      JOIN event_log l ON l.audience = a.audience AND l.pos >= s.from_pos
+    ) WHERE data IS NOT NULL;
+  CREATE VIEW user_event_seq AS
+    SELECT s.user_id AS user_id,
+           s.base_seq + (SELECT COUNT(*) FROM event_audiences a JOIN event_log l ON l.audience = a.audience
+                         WHERE a.user_id = s.user_id AND l.pos >= s.from_pos) AS last_seq,
+           (SELECT COALESCE(SUM(l.size + l.addressed * (13 + length(CAST(s.recipient AS BLOB)))), 0)
+              FROM event_audiences a JOIN event_log l ON l.audience = a.audience
+              WHERE a.user_id = s.user_id AND l.pos >= s.from_pos) AS retained_bytes
+    FROM event_streams s;
+`;
 
 /**
  * Opens the service's database: a file `service.db` in `dataDir` (WAL journal, so readers do not
  * block the writer and a killed process loses no committed write), or an in-memory one.
  */
-export function openDatabase(dataDir: string | undefined): Db {
+export function openDatabase(dataDir: string | undefined, options: { schemaVersion?: number } = {}): Db {
   let db: Db;
   if (dataDir === undefined) {
     db = new Database(':memory:');
@@ -218,17 +350,22 @@ export function openDatabase(dataDir: string | undefined): Db {
   // left in free pages where anyone with the data folder could read it back.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, MIGRATIONS);
+  // `schemaVersion` stops at an older schema: for tests that build a data folder of an older version.
+  migrate(db, MIGRATIONS.slice(0, options.schemaVersion ?? MIGRATIONS.length));
   return db;
 }
 
-function migrate(db: Db, steps: string[]): void {
+function migrate(db: Db, steps: (string | ((db: Db) => void))[]): void {
   const done = db.pragma('user_version', { simple: true }) as number;
   if (done > steps.length) {
     throw new Error(`The data folder was written by a newer version of the service (schema ${done}, this one knows ${steps.length}).`);
   }
   db.transaction(() => {
-    for (let i = done; i < steps.length; i++) db.exec(steps[i]!);
+    for (let i = done; i < steps.length; i++) {
+      const step = steps[i]!;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
+    }
     db.pragma(`user_version = ${steps.length}`);
   })();
 }
