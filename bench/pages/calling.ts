@@ -67,8 +67,9 @@ async function bareRtc(): Promise<SetupSample> {
   const name = `bench-${crypto.randomUUID()}`;
   const channelA = new BroadcastChannel(name);
   const channelB = new BroadcastChannel(name);
-  const media = await camera();
   const start = performance.now();
+  // The callee's camera opens inside the timed span, as for the others.
+  const media = await camera();
   const a = new RTCPeerConnection({ iceServers: [] });
   const b = new RTCPeerConnection({ iceServers: [] });
   a.addTransceiver('audio', { direction: 'recvonly' });
@@ -110,6 +111,8 @@ async function bareRtc(): Promise<SetupSample> {
 }
 
 let peers: { a: Peer; b: Peer } | undefined;
+/** The callee's media of each call, stopped after it. */
+const answered: MediaStream[] = [];
 
 async function plainPeerJs(): Promise<SetupSample> {
   if (!peers) {
@@ -127,15 +130,21 @@ async function plainPeerJs(): Promise<SetupSample> {
     const peerA = new Peer(peerIdFor(a.userId, 'benchA'), options(a.token));
     const peerB = new Peer(peerIdFor(b.userId, 'benchB'), options(b.token));
     await Promise.all([peerA, peerB].map((peer) => new Promise((resolve) => peer.once('open', resolve))));
-    const media = await camera();
-    peerB.on('call', (connection) => connection.answer(media));
+    // As ours does, the callee opens its camera when the call comes (inside the timed span).
+    peerB.on('call', (connection) => {
+      void camera().then((media) => {
+        answered.push(media);
+        connection.answer(media);
+      });
+    });
     peers = { a: peerA, b: peerB };
   }
   const { a, b } = peers;
-  // As plain PeerJS is used: the caller offers its own camera and microphone (an offer without a
-  // video m-line could not receive the callee's video).
-  const own = await camera();
   const start = performance.now();
+  // As plain PeerJS is used: the caller offers its own camera and microphone (an offer without a
+  // video m-line could not receive the callee's video), opened inside the timed span as ours opens
+  // its microphone inside startCall.
+  const own = await camera();
   const connection = a.call(b.id, own);
   const remote = await new Promise<MediaStream>((resolve) => connection.once('stream', resolve));
   await until(() => connection.peerConnection.connectionState === 'connected');
@@ -146,6 +155,7 @@ async function plainPeerJs(): Promise<SetupSample> {
   video.remove();
   connection.close();
   own.getTracks().forEach((track) => track.stop());
+  for (const media of answered.splice(0)) media.getTracks().forEach((track) => track.stop());
   return { connectedMs, firstFrameMs };
 }
 

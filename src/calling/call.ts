@@ -330,22 +330,24 @@ export class Call extends TypedEventEmitter<CallEvents> {
     alternateCallerId?: PhoneNumberIdentifier,
     abortSignal?: AbortSignal,
   ): Promise<void> {
-    await this.#prepare(videoStreams);
-    const { body } = await this.#context.pipeline.send<CallModel>({
-      method: 'POST',
-      path: callingPath('startCall'),
-      body: {
-        targets: targets.map(serializeCommunicationIdentifier),
-        ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
-        endpointId: this.#context.endpointId,
-        ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
-        isMuted: this.#muted,
-        isVideoOn: videoStreams.length > 0,
-      },
-      abortSignal,
+    // The call rings while the microphone and camera open: neither waits for the other.
+    await this.#whilePreparing(videoStreams, async () => {
+      const { body: model } = await this.#context.pipeline.send<CallModel>({
+        method: 'POST',
+        path: callingPath('startCall'),
+        body: {
+          targets: targets.map(serializeCommunicationIdentifier),
+          ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
+          endpointId: this.#context.endpointId,
+          ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
+          isMuted: this.#muted,
+          isVideoOn: videoStreams.length > 0,
+        },
+        abortSignal,
+      });
+      this.#setId(model.id);
+      return model;
     });
-    this.#setId(body.id);
-    this.applyModel(body);
   }
 
   /** @internal Joins a group or room call at the service. */
@@ -354,38 +356,70 @@ export class Call extends TypedEventEmitter<CallEvents> {
     videoStreams: LocalVideoStream[],
     abortSignal?: AbortSignal,
   ): Promise<void> {
-    await this.#prepare(videoStreams);
-    const { body } = await this.#context.pipeline.send<CallModel>({
-      method: 'POST',
-      path: callingPath('joinGroupCall'),
-      body: {
-        ...locator,
-        endpointId: this.#context.endpointId,
-        ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
-        isMuted: this.#muted,
-        isVideoOn: videoStreams.length > 0,
-      },
-      abortSignal,
+    // In the call at once: the others dial this endpoint while its microphone and camera open.
+    await this.#whilePreparing(videoStreams, async () => {
+      const { body: model } = await this.#context.pipeline.send<CallModel>({
+        method: 'POST',
+        path: callingPath('joinGroupCall'),
+        body: {
+          ...locator,
+          endpointId: this.#context.endpointId,
+          ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
+          isMuted: this.#muted,
+          isVideoOn: videoStreams.length > 0,
+        },
+        abortSignal,
+      });
+      this.#setId(model.id);
+      return model;
     });
-    this.#setId(body.id);
-    this.applyModel(body);
   }
 
   /** @internal Accepts an incoming call at the service. */
   async accept(videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
-    await this.#prepare(videoStreams);
-    const { body } = await this.#context.pipeline.send<CallModel>({
-      method: 'POST',
-      path: callingPath('accept', this.#id),
-      body: {
-        endpointId: this.#context.endpointId,
-        ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
-        isMuted: this.#muted,
-        isVideoOn: videoStreams.length > 0,
-      },
-      abortSignal,
+    // Accepted at once: the caller's media connection is made while the camera opens.
+    await this.#whilePreparing(videoStreams, async () => {
+      const { body: model } = await this.#context.pipeline.send<CallModel>({
+        method: 'POST',
+        path: callingPath('accept', this.#id),
+        body: {
+          endpointId: this.#context.endpointId,
+          ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
+          isMuted: this.#muted,
+          isVideoOn: videoStreams.length > 0,
+        },
+        abortSignal,
+      });
+      return model;
     });
-    this.applyModel(body);
+  }
+
+  /**
+   * Runs a control-plane request while the microphone and camera open. Signalling is open first
+   * (once the service has the call, others may dial this endpoint); every connection starts with
+   * placeholder tracks and takes the real ones by replaceTrack, so media need not be ready. If
+   * opening a device fails after the service took the call, this endpoint leaves it again.
+   */
+  async #whilePreparing(videoStreams: LocalVideoStream[], request: () => Promise<CallModel>): Promise<CallModel> {
+    void this.#context.output.context.resume().catch(() => undefined);
+    await this.#context.peer.open();
+    // The answer is applied as soon as it comes: the media connections start then, not once the
+    // camera is open.
+    const answering = request().then((model) => {
+      this.applyModel(model);
+      return model;
+    });
+    const [prepared, answered] = await Promise.allSettled([this.#prepareMedia(videoStreams), answering]);
+    if (answered.status === 'rejected') throw answered.reason;
+    if (prepared.status === 'rejected') {
+      if (this.#id) {
+        await this.#context.pipeline
+          .send({ method: 'POST', path: callingPath('hangUp', this.#id), body: { forEveryone: false } })
+          .catch(() => undefined);
+      }
+      throw prepared.reason;
+    }
+    return answered.value;
   }
 
   /** @internal The service's view of the call (a response or a `callUpdated`/`callEnded` event). */
@@ -550,25 +584,32 @@ export class Call extends TypedEventEmitter<CallEvents> {
     return participant.peerId ? this.#media?.peerConnection(participant.peerId) : undefined;
   }
 
-  async #prepare(videoStreams: LocalVideoStream[]): Promise<void> {
-    void this.#context.output.context.resume().catch(() => undefined);
-    await this.#context.peer.open();
-    const microphone = await this.#context.openMicrophone();
-    await this.#local.setMicrophone(microphone);
-    this.#reportMediaIssue(microphone ? 'microphoneAvailable' : 'microphoneUnavailable');
-    for (const stream of videoStreams) {
-      let track: MediaStreamTrack | undefined;
-      try {
-        track = (await stream.getMediaStream()).getVideoTracks()[0];
-      } catch (error) {
-        this.#reportMediaIssue('cameraStartFailed');
-        throw error;
+  /** Opens the microphone and the cameras asked for and gives them to the call's senders. */
+  async #prepareMedia(videoStreams: LocalVideoStream[]): Promise<void> {
+    // The microphone and the camera open together: each is sent the moment it is ready.
+    const openMicrophone = (async () => {
+      const microphone = await this.#context.openMicrophone();
+      await this.#local.setMicrophone(microphone);
+      this.#reportMediaIssue(microphone ? 'microphoneAvailable' : 'microphoneUnavailable');
+    })();
+    const openCameras = (async () => {
+      for (const stream of videoStreams) {
+        let track: MediaStreamTrack | undefined;
+        try {
+          track = (await stream.getMediaStream()).getVideoTracks()[0];
+        } catch (error) {
+          this.#reportMediaIssue('cameraStartFailed');
+          throw error;
+        }
+        this.#reportMediaIssue('cameraStarted');
+        await this.#local.setCamera(track);
+        this.#localVideoStreams = [...this.#localVideoStreams, stream];
+        this.emit('localVideoStreamsUpdated', { added: [stream], removed: [] });
       }
-      this.#reportMediaIssue('cameraStarted');
-      await this.#local.setCamera(track);
-      this.#localVideoStreams = [...this.#localVideoStreams, stream];
-      this.emit('localVideoStreamsUpdated', { added: [stream], removed: [] });
-    }
+    })();
+    const [microphone, cameras] = await Promise.allSettled([openMicrophone, openCameras]);
+    if (cameras.status === 'rejected') throw cameras.reason;
+    if (microphone.status === 'rejected') throw microphone.reason;
   }
 
   #disposeFeatures(): void {

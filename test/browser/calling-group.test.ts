@@ -382,8 +382,10 @@ describe('group calls: what a full mesh costs each sender', () => {
     const first = await join(users[0]!);
     const second = await join(users[1]!);
     await untilAllConnected([first, second], 1);
-    await until(() => cameraEncodings(first)[0]?.maxBitrate === 1_500_000, 'the 1:1 encoding');
-    expect(cameraEncodings(first)[0]).to.include({ scaleResolutionDownBy: 1, maxFramerate: 30 });
+    // 1:1: the browser's own choice, uncapped.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(cameraEncodings(first)[0]!.maxBitrate).to.equal(undefined);
+    expect(cameraEncodings(first)[0]!.scaleResolutionDownBy ?? 1).to.equal(1);
 
     const rest = await Promise.all(users.slice(2).map(join));
     await untilAllConnected([first, second, ...rest], 3);
@@ -391,5 +393,12 @@ describe('group calls: what a full mesh costs each sender', () => {
       await until(() => cameraEncodings(call).every((e) => e.maxBitrate === 700_000), 'every link at the 4-party step');
       expect(cameraEncodings(call).every((e) => e.scaleResolutionDownBy === 1.5 && e.maxFramerate === 24)).to.equal(true);
     }
+    // Back to two: the caps go again.
+    await Promise.all(rest.map((call) => call.hangUp()));
+    await untilAllConnected([first, second], 1);
+    await until(
+      () => cameraEncodings(first).every((e) => e.maxBitrate === undefined && (e.scaleResolutionDownBy ?? 1) === 1),
+      'uncapped again',
+    );
   });
 });

@@ -181,6 +181,11 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
       }
     };
     pc.addEventListener('connectionstatechange', onState);
+    // The encoding is set as soon as the negotiation is done, before media flows: set later, it
+    // restarts an encoder that has started (the first frame comes a keyframe later).
+    pc.addEventListener('signalingstatechange', () => {
+      if (pc.signalingState === 'stable' && this.#links.get(peerId) === link) void this.#local.encodeFor(pc);
+    });
     connection.on('close', () => this.#lost(peerId, link));
     connection.on('error', () => this.#lost(peerId, link));
   }

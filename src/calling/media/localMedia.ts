@@ -5,8 +5,9 @@ import { CallingError } from '../callingErrors.js';
  * video to each other, so its upload grows with the call. Told to the encoder with
  * `RTCRtpSender.setParameters` (no renegotiation). By the number of remote participants.
  */
-export const MESH_VIDEO_STEPS: readonly { upTo: number; scaleResolutionDownBy: number; maxBitrate: number; maxFramerate: number }[] = [
-  { upTo: 1, scaleResolutionDownBy: 1, maxBitrate: 1_500_000, maxFramerate: 30 },
+export const MESH_VIDEO_STEPS: readonly { upTo: number; scaleResolutionDownBy: number; maxBitrate?: number; maxFramerate?: number }[] = [
+  // 1:1: the browser's own choice, uncapped (and an encoder never reconfigured for nothing).
+  { upTo: 1, scaleResolutionDownBy: 1 },
   { upTo: 3, scaleResolutionDownBy: 1.5, maxBitrate: 700_000, maxFramerate: 24 },
   { upTo: 6, scaleResolutionDownBy: 2, maxBitrate: 400_000, maxFramerate: 15 },
   { upTo: Number.POSITIVE_INFINITY, scaleResolutionDownBy: 3, maxBitrate: 200_000, maxFramerate: 12 },
@@ -101,10 +102,20 @@ export class LocalMedia {
     const parameters = sender.getParameters();
     // Before negotiation there are no encodings to set: the link sets them once it connects.
     if (!parameters.encodings?.length) return;
+    // Nothing to change: an encoder told what it already does restarts for nothing (a later first frame).
+    const same = parameters.encodings.every(
+      (e) =>
+        (e.scaleResolutionDownBy ?? 1) === step.scaleResolutionDownBy &&
+        e.maxFramerate === step.maxFramerate &&
+        e.maxBitrate === step.maxBitrate,
+    );
+    if (same) return;
     for (const encoding of parameters.encodings) {
       encoding.scaleResolutionDownBy = step.scaleResolutionDownBy;
-      encoding.maxBitrate = step.maxBitrate;
-      encoding.maxFramerate = step.maxFramerate;
+      if (step.maxBitrate === undefined) delete encoding.maxBitrate;
+      else encoding.maxBitrate = step.maxBitrate;
+      if (step.maxFramerate === undefined) delete encoding.maxFramerate;
+      else encoding.maxFramerate = step.maxFramerate;
     }
     try {
       await sender.setParameters(parameters);
