@@ -60,16 +60,16 @@ export async function threadRender(): Promise<Measurement[]> {
       const samples = Array.isArray(ours) && Array.isArray(bare);
       const runs = samples ? ours.length : result.runs;
       const runsText = runs ? `${runs} runs after a warm-up` : 'as the page reports it';
-      // The page may report samples (then median and p99 here) or one value per step (its median).
+      // The page may report samples (then median and max here) or one value per step (its median).
       for (const p of samples && ours.length > 1 ? [50, 99] : [50]) {
         const pick = (timing: Timing) => (Array.isArray(timing) ? (p === 50 ? median(timing) : percentile(timing, p)) : timing);
         measurements.push({
           suite: 'render',
-          metric: `${WHAT[operation]} p${p}`,
+          metric: `${WHAT[operation]} ${p === 50 ? 'p50' : 'max'}`,
           unit: 'ms',
           ours: pick(ours),
           baselines: [{ name: 'bare Lit list (LitElement + repeat, same messages)', value: pick(bare) }],
-          note: `${p === 50 ? 'median' : 'p99 (the slowest)'} of ${runsText}; ${PAGE} in headless Chromium: from the change (element added / message received / message edited) through the element's update to the next animation frame; ours is <acs-message-thread> fed by ChatThreadSource`,
+          note: `${p === 50 ? 'median' : 'the slowest'} of ${runsText}; ${PAGE} in headless Chromium: from the change (element added / message received / message edited) through the element's update to the next animation frame; ours is <acs-message-thread> fed by ChatThreadSource`,
         });
       }
     }
