@@ -22,6 +22,7 @@ import { identityRoutes } from './identity/identityRoutes.js';
 import { type RunningCoturn, startCoturn } from './relay/coturn.js';
 import { type RelayConfiguration, issueRelayCredentials } from './relay/relayCredentials.js';
 import { relayRoutes } from './relay/relayRoutes.js';
+import { DemoPeople } from './demo/demoPeople.js';
 import { roomsRoutes } from './rooms/roomsRoutes.js';
 import { type RoomsOptions, RoomsService } from './rooms/roomsService.js';
 import { phoneNumberRoutes } from './telephony/phoneNumberRoutes.js';
@@ -205,6 +206,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
               numberPool: demoPoolNumbers(options.demoNumberPoolSize),
               goneAfterMs: options.demoGoneAfterMs ?? DEMO_GONE_AFTER_MS,
               now: demoNow,
+              people: new DemoPeople(db, identities),
+              isOnline: (userId) => realtime.endpointsOf(userId).length > 0,
             },
           )
         : []),

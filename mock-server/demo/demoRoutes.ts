@@ -6,6 +6,8 @@ import type { IdentityStore } from '../identity/identityStore.js';
 import { serializeToken } from '../identity/identityRoutes.js';
 import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
 import type { SmsService } from '../telephony/smsService.js';
+import { DEMO_PEOPLE_LIMITS, type DemoPeople } from './demoPeople.js';
+import { integerParam } from '../http/query.js';
 
 const DEMO_SCOPES = ['chat', 'voip'] as const;
 
@@ -15,6 +17,9 @@ export interface DemoTelephony {
 }
 
 export interface DemoOptions {
+  /** The demo app's own directory of people, and who has a real-time connection now. */
+  people: DemoPeople;
+  isOnline: (userId: string) => boolean;
   /** The demo's own phone numbers (see `demoPoolNumbers`). */
   numberPool: readonly string[];
   /** How long after their last token expired a demo user counts as gone (their number recycled). */
@@ -92,6 +97,40 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
     },
     {
       ...DEMO,
+      method: 'PATCH',
+      template: '/demo/me',
+      summary: "Puts the caller in the demo app's own directory of people under a display name (the app's table, not ACS's).",
+      auth: 'demoUser',
+      body: 'required',
+      fields: ['displayName'],
+      handler: ({ json, caller }) => {
+        const displayName = new BodyReader(json()).requiredString('displayName', { maxLength: DEMO_PEOPLE_LIMITS.displayName }).trim();
+        if (displayName === '') throw ServiceError.validation('"displayName" must not be empty.');
+        const person = options.people.introduce(caller!.userId, displayName, options.now());
+        return { status: 200, body: personModel(person, caller!.userId, options.isOnline) };
+      },
+    },
+    {
+      ...DEMO,
+      method: 'GET',
+      template: '/demo/people',
+      summary: 'Lists the people of the demo app (search by name), most recently seen first, with who is online now.',
+      auth: 'demoUser',
+      body: 'none',
+      handler: ({ url, caller }) => {
+        const search = url.searchParams.get('search') ?? '';
+        if (search.length > DEMO_PEOPLE_LIMITS.search)
+          throw ServiceError.validation(`"search" is at most ${DEMO_PEOPLE_LIMITS.search} characters.`);
+        const maxPageSize = integerParam(url, 'maxPageSize', DEMO_PEOPLE_LIMITS.page, 1, DEMO_PEOPLE_LIMITS.page);
+        options.people.seen(caller!.userId, options.now());
+        const people = options.people.search(search.trim(), maxPageSize).map((p) => personModel(p, caller!.userId, options.isOnline));
+        // Online first, each group as seen most recently.
+        people.sort((a, b) => Number(b.online) - Number(a.online));
+        return { status: 200, body: { value: people } };
+      },
+    },
+    {
+      ...DEMO,
       method: 'POST',
       template: '/demo/sms',
       summary: "Sends an SMS from the caller's own number (the access key stays on the server).",
@@ -111,4 +150,18 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
       },
     },
   ];
+}
+
+function personModel(
+  person: { userId: string; displayName: string; lastSeen: number },
+  viewer: string,
+  isOnline: (userId: string) => boolean,
+) {
+  return {
+    user: { communicationUserId: person.userId },
+    displayName: person.displayName,
+    lastSeen: new Date(person.lastSeen).toISOString(),
+    online: isOnline(person.userId),
+    ...(person.userId === viewer ? { isYou: true } : {}),
+  };
 }

@@ -206,6 +206,13 @@ const MIGRATIONS: (string | ((db: Db) => void))[] = [
   // 15: real-time channel: one global log of events, each stored once with its audience, instead
   // of a copy per recipient (see mock-server/realtime/eventLog.ts)
   migrateToEventLog,
+  // 16: the demo app's own directory of its people (mock-server/demo/demoPeople.ts; not ACS's)
+  `CREATE TABLE demo_people (
+     user_id TEXT PRIMARY KEY,
+     display_name TEXT NOT NULL,
+     last_seen INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX demo_people_by_last_seen ON demo_people (last_seen);`,
 ];
 
 /**

@@ -562,6 +562,8 @@ const INPUTS: FuzzInputs[] = [
   { route: 'POST /demo/token', name: 'demo token', params: [], valid: () => ({}) },
   { route: 'POST /demo/token/refresh', name: 'demo refresh', params: [], valid: () => ({}) },
   { route: 'GET /demo/me', name: 'demo me', params: [] },
+  { route: 'PATCH /demo/me', name: 'demo introduce', params: [], valid: () => ({ displayName: 'Fuzzy' }) },
+  { route: 'GET /demo/people', name: 'demo people', params: [] },
   { route: 'POST /demo/sms', name: 'demo sms', params: [], valid: () => ({ to: '+14255550100', message: 'hi' }) },
 ];
 

@@ -55,7 +55,7 @@ describe('storage migration 15: per-user event copies become the event log', () 
 
     const service = await data.start();
     try {
-      assert.equal(service.db.pragma('user_version', { simple: true }), 15);
+      assert.ok((service.db.pragma('user_version', { simple: true }) as number) >= 15, 'migrated past the event log');
       // The stored copies read as before, through the views.
       const stored = (user: string) =>
         service.db.prepare('SELECT seq, data FROM events WHERE user_id = ? ORDER BY seq').all(user) as { seq: number; data: string }[];
