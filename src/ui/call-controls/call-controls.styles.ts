@@ -57,4 +57,23 @@ export default css`
   .label {
     white-space: nowrap;
   }
+  .react-wrapper {
+    position: relative;
+    display: flex;
+  }
+  .reactions {
+    bottom: calc(100% + 0.375rem);
+    left: 50%;
+    transform: translateX(-50%);
+  }
+  .restrictions {
+    padding: 0 0.5rem 0.5rem;
+    background: var(--acs-call-controls-background);
+    text-align: center;
+  }
+  .restriction {
+    margin: 0;
+    color: var(--acs-color-text-muted, #5c6370);
+    font-size: 0.8125em;
+  }
 `;

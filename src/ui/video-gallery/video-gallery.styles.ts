@@ -38,7 +38,8 @@ export default css`
   .grid > acs-video-tile {
     height: 100%;
   }
-  .screen-share {
+  .screen-share,
+  .large {
     flex: 1;
     min-height: 0;
   }
