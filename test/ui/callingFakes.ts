@@ -12,11 +12,22 @@ import { CallingError } from '../../src/calling/callingErrors.js';
 import { CALL_CAPABILITIES, type CallParticipantRole, type ReactionType, roleCan } from '../../src/calling/callingProtocol.js';
 import type { CallFeature, CallFeatureFactory } from '../../src/calling/features/callFeature.js';
 import type { CapabilitiesEvents, CapabilitiesFeature, ParticipantCapabilities } from '../../src/calling/features/capabilities.js';
-import type { DominantSpeakersCallFeature, DominantSpeakersEvents, DominantSpeakersInfo } from '../../src/calling/features/dominantSpeakers.js';
+import type {
+  DominantSpeakersCallFeature,
+  DominantSpeakersEvents,
+  DominantSpeakersInfo,
+} from '../../src/calling/features/dominantSpeakers.js';
 import type { RaiseHandCallFeature, RaiseHandEvents, RaisedHand } from '../../src/calling/features/raiseHand.js';
 import type { ReactionCallFeature, ReactionEvents } from '../../src/calling/features/reaction.js';
 import type { SpotlightCallFeature, SpotlightEvents, SpotlightedParticipant } from '../../src/calling/features/spotlight.js';
-import type { CallAgent, CallAgentEvents, StartCallOptions } from '../../src/calling/callAgent.js';
+import type {
+  CallAgent,
+  CallAgentEvents,
+  GroupCallLocator,
+  JoinCallOptions,
+  RoomCallLocator,
+  StartCallOptions,
+} from '../../src/calling/callAgent.js';
 import type { CallEndReason, RemoteParticipantState } from '../../src/calling/callingProtocol.js';
 import type { AudioDeviceInfo, MediaStreamType, VideoDeviceInfo } from '../../src/calling/deviceInfo.js';
 import type { DeviceManager, DeviceManagerEvents, PermissionConstraints } from '../../src/calling/deviceManager.js';
@@ -334,7 +345,11 @@ export class FakeReaction extends TypedEventEmitter<ReactionEvents> implements F
   }
 
   receive(from: FakeParticipant, reactionType: ReactionType): void {
-    this.emit('reaction', { identifier: from.identifier as CommunicationUserKind, reactionMessage: { reactionType }, receivedOn: new Date() });
+    this.emit('reaction', {
+      identifier: from.identifier as CommunicationUserKind,
+      reactionMessage: { reactionType },
+      receivedOn: new Date(),
+    });
   }
 
   dispose(): void {}
@@ -355,7 +370,8 @@ export class FakeSpotlight
   }
 
   async startSpotlight(participants?: object[]): Promise<void> {
-    if (!this.call.capabilities.capabilities.spotlightParticipant.isPresent) throw CallingError.roleRestricted('startSpotlight', this.call.role);
+    if (!this.call.capabilities.capabilities.spotlightParticipant.isPresent)
+      throw CallingError.roleRestricted('startSpotlight', this.call.role);
     const added = (participants ?? [SELF])
       .map((p) => p as CommunicationUserKind)
       .filter((id) => !this.#spotlights.some((s) => s.identifier.communicationUserId === id.communicationUserId))
@@ -483,7 +499,10 @@ export class FakeIncomingCall
   }
 }
 
-export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> implements Fake<CallAgent, 'calls' | 'startCall' | 'on' | 'off'> {
+export class FakeCallAgent
+  extends TypedEventEmitter<CallAgentEvents>
+  implements Fake<CallAgent, 'calls' | 'startCall' | 'join' | 'on' | 'off'>
+{
   calls: Call[] = [];
   /** What `startCall` was asked, in order; each answer is a connected FakeCall. */
   readonly started: { targets: CommunicationIdentifier[]; options: StartCallOptions; call: FakeCall }[] = [];
@@ -502,6 +521,22 @@ export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> implements
     this.emit('callsUpdated', { added: [call.asReal], removed: [] });
     return call.asReal;
   }
+  /** What `join` was asked, in order; each answer is a connected FakeCall of that group or room. */
+  readonly joined: { locator: GroupCallLocator | RoomCallLocator; options: JoinCallOptions; call: FakeCall }[] = [];
+
+  /** As CallAgent does: the call of the group or room joins `calls`, with its `info`. */
+  join(locator: GroupCallLocator | RoomCallLocator, options: JoinCallOptions = {}): Call {
+    const call = new FakeCall();
+    const { groupId, roomId } = locator as Partial<GroupCallLocator & RoomCallLocator>;
+    call.info = { groupId, roomId, getServerCallId: async () => call.id };
+    call.localVideoStreams = [...(options.videoOptions?.localVideoStreams ?? [])];
+    call.isMuted = options.audioOptions?.muted ?? false;
+    this.joined.push({ locator, options, call });
+    this.calls = [...this.calls, call.asReal];
+    this.emit('callsUpdated', { added: [call.asReal], removed: [] });
+    return call.asReal;
+  }
+
   get asReal(): CallAgent {
     return this as unknown as CallAgent;
   }

@@ -190,7 +190,8 @@ export class AcsCallControls extends LitElement {
 
   #openReactions(): void {
     this.reactionsOpen = !this.reactionsOpen;
-    if (this.reactionsOpen) void this.updateComplete.then(() => focusFirstItem(this.renderRoot.querySelector<HTMLElement>('[part~="reactions-menu"]')));
+    if (this.reactionsOpen)
+      void this.updateComplete.then(() => focusFirstItem(this.renderRoot.querySelector<HTMLElement>('[part~="reactions-menu"]')));
   }
 
   #closeReactions(returnFocus: boolean): void {
@@ -363,36 +364,41 @@ export class AcsCallControls extends LitElement {
         ['microphone', 'microphone'],
         ['camera', 'camera'],
         ...(canShare ? [['screenShare', 'screen-share']] : []),
-        ...(this.noReactions ? [] : [['raiseHand', 'raise-hand'], ['react', 'react']]),
+        ...(this.noReactions
+          ? []
+          : [
+              ['raiseHand', 'raise-hand'],
+              ['react', 'react'],
+            ]),
       ] as [Action, string][]
     ).flatMap(([action, partName]) => {
       const text = why(action);
       return text ? [{ id: `why-${partName}`, text }] : [];
     });
     return html`<div part="base" class="base" role="toolbar" aria-label=${strings.controlsLabel} @keydown=${this.#onKeyDown}>
-      ${this.#button('microphone', 'microphone', strings.microphone, muted ? 'microphoneOff' : 'microphone', !muted, why('microphone'))}
-      ${this.#button('camera', 'camera', strings.camera, cameraOn ? 'camera' : 'cameraOff', cameraOn, why('camera'))}
-      ${canShare ? this.#button('screenShare', 'screen-share', strings.screenShare, 'screenShare', this.#isSharing, why('screenShare')) : nothing}
+        ${this.#button('microphone', 'microphone', strings.microphone, muted ? 'microphoneOff' : 'microphone', !muted, why('microphone'))}
+        ${this.#button('camera', 'camera', strings.camera, cameraOn ? 'camera' : 'cameraOff', cameraOn, why('camera'))}
+        ${canShare ? this.#button('screenShare', 'screen-share', strings.screenShare, 'screenShare', this.#isSharing, why('screenShare')) : nothing}
+        ${
+          this.noReactions
+            ? nothing
+            : html`${this.#button('raiseHand', 'raise-hand', handRaised ? strings.lowerHand : strings.raiseHand, 'hand', handRaised, why('raiseHand'))}
+                <div class="react-wrapper" @focusout=${this.#onReactFocusOut}>
+                  ${this.#button('react', 'react', strings.react, 'react', undefined, why('react'))}
+                  ${this.reactionsOpen ? this.#renderReactions(strings) : nothing}
+                </div>`
+        }
+        ${this.noDevices ? nothing : this.#button('devices', 'devices', strings.devices, 'devices', this.devicesOpen)}
+        ${this.noParticipants ? nothing : this.#button('participants', 'participants', strings.participants, 'people', this.participantsOpen)}
+        ${this.#button('hangUp', 'hang-up', strings.hangUp, 'hangUp')}
+      </div>
       ${
-        this.noReactions
-          ? nothing
-          : html`${this.#button('raiseHand', 'raise-hand', handRaised ? strings.lowerHand : strings.raiseHand, 'hand', handRaised, why('raiseHand'))}
-              <div class="react-wrapper" @focusout=${this.#onReactFocusOut}>
-                ${this.#button('react', 'react', strings.react, 'react', undefined, why('react'))}
-                ${this.reactionsOpen ? this.#renderReactions(strings) : nothing}
-              </div>`
-      }
-      ${this.noDevices ? nothing : this.#button('devices', 'devices', strings.devices, 'devices', this.devicesOpen)}
-      ${this.noParticipants ? nothing : this.#button('participants', 'participants', strings.participants, 'people', this.participantsOpen)}
-      ${this.#button('hangUp', 'hang-up', strings.hangUp, 'hangUp')}
-    </div>
-    ${
-      restrictions.length > 0
-        ? html`<div class="restrictions">
-            ${restrictions.map((r) => html`<p part="restriction" class="restriction" id=${r.id}>${r.text}</p>`)}
-          </div>`
-        : nothing
-    }`;
+        restrictions.length > 0
+          ? html`<div class="restrictions">
+              ${restrictions.map((r) => html`<p part="restriction" class="restriction" id=${r.id}>${r.text}</p>`)}
+            </div>`
+          : nothing
+      }`;
   }
 
   #renderReactions(strings: CallControlsStrings) {

@@ -2,7 +2,11 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Call } from '../../calling/call.js';
 import type { CallFeature, CallFeatureFactory } from '../../calling/features/callFeature.js';
 import type { CallParticipantRole } from '../../calling/callingProtocol.js';
-import { type CapabilitiesFeature, CapabilitiesFeatureFactory, type ParticipantCapabilityName } from '../../calling/features/capabilities.js';
+import {
+  type CapabilitiesFeature,
+  CapabilitiesFeatureFactory,
+  type ParticipantCapabilityName,
+} from '../../calling/features/capabilities.js';
 import { type DominantSpeakersCallFeature, DominantSpeakersFeatureFactory } from '../../calling/features/dominantSpeakers.js';
 import { type RaiseHandCallFeature, RaiseHandFeatureFactory } from '../../calling/features/raiseHand.js';
 import { type ReactionCallFeature, type ReactionEventPayload, ReactionFeatureFactory } from '../../calling/features/reaction.js';

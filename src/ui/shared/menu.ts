@@ -9,7 +9,14 @@ export function onMenuKeyDown(event: KeyboardEvent, menu: HTMLElement, close: (r
   const items = [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')];
   const root = menu.getRootNode() as Document | ShadowRoot;
   const index = items.indexOf(root.activeElement as HTMLElement);
-  const next: Record<string, number> = { ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1, Home: 0, End: -1 };
+  const next: Record<string, number> = {
+    ArrowDown: index + 1,
+    ArrowRight: index + 1,
+    ArrowUp: index - 1,
+    ArrowLeft: index - 1,
+    Home: 0,
+    End: -1,
+  };
   if (event.key === 'Escape') {
     event.preventDefault();
     event.stopPropagation();

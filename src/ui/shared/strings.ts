@@ -13,6 +13,8 @@ export function format(template: string, values: Record<string, string | number>
 
 /** An English ordinal ("1st", "2nd", "3rd", "4th", "11th", "22nd"); a page with other words overrides the template using `{order}`. */
 export function ordinal(n: number): string {
-  const suffix = { one: 'st', two: 'nd', few: 'rd', other: 'th', zero: 'th', many: 'th' }[new Intl.PluralRules('en', { type: 'ordinal' }).select(n)];
+  const suffix = { one: 'st', two: 'nd', few: 'rd', other: 'th', zero: 'th', many: 'th' }[
+    new Intl.PluralRules('en', { type: 'ordinal' }).select(n)
+  ];
   return `${n}${suffix}`;
 }

@@ -184,14 +184,18 @@ export class AcsVideoGallery extends LitElement {
   }
 
   /** Who shows large: pinned, a screen share, the first spotlighted, or (speaker layout) the dominant speaker. */
-  #large(remotes: RemoteParticipant[], sharer: RemoteParticipant | undefined): { participant: RemoteParticipant; screen: boolean } | undefined {
+  #large(
+    remotes: RemoteParticipant[],
+    sharer: RemoteParticipant | undefined,
+  ): { participant: RemoteParticipant; screen: boolean } | undefined {
     const byId = (rawId: string | undefined) => remotes.find((p) => getIdentifierRawId(p.identifier) === rawId);
     const pinned = byId(this.pinnedId);
     if (pinned) return { participant: pinned, screen: false };
     if (sharer) return { participant: sharer, screen: true };
     const spotlighted = this.#features.spotlighted.map(byId).find((p) => p !== undefined);
     if (spotlighted) return { participant: spotlighted, screen: false };
-    if (this.layout === 'speaker' && remotes.length > 0) return { participant: byId(this.#features.dominantSpeaker) ?? remotes[0]!, screen: false };
+    if (this.layout === 'speaker' && remotes.length > 0)
+      return { participant: byId(this.#features.dominantSpeaker) ?? remotes[0]!, screen: false };
     return undefined;
   }
 
@@ -232,7 +236,7 @@ export class AcsVideoGallery extends LitElement {
     let body;
     if (large && !large.screen) {
       body = html`${this.#remoteTile(large.participant, hands, spotlighted, true)}
-        ${remotes.length > 1 ? html`<div part="grid" class="strip">${tiles}</div>` : nothing}`;
+      ${remotes.length > 1 ? html`<div part="grid" class="strip">${tiles}</div>` : nothing}`;
     } else if (sharer) {
       body = html`<acs-video-tile
           part="screen-share"

@@ -274,57 +274,57 @@ export class AcsVideoTile extends LitElement {
     const stateKey = participant ? STATE_KEYS[participant.state] : undefined;
     const view = this.#video.view;
     return html`<div
-      part="base"
-      class=${classMap({ base: true, speaking, 'has-video': view !== undefined })}
-      role="group"
-      aria-label=${name}
-    >
-      ${
-        view
-          ? html`<div part="video" class="video">${view.target}</div>`
-          : html`<div part="placeholder" class="placeholder">
-              <acs-avatar
-                part="avatar"
-                exportparts="base: avatar__base"
-                aria-hidden="true"
-                display-name=${personName}
-                color-key=${keyOf(participant?.identifier) || personName}
-                ?speaking=${speaking}
-              ></acs-avatar>
-            </div>`
-      }
-      <div part="label" class="label">
+        part="base"
+        class=${classMap({ base: true, speaking, 'has-video': view !== undefined })}
+        role="group"
+        aria-label=${name}
+      >
         ${
-          muted
-            ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
+          view
+            ? html`<div part="video" class="video">${view.target}</div>`
+            : html`<div part="placeholder" class="placeholder">
+                <acs-avatar
+                  part="avatar"
+                  exportparts="base: avatar__base"
+                  aria-hidden="true"
+                  display-name=${personName}
+                  color-key=${keyOf(participant?.identifier) || personName}
+                  ?speaking=${speaking}
+                ></acs-avatar>
+              </div>`
+        }
+        <div part="label" class="label">
+          ${
+            muted
+              ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
+              : nothing
+          }
+          ${this.pinned ? html`<span class="flag" role="img" aria-label=${strings.pinned}>${callingIcon('pin')}</span>` : nothing}
+          ${this.spotlighted ? html`<span class="flag" role="img" aria-label=${strings.spotlighted}>${callingIcon('applause')}</span>` : nothing}
+          <span part="name" class="name">${name}</span>
+        </div>
+        ${
+          this.raisedHand > 0
+            ? html`<span
+                part="raised-hand"
+                class="hand"
+                role="img"
+                aria-label=${format(strings.handRaisedOrder, { ordinal: ordinal(this.raisedHand), order: this.raisedHand })}
+                >${callingIcon('hand')}<span aria-hidden="true">${this.raisedHand}</span></span
+              >`
             : nothing
         }
-        ${this.pinned ? html`<span class="flag" role="img" aria-label=${strings.pinned}>${callingIcon('pin')}</span>` : nothing}
-        ${this.spotlighted ? html`<span class="flag" role="img" aria-label=${strings.spotlighted}>${callingIcon('applause')}</span>` : nothing}
-        <span part="name" class="name">${name}</span>
+        ${stateKey ? html`<span part="state" class=${classMap({ state: true, 'below-hand': this.raisedHand > 0 })}>${strings[stateKey]}</span>` : nothing}
+        ${
+          this.reaction
+            ? html`<span part="reaction" class="reaction" role="img" aria-label=${reactionName(this.reaction, strings)}
+                >${reactionIcon(this.reaction)}</span
+              >`
+            : nothing
+        }
+        ${this.connectionStats ? this.#renderStats(this.connectionStats, strings) : nothing}
       </div>
-      ${
-        this.raisedHand > 0
-          ? html`<span
-              part="raised-hand"
-              class="hand"
-              role="img"
-              aria-label=${format(strings.handRaisedOrder, { ordinal: ordinal(this.raisedHand), order: this.raisedHand })}
-              >${callingIcon('hand')}<span aria-hidden="true">${this.raisedHand}</span></span
-            >`
-          : nothing
-      }
-      ${stateKey ? html`<span part="state" class=${classMap({ state: true, 'below-hand': this.raisedHand > 0 })}>${strings[stateKey]}</span>` : nothing}
-      ${
-        this.reaction
-          ? html`<span part="reaction" class="reaction" role="img" aria-label=${reactionName(this.reaction, strings)}
-              >${reactionIcon(this.reaction)}</span
-            >`
-          : nothing
-      }
-      ${this.connectionStats ? this.#renderStats(this.connectionStats, strings) : nothing}
-    </div>
-    ${this.#renderMenu(name, strings)}`;
+      ${this.#renderMenu(name, strings)}`;
   }
 
   #renderStats(stats: ConnectionStats, strings: VideoTileStrings) {
