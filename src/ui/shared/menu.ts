@@ -54,7 +54,10 @@ export const menuStyles = css`
   }
   .menu [role='menuitem'] {
     display: flex;
+    flex-direction: row;
     align-items: center;
+    justify-content: flex-start;
+    min-width: 0;
     gap: 0.5rem;
     min-height: 2.25rem;
     padding: 0.25rem 0.75rem;

@@ -256,7 +256,11 @@ export class AcsVideoGallery extends LitElement {
     }
     return html`<section
       part="base"
-      class=${classMap({ base: true, 'with-screen': large !== undefined && (large.screen || remotes.length > 1) })}
+      class=${classMap({
+        base: true,
+        'with-screen': large?.screen === true,
+        'with-large': large?.screen === false && remotes.length > 1,
+      })}
       aria-label=${strings.galleryLabel}
       @acs-pin-toggle=${this.#onPinToggle}
       @acs-spotlight-toggle=${this.#onSpotlightToggle}
