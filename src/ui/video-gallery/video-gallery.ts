@@ -12,7 +12,7 @@ import type { ReactionEventPayload } from '../../calling/features/reaction.js';
 import { getIdentifierRawId } from '../../common/identifiers.js';
 import { CallFeaturesController } from '../controllers/callFeaturesController.js';
 import { ConnectionStatsController } from '../controllers/connectionStatsController.js';
-import { emit } from '../shared/events.js';
+import { type AcsErrorDetail, emit } from '../shared/events.js';
 import { reactionName, reactionStrings } from '../shared/reactions.js';
 import { keyOf } from '../shared/callingNames.js';
 import { format, mergeStrings } from '../shared/strings.js';
@@ -33,6 +33,9 @@ export type VideoGalleryStrings = typeof videoGalleryStrings;
 
 const TILE_PARTS =
   'base: tile__base, video: tile__video, name: tile__name, mute-icon: tile__mute-icon, state: tile__state, stats: tile__stats, raised-hand: tile__raised-hand, reaction: tile__reaction, more-button: tile__more-button, menu: tile__menu, menu-item: tile__menu-item';
+
+/** Detail of `acs-error` from `<acs-video-gallery>`. */
+export type VideoGalleryErrorDetail = AcsErrorDetail;
 
 /** How long a reaction floats over its sender's tile. */
 const REACTION_SHOWN_MS = 3000;
@@ -55,6 +58,8 @@ function columnsFor(count: number): number {
  * screen share, then the first spotlighted, then the dominant speaker. Raised hands show on the
  * tiles with their place in the queue, and reactions float over their sender's tile for three
  * seconds (announced politely to screen readers).
+ *
+ * @event {CustomEvent<VideoGalleryErrorDetail>} acs-error - Spotlighting or ending a spotlight from a tile's menu failed.
  *
  * @csspart base - The gallery.
  * @csspart grid - The grid of remote tiles (or, during a screen share, the strip).
