@@ -194,6 +194,31 @@ async function start(session: DemoSession): Promise<void> {
   }
 }
 
+// ---- group calls ------------------------------------------------------------------------------
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The invite link of a group call: this page with `?group=<id>`. */
+function inviteLink(groupId: string): string {
+  const url = new URL(location.href);
+  url.search = '';
+  url.hash = '';
+  url.searchParams.set('group', groupId);
+  return url.href;
+}
+
+/** Shows a group call's invite link and lets the call side offer "Join call" for it. */
+function offerGroup(groupId: string): void {
+  stage.groupId = groupId;
+  $<HTMLInputElement>('group-link').value = inviteLink(groupId);
+  $('group-invite').hidden = false;
+  history.replaceState(null, '', inviteLink(groupId));
+}
+
+// An invite link opened here: the call side asks "Join the group call" once signed in.
+const invited = new URL(location.href).searchParams.get('group');
+if (invited && GUID.test(invited)) offerGroup(invited.toLowerCase());
+else if (invited) say('That invite link names no group call (its group id is not a GUID).', 'error');
+
 try {
   const resumed = await sessions.resume();
   if (resumed) await start(resumed);
@@ -246,6 +271,25 @@ $<HTMLFormElement>('new-chat').addEventListener('submit', async (event) => {
   } catch (error) {
     say(`Could not start the chat: ${messageOf(error)}`, 'error');
   }
+});
+
+$('start-group').addEventListener('click', async () => {
+  if (!live) return;
+  offerGroup(crypto.randomUUID());
+  try {
+    await stage.updateComplete;
+    await stage.callElement?.joinCall();
+    say('Group call started. Share the invite link so others can join.');
+  } catch (error) {
+    say(`Could not start the group call: ${messageOf(error)}`, 'error');
+  }
+});
+
+$('copy-group-link').addEventListener('click', async () => {
+  await navigator.clipboard.writeText($<HTMLInputElement>('group-link').value).then(
+    () => say('Invite link copied.'),
+    () => say('Copy failed: select the link and copy it by hand.', 'error'),
+  );
 });
 
 $('copy-id').addEventListener('click', async () => {

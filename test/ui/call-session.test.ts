@@ -50,6 +50,23 @@ describe('CallSessionController: the calling policy of <acs-call>, without the D
     expect(events).to.deep.equal([{ name: 'callChanged' }]);
   });
 
+  it('joins a group call with the chosen media, remembers the group to rejoin, and forgets it on a 1:1 call', async () => {
+    const { agent, controller } = session();
+    const first = await controller.startCall([BOB]);
+    const groupId = '3f2a6b1e-9c4d-4e8f-a1b2-c3d4e5f60718';
+    const call = await controller.join({ groupId }, { video: true, muted: true });
+    expect(first.state, 'the running call was left first').to.equal('Disconnected');
+    const joined = agent.joined[0]!;
+    expect(joined.locator).to.deep.equal({ groupId });
+    expect(joined.options.audioOptions).to.deep.equal({ muted: true });
+    expect(joined.options.videoOptions?.localVideoStreams).to.have.length(1);
+    expect(controller.call).to.equal(call);
+    expect(controller.lastLocator).to.deep.equal({ groupId });
+    expect(controller.lastTargets).to.deep.equal([]);
+    await controller.startCall([BOB]);
+    expect(controller.lastLocator).to.equal(undefined);
+  });
+
   it('hangs up the running call before starting another, and closes its camera', async () => {
     const { agent, controller } = session();
     await controller.startCall([BOB], { video: true });

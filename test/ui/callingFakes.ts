@@ -6,9 +6,28 @@
  * `asReal` casts to the real type where a component takes one.
  */
 import { TypedEventEmitter } from '../../src/common/events.js';
-import type { CommunicationIdentifier, CommunicationIdentifierKind } from '../../src/common/identifiers.js';
-import type { Call, CallEvents, CallState, ConnectionStats, ParticipantConnectionStats } from '../../src/calling/call.js';
-import type { CallAgent, CallAgentEvents, StartCallOptions } from '../../src/calling/callAgent.js';
+import type { CommunicationIdentifier, CommunicationIdentifierKind, CommunicationUserKind } from '../../src/common/identifiers.js';
+import type { Call, CallEvents, CallInfo, CallState, ConnectionStats, ParticipantConnectionStats } from '../../src/calling/call.js';
+import { CallingError } from '../../src/calling/callingErrors.js';
+import { CALL_CAPABILITIES, type CallParticipantRole, type ReactionType, roleCan } from '../../src/calling/callingProtocol.js';
+import type { CallFeature, CallFeatureFactory } from '../../src/calling/features/callFeature.js';
+import type { CapabilitiesEvents, CapabilitiesFeature, ParticipantCapabilities } from '../../src/calling/features/capabilities.js';
+import type {
+  DominantSpeakersCallFeature,
+  DominantSpeakersEvents,
+  DominantSpeakersInfo,
+} from '../../src/calling/features/dominantSpeakers.js';
+import type { RaiseHandCallFeature, RaiseHandEvents, RaisedHand } from '../../src/calling/features/raiseHand.js';
+import type { ReactionCallFeature, ReactionEvents } from '../../src/calling/features/reaction.js';
+import type { SpotlightCallFeature, SpotlightEvents, SpotlightedParticipant } from '../../src/calling/features/spotlight.js';
+import type {
+  CallAgent,
+  CallAgentEvents,
+  GroupCallLocator,
+  JoinCallOptions,
+  RoomCallLocator,
+  StartCallOptions,
+} from '../../src/calling/callAgent.js';
 import type { CallEndReason, RemoteParticipantState } from '../../src/calling/callingProtocol.js';
 import type { AudioDeviceInfo, MediaStreamType, VideoDeviceInfo } from '../../src/calling/deviceInfo.js';
 import type { DeviceManager, DeviceManagerEvents, PermissionConstraints } from '../../src/calling/deviceManager.js';
@@ -41,6 +60,8 @@ type FakeCallShape = Fake<
   | 'stopScreenSharing'
   | 'hangUp'
   | 'getConnectionStats'
+  | 'role'
+  | 'info'
   | 'on'
   | 'off',
   'remoteParticipants'
@@ -141,10 +162,38 @@ export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallS
   readonly connectionStats = new Map<FakeParticipant, ConnectionStats>();
   statsReads = 0;
   #screen: LocalVideoStream | undefined;
+  role: CallParticipantRole = 'Presenter';
+  info: CallInfo = { groupId: undefined, roomId: undefined, getServerCallId: async () => this.id };
+  /** The call's features, as `call.feature()` hands them out (one each). */
+  readonly raiseHand = new FakeRaiseHand(this);
+  readonly reaction = new FakeReaction(this);
+  readonly spotlight = new FakeSpotlight(this);
+  readonly capabilities = new FakeCapabilities(this);
+  readonly dominantSpeakers = new FakeDominantSpeakers();
 
   constructor(participants: FakeParticipant[] = []) {
     super();
     this.remoteParticipants = participants;
+  }
+
+  /** As Call does: the one instance of a feature, by its factory (the fakes of the features the UI uses). */
+  feature<T extends CallFeature>(factory: CallFeatureFactory<T>): T {
+    const fakes: Record<string, unknown> = {
+      RaiseHand: this.raiseHand,
+      Reaction: this.reaction,
+      Spotlight: this.spotlight,
+      Capabilities: this.capabilities,
+      DominantSpeakers: this.dominantSpeakers,
+    };
+    const fake = fakes[factory.name];
+    if (!fake) throw new TypeError(`FakeCall has no ${factory.name} feature.`);
+    return fake as T;
+  }
+
+  /** As the service does on a role change: the role applies, and Capabilities says what changed. */
+  setRole(role: CallParticipantRole): void {
+    this.role = role;
+    this.capabilities.update();
   }
 
   setState(state: CallState, callEndReason?: CallEndReason): void {
@@ -233,6 +282,181 @@ export class FakeCall extends TypedEventEmitter<CallEvents> implements FakeCallS
   }
 }
 
+const SELF: CommunicationUserKind = { kind: 'communicationUser', communicationUserId: '8:acs:fake_self' };
+
+/** Raised hands, held in order as the service holds them; `self` is whose hand `raiseHand()` raises. */
+export class FakeRaiseHand
+  extends TypedEventEmitter<RaiseHandEvents>
+  implements Fake<RaiseHandCallFeature, 'raiseHand' | 'lowerHand' | 'getRaisedHands' | 'on' | 'off'>
+{
+  readonly name = 'RaiseHand';
+  self: CommunicationUserKind = SELF;
+  #hands: RaisedHand[] = [];
+  #order = 0;
+
+  constructor(readonly call: FakeCall) {
+    super();
+  }
+
+  async raiseHand(): Promise<void> {
+    this.call.actions.push('raiseHand');
+    this.raise(this.self);
+  }
+
+  async lowerHand(): Promise<void> {
+    this.call.actions.push('lowerHand');
+    this.lower(this.self);
+  }
+
+  getRaisedHands(): RaisedHand[] {
+    return [...this.#hands].sort((a, b) => a.order - b.order);
+  }
+
+  /** Someone's hand goes up (a remote participant's, or `self`'s). */
+  raise(identifier: CommunicationUserKind | FakeParticipant): void {
+    const id = 'asReal' in identifier ? (identifier.identifier as CommunicationUserKind) : identifier;
+    if (this.#hands.some((h) => h.identifier.communicationUserId === id.communicationUserId)) return;
+    this.#hands.push({ identifier: id, order: ++this.#order });
+    this.emit('raisedHandEvent', { identifier: id });
+  }
+
+  lower(identifier: CommunicationUserKind | FakeParticipant): void {
+    const id = 'asReal' in identifier ? (identifier.identifier as CommunicationUserKind) : identifier;
+    const before = this.#hands.length;
+    this.#hands = this.#hands.filter((h) => h.identifier.communicationUserId !== id.communicationUserId);
+    if (this.#hands.length !== before) this.emit('loweredHandEvent', { identifier: id });
+  }
+
+  dispose(): void {}
+}
+
+/** Reactions: what was sent, and `receive()` for one from someone else. */
+export class FakeReaction extends TypedEventEmitter<ReactionEvents> implements Fake<ReactionCallFeature, 'sendReaction' | 'on' | 'off'> {
+  readonly name = 'Reaction';
+  readonly sent: ReactionType[] = [];
+
+  constructor(readonly call: FakeCall) {
+    super();
+  }
+
+  async sendReaction(message: { reactionType: ReactionType }): Promise<void> {
+    if (!this.call.capabilities.capabilities.useReactions.isPresent) throw CallingError.roleRestricted('sendReaction', this.call.role);
+    this.sent.push(message.reactionType);
+  }
+
+  receive(from: FakeParticipant, reactionType: ReactionType): void {
+    this.emit('reaction', {
+      identifier: from.identifier as CommunicationUserKind,
+      reactionMessage: { reactionType },
+      receivedOn: new Date(),
+    });
+  }
+
+  dispose(): void {}
+}
+
+/** Spotlights, in order; refused as the service refuses them for a role without `spotlightParticipant`. */
+export class FakeSpotlight
+  extends TypedEventEmitter<SpotlightEvents>
+  implements Fake<SpotlightCallFeature, 'startSpotlight' | 'stopSpotlight' | 'getSpotlightedParticipants' | 'on' | 'off'>
+{
+  readonly name = 'Spotlight';
+  readonly maxParticipantsToSpotlight = 7;
+  #spotlights: SpotlightedParticipant[] = [];
+  #order = 0;
+
+  constructor(readonly call: FakeCall) {
+    super();
+  }
+
+  async startSpotlight(participants?: object[]): Promise<void> {
+    if (!this.call.capabilities.capabilities.spotlightParticipant.isPresent)
+      throw CallingError.roleRestricted('startSpotlight', this.call.role);
+    const added = (participants ?? [SELF])
+      .map((p) => p as CommunicationUserKind)
+      .filter((id) => !this.#spotlights.some((s) => s.identifier.communicationUserId === id.communicationUserId))
+      .map((identifier) => ({ identifier, order: ++this.#order }));
+    this.#spotlights.push(...added);
+    if (added.length) this.emit('spotlightChanged', { added, removed: [] });
+  }
+
+  async stopSpotlight(participants?: object[]): Promise<void> {
+    const ids = new Set((participants ?? [SELF]).map((p) => (p as CommunicationUserKind).communicationUserId));
+    const removed = this.#spotlights.filter((s) => ids.has(s.identifier.communicationUserId));
+    this.#spotlights = this.#spotlights.filter((s) => !ids.has(s.identifier.communicationUserId));
+    if (removed.length) this.emit('spotlightChanged', { added: [], removed });
+  }
+
+  getSpotlightedParticipants(): SpotlightedParticipant[] {
+    return [...this.#spotlights];
+  }
+
+  dispose(): void {}
+}
+
+/** What the call's role allows, from the same table the library and the service read. */
+export class FakeCapabilities
+  extends TypedEventEmitter<CapabilitiesEvents>
+  implements Fake<CapabilitiesFeature, 'capabilities' | 'role' | 'on' | 'off'>
+{
+  readonly name = 'Capabilities';
+  #capabilities: ParticipantCapabilities;
+
+  constructor(readonly call: FakeCall) {
+    super();
+    this.#capabilities = capabilitiesOf('Presenter');
+  }
+
+  get capabilities(): ParticipantCapabilities {
+    return structuredClone(this.#capabilities);
+  }
+
+  get role(): CallParticipantRole {
+    return this.call.role;
+  }
+
+  update(): void {
+    const next = capabilitiesOf(this.call.role);
+    const oldValue: Partial<ParticipantCapabilities> = {};
+    const newValue: Partial<ParticipantCapabilities> = {};
+    for (const name of CALL_CAPABILITIES) {
+      if (next[name].isPresent === this.#capabilities[name].isPresent) continue;
+      oldValue[name] = this.#capabilities[name];
+      newValue[name] = next[name];
+    }
+    this.#capabilities = next;
+    if (Object.keys(newValue).length) this.emit('capabilitiesChanged', { oldValue, newValue, reason: 'RoleChanged' });
+  }
+
+  dispose(): void {}
+}
+
+function capabilitiesOf(role: CallParticipantRole): ParticipantCapabilities {
+  return Object.fromEntries(
+    CALL_CAPABILITIES.map((name) => [name, { isPresent: roleCan(role, name), reason: roleCan(role, name) ? 'Capable' : 'RoleRestricted' }]),
+  ) as ParticipantCapabilities;
+}
+
+/** The dominant speakers, as the test says who spoke last. */
+export class FakeDominantSpeakers
+  extends TypedEventEmitter<DominantSpeakersEvents>
+  implements Fake<DominantSpeakersCallFeature, 'dominantSpeakers' | 'on' | 'off'>
+{
+  readonly name = 'DominantSpeakers';
+  #list: CommunicationIdentifierKind[] = [];
+
+  get dominantSpeakers(): DominantSpeakersInfo {
+    return { speakersList: this.#list as DominantSpeakersInfo['speakersList'], timestamp: new Date() };
+  }
+
+  speak(participant: FakeParticipant): void {
+    this.#list = [participant.identifier, ...this.#list.filter((id) => id !== participant.identifier)];
+    this.emit('dominantSpeakersChanged', {});
+  }
+
+  dispose(): void {}
+}
+
 export class FakeIncomingCall
   extends TypedEventEmitter<IncomingCallEvents>
   implements Fake<IncomingCall, 'id' | 'callerInfo' | 'callEndReason' | 'accept' | 'reject' | 'on' | 'off'>
@@ -275,7 +499,10 @@ export class FakeIncomingCall
   }
 }
 
-export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> implements Fake<CallAgent, 'calls' | 'startCall' | 'on' | 'off'> {
+export class FakeCallAgent
+  extends TypedEventEmitter<CallAgentEvents>
+  implements Fake<CallAgent, 'calls' | 'startCall' | 'join' | 'on' | 'off'>
+{
   calls: Call[] = [];
   /** What `startCall` was asked, in order; each answer is a connected FakeCall. */
   readonly started: { targets: CommunicationIdentifier[]; options: StartCallOptions; call: FakeCall }[] = [];
@@ -294,6 +521,22 @@ export class FakeCallAgent extends TypedEventEmitter<CallAgentEvents> implements
     this.emit('callsUpdated', { added: [call.asReal], removed: [] });
     return call.asReal;
   }
+  /** What `join` was asked, in order; each answer is a connected FakeCall of that group or room. */
+  readonly joined: { locator: GroupCallLocator | RoomCallLocator; options: JoinCallOptions; call: FakeCall }[] = [];
+
+  /** As CallAgent does: the call of the group or room joins `calls`, with its `info`. */
+  join(locator: GroupCallLocator | RoomCallLocator, options: JoinCallOptions = {}): Call {
+    const call = new FakeCall();
+    const { groupId, roomId } = locator as Partial<GroupCallLocator & RoomCallLocator>;
+    call.info = { groupId, roomId, getServerCallId: async () => call.id };
+    call.localVideoStreams = [...(options.videoOptions?.localVideoStreams ?? [])];
+    call.isMuted = options.audioOptions?.muted ?? false;
+    this.joined.push({ locator, options, call });
+    this.calls = [...this.calls, call.asReal];
+    this.emit('callsUpdated', { added: [call.asReal], removed: [] });
+    return call.asReal;
+  }
+
   get asReal(): CallAgent {
     return this as unknown as CallAgent;
   }

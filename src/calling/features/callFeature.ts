@@ -51,6 +51,14 @@ export interface CallFeatureFactory<TFeature extends CallFeature> {
 }
 
 /**
+ * Makes the factory of a feature. Each feature's module exports its own (`RaiseHandFeature` …) so
+ * that code needing one feature (a component) does not bundle all of them through `Features`.
+ */
+export function featureFactory<T extends CallFeature>(name: string, ctor: CallFeatureFactory<T>['callApiCtor']): CallFeatureFactory<T> {
+  return { name, callApiCtor: ctor };
+}
+
+/**
  * Media issues a call reports to its features (`mediaIssues`): `cameraStartFailed` /
  * `cameraStarted`, `microphoneUnavailable` / `microphoneAvailable`. @internal
  */

@@ -1,6 +1,7 @@
 import { TypedEventEmitter } from '../../common/events.js';
 import { CALL_CAPABILITIES, type CallCapabilityName, type CallModel, type CallParticipantRole, roleCan } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
+import { featureFactory } from './callFeature.js';
 
 export type { CallCapabilityName as ParticipantCapabilityName } from '../callingProtocol.js';
 
@@ -77,3 +78,6 @@ export class CapabilitiesFeature extends TypedEventEmitter<CapabilitiesEvents> i
 
 /** @internal For types: the model is the source of the role. */
 export type { CallModel };
+
+/** The factory of `Features.Capabilities` (the same object), for code that needs only this feature. */
+export const CapabilitiesFeatureFactory = featureFactory<CapabilitiesFeature>('Capabilities', CapabilitiesFeature);

@@ -1,6 +1,7 @@
 import { TypedEventEmitter } from '../../common/events.js';
 import type { RemoteParticipant } from '../remoteParticipant.js';
 import type { CallFeature, CallFeatureContext, MediaParticipantKind } from './callFeature.js';
+import { featureFactory } from './callFeature.js';
 
 export interface DominantSpeakersInfo {
   /** The remote participants by how recently they started speaking: [0] is the dominant speaker. */
@@ -72,3 +73,6 @@ export class DominantSpeakersCallFeature extends TypedEventEmitter<DominantSpeak
     this.removeAllListeners();
   }
 }
+
+/** The factory of `Features.DominantSpeakers` (the same object), for code that needs only this feature. */
+export const DominantSpeakersFeatureFactory = featureFactory<DominantSpeakersCallFeature>('DominantSpeakers', DominantSpeakersCallFeature);

@@ -1,11 +1,11 @@
 import type { CallFeatureFactory } from './callFeature.js';
-import { CapabilitiesFeature } from './capabilities.js';
+import { CapabilitiesFeatureFactory } from './capabilities.js';
 import { DataChannelCallFeature } from './dataChannel.js';
-import { DominantSpeakersCallFeature } from './dominantSpeakers.js';
+import { DominantSpeakersFeatureFactory } from './dominantSpeakers.js';
 import { MediaStatsCallFeature } from './mediaStats.js';
-import { RaiseHandCallFeature } from './raiseHand.js';
-import { ReactionCallFeature } from './reaction.js';
-import { SpotlightCallFeature } from './spotlight.js';
+import { RaiseHandFeatureFactory } from './raiseHand.js';
+import { ReactionFeatureFactory } from './reaction.js';
+import { SpotlightFeatureFactory } from './spotlight.js';
 import { UserFacingDiagnosticsFeature } from './userFacingDiagnostics.js';
 
 export type { CallFeature, CallFeatureFactory } from './callFeature.js';
@@ -31,10 +31,10 @@ function factory<T extends { readonly name: string; dispose(): void }>(
 export const Features = {
   MediaStats: factory<MediaStatsCallFeature>('MediaStats', MediaStatsCallFeature),
   UserFacingDiagnostics: factory<UserFacingDiagnosticsFeature>('UserFacingDiagnostics', UserFacingDiagnosticsFeature),
-  RaiseHand: factory<RaiseHandCallFeature>('RaiseHand', RaiseHandCallFeature),
-  Reaction: factory<ReactionCallFeature>('Reaction', ReactionCallFeature),
-  Spotlight: factory<SpotlightCallFeature>('Spotlight', SpotlightCallFeature),
-  Capabilities: factory<CapabilitiesFeature>('Capabilities', CapabilitiesFeature),
-  DominantSpeakers: factory<DominantSpeakersCallFeature>('DominantSpeakers', DominantSpeakersCallFeature),
+  RaiseHand: RaiseHandFeatureFactory,
+  Reaction: ReactionFeatureFactory,
+  Spotlight: SpotlightFeatureFactory,
+  Capabilities: CapabilitiesFeatureFactory,
+  DominantSpeakers: DominantSpeakersFeatureFactory,
   DataChannel: factory<DataChannelCallFeature>('DataChannel', DataChannelCallFeature),
 } as const;

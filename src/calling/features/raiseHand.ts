@@ -2,6 +2,7 @@ import { TypedEventEmitter } from '../../common/events.js';
 import { type CommunicationUserKind, isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
 import type { IdentifierInput } from './callFeature.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
+import { featureFactory } from './callFeature.js';
 import { type OrderedParticipant, OrderedListFollower } from './callState.js';
 
 /** A raised hand: whose, and its place in the order hands went up across the call (1 is first). */
@@ -71,3 +72,6 @@ export class RaiseHandCallFeature extends TypedEventEmitter<RaiseHandEvents> imp
     this.removeAllListeners();
   }
 }
+
+/** The factory of `Features.RaiseHand` (the same object), for code that needs only this feature. */
+export const RaiseHandFeatureFactory = featureFactory<RaiseHandCallFeature>('RaiseHand', RaiseHandCallFeature);

@@ -2,6 +2,7 @@ import { TypedEventEmitter } from '../../common/events.js';
 import { type CommunicationUserKind, deserializeCommunicationIdentifier } from '../../common/identifiers.js';
 import { type CallingEvents, REACTION_TYPES, type ReactionType } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
+import { featureFactory } from './callFeature.js';
 
 export type { ReactionType } from '../callingProtocol.js';
 /** ACS's name for the reaction types. */
@@ -56,3 +57,6 @@ export class ReactionCallFeature extends TypedEventEmitter<ReactionEvents> imple
     this.removeAllListeners();
   }
 }
+
+/** The factory of `Features.Reaction` (the same object), for code that needs only this feature. */
+export const ReactionFeatureFactory = featureFactory<ReactionCallFeature>('Reaction', ReactionCallFeature);

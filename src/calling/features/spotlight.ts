@@ -3,6 +3,7 @@ import { isCommunicationIdentifier, serializeCommunicationIdentifier } from '../
 import type { IdentifierInput } from './callFeature.js';
 import { MAX_SPOTLIGHTED_PARTICIPANTS } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
+import { featureFactory } from './callFeature.js';
 import { type OrderedParticipant, OrderedListFollower } from './callState.js';
 
 /** A spotlighted participant and the order of their spotlight. */
@@ -64,3 +65,6 @@ function targets(participants: IdentifierInput[] | undefined): Record<string, un
   }
   return { targets: participants.filter(isCommunicationIdentifier).map(serializeCommunicationIdentifier) };
 }
+
+/** The factory of `Features.Spotlight` (the same object), for code that needs only this feature. */
+export const SpotlightFeatureFactory = featureFactory<SpotlightCallFeature>('Spotlight', SpotlightCallFeature);

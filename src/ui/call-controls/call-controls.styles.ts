@@ -11,6 +11,7 @@ export default css`
     --acs-call-controls-hang-up-color: var(--acs-color-danger-text, #ffffff);
     --acs-call-controls-button-size: 3.5rem;
     display: block;
+    container-type: inline-size;
   }
   .base {
     display: flex;
@@ -56,5 +57,37 @@ export default css`
   }
   .label {
     white-space: nowrap;
+  }
+  /* A narrow call (a phone, or beside a chat): smaller buttons, so the eight fit in fewer rows. */
+  @container (max-width: 36rem) {
+    .base {
+      gap: 0.25rem;
+      padding: 0.375rem 0.25rem;
+    }
+    button[part~='button'] {
+      min-width: 2.75rem;
+      min-height: 3rem;
+      padding: 0.25rem 0.375rem;
+      font-size: 0.75em;
+    }
+  }
+  .react-wrapper {
+    position: relative;
+    display: flex;
+  }
+  .reactions {
+    bottom: calc(100% + 0.375rem);
+    left: 50%;
+    transform: translateX(-50%);
+  }
+  .restrictions {
+    padding: 0 0.5rem 0.5rem;
+    background: var(--acs-call-controls-background);
+    text-align: center;
+  }
+  .restriction {
+    margin: 0;
+    color: var(--acs-color-text-muted, #5c6370);
+    font-size: 0.8125em;
   }
 `;

@@ -46,4 +46,15 @@ export default css`
     display: inline-flex;
     color: var(--acs-color-text-muted, #5c6370);
   }
+  .hand {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.125rem;
+    padding: 0.0625rem 0.375rem;
+    border-radius: 999px;
+    background: #ffd75e;
+    color: #1b1d21;
+    font-size: 0.8125em;
+    font-weight: 700;
+  }
 `;

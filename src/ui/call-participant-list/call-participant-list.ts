@@ -4,10 +4,12 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Call } from '../../calling/call.js';
 import type { RemoteParticipantState } from '../../calling/remoteParticipant.js';
 import '../avatar/avatar.js';
+import { getIdentifierRawId } from '../../common/identifiers.js';
 import { CallController } from '../controllers/callController.js';
+import { CallFeaturesController } from '../controllers/callFeaturesController.js';
 import { callingIcon } from '../shared/callingIcons.js';
 import { keyOf, nameOf } from '../shared/callingNames.js';
-import { format, mergeStrings } from '../shared/strings.js';
+import { format, mergeStrings, ordinal } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-participant-list.styles.js';
 
@@ -23,6 +25,7 @@ export const callParticipantListStrings = {
   stateConnected: 'In the call',
   stateOnHold: 'On hold',
   stateDisconnected: 'Left',
+  handRaisedOrder: 'Hand raised, {ordinal}',
 };
 export type CallParticipantListStrings = typeof callParticipantListStrings;
 
@@ -43,11 +46,14 @@ interface Row {
   state: string;
   muted: boolean;
   speaking: boolean;
+  /** Place in the queue of raised hands (undefined while the hand is down). */
+  hand: number | undefined;
 }
 
 /**
- * @summary Who is in a call (you first): each person's name, state (ringing, connecting, in the
- * call, on hold) and whether they are muted. Named `acs-call-participant-list` to stay apart from
+ * @summary Who is in a call (you first; raised hands before everyone, in the order they went up):
+ * each person's name, state (ringing, connecting, in the call, on hold), whether they are muted, and
+ * their place in the queue of raised hands. Named `acs-call-participant-list` to stay apart from
  * the chat thread's participant list.
  *
  * @csspart base - The wrapper.
@@ -58,6 +64,7 @@ interface Row {
  * @csspart name - A person's name.
  * @csspart state - A person's state in words.
  * @csspart mute-icon - The muted microphone icon.
+ * @csspart raised-hand - A raised hand with its place in the queue.
  *
  * @cssproperty --acs-call-participant-list-background - Behind the list (default the theme's surface).
  * @cssproperty --acs-call-participant-list-avatar-size - Avatar diameter (default 2rem).
@@ -67,12 +74,16 @@ export class AcsCallParticipantList extends LitElement {
   static override styles = [baseStyles, styles];
 
   readonly #callController = new CallController(this, { watchParticipants: true });
+  readonly #features = new CallFeaturesController(this);
 
   /** The call whose people are listed; the list follows its events. */
   @property({ attribute: false }) call: Call | undefined;
 
   /** Your own name, first in the list. */
   @property({ attribute: 'display-name' }) displayName = '';
+
+  /** Your raw id, to find your own raised hand (without it, a hand that is no remote participant's is yours). */
+  @property({ attribute: 'user-id' }) userId = '';
 
   /** Hides the heading (the list is still labelled with its words), for a panel with its own. */
   @property({ type: Boolean, attribute: 'no-heading' }) noHeading = false;
@@ -81,7 +92,10 @@ export class AcsCallParticipantList extends LitElement {
   @property({ attribute: false }) strings: Partial<CallParticipantListStrings> | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('call')) this.#callController.call = this.call;
+    if (changed.has('call')) {
+      this.#callController.call = this.call;
+      this.#features.call = this.call;
+    }
   }
 
   #rows(strings: CallParticipantListStrings): Row[] {
@@ -94,7 +108,9 @@ export class AcsCallParticipantList extends LitElement {
       state: strings[call.state === 'LocalHold' ? 'stateOnHold' : 'stateConnected'],
       muted: call.isMuted,
       speaking: false,
+      hand: this.#features.ownHandOrder(this.userId || undefined),
     };
+    const hands = this.#features.handQueue;
     const remotes = call.remoteParticipants
       .filter((p) => p.state !== 'Disconnected')
       .map((p) => ({
@@ -104,8 +120,12 @@ export class AcsCallParticipantList extends LitElement {
         state: strings[STATE_KEYS[p.state]],
         muted: p.isMuted,
         speaking: p.isSpeaking,
+        hand: hands.get(getIdentifierRawId(p.identifier)),
       }));
-    return [self, ...remotes];
+    const rows = [self, ...remotes];
+    // Raised hands first, in the queue's order; everyone else keeps their place.
+    const raised = rows.filter((row) => row.hand !== undefined).sort((a, b) => a.hand! - b.hand!);
+    return [...raised, ...rows.filter((row) => row.hand === undefined)];
   }
 
   override render() {
@@ -131,6 +151,17 @@ export class AcsCallParticipantList extends LitElement {
                 <span part="name" class="name">${row.name}</span>
                 <span part="state" class="state">${row.state}</span>
               </span>
+              ${
+                row.hand !== undefined
+                  ? html`<span
+                      part="raised-hand"
+                      class="hand"
+                      role="img"
+                      aria-label=${format(strings.handRaisedOrder, { ordinal: ordinal(row.hand), order: row.hand })}
+                      >${callingIcon('hand')}<span aria-hidden="true">${row.hand}</span></span
+                    >`
+                  : nothing
+              }
               ${
                 row.muted
                   ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`

@@ -77,6 +77,12 @@ export class AcsCallWithChat extends LitElement {
 
   @property({ attribute: 'display-name' }) displayName = '';
 
+  /** A group call for the call side to join (passed to `<acs-call group-id>`). */
+  @property({ attribute: 'group-id' }) groupId = '';
+
+  /** A room whose call the call side joins (passed to `<acs-call room-id>`). */
+  @property({ attribute: 'room-id' }) roomId = '';
+
   /** Hides the chat column. */
   @property({ type: Boolean, reflect: true, attribute: 'chat-hidden' }) chatHidden = false;
 
@@ -129,6 +135,8 @@ export class AcsCallWithChat extends LitElement {
             .endpoint=${this.endpoint}
             .token=${this.callAgent ? undefined : this.#token}
             display-name=${this.displayName}
+            group-id=${this.groupId}
+            room-id=${this.roomId}
           ></acs-call>
         </section>
         ${this.chatHidden ? '' : html`<section class="chat" part="chat" aria-label=${strings.chatRegion}>${chat}</section>`}

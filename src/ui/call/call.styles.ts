@@ -105,11 +105,12 @@ export default css`
   .top {
     padding: 0.5rem 0.75rem;
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.5rem;
   }
   .top > acs-call-status {
-    flex: 1;
+    flex: 1 1 8rem;
     min-width: 0;
   }
   .secondary.small {
@@ -131,7 +132,12 @@ export default css`
   .stage > acs-video-gallery {
     flex: 1;
     min-width: 0;
+    /* The controls keep their room: the gallery gives way on a short screen. */
+    min-height: 8rem;
     height: auto;
+  }
+  .in-call > acs-call-controls {
+    flex: none;
   }
   .panel {
     flex: 0 0 var(--acs-call-panel-width);

@@ -29,7 +29,9 @@ import { type AcsErrorDetail, emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import '../video-gallery/video-gallery.js';
-import type { VideoGalleryStrings } from '../video-gallery/video-gallery.js';
+import type { VideoGalleryLayout, VideoGalleryStrings } from '../video-gallery/video-gallery.js';
+import type { GroupCallLocator, RoomCallLocator } from '../../calling/callAgent.js';
+import { getIdentifierRawId } from '../../common/identifiers.js';
 import type { VideoTileStrings } from '../video-tile/video-tile.js';
 import styles from './call.styles.js';
 
@@ -49,6 +51,14 @@ export const callCompositeStrings = {
   devicesPanel: 'Devices',
   closePanel: 'Close',
   connectionInfo: 'Connection info',
+  speakerView: 'Speaker view',
+  joinGroupHeading: 'Join the group call',
+  joinRoomHeading: 'Join the room call',
+  joinCall: 'Join call',
+  joinFailed: 'Could not join the call: {message}',
+  rejoin: 'Rejoin',
+  groupCallName: 'Group call',
+  roomCallName: 'Room call',
 };
 export type CallCompositeStrings = typeof callCompositeStrings;
 
@@ -93,6 +103,11 @@ type Panel = 'participants' | 'devices';
  * someone by identifier), the call (video gallery, status, controls, people and devices panels),
  * and an ended screen saying why it ended. Incoming calls ring with a prompt on any screen.
  *
+ * With `group-id` (a GUID) or `room-id`, the setup screen offers "Join call" instead of the form,
+ * and the ended screen "Rejoin". In the call, raise a hand and react from the controls, pin or
+ * spotlight someone from their tile's menu, and switch to the speaker view above the gallery;
+ * controls your role (in a room) does not allow say so.
+ *
  * Give it a ready `callAgent` (and the `deviceManager` of the same CallClient, so device choices
  * apply to calls), or an `endpoint`, a `token` and a `display-name`: then it makes its own
  * CallClient and CallAgent, and disposes of them when it leaves the page.
@@ -112,6 +127,9 @@ type Panel = 'participants' | 'devices';
  * @csspart gallery - The `acs-video-gallery`.
  * @csspart controls - The `acs-call-controls`.
  * @csspart stats-toggle - The "Connection info" button above the gallery.
+ * @csspart layout-toggle - The "Speaker view" button above the gallery.
+ * @csspart join-button - The setup screen's "Join call" button (with `group-id` or `room-id`).
+ * @csspart rejoin-button - The ended screen's "Rejoin" button (after a group or room call).
  * @csspart panel - The side panel (people or devices).
  * @csspart participant-list - The `acs-call-participant-list`.
  * @csspart incoming-call - The `acs-incoming-call` prompt.
@@ -184,6 +202,15 @@ export class AcsCall extends LitElement {
 
   /** Your name, shown to others (for an agent made here) and on your own tile. */
   @property({ attribute: 'display-name' }) displayName = '';
+
+  /** A group call to join (a GUID, as `crypto.randomUUID()` gives): the setup screen offers "Join call". */
+  @property({ attribute: 'group-id' }) groupId = '';
+
+  /** A room whose call to join (its id): the setup screen offers "Join call". */
+  @property({ attribute: 'room-id' }) roomId = '';
+
+  /** The gallery's layout: `grid` (default) or `speaker`; the "Speaker view" button switches it. */
+  @property() layout: VideoGalleryLayout = 'grid';
 
   /** Who to call, filled into the form. */
   @property() callee = '';
@@ -339,6 +366,33 @@ export class AcsCall extends LitElement {
     return starting;
   }
 
+  /** The group or room given (`group-id`, `room-id`), if any. */
+  get #locator(): GroupCallLocator | RoomCallLocator | undefined {
+    if (this.roomId) return { roomId: this.roomId };
+    if (this.groupId) return { groupId: this.groupId };
+    return undefined;
+  }
+
+  /**
+   * Joins the call of `group-id` or `room-id` (or of the locator given), with camera and microphone
+   * as chosen on the setup screen unless `options` say. A call in progress is left first.
+   */
+  async joinCall(locator: GroupCallLocator | RoomCallLocator | undefined = this.#locator, options: StartCallUiOptions = {}): Promise<Call> {
+    if (!locator) throw new TypeError('Set group-id or room-id, or pass { groupId } or { roomId }.');
+    await this.whenReady();
+    const joining = this.#session.join(locator, {
+      video: options.video ?? this.cameraOn,
+      muted: options.muted ?? this.micMuted,
+      camera: this.camera,
+    });
+    this.errorMessage = '';
+    return joining;
+  }
+
+  #join(locator: GroupCallLocator | RoomCallLocator | undefined): void {
+    this.joinCall(locator).catch((error: unknown) => this.#fail(error, this.#strings.joinFailed));
+  }
+
   /** Answers a ringing call (the first one by default), leaving the call in progress if any. */
   async acceptIncomingCall(
     options: { video?: boolean } = {},
@@ -364,7 +418,7 @@ export class AcsCall extends LitElement {
   /** Back to the setup screen after a call ended. */
   newCall(): void {
     this.endSeen = true;
-    void this.updateComplete.then(() => this.calleeInput?.focus());
+    void this.updateComplete.then(() => (this.calleeInput ?? this.renderRoot.querySelector<HTMLElement>('[part~="join-button"]'))?.focus());
   }
 
   /** Leaves any call and disposes of the call agent made here (a given one stays the page's). */
@@ -375,7 +429,6 @@ export class AcsCall extends LitElement {
 
   #renderSetup(strings: CallCompositeStrings) {
     const agent = this.agent;
-    const formError = this.formError;
     return html`<div part="base setup" class="base setup">
       <acs-device-setup
         part="device-setup"
@@ -387,25 +440,7 @@ export class AcsCall extends LitElement {
         @acs-devices-change=${this.#onDevicesChange}
       ></acs-device-setup>
       <div>
-        <h2 class="heading">${strings.setupHeading}</h2>
-        <form part="call-form" novalidate @submit=${this.#onSubmit}>
-          <label for="callee">${strings.calleeLabel}</label>
-          <input
-            id="callee"
-            name="callee"
-            part="callee-input"
-            autocomplete="off"
-            spellcheck="false"
-            .value=${this.callee}
-            aria-describedby=${formError ? 'callee-hint callee-error' : 'callee-hint'}
-            aria-invalid=${formError ? 'true' : 'false'}
-          />
-          <p class="hint" id="callee-hint">${strings.calleeHint}</p>
-          ${formError ? html`<p class="error" id="callee-error">${formError}</p>` : nothing}
-          <button type="submit" part="start-call-button" class="primary" aria-disabled=${agent ? 'false' : 'true'}>
-            ${callingIcon('phone')}${strings.startCall}
-          </button>
-        </form>
+        ${this.#locator ? this.#renderJoin(strings) : this.#renderCallForm(strings)}
         ${this.errorMessage ? html`<p class="error" role="alert">${this.errorMessage}</p>` : nothing}
         <p part="identity" class="identity">
           ${agent ? html`${strings.yourIdentifier} <code>${agent.userId}</code>` : strings.connectingToService}
@@ -414,12 +449,52 @@ export class AcsCall extends LitElement {
     </div>`;
   }
 
+  #renderJoin(strings: CallCompositeStrings) {
+    return html`<h2 class="heading">${this.roomId ? strings.joinRoomHeading : strings.joinGroupHeading}</h2>
+      <button
+        type="button"
+        part="join-button"
+        class="primary"
+        aria-disabled=${this.agent ? 'false' : 'true'}
+        @click=${() => (this.agent ? this.#join(this.#locator) : undefined)}
+      >
+        ${callingIcon('phone')}${strings.joinCall}
+      </button>`;
+  }
+
+  #renderCallForm(strings: CallCompositeStrings) {
+    const formError = this.formError;
+    const agent = this.agent;
+    return html`<h2 class="heading">${strings.setupHeading}</h2>
+      <form part="call-form" novalidate @submit=${this.#onSubmit}>
+        <label for="callee">${strings.calleeLabel}</label>
+        <input
+          id="callee"
+          name="callee"
+          part="callee-input"
+          autocomplete="off"
+          spellcheck="false"
+          .value=${this.callee}
+          aria-describedby=${formError ? 'callee-hint callee-error' : 'callee-hint'}
+          aria-invalid=${formError ? 'true' : 'false'}
+        />
+        <p class="hint" id="callee-hint">${strings.calleeHint}</p>
+        ${formError ? html`<p class="error" id="callee-error">${formError}</p>` : nothing}
+        <button type="submit" part="start-call-button" class="primary" aria-disabled=${agent ? 'false' : 'true'}>
+          ${callingIcon('phone')}${strings.startCall}
+        </button>
+      </form>`;
+  }
+
   #renderInCall(call: Call, strings: CallCompositeStrings) {
     const name = this.displayName || this.agent?.displayName || '';
     const panel = this.panel;
+    const userId = this.agent?.identifier ? getIdentifierRawId(this.agent.identifier) : '';
+    const speaker = this.layout === 'speaker';
+    const remoteName = this.#remoteName(call, strings);
     return html`<div part="base in-call" class="base in-call">
       <div class="top">
-        <acs-call-status part="status" .call=${call} remote-name=${this.#session.remoteLabel} .strings=${this.strings}></acs-call-status>
+        <acs-call-status part="status" .call=${call} remote-name=${remoteName} .strings=${this.strings}></acs-call-status>
         <button
           part="stats-toggle"
           type="button"
@@ -429,12 +504,23 @@ export class AcsCall extends LitElement {
         >
           ${strings.connectionInfo}
         </button>
+        <button
+          part="layout-toggle"
+          type="button"
+          class="secondary small"
+          aria-pressed=${speaker ? 'true' : 'false'}
+          @click=${() => (this.layout = speaker ? 'grid' : 'speaker')}
+        >
+          ${strings.speakerView}
+        </button>
       </div>
       <div class="stage">
         <acs-video-gallery
           part="gallery"
           .call=${call}
           display-name=${name}
+          user-id=${userId}
+          layout=${this.layout}
           ?show-connection-stats=${this.showConnectionStats}
           .strings=${this.strings}
         ></acs-video-gallery>
@@ -453,6 +539,7 @@ export class AcsCall extends LitElement {
                           no-heading
                           .call=${call}
                           display-name=${name}
+                          user-id=${userId}
                           .strings=${this.strings}
                         ></acs-call-participant-list>`
                       : html`<acs-device-setup
@@ -473,6 +560,7 @@ export class AcsCall extends LitElement {
         .call=${call}
         .deviceManager=${this.devices}
         .camera=${this.camera}
+        user-id=${userId}
         ?participants-open=${panel === 'participants'}
         ?devices-open=${panel === 'devices'}
         .strings=${this.strings}
@@ -482,11 +570,30 @@ export class AcsCall extends LitElement {
     </div>`;
   }
 
+  /** Who the call is with, in words: the people called, or the group or room joined. */
+  #remoteName(call: Call, strings: CallCompositeStrings): string {
+    if (this.#session.remoteLabel) return this.#session.remoteLabel;
+    const info = (call as Partial<Call>).info;
+    return info?.roomId ? strings.roomCallName : info?.groupId ? strings.groupCallName : '';
+  }
+
   #renderEnded(call: Call, strings: CallCompositeStrings) {
     return html`<div part="base ended" class="base ended">
-      <acs-call-status part="status" .call=${call} remote-name=${this.#session.remoteLabel} .strings=${this.strings}></acs-call-status>
+      <acs-call-status
+        part="status"
+        .call=${call}
+        remote-name=${this.#remoteName(call, strings)}
+        .strings=${this.strings}
+      ></acs-call-status>
       <div class="ended-actions">
         <button type="button" part="new-call-button" class="primary" @click=${() => this.newCall()}>${strings.newCall}</button>
+        ${
+          this.#session.lastLocator
+            ? html`<button type="button" part="rejoin-button" class="secondary" @click=${() => this.#join(this.#session.lastLocator)}>
+                ${strings.rejoin}
+              </button>`
+            : nothing
+        }
         ${
           call.direction === 'Outgoing' && this.#session.lastTargets.length > 0
             ? html`<button

@@ -1,5 +1,5 @@
 import type { Call, CallState } from '../../calling/call.js';
-import type { CallAgent } from '../../calling/callAgent.js';
+import type { CallAgent, GroupCallLocator, RoomCallLocator } from '../../calling/callAgent.js';
 import type { CallEndReason } from '../../calling/callingProtocol.js';
 import type { VideoDeviceInfo } from '../../calling/deviceInfo.js';
 import type { DeviceManager } from '../../calling/deviceManager.js';
@@ -46,6 +46,7 @@ export class CallSessionController extends TypedEventEmitter<CallSessionEvents> 
   #call: Call | undefined;
   #remoteLabel = '';
   #lastTargets: CommunicationIdentifier[] = [];
+  #lastLocator: GroupCallLocator | RoomCallLocator | undefined;
   readonly #subscriptions = new Subscriptions();
 
   /** Places calls. */
@@ -75,6 +76,11 @@ export class CallSessionController extends TypedEventEmitter<CallSessionEvents> 
     return this.#lastTargets;
   }
 
+  /** The group or room the last call joined here was, to join again. */
+  get lastLocator(): GroupCallLocator | RoomCallLocator | undefined {
+    return this.#lastLocator;
+  }
+
   /** True while the shown call has not ended. */
   get isActive(): boolean {
     return isActive(this.#call);
@@ -88,8 +94,26 @@ export class CallSessionController extends TypedEventEmitter<CallSessionEvents> 
     await this.hangUp();
     const stream = options.video ? await this.#cameraStream(options.camera) : undefined;
     this.#lastTargets = [...targets];
+    this.#lastLocator = undefined;
     this.#remoteLabel = labelOf(targets);
     const call = agent.startCall(targets, {
+      videoOptions: { localVideoStreams: stream ? [stream] : [] },
+      audioOptions: { muted: options.muted ?? false },
+    });
+    this.show(call);
+    return call;
+  }
+
+  /** Joins a group call (`{ groupId }`) or a room's call (`{ roomId }`), leaving the call in progress first. */
+  async join(locator: GroupCallLocator | RoomCallLocator, options: CallSessionMediaOptions = {}): Promise<Call> {
+    const agent = this.#agent;
+    if (!agent) throw new Error('There is no call agent: give callAgent, or endpoint and token.');
+    await this.hangUp();
+    const stream = options.video ? await this.#cameraStream(options.camera) : undefined;
+    this.#lastTargets = [];
+    this.#lastLocator = { ...locator };
+    this.#remoteLabel = '';
+    const call = agent.join(locator, {
       videoOptions: { localVideoStreams: stream ? [stream] : [] },
       audioOptions: { muted: options.muted ?? false },
     });
@@ -104,6 +128,7 @@ export class CallSessionController extends TypedEventEmitter<CallSessionEvents> 
     const caller = incomingCall.callerInfo;
     this.#remoteLabel = nameOf(caller, labelOf([caller.identifier]));
     this.#lastTargets = [caller.identifier];
+    this.#lastLocator = undefined;
     const call = await incomingCall.accept({
       videoOptions: { localVideoStreams: stream ? [stream] : [] },
       audioOptions: { muted: options.muted ?? false },

@@ -38,7 +38,8 @@ export default css`
   .grid > acs-video-tile {
     height: 100%;
   }
-  .screen-share {
+  .screen-share,
+  .large {
     flex: 1;
     min-height: 0;
   }
@@ -73,6 +74,18 @@ export default css`
   }
   .base.with-screen .local {
     bottom: calc(var(--acs-video-gallery-strip-height) + var(--acs-video-gallery-gap) * 3);
+  }
+  /* Beside a large person (pinned, spotlighted, speaking) your tile sits at the strip's end, off their face. */
+  .base.with-large .strip {
+    flex-basis: min(var(--acs-video-gallery-strip-height), 40%);
+    padding-right: calc(var(--acs-video-gallery-local-tile-width) + var(--acs-video-gallery-gap));
+  }
+  .base.with-large .local {
+    bottom: var(--acs-video-gallery-gap);
+    max-height: min(var(--acs-video-gallery-strip-height), 40%);
+  }
+  .base.with-large .local::part(base) {
+    min-height: 0;
   }
   .sharing {
     position: absolute;

@@ -102,9 +102,93 @@ export default css`
   .stats .path {
     font-weight: 600;
   }
+  .flag {
+    display: inline-flex;
+    flex: none;
+  }
+  .hand {
+    position: absolute;
+    top: 0.5rem;
+    left: 0.5rem;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.25rem;
+    padding: 0.125rem 0.5rem;
+    border-radius: 999px;
+    background: #ffd75e;
+    color: #1b1d21;
+    font-size: 0.875em;
+    font-weight: 700;
+  }
+  .state.below-hand {
+    top: 2.25rem;
+  }
+  .reaction {
+    position: absolute;
+    left: 50%;
+    bottom: 20%;
+    z-index: 2;
+    display: inline-flex;
+    padding: 0.5rem;
+    border-radius: 50%;
+    background: #ffffff;
+    box-shadow: 0 2px 8px rgba(0, 0, 0, 0.4);
+    font-size: clamp(1.25rem, 12cqmin, 2.5rem);
+    transform: translateX(-50%);
+    animation: acs-reaction-float 3s ease-out forwards;
+    pointer-events: none;
+  }
+  @keyframes acs-reaction-float {
+    0% {
+      opacity: 0;
+      transform: translate(-50%, 1rem) scale(0.6);
+    }
+    12% {
+      opacity: 1;
+      transform: translate(-50%, 0) scale(1);
+    }
+    80% {
+      opacity: 1;
+    }
+    100% {
+      opacity: 0;
+      transform: translate(-50%, -3rem) scale(1);
+    }
+  }
+  .more {
+    position: absolute;
+    top: 0.25rem;
+    right: 0.25rem;
+    z-index: 3;
+  }
+  .more-button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 2rem;
+    height: 2rem;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: rgba(0, 0, 0, 0.66);
+    color: #fff;
+    cursor: pointer;
+  }
+  .more .menu {
+    top: calc(100% + 0.25rem);
+    right: 0;
+  }
+  :host([pinnable]) .stats,
+  :host([spotlightable]) .stats {
+    right: 2.75rem;
+    max-width: calc(100% - 3.25rem);
+  }
   @media (prefers-reduced-motion: reduce) {
     .base::after {
       transition: none;
+    }
+    .reaction {
+      animation: none;
     }
   }
 `;

@@ -1,5 +1,5 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import type { ConnectionStats } from '../../calling/call.js';
 import type { MediaStreamType } from '../../calling/deviceInfo.js';
@@ -12,7 +12,11 @@ import { ParticipantController } from '../controllers/participantController.js';
 import { VideoViewController } from '../controllers/videoViewController.js';
 import { callingIcon } from '../shared/callingIcons.js';
 import { keyOf, nameOf } from '../shared/callingNames.js';
-import { format, mergeStrings } from '../shared/strings.js';
+import type { ReactionType } from '../../calling/callingProtocol.js';
+import { emit } from '../shared/events.js';
+import { focusFirstItem, menuStyles, onMenuKeyDown } from '../shared/menu.js';
+import { reactionIcon, reactionIconStyles, reactionName, reactionStrings } from '../shared/reactions.js';
+import { format, mergeStrings, ordinal } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './video-tile.styles.js';
 
@@ -32,8 +36,28 @@ export const videoTileStrings = {
   pathUnknown: 'Connecting',
   roundTrip: '{ms} ms',
   packetLoss: '{percent} % lost',
+  handRaisedOrder: 'Hand raised, {ordinal}',
+  pinned: 'Pinned',
+  spotlighted: 'Spotlighted',
+  moreOptions: 'More options for {name}',
+  pin: 'Pin',
+  unpin: 'Unpin',
+  spotlightForEveryone: 'Spotlight for everyone',
+  stopSpotlight: 'Stop spotlight',
+  ...reactionStrings,
 };
 export type VideoTileStrings = typeof videoTileStrings;
+
+export interface PinToggleDetail {
+  participant: RemoteParticipant;
+  /** The state asked for. */
+  pinned: boolean;
+}
+export interface SpotlightToggleDetail {
+  participant: RemoteParticipant;
+  /** The state asked for: spotlighted for everyone, or not. */
+  on: boolean;
+}
 
 const STATE_KEYS: Partial<Record<RemoteParticipantState, keyof VideoTileStrings>> = {
   Idle: 'stateIdle',
@@ -58,6 +82,14 @@ const STATE_KEYS: Partial<Record<RemoteParticipantState, keyof VideoTileStrings>
  * @csspart mute-icon - The muted microphone icon.
  * @csspart state - The state badge (Ringing, Connecting, On hold).
  * @csspart stats - The connection diagnostics (shown while `connectionStats` is set): path, round trip, loss.
+ * @csspart raised-hand - The raised hand badge with its place in the queue ("✋ 2").
+ * @csspart reaction - A reaction floating over the tile.
+ * @csspart more-button - The "More options for {name}" button (with `pinnable` or `spotlightable`).
+ * @csspart menu - Its menu (Pin/Unpin, Spotlight for everyone/Stop spotlight).
+ * @csspart menu-item - Each item of the menu.
+ *
+ * @event {CustomEvent<PinToggleDetail>} acs-pin-toggle - "Pin" or "Unpin" was chosen (cancelable); `<acs-video-gallery>` pins the tile for this viewer.
+ * @event {CustomEvent<SpotlightToggleDetail>} acs-spotlight-toggle - "Spotlight for everyone" or "Stop spotlight" was chosen (cancelable); `<acs-video-gallery>` asks the call.
  *
  * @cssproperty --acs-video-tile-background - Behind the video and avatar (default the theme's video background).
  * @cssproperty --acs-video-tile-radius - Corner radius (default 0.5rem).
@@ -67,7 +99,7 @@ const STATE_KEYS: Partial<Record<RemoteParticipantState, keyof VideoTileStrings>
  */
 @customElement('acs-video-tile')
 export class AcsVideoTile extends LitElement {
-  static override styles = [baseStyles, styles];
+  static override styles = [baseStyles, menuStyles, reactionIconStyles, styles];
 
   readonly #participantController = new ParticipantController(this);
   readonly #video = new VideoViewController(this);
@@ -108,8 +140,28 @@ export class AcsVideoTile extends LitElement {
    */
   @property({ attribute: false }) connectionStats: ConnectionStats | undefined;
 
+  /** The participant's place in the queue of raised hands (1 is first); 0 while the hand is down. */
+  @property({ type: Number, attribute: 'raised-hand' }) raisedHand = 0;
+
+  /** A reaction to float over the tile (the gallery sets it for about three seconds). */
+  @property() reaction: ReactionType | '' = '';
+
+  /** Pinned by this viewer (shown on the name plate; the menu offers "Unpin"). */
+  @property({ type: Boolean }) pinned = false;
+
+  /** Spotlighted for everyone (shown on the name plate; the menu offers "Stop spotlight"). */
+  @property({ type: Boolean }) spotlighted = false;
+
+  /** Offers "Pin"/"Unpin" in a "More options" menu (for a remote participant). */
+  @property({ type: Boolean, reflect: true }) pinnable = false;
+
+  /** Offers "Spotlight for everyone"/"Stop spotlight" in the menu (when your role may spotlight). */
+  @property({ type: Boolean, reflect: true }) spotlightable = false;
+
   /** Overrides for the tile's words. */
   @property({ attribute: false }) strings: Partial<VideoTileStrings> | undefined;
+
+  @state() private menuOpen = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('participant')) this.#participantController.participant = this.participant;
@@ -126,6 +178,82 @@ export class AcsVideoTile extends LitElement {
   /** The `<video>` element while video shows (to watch frames, or for picture-in-picture). */
   get videoElement(): HTMLVideoElement | undefined {
     return this.#video.view?.videoElement;
+  }
+
+  #menu(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[part~="menu"]');
+  }
+
+  #toggleMenu(): void {
+    this.menuOpen = !this.menuOpen;
+    if (this.menuOpen) void this.updateComplete.then(() => focusFirstItem(this.#menu()));
+  }
+
+  #closeMenu(returnFocus: boolean): void {
+    this.menuOpen = false;
+    if (returnFocus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="more-button"]')?.focus());
+  }
+
+  #onMenuFocusOut(event: FocusEvent): void {
+    const wrapper = event.currentTarget as HTMLElement;
+    if (!wrapper.contains(event.relatedTarget as Node | null)) this.menuOpen = false;
+  }
+
+  #choose(action: 'pin' | 'spotlight'): void {
+    const participant = this.participant;
+    this.#closeMenu(true);
+    if (!participant) return;
+    if (action === 'pin') {
+      emit(this, 'acs-pin-toggle', { participant, pinned: !this.pinned }, { cancelable: true });
+    } else {
+      emit(this, 'acs-spotlight-toggle', { participant, on: !this.spotlighted }, { cancelable: true });
+    }
+  }
+
+  #renderMenu(name: string, strings: VideoTileStrings) {
+    if (!this.pinnable && !this.spotlightable) return nothing;
+    const open = this.menuOpen;
+    return html`<div class="more" @focusout=${this.#onMenuFocusOut}>
+      <button
+        type="button"
+        part="more-button"
+        class="more-button"
+        aria-label=${format(strings.moreOptions, { name })}
+        aria-haspopup="menu"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls="menu"
+        @click=${this.#toggleMenu}
+      >
+        ${callingIcon('more')}
+      </button>
+      ${
+        open
+          ? html`<div
+              part="menu"
+              id="menu"
+              class="menu"
+              role="menu"
+              aria-label=${format(strings.moreOptions, { name })}
+              @keydown=${(e: KeyboardEvent) => onMenuKeyDown(e, e.currentTarget as HTMLElement, (back) => this.#closeMenu(back))}
+            >
+              ${
+                this.pinnable
+                  ? html`<button type="button" part="menu-item" role="menuitem" tabindex="-1" @click=${() => this.#choose('pin')}>
+                      ${callingIcon('pin')}${this.pinned ? strings.unpin : strings.pin}
+                    </button>`
+                  : nothing
+              }
+              ${
+                this.spotlightable
+                  ? html`<button type="button" part="menu-item" role="menuitem" tabindex="-1" @click=${() => this.#choose('spotlight')}>
+                      ${callingIcon('applause')}${this.spotlighted ? strings.stopSpotlight : strings.spotlightForEveryone}
+                    </button>`
+                  : nothing
+              }
+            </div>`
+          : nothing
+      }
+    </div>`;
   }
 
   override render() {
@@ -146,36 +274,57 @@ export class AcsVideoTile extends LitElement {
     const stateKey = participant ? STATE_KEYS[participant.state] : undefined;
     const view = this.#video.view;
     return html`<div
-      part="base"
-      class=${classMap({ base: true, speaking, 'has-video': view !== undefined })}
-      role="group"
-      aria-label=${name}
-    >
-      ${
-        view
-          ? html`<div part="video" class="video">${view.target}</div>`
-          : html`<div part="placeholder" class="placeholder">
-              <acs-avatar
-                part="avatar"
-                exportparts="base: avatar__base"
-                aria-hidden="true"
-                display-name=${personName}
-                color-key=${keyOf(participant?.identifier) || personName}
-                ?speaking=${speaking}
-              ></acs-avatar>
-            </div>`
-      }
-      <div part="label" class="label">
+        part="base"
+        class=${classMap({ base: true, speaking, 'has-video': view !== undefined })}
+        role="group"
+        aria-label=${name}
+      >
         ${
-          muted
-            ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
+          view
+            ? html`<div part="video" class="video">${view.target}</div>`
+            : html`<div part="placeholder" class="placeholder">
+                <acs-avatar
+                  part="avatar"
+                  exportparts="base: avatar__base"
+                  aria-hidden="true"
+                  display-name=${personName}
+                  color-key=${keyOf(participant?.identifier) || personName}
+                  ?speaking=${speaking}
+                ></acs-avatar>
+              </div>`
+        }
+        <div part="label" class="label">
+          ${
+            muted
+              ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`
+              : nothing
+          }
+          ${this.pinned ? html`<span class="flag" role="img" aria-label=${strings.pinned}>${callingIcon('pin')}</span>` : nothing}
+          ${this.spotlighted ? html`<span class="flag" role="img" aria-label=${strings.spotlighted}>${callingIcon('applause')}</span>` : nothing}
+          <span part="name" class="name">${name}</span>
+        </div>
+        ${
+          this.raisedHand > 0
+            ? html`<span
+                part="raised-hand"
+                class="hand"
+                role="img"
+                aria-label=${format(strings.handRaisedOrder, { ordinal: ordinal(this.raisedHand), order: this.raisedHand })}
+                >${callingIcon('hand')}<span aria-hidden="true">${this.raisedHand}</span></span
+              >`
             : nothing
         }
-        <span part="name" class="name">${name}</span>
+        ${stateKey ? html`<span part="state" class=${classMap({ state: true, 'below-hand': this.raisedHand > 0 })}>${strings[stateKey]}</span>` : nothing}
+        ${
+          this.reaction
+            ? html`<span part="reaction" class="reaction" role="img" aria-label=${reactionName(this.reaction, strings)}
+                >${reactionIcon(this.reaction)}</span
+              >`
+            : nothing
+        }
+        ${this.connectionStats ? this.#renderStats(this.connectionStats, strings) : nothing}
       </div>
-      ${stateKey ? html`<span part="state" class="state">${strings[stateKey]}</span>` : nothing}
-      ${this.connectionStats ? this.#renderStats(this.connectionStats, strings) : nothing}
-    </div>`;
+      ${this.#renderMenu(name, strings)}`;
   }
 
   #renderStats(stats: ConnectionStats, strings: VideoTileStrings) {
@@ -194,5 +343,9 @@ export class AcsVideoTile extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'acs-video-tile': AcsVideoTile;
+  }
+  interface GlobalEventHandlersEventMap {
+    'acs-pin-toggle': CustomEvent<PinToggleDetail>;
+    'acs-spotlight-toggle': CustomEvent<SpotlightToggleDetail>;
   }
 }
