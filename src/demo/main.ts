@@ -4,7 +4,7 @@ import { CallClient } from '../calling/callClient.js';
 import type { CallAgent } from '../calling/callAgent.js';
 import { ChatClient } from '../chat/chatClient.js';
 import { RealtimeChannel } from '../common/realtimeChannel.js';
-import { createIdentifierFromRawId } from '../common/identifiers.js';
+import { type CommunicationIdentifier, createIdentifierFromRawId } from '../common/identifiers.js';
 import { TokenStore } from '../identity/tokenStore.js';
 import '../ui/call-with-chat/call-with-chat.js';
 import '../ui/dial-pad/dial-pad.js';
@@ -63,6 +63,8 @@ async function goLive(session: DemoSession): Promise<Live> {
     chat.startRealtimeNotifications(),
   ]);
   const me = await demoRequest<{ phoneNumber?: string }>('GET', 'demo/me', credential);
+  // The app's own directory of people (its "User table"): others find this user by name there.
+  await demoRequest('PATCH', 'demo/me', credential, { displayName: record.displayName ?? 'Guest' });
   const state: Live = { session, phoneNumber: me.phoneNumber, channel, chat, agent, threads: new Map() };
   $('phone-number').textContent = me.phoneNumber ?? 'none (the number pool is used up)';
   channel.subscribe('smsReceived', (sms) => {
@@ -89,7 +91,167 @@ async function goLive(session: DemoSession): Promise<Live> {
   renderThreads(state);
   const [first] = state.threads.keys();
   if (first) selectThread(state, first);
+  startPeople(state);
   return state;
+}
+
+// ---- people -----------------------------------------------------------------------------------
+interface Person {
+  user: { communicationUserId: string };
+  displayName: string;
+  lastSeen: string;
+  online: boolean;
+  isYou?: boolean;
+}
+
+let peopleTimer: ReturnType<typeof setInterval> | undefined;
+let peopleSearch: ReturnType<typeof setTimeout> | undefined;
+
+function startPeople(state: Live): void {
+  stopPeople();
+  void refreshPeople(state);
+  peopleTimer = setInterval(() => void refreshPeople(state), 5_000);
+}
+
+function stopPeople(): void {
+  clearInterval(peopleTimer);
+  clearTimeout(peopleSearch);
+  peopleTimer = undefined;
+  $('people').replaceChildren();
+}
+
+async function refreshPeople(state: Live): Promise<void> {
+  const search = $<HTMLInputElement>('people-search').value.trim();
+  try {
+    const { value } = await demoRequest<{ value: Person[] }>(
+      'GET',
+      `demo/people?${new URLSearchParams({ search })}`,
+      state.session.credential,
+    );
+    if (live !== state) return;
+    renderPeople(
+      state,
+      value.filter((p) => !p.isYou),
+      search,
+    );
+  } catch (error) {
+    say(`Could not list people: ${messageOf(error)}`, 'error');
+  }
+}
+
+function lastSeenText(person: Person): string {
+  if (person.online) return 'Online';
+  const minutes = Math.round((Date.now() - Date.parse(person.lastSeen)) / 60_000);
+  if (minutes < 1) return 'Seen just now';
+  if (minutes < 60) return `Seen ${minutes} min ago`;
+  return `Seen ${new Date(person.lastSeen).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}`;
+}
+
+function renderPeople(state: Live, people: Person[], search: string): void {
+  const button = (label: string, name: string, action: () => void) => {
+    const element = document.createElement('button');
+    element.type = 'button';
+    element.textContent = label;
+    element.setAttribute('aria-label', name);
+    element.addEventListener('click', action);
+    return element;
+  };
+  $('people').replaceChildren(
+    ...people.map((person) => {
+      const item = document.createElement('li');
+      const name = document.createElement('span');
+      name.className = 'name';
+      name.textContent = person.displayName;
+      const presence = document.createElement('span');
+      presence.className = 'presence';
+      presence.dataset.online = String(person.online);
+      presence.textContent = lastSeenText(person);
+      const actions = document.createElement('span');
+      actions.className = 'actions';
+      const who = { communicationUserId: person.user.communicationUserId };
+      actions.append(
+        button('Chat', `Chat with ${person.displayName}`, () => void chatWith(state, person)),
+        button('Call', `Call ${person.displayName}`, () => void callPerson(who, person.displayName, false)),
+        button('Video', `Video call ${person.displayName}`, () => void callPerson(who, person.displayName, true)),
+      );
+      item.append(name, presence, actions);
+      return item;
+    }),
+  );
+  const empty = $('people-empty');
+  empty.hidden = people.length > 0;
+  empty.textContent = search
+    ? `Nobody here is called “${search}”.`
+    : 'Nobody else yet: open this page in another browser and sign in as someone else.';
+}
+
+/** The 1:1 conversations this browser started or joined, by the other person (the app's own memory). */
+function directThreads(state: Live): Record<string, string> {
+  return JSON.parse(localStorage.getItem(`acs-demo-direct-${state.session.record.userId}`) ?? '{}') as Record<string, string>;
+}
+
+function rememberDirectThread(state: Live, otherUserId: string, threadId: string): void {
+  const known = directThreads(state);
+  known[otherUserId] = threadId;
+  localStorage.setItem(`acs-demo-direct-${state.session.record.userId}`, JSON.stringify(known));
+}
+
+async function chatWith(state: Live, person: Person): Promise<void> {
+  const existing = directThreads(state)[person.user.communicationUserId];
+  if (existing && state.threads.has(existing)) {
+    selectThread(state, existing);
+    return;
+  }
+  const threadId = await createChat(state, { communicationUserId: person.user.communicationUserId }, person.displayName);
+  if (threadId) rememberDirectThread(state, person.user.communicationUserId, threadId);
+}
+
+async function callPerson(who: { communicationUserId: string }, name: string, video: boolean): Promise<void> {
+  try {
+    await stage.callElement?.startCall(who, { video });
+    say(`Calling ${name}…`);
+  } catch (error) {
+    say(`Could not call ${name}: ${messageOf(error)}`, 'error');
+  }
+}
+
+/**
+ * Starts a conversation with someone: titled by both names (each side sees the other's), created
+ * with both as participants. Someone the service does not know leaves nothing behind: the thread
+ * made without them is deleted again.
+ */
+async function createChat(state: Live, other: CommunicationIdentifier, otherName?: string): Promise<string | undefined> {
+  const me = state.session.record.displayName ?? 'Guest';
+  try {
+    const { chatThread, invalidParticipants } = await state.chat.createChatThread(
+      { topic: otherName ? `${me} & ${otherName}` : `${me} & …` },
+      {
+        participants: [
+          { id: other, ...(otherName ? { displayName: otherName } : {}) },
+          { id: { communicationUserId: state.session.record.userId }, displayName: me },
+        ],
+      },
+    );
+    if (invalidParticipants?.length || !chatThread) {
+      if (chatThread) await state.chat.deleteChatThread(chatThread.id).catch(() => undefined);
+      say('Nobody has that identifier on this service.', 'error');
+      return undefined;
+    }
+    addThread(state, chatThread.id, chatThread.topic, true);
+    say(otherName ? `Chat with ${otherName} started.` : 'Chat started.');
+    return chatThread.id;
+  } catch (error) {
+    say(`Could not start the chat: ${messageOf(error)}`, 'error');
+    return undefined;
+  }
+}
+
+/** A conversation's title for this user: its topic, without their own name when the demo made it. */
+function titleOf(state: Live, topic: string): string {
+  const me = state.session.record.displayName ?? 'Guest';
+  const names = topic.split(' & ');
+  if (names.length < 2 || !names.includes(me)) return topic;
+  return names.filter((name) => name !== me).join(', ') || topic;
 }
 
 async function demoRequest<T>(method: string, path: string, credential: DemoSession['credential'], body?: unknown): Promise<T> {
@@ -147,7 +309,7 @@ function renderThreads(state: Live): void {
       const item = document.createElement('li');
       const button = document.createElement('button');
       button.type = 'button';
-      button.textContent = topic;
+      button.textContent = titleOf(state, topic);
       button.setAttribute('aria-current', String(id === stage.threadId));
       button.addEventListener('click', () => selectThread(state, id));
       item.append(button);
@@ -255,22 +417,8 @@ $<HTMLFormElement>('new-chat').addEventListener('submit', async (event) => {
     say('That is your own identifier: use someone else’s.', 'error');
     return;
   }
-  try {
-    const me = live.session.record.displayName ?? 'Someone';
-    const { chatThread, invalidParticipants } = await live.chat.createChatThread(
-      { topic: `Chat started by ${me}` },
-      { participants: [{ id: identifier }, { id: { communicationUserId: live.session.record.userId }, displayName: me }] },
-    );
-    if (invalidParticipants?.length) {
-      say('Nobody has that identifier on this service.', 'error');
-      return;
-    }
-    addThread(live, chatThread!.id, chatThread!.topic, true);
-    input.value = '';
-    say('Chat started.');
-  } catch (error) {
-    say(`Could not start the chat: ${messageOf(error)}`, 'error');
-  }
+  const threadId = await createChat(live, identifier);
+  if (threadId) input.value = '';
 });
 
 $('start-group').addEventListener('click', async () => {
@@ -306,6 +454,7 @@ $('sign-out').addEventListener('click', async () => {
   if (!session) return;
   const current = live;
   live = undefined;
+  stopPeople();
   if (current) {
     await current.agent.dispose();
     await current.chat.stopRealtimeNotifications();
@@ -357,6 +506,17 @@ $<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
   } catch (error) {
     say(`Could not send the text: ${messageOf(error)}`, 'error');
   }
+});
+
+// Back to the tab: who is around now, at once.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && live) void refreshPeople(live);
+});
+
+$('people-search').addEventListener('input', () => {
+  clearTimeout(peopleSearch);
+  const state = live;
+  if (state) peopleSearch = setTimeout(() => void refreshPeople(state), 200);
 });
 
 stage.addEventListener('acs-error', (event) => say(messageOf(event.detail.error), 'error'));

@@ -115,9 +115,8 @@ describe('group calls: hands, reactions, spotlight, dominant speakers, capabilit
     const carol = await callingUser('Carol');
     users.push(carol);
     const carolCall = carol.agent.join({ groupId });
+    // The tone plays until the test ends (afterEach stops it): Carol keeps speaking.
     await untilAllConnected([aliceCall, bobCall, carolCall], 2);
-    restore();
-    restore = undefined;
     const carolHands = carolCall.feature(Features.RaiseHand);
     expect(carolHands.getRaisedHands().map((h) => [getIdentifierRawId(h.identifier), h.order])).to.deep.equal([
       [bob.userId, 1],

@@ -54,9 +54,18 @@ export default css`
     margin-bottom: 0.5rem;
   }
   @media (max-width: 56rem) {
+    /* Stacked, each part as tall as it needs (at least a usable height): a fixed height shared
+       by both squeezed the call setup over the chat. */
     .base {
       grid-template-columns: minmax(0, 1fr);
-      grid-template-rows: minmax(0, 1fr) minmax(16rem, 40%);
+      grid-template-rows: auto auto;
+      height: auto;
+    }
+    .call {
+      min-height: min(34rem, 85vh);
+    }
+    .chat {
+      height: min(30rem, 80vh);
     }
   }
 `;
