@@ -65,6 +65,13 @@ export default css`
     word-break: break-all;
     color: var(--acs-color-text, #1b1d21);
   }
+  .notice {
+    margin: 0.5rem 0 0;
+    color: var(--acs-color-text-muted, #5c6370);
+  }
+  .notice:empty {
+    margin: 0;
+  }
   .error {
     margin: 0;
     color: var(--acs-color-danger, #c42b1c);

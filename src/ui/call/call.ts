@@ -51,6 +51,9 @@ export const callCompositeStrings = {
   devicesPanel: 'Devices',
   closePanel: 'Close',
   connectionInfo: 'Connection info',
+  answeredElsewhere: 'Answered on another device',
+  missedCall: 'Missed call from {name}',
+  someone: 'someone',
   speakerView: 'Speaker view',
   joinGroupHeading: 'Join the group call',
   joinRoomHeading: 'Join the room call',
@@ -126,6 +129,7 @@ type Panel = 'participants' | 'devices';
  * @csspart status - The `acs-call-status` of the call and of the ended screen.
  * @csspart gallery - The `acs-video-gallery`.
  * @csspart controls - The `acs-call-controls`.
+ * @csspart notice - On the setup screen, what happened to a call that rang here and stopped by itself ("Answered on another device", "Missed call from …").
  * @csspart stats-toggle - The "Connection info" button above the gallery.
  * @csspart layout-toggle - The "Speaker view" button above the gallery.
  * @csspart join-button - The setup screen's "Join call" button (with `group-id` or `room-id`).
@@ -150,6 +154,12 @@ export class AcsCall extends LitElement {
   readonly #agentController = new CallAgentController(this, {
     // A call started through the agent directly shows here too, unless one already does.
     onCallsUpdated: (change) => this.#session.handleCallsUpdated(change),
+    // A call that stopped ringing by itself says why: answered in another tab, or missed.
+    onIncomingCallEnded: (incomingCall, { code, subCode }) => {
+      const name = incomingCall.callerInfo.displayName || this.#strings.someone;
+      if (code === 0 && subCode === 10003) this.notice = this.#strings.answeredElsewhere;
+      else if (code === 487 || code === 480) this.notice = format(this.#strings.missedCall, { name });
+    },
   });
   readonly #connection = new CallAgentConnection(this, {
     onAgent: (agent) => this.#onAgent(agent),
@@ -175,6 +185,8 @@ export class AcsCall extends LitElement {
   @state() private micMuted = false;
   @state() private formError = '';
   @state() private errorMessage = '';
+  /** What happened to a call that rang here and stopped by itself (until the next call). */
+  @state() private notice = '';
 
   /** A ready call agent (from `CallClient.createCallAgent`). */
   @property({ attribute: false }) callAgent: CallAgent | undefined;
@@ -223,6 +235,7 @@ export class AcsCall extends LitElement {
     this.#session.on('callChanged', ({ call }) => {
       this.#callController.call = call;
       this.endSeen = false;
+      this.notice = '';
       this.panel = undefined;
       this.requestUpdate();
       emit(this, 'acs-call-state-change', { state: call.state, call });
@@ -442,6 +455,7 @@ export class AcsCall extends LitElement {
       <div>
         ${this.#locator ? this.#renderJoin(strings) : this.#renderCallForm(strings)}
         ${this.errorMessage ? html`<p class="error" role="alert">${this.errorMessage}</p>` : nothing}
+        <p part="notice" class="notice" role="status">${this.notice}</p>
         <p part="identity" class="identity">
           ${agent ? html`${strings.yourIdentifier} <code>${agent.userId}</code>` : strings.connectingToService}
         </p>

@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { Call } from '../../calling/call.js';
 import type { CallAgent } from '../../calling/callAgent.js';
+import type { CallEndReason } from '../../calling/callingProtocol.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
 import { FollowingController } from './followingController.js';
 import { Subscriptions } from '../shared/subscriptions.js';
@@ -8,6 +9,8 @@ import { Subscriptions } from '../shared/subscriptions.js';
 export interface CallAgentControllerOptions {
   /** A call started ringing here (after the host was asked to update). */
   onIncomingCall?: (incomingCall: IncomingCall) => void;
+  /** A call stopped ringing here without being answered or declined here (its reason says why). */
+  onIncomingCallEnded?: (incomingCall: IncomingCall, callEndReason: CallEndReason) => void;
   /** Calls joined or left this agent's list. */
   onCallsUpdated?: (change: { added: Call[]; removed: Call[] }) => void;
 }
@@ -53,7 +56,10 @@ export class CallAgentController extends FollowingController<CallAgent> {
     this.#subscriptions.on(agent, 'incomingCall', ({ incomingCall }) => {
       if (incomingCall.callEndReason) return;
       const subscriptions = new Subscriptions();
-      subscriptions.on(incomingCall, 'callEnded', () => this.forget(incomingCall));
+      subscriptions.on(incomingCall, 'callEnded', ({ callEndReason }) => {
+        this.forget(incomingCall);
+        this.#options.onIncomingCallEnded?.(incomingCall, callEndReason);
+      });
       this.#ringing.set(incomingCall, subscriptions);
       this.host.requestUpdate();
       this.#options.onIncomingCall?.(incomingCall);
