@@ -80,6 +80,8 @@ async function goLive(session: DemoSession): Promise<Live> {
   stage.chatClient = chat;
   stage.userId = record.userId;
   stage.displayName = record.displayName ?? '';
+  // Phone numbers called from "Who to call" see this user's own number, as from the dial pad.
+  stage.alternateCallerId = me.phoneNumber ?? '';
   chat.on('chatThreadCreated', (event) => addThread(state, event.threadId, event.properties.topic, false));
   chat.on('chatThreadPropertiesUpdated', (event) => addThread(state, event.threadId, event.properties.topic, false));
   chat.on('chatThreadDeleted', (event) => {

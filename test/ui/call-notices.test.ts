@@ -59,3 +59,25 @@ describe('acs-call: what happened to a call that rang here', () => {
     expect(part(el, 'notice')!.textContent).to.equal('');
   });
 });
+
+describe('acs-call: calling a phone number', () => {
+  it('says up front that a phone number needs a number to call from, and starts nothing', async () => {
+    const agent = new FakeCallAgent();
+    const el = await fixture<AcsCall>(html`<acs-call .callAgent=${agent.asReal}></acs-call>`);
+    let error: unknown;
+    await el.startCall('+14255550123').catch((e: unknown) => (error = e));
+    expect((error as Error).message).to.match(/needs a number of yours to call from/);
+    expect(agent.started).to.deep.equal([]);
+  });
+
+  it('calls from alternate-caller-id', async () => {
+    const agent = new FakeCallAgent();
+    const el = await fixture<AcsCall>(html`<acs-call .callAgent=${agent.asReal} alternate-caller-id="+12905550100"></acs-call>`);
+    await el.startCall('+14255550123');
+    expect(agent.started[0]!.options.alternateCallerId).to.deep.equal({ phoneNumber: '+12905550100' });
+    // Calling a user sends no caller id.
+    await el.hangUp();
+    await el.startCall('8:acs:someone');
+    expect(agent.started[1]!.options.alternateCallerId).to.equal(undefined);
+  });
+});

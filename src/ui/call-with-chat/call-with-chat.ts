@@ -83,6 +83,9 @@ export class AcsCallWithChat extends LitElement {
   /** A room whose call the call side joins (passed to `<acs-call room-id>`). */
   @property({ attribute: 'room-id' }) roomId = '';
 
+  /** The phone number people called by phone see (passed to `acs-call`). */
+  @property({ attribute: 'alternate-caller-id' }) alternateCallerId = '';
+
   /** Hides the chat column. */
   @property({ type: Boolean, reflect: true, attribute: 'chat-hidden' }) chatHidden = false;
 
@@ -137,6 +140,7 @@ export class AcsCallWithChat extends LitElement {
             display-name=${this.displayName}
             group-id=${this.groupId}
             room-id=${this.roomId}
+            alternate-caller-id=${this.alternateCallerId}
           ></acs-call>
         </section>
         ${this.chatHidden ? '' : html`<section class="chat" part="chat" aria-label=${strings.chatRegion}>${chat}</section>`}

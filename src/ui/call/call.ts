@@ -52,6 +52,7 @@ export const callCompositeStrings = {
   closePanel: 'Close',
   connectionInfo: 'Connection info',
   answeredElsewhere: 'Answered on another device',
+  phoneNeedsCallerId: 'Calling a phone number needs a number of yours to call from (alternate-caller-id).',
   missedCall: 'Missed call from {name}',
   someone: 'someone',
   speakerView: 'Speaker view',
@@ -221,6 +222,12 @@ export class AcsCall extends LitElement {
   /** A room whose call to join (its id): the setup screen offers "Join call". */
   @property({ attribute: 'room-id' }) roomId = '';
 
+  /**
+   * The phone number (E.164, a number of the resource, usually your own) that people called by
+   * phone see. Without it, calling a phone number says at once that it needs one.
+   */
+  @property({ attribute: 'alternate-caller-id' }) alternateCallerId = '';
+
   /** The gallery's layout: `grid` (default) or `speaker`; the "Speaker view" button switches it. */
   @property() layout: VideoGalleryLayout = 'grid';
 
@@ -370,10 +377,14 @@ export class AcsCall extends LitElement {
   async startCall(target: string | CommunicationIdentifier | CommunicationIdentifier[], options: StartCallUiOptions = {}): Promise<Call> {
     await this.whenReady();
     const targets = typeof target === 'string' ? parseCallTargets(target) : Array.isArray(target) ? target : [target];
+    if (targets.some((t) => 'phoneNumber' in t) && !this.alternateCallerId) {
+      throw new TypeError(this.#strings.phoneNeedsCallerId);
+    }
     const starting = this.#session.startCall(targets, {
       video: options.video ?? this.cameraOn,
       muted: options.muted ?? this.micMuted,
       camera: this.camera,
+      ...(this.alternateCallerId ? { alternateCallerId: { phoneNumber: this.alternateCallerId } } : {}),
     });
     this.errorMessage = '';
     return starting;

@@ -6,7 +6,7 @@ import type { DeviceManager } from '../../calling/deviceManager.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
 import { LocalVideoStream } from '../../calling/localVideoStream.js';
 import { TypedEventEmitter } from '../../common/events.js';
-import { type CommunicationIdentifier, getIdentifierRawId } from '../../common/identifiers.js';
+import { type CommunicationIdentifier, type PhoneNumberIdentifier, getIdentifierRawId } from '../../common/identifiers.js';
 import { nameOf } from '../shared/callingNames.js';
 import { Subscriptions } from '../shared/subscriptions.js';
 
@@ -27,6 +27,8 @@ export interface CallSessionMediaOptions {
   muted?: boolean;
   /** The camera to send (default: the device manager's first). */
   camera?: VideoDeviceInfo | undefined;
+  /** The number callees reached by phone see (a phone number of the resource; needed to call one). */
+  alternateCallerId?: PhoneNumberIdentifier | undefined;
 }
 
 /**
@@ -96,9 +98,11 @@ export class CallSessionController extends TypedEventEmitter<CallSessionEvents> 
     this.#lastTargets = [...targets];
     this.#lastLocator = undefined;
     this.#remoteLabel = labelOf(targets);
+    const callsPhone = targets.some((target) => 'phoneNumber' in target);
     const call = agent.startCall(targets, {
       videoOptions: { localVideoStreams: stream ? [stream] : [] },
       audioOptions: { muted: options.muted ?? false },
+      ...(callsPhone && options.alternateCallerId ? { alternateCallerId: options.alternateCallerId } : {}),
     });
     this.show(call);
     return call;
