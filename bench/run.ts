@@ -15,6 +15,7 @@ import {
   type SuiteOutcome,
   currentLoad,
   machineDescription,
+  measuredCommit,
   toMarkdown,
   withRatios,
   writeReport,
@@ -92,8 +93,10 @@ for (const [name, { run, budgetS }] of Object.entries(SUITES)) {
   console.log(error ? `  FAILED after ${seconds} s: ${error}` : `  done in ${seconds} s`);
 }
 
+const commit = measuredCommit();
 const report: BenchReport = {
   date: new Date().toISOString(),
+  ...(commit ? { commit } : {}),
   machine: machineDescription(),
   node: process.version,
   loadAverage: { start: loadAtStart, end: currentLoad() },

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export interface SuiteOutcome {
 
 export interface BenchReport {
   date: string;
+  /** The commit measured (`git describe --always --dirty`: "-dirty" when the tree had changes). */
+  commit?: string;
   machine: string;
   node: string;
   /** 1-minute load average when the run started and when it ended: other work on the machine skews results. */
@@ -58,7 +61,7 @@ export function withRatios(measurements: Measurement[]): BenchReport['measuremen
 export function toMarkdown(report: BenchReport): string {
   const timing = report.suites.map((s) => `${s.suite} ${s.seconds} s${s.error ? ' (failed)' : ''}`).join(', ');
   const lines = [
-    `Last run: ${report.date} on ${report.machine}, Node ${report.node}, ${report.durationSeconds} s in all (${timing}); ` +
+    `Last run: ${report.date}${report.commit ? ` at commit ${report.commit}` : ''} on ${report.machine}, Node ${report.node}, ${report.durationSeconds} s in all (${timing}); ` +
       `load average ${report.loadAverage.start} at the start, ${report.loadAverage.end} at the end.`,
     '',
     '| suite | metric | ours | baseline(s) | ratio (ours / first baseline) | what is measured |',
@@ -96,4 +99,13 @@ export function writeReport(report: BenchReport, folder = 'bench-results'): { js
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(markdown, toMarkdown(report));
   return { json, markdown };
+}
+
+/** The commit being measured, and whether the working tree differed from it. */
+export function measuredCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
 }
