@@ -331,22 +331,9 @@ export class Call extends TypedEventEmitter<CallEvents> {
     abortSignal?: AbortSignal,
   ): Promise<void> {
     // The call rings while the microphone and camera open: neither waits for the other.
-    await this.#whilePreparing(videoStreams, async () => {
-      const { body: model } = await this.#context.pipeline.send<CallModel>({
-        method: 'POST',
-        path: callingPath('startCall'),
-        body: {
-          targets: targets.map(serializeCommunicationIdentifier),
-          ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
-          endpointId: this.#context.endpointId,
-          ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
-          isMuted: this.#muted,
-          isVideoOn: videoStreams.length > 0,
-        },
-        abortSignal,
-      });
-      this.#setId(model.id);
-      return model;
+    await this.#enter('startCall', videoStreams, abortSignal, {
+      targets: targets.map(serializeCommunicationIdentifier),
+      ...(alternateCallerId ? { alternateCallerId: serializeCommunicationIdentifier(alternateCallerId) } : {}),
     });
   }
 
@@ -357,12 +344,31 @@ export class Call extends TypedEventEmitter<CallEvents> {
     abortSignal?: AbortSignal,
   ): Promise<void> {
     // In the call at once: the others dial this endpoint while its microphone and camera open.
+    await this.#enter('joinGroupCall', videoStreams, abortSignal, locator);
+  }
+
+  /** @internal Accepts an incoming call at the service. */
+  async accept(videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
+    // Accepted at once: the caller's media connection is made while the camera opens.
+    await this.#enter('accept', videoStreams, abortSignal);
+  }
+
+  /**
+   * Enters the call at the service (starts, joins or accepts it) from this endpoint, with its name
+   * and media state, while the devices open (see #whilePreparing).
+   */
+  async #enter(
+    route: 'startCall' | 'joinGroupCall' | 'accept',
+    videoStreams: LocalVideoStream[],
+    abortSignal: AbortSignal | undefined,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     await this.#whilePreparing(videoStreams, async () => {
       const { body: model } = await this.#context.pipeline.send<CallModel>({
         method: 'POST',
-        path: callingPath('joinGroupCall'),
+        path: route === 'accept' ? callingPath('accept', this.#id) : callingPath(route),
         body: {
-          ...locator,
+          ...extra,
           endpointId: this.#context.endpointId,
           ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
           isMuted: this.#muted,
@@ -371,25 +377,6 @@ export class Call extends TypedEventEmitter<CallEvents> {
         abortSignal,
       });
       this.#setId(model.id);
-      return model;
-    });
-  }
-
-  /** @internal Accepts an incoming call at the service. */
-  async accept(videoStreams: LocalVideoStream[], abortSignal?: AbortSignal): Promise<void> {
-    // Accepted at once: the caller's media connection is made while the camera opens.
-    await this.#whilePreparing(videoStreams, async () => {
-      const { body: model } = await this.#context.pipeline.send<CallModel>({
-        method: 'POST',
-        path: callingPath('accept', this.#id),
-        body: {
-          endpointId: this.#context.endpointId,
-          ...(this.#context.displayName !== undefined ? { displayName: this.#context.displayName } : {}),
-          isMuted: this.#muted,
-          isVideoOn: videoStreams.length > 0,
-        },
-        abortSignal,
-      });
       return model;
     });
   }
