@@ -67,12 +67,20 @@ async function goLive(session: DemoSession): Promise<Live> {
   await demoRequest('PATCH', 'demo/me', credential, { displayName: record.displayName ?? 'Guest' });
   const state: Live = { session, phoneNumber: me.phoneNumber, channel, chat, agent, threads: new Map() };
   $('phone-number').textContent = me.phoneNumber ?? 'none (the number pool is used up)';
+  // The app keeps its texts (the service delivers each once): history survives a reload.
+  smsOwner = record.userId;
+  $('sms-list').replaceChildren();
+  $('sms-empty').hidden = false;
+  for (const kept of keptSms().reverse()) renderSms(kept);
   channel.subscribe('smsReceived', (sms) => {
-    addSms('in', sms.from, sms.message, `from ${sms.from}`);
+    addSms({ direction: 'in', peer: sms.from, text: sms.message, at: sms.receivedTimestamp });
+    say(`New text from ${sms.from}.`);
   });
   channel.subscribe('smsDeliveryReportReceived', (report) => {
     // The report can outrun the send's own response: keep it for the item that is yet to show.
-    deliveryStatuses.set(report.messageId, report.deliveryStatus.toLowerCase());
+    const status = report.deliveryStatus.toLowerCase();
+    deliveryStatuses.set(report.messageId, status);
+    updateKeptSms(report.messageId, status);
     showDeliveryStatus(report.messageId);
   });
   stage.callAgent = agent;
@@ -278,19 +286,60 @@ function showDeliveryStatus(messageId: string): void {
   meta.textContent += ` · ${status}`;
 }
 
-function addSms(direction: 'in' | 'out', peer: string, text: string, meta: string, id?: string): void {
+interface KeptSms {
+  direction: 'in' | 'out';
+  peer: string;
+  text: string;
+  at: string;
+  id?: string;
+  status?: string;
+}
+
+/** Whose texts the page shows (the signed-in user); kept per user in this browser, newest first, 100 at most. */
+let smsOwner = '';
+const smsKey = () => `acs-demo-sms-${smsOwner}`;
+
+function keptSms(): KeptSms[] {
+  try {
+    return JSON.parse(localStorage.getItem(smsKey()) ?? '[]') as KeptSms[];
+  } catch {
+    return [];
+  }
+}
+
+function updateKeptSms(id: string, status: string): void {
+  const kept = keptSms();
+  const item = kept.find((k) => k.id === id);
+  if (!item) return;
+  item.status = status;
+  localStorage.setItem(smsKey(), JSON.stringify(kept));
+}
+
+function addSms(sms: KeptSms): void {
+  const known = sms.id ? deliveryStatuses.get(sms.id) : undefined;
+  if (known) sms.status = known;
+  localStorage.setItem(smsKey(), JSON.stringify([sms, ...keptSms()].slice(0, 100)));
+  renderSms(sms);
+}
+
+function renderSms(sms: KeptSms): void {
   const item = document.createElement('li');
-  item.dataset.direction = direction;
-  if (id) item.dataset.id = id;
+  item.dataset.direction = sms.direction;
+  if (sms.id) item.dataset.id = sms.id;
   const body = document.createElement('span');
-  body.textContent = text;
+  body.textContent = sms.text;
   const info = document.createElement('span');
   info.className = 'meta';
-  info.textContent = meta;
+  const time = new Date(sms.at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+  info.textContent = `${sms.direction === 'in' ? 'from' : 'to'} ${sms.peer} · ${time}`;
+  if (sms.status) {
+    info.dataset.status = sms.status;
+    info.textContent += ` · ${sms.status}`;
+  }
   item.append(body, info);
   $('sms-list').prepend(item);
   $('sms-empty').hidden = true;
-  if (id) showDeliveryStatus(id);
+  if (sms.id) showDeliveryStatus(sms.id);
 }
 
 function addThread(state: Live, threadId: string, topic: string, select: boolean): void {
@@ -502,7 +551,7 @@ $<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
       },
     );
     if (!result.successful) throw new Error(result.errorMessage ?? 'The message was not accepted.');
-    addSms('out', to, text, `to ${to}`, result.messageId);
+    addSms({ direction: 'out', peer: to, text, at: new Date().toISOString(), ...(result.messageId ? { id: result.messageId } : {}) });
     $<HTMLInputElement>('sms-text').value = '';
     say('Text sent.');
   } catch (error) {

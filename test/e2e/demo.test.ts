@@ -175,6 +175,16 @@ describe('demo page end to end: two people, each in a browser context of their o
         () => document.getElementById('sms-list')?.textContent?.includes('delivered') === true,
       );
       await screenshot(bob.page, 'demo-10-text');
+      // The app keeps its texts: after a reload both still see them, the sender's still delivered.
+      for (const [person, expected] of [
+        [bob, 'Running late!'],
+        [alice, 'delivered'],
+      ] as const) {
+        await person.page.reload();
+        await untilOnPage(person.page, 'the signed-in page', () => /ready/i.test(document.getElementById('status')?.textContent ?? ''));
+        const list = (await person.page.getByRole('list', { name: 'Text messages' }).textContent()) ?? '';
+        assert.ok(list.includes('Running late!') && list.includes(expected), list);
+      }
     }));
 
   test('a reload signs straight back in with the stored token', async () => {
