@@ -22,9 +22,19 @@ export interface CommunicationTokenCredential {
   dispose(): void;
 }
 
+/** What the credential tells a refresher besides the abort signal. */
+export interface TokenRefreshContext {
+  /** The token being replaced because it was refused (a forced refresh), if any. */
+  refusedToken?: string;
+}
+
 export interface CommunicationTokenRefreshOptions {
-  /** Fetches a fresh token string from the application's trusted server. */
-  tokenRefresher: (abortSignal?: AbortSignal) => Promise<string>;
+  /**
+   * Fetches a fresh token string from the application's trusted server. The second argument (ours;
+   * ACS refreshers ignore it) names a token the caller was refused with (`getToken({ forceRefresh })`
+   * after the service refused it): a refresher that caches tokens must not hand that one back.
+   */
+  tokenRefresher: (abortSignal?: AbortSignal, context?: TokenRefreshContext) => Promise<string>;
   /** A token to start with, so the first `getToken` needs no refresh. */
   token?: string;
   /** Refresh in the background before the token expires, not only when asked. */
@@ -105,7 +115,7 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
     const current = this.#current;
     if (!this.#refresher) return current!;
     if (current && !options.forceRefresh && !this.#isDue(current)) return current;
-    return this.#refresh(options.abortSignal);
+    return this.#refresh(options.abortSignal, options.forceRefresh ? current?.token : undefined);
   }
 
   dispose(): void {
@@ -135,13 +145,13 @@ export class AzureCommunicationTokenCredential implements CommunicationTokenCred
    * signal of its own, aborted only when every caller waiting on it has aborted: one caller giving
    * up does not cancel the token the others wait for.
    */
-  #refresh(abortSignal?: AbortSignal): Promise<AccessToken> {
+  #refresh(abortSignal?: AbortSignal, refusedToken?: string): Promise<AccessToken> {
     if (!this.#pending) {
       const refresher = this.#refresher!;
       const controller = new AbortController();
       const promise = (async () => {
         try {
-          const token = await refresher(controller.signal);
+          const token = await refresher(controller.signal, refusedToken ? { refusedToken } : {});
           if (parseToken(token).expiresOnTimestamp <= Date.now()) {
             throw TokenCredentialError.expiredFromRefresher();
           }

@@ -67,6 +67,7 @@ async function goLive(session: DemoSession): Promise<Live> {
   await demoRequest('PATCH', 'demo/me', credential, { displayName: record.displayName ?? 'Guest' });
   const state: Live = { session, phoneNumber: me.phoneNumber, channel, chat, agent, threads: new Map() };
   $('phone-number').textContent = me.phoneNumber ?? 'none (the number pool is used up)';
+  watchConnection(channel);
   // The app keeps its texts (the service delivers each once): history survives a reload.
   smsOwner = record.userId;
   $('sms-list').replaceChildren();
@@ -103,6 +104,40 @@ async function goLive(session: DemoSession): Promise<Live> {
   if (first) selectThread(state, first);
   startPeople(state);
   return state;
+}
+
+// ---- connection -------------------------------------------------------------------------------
+let bannerTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A banner while the service is out of reach, and when it is back (then it goes by itself). */
+function watchConnection(channel: RealtimeChannel): void {
+  const banner = $('connection-banner');
+  let lost = false;
+  channel.on('stateChanged', ({ state, previous }) => {
+    if (live?.channel !== channel) return;
+    clearTimeout(bannerTimer);
+    if (state === 'reconnecting' || (state === 'connecting' && (lost || previous === 'connected'))) {
+      lost = true;
+      banner.dataset.kind = 'warning';
+      banner.textContent = 'Connection to the service lost. Reconnecting…';
+      banner.hidden = false;
+    } else if (state === 'connected' && lost) {
+      lost = false;
+      banner.dataset.kind = 'ok';
+      banner.textContent = 'Connected again.';
+      banner.hidden = false;
+      bannerTimer = setTimeout(() => (banner.hidden = true), 5000);
+    } else if (state === 'failed') {
+      banner.dataset.kind = 'error';
+      banner.textContent = 'The service cannot be reached. Reload the page to try again.';
+      banner.hidden = false;
+    }
+  });
+}
+
+function hideConnectionBanner(): void {
+  clearTimeout(bannerTimer);
+  $('connection-banner').hidden = true;
 }
 
 // ---- people -----------------------------------------------------------------------------------
@@ -506,6 +541,7 @@ $('sign-out').addEventListener('click', async () => {
   const current = live;
   live = undefined;
   stopPeople();
+  hideConnectionBanner();
   if (current) {
     await current.agent.dispose();
     await current.chat.stopRealtimeNotifications();

@@ -1,6 +1,6 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { CommunicationError, TokenCredentialError, throwIfAborted } from '../common/errors.js';
-import { parseToken } from '../common/credential.js';
+import { type TokenRefreshContext, parseToken } from '../common/credential.js';
 import { withLock } from '../common/locks.js';
 import type { TokenScope } from './communicationIdentityClient.js';
 
@@ -41,6 +41,8 @@ export interface GetValidTokenOptions {
 export interface RefreshOptions extends GetValidTokenOptions {
   abortSignal?: AbortSignal;
   displayName?: string;
+  /** A token the service refused: never handed back from the store, even while it looks valid. */
+  refusedToken?: string;
 }
 
 interface TokenStoreSchema extends DBSchema {
@@ -139,12 +141,14 @@ export class TokenStore {
    */
   async getOrRefresh(userId: string, scopes: TokenScope[], fetchToken: TokenFetcher, options: RefreshOptions = {}): Promise<StoredToken> {
     throwIfAborted(options.abortSignal);
-    const stored = await this.getValidToken(userId, scopes, options);
+    const usable = (record: StoredToken | undefined) => (record && record.token !== options.refusedToken ? record : undefined);
+    const stored = usable(await this.getValidToken(userId, scopes, options));
     if (stored) return stored;
     return withLock(
       `${this.#name}:refresh:${userId}`,
       async () => {
-        const meanwhile = await this.getValidToken(userId, scopes, options);
+        // Another tab may have fetched a new one meanwhile: that one is good (it is not the refused one).
+        const meanwhile = usable(await this.getValidToken(userId, scopes, options));
         if (meanwhile) return meanwhile;
         throwIfAborted(options.abortSignal);
         const fetched = await fetchToken(options.abortSignal);
@@ -172,8 +176,15 @@ export class TokenStore {
     scopes: TokenScope[],
     fetchToken: TokenFetcher,
     options: GetValidTokenOptions = {},
-  ): (abortSignal?: AbortSignal) => Promise<string> {
-    return async (abortSignal) => (await this.getOrRefresh(userId, scopes, fetchToken, { ...options, abortSignal })).token;
+  ): (abortSignal?: AbortSignal, context?: TokenRefreshContext) => Promise<string> {
+    return async (abortSignal, context) =>
+      (
+        await this.getOrRefresh(userId, scopes, fetchToken, {
+          ...options,
+          abortSignal,
+          ...(context?.refusedToken ? { refusedToken: context.refusedToken } : {}),
+        })
+      ).token;
   }
 
   close(): void {

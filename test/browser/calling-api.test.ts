@@ -14,6 +14,11 @@ import { recordingFetch } from './chatTestHelpers.js';
 import { rejectionOf } from './helpers.js';
 import { testService } from './service.js';
 
+/** An identifier like `rawId` but never equal to it (its last character changed). */
+function otherThan(rawId: string): string {
+  return rawId.replace(/.$/, (last) => (last === '0' ? '1' : '0'));
+}
+
 describe('calling API surface', () => {
   describe('the concept page’s seed alias', () => {
     let bob: TestUser | undefined;
@@ -205,7 +210,7 @@ describe('calling API surface', () => {
         alice!.agent.startCall([{ phoneNumber: '+14255550123' }], { alternateCallerId: { communicationUserId: alice!.userId } as never }),
       ).to.throw(TypeError, /alternateCallerId/);
       expect(() =>
-        alice!.agent.startCall([{ communicationUserId: alice!.userId.replace(/.$/, '0') }], {
+        alice!.agent.startCall([{ communicationUserId: otherThan(alice!.userId) }], {
           videoOptions: { localVideoStreams: [{} as never] },
         }),
       ).to.throw(TypeError, /localVideoStreams/);

@@ -421,6 +421,24 @@ describe('TokenStore', () => {
       reloaded.dispose();
     });
 
+    it('a forced refresh after the service refused the token fetches a new one, never the stored refused one', async () => {
+      const store = await open();
+      const fetch = countingFetcher();
+      const credential = new AzureCommunicationTokenCredential({
+        tokenRefresher: store.createTokenRefresher(ALICE, ['chat'], fetch.fetcher),
+      });
+      const first = await credential.getToken();
+      // Still valid for an hour in the store, but the service refused it (revoked, say).
+      const forced = await credential.getToken({ forceRefresh: true });
+      expect(fetch.count).to.equal(2);
+      expect(forced.token).to.not.equal(first.token);
+      expect(forced.token).to.equal(fetch.tokens[1]);
+      expect((await store.get(ALICE))?.token).to.equal(forced.token);
+      // A plain call after that is served from the store again.
+      expect((await credential.getToken()).token).to.equal(forced.token);
+      expect(fetch.count).to.equal(2);
+    });
+
     it('fetches a fresh token when the stored one is too close to expiry for the credential', async () => {
       const store = await open();
       await store.put(record(ALICE, 5 * MINUTE));

@@ -65,6 +65,21 @@ describe('demo app: people find each other by name', () => {
     }
   });
 
+  test('a banner says when the connection to the service drops and when it is back', async () => {
+    const dan = await signIn('Dan', { width: 390, height: 844 });
+    try {
+      const userId = (await dan.page.locator('#user-id').textContent()) ?? '';
+      // The service drops Dan's real-time connection (as when his token is revoked); the page
+      // gets a fresh token and reconnects by itself.
+      service().realtime.closeUser(userId, 'test: connection dropped');
+      await dan.page.getByRole('status').filter({ hasText: 'Connected again.' }).waitFor();
+      await screenshot(dan.page, 'demo-people-4-reconnected-390');
+      await dan.page.getByRole('status').filter({ hasText: 'Connected again.' }).waitFor({ state: 'hidden' });
+    } finally {
+      await dan.context.close();
+    }
+  });
+
   test('a chat with an identifier nobody has leaves nothing behind', async () => {
     const carol = await signIn('Carol', { width: 1280, height: 800 });
     try {
