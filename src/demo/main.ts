@@ -103,7 +103,29 @@ async function goLive(session: DemoSession): Promise<Live> {
   const [first] = state.threads.keys();
   if (first) selectThread(state, first);
   startPeople(state);
+  $<HTMLInputElement>('my-invite').value = chatInviteLink(record.userId);
   return state;
+}
+
+/** A link that opens this demo and starts a chat with `userId` once the opener is signed in. */
+function chatInviteLink(userId: string): string {
+  const url = new URL(location.pathname, location.origin);
+  url.searchParams.set('chat', userId);
+  return url.href;
+}
+
+/** Opened from someone's invite link: chat with them (by name when the directory knows them). */
+async function followChatInvite(state: Live, userId: string): Promise<void> {
+  history.replaceState(null, '', location.pathname);
+  if (userId === state.session.record.userId) {
+    say('That is your own invite link: send it to someone else.');
+    return;
+  }
+  const { value } = await demoRequest<{ value: Person[] }>('GET', 'demo/people', state.session.credential).catch(() => ({
+    value: [] as Person[],
+  }));
+  const known = value.find((p) => p.user.communicationUserId === userId);
+  await chatWith(state, known ?? { user: { communicationUserId: userId }, displayName: 'someone', lastSeen: '', online: false });
 }
 
 // ---- connection -------------------------------------------------------------------------------
@@ -437,6 +459,11 @@ async function start(session: DemoSession): Promise<void> {
   try {
     await starting;
     say('Ready. Share your identifier, or call and chat with someone else’s.');
+    if (live && invitedChat) {
+      const from = invitedChat;
+      invitedChat = undefined;
+      await followChatInvite(live, from);
+    }
   } catch (error) {
     say(`Could not connect: ${messageOf(error)}`, 'error');
   }
@@ -461,6 +488,11 @@ function offerGroup(groupId: string): void {
   $('group-invite').hidden = false;
   history.replaceState(null, '', inviteLink(groupId));
 }
+
+// A chat invite link opened here: the chat starts once signed in.
+const invitedChatParam = new URL(location.href).searchParams.get('chat');
+let invitedChat = invitedChatParam && /^8:acs:/.test(invitedChatParam) ? invitedChatParam : undefined;
+if (invitedChatParam && !invitedChat) say('That invite link names nobody (its id is not a user identifier).', 'error');
 
 // An invite link opened here: the call side asks "Join the group call" once signed in.
 const invited = new URL(location.href).searchParams.get('group');
@@ -521,6 +553,13 @@ $('start-group').addEventListener('click', async () => {
 
 $('copy-group-link').addEventListener('click', async () => {
   await navigator.clipboard.writeText($<HTMLInputElement>('group-link').value).then(
+    () => say('Invite link copied.'),
+    () => say('Copy failed: select the link and copy it by hand.', 'error'),
+  );
+});
+
+$('copy-invite').addEventListener('click', async () => {
+  await navigator.clipboard.writeText($<HTMLInputElement>('my-invite').value).then(
     () => say('Invite link copied.'),
     () => say('Copy failed: select the link and copy it by hand.', 'error'),
   );

@@ -65,6 +65,22 @@ describe('demo app: people find each other by name', () => {
     }
   });
 
+  test('an invite link opened by someone signed in starts a chat with its sender', async () => {
+    const erin = await signIn('Erin Invites', { width: 1280, height: 800 });
+    const finn = await signIn('Finn', { width: 390, height: 844 });
+    try {
+      const link = await erin.page.getByRole('textbox', { name: 'Your invite link' }).inputValue();
+      assert.match(link, /\?chat=8%3Aacs%3A/);
+      await finn.page.goto(link);
+      await finn.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Erin Invites' }).waitFor();
+      await erin.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Finn' }).waitFor();
+      assert.doesNotMatch(finn.page.url(), /chat=/, 'the invite is used once');
+    } finally {
+      await erin.context.close();
+      await finn.context.close();
+    }
+  });
+
   test('a banner says when the connection to the service drops and when it is back', async () => {
     const dan = await signIn('Dan', { width: 390, height: 844 });
     try {
