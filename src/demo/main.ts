@@ -551,27 +551,19 @@ $('start-group').addEventListener('click', async () => {
   }
 });
 
-$('copy-group-link').addEventListener('click', async () => {
-  await navigator.clipboard.writeText($<HTMLInputElement>('group-link').value).then(
-    () => say('Invite link copied.'),
-    () => say('Copy failed: select the link and copy it by hand.', 'error'),
-  );
-});
+/** A Copy button: puts `text()` on the clipboard and says so, or how to copy `what` by hand. */
+function copyButton(buttonId: string, text: () => string, copied: string, what: string): void {
+  $(buttonId).addEventListener('click', async () => {
+    await navigator.clipboard.writeText(text()).then(
+      () => say(copied),
+      () => say(`Copy failed: select the ${what} and copy it by hand.`, 'error'),
+    );
+  });
+}
 
-$('copy-invite').addEventListener('click', async () => {
-  await navigator.clipboard.writeText($<HTMLInputElement>('my-invite').value).then(
-    () => say('Invite link copied.'),
-    () => say('Copy failed: select the link and copy it by hand.', 'error'),
-  );
-});
-
-$('copy-id').addEventListener('click', async () => {
-  const id = $('user-id').textContent ?? '';
-  await navigator.clipboard.writeText(id).then(
-    () => say('Identifier copied.'),
-    () => say('Copy failed: select the identifier and copy it by hand.', 'error'),
-  );
-});
+copyButton('copy-group-link', () => $<HTMLInputElement>('group-link').value, 'Invite link copied.', 'link');
+copyButton('copy-invite', () => $<HTMLInputElement>('my-invite').value, 'Invite link copied.', 'link');
+copyButton('copy-id', () => $('user-id').textContent ?? '', 'Identifier copied.', 'identifier');
 
 $('sign-out').addEventListener('click', async () => {
   await starting?.catch(() => undefined);

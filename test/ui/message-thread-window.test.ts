@@ -87,15 +87,17 @@ function received(source: ChatThreadSource, content: string, id: string): void {
   });
 }
 
+/** A thread of these messages (Alice's view), sized by `style`, in the page. */
+function threadOf(messages: Parameters<typeof sourceWith>[0]['messages'], style: string): Promise<AcsMessageThread> {
+  return fixture<AcsMessageThread>(
+    html`<acs-message-thread style=${style} .source=${sourceWith({ userId: ALICE, participants, messages })}></acs-message-thread>`,
+  );
+}
+
 describe('acs-message-thread with a long history', () => {
   it('keeps a bounded number of messages in the DOM for 10,000, the newest in view', async () => {
     const messages = longThread(10_000);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 500px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 500px');
     await until(() => atBottom(el), 'starts at the newest message');
     const rendered = messageElements(el);
     expect(rendered.length).to.be.greaterThan(3);
@@ -108,12 +110,7 @@ describe('acs-message-thread with a long history', () => {
 
   it('starts with the newest message wholly in view on a narrow screen (sizes known before the avatars render)', async () => {
     const messages = longThread(500);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 500px; width: 320px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 500px; width: 320px');
     await until(() => atBottom(el), 'starts at the newest message');
     // Everything inside has rendered (the avatars too): still at the bottom, the newest in view.
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
@@ -123,12 +120,7 @@ describe('acs-message-thread with a long history', () => {
 
   it('renders the messages wherever the reader scrolls, still bounded', async () => {
     const messages = longThread(10_000);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 500px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 500px');
     await until(() => atBottom(el), 'starts at the newest message');
     for (const fraction of [0.5, 0.1, 0.9, 0]) {
       const log = logOf(el);
@@ -141,12 +133,7 @@ describe('acs-message-thread with a long history', () => {
 
   it('fills a view that grows, up the thread or at the newest', async () => {
     const messages = longThread(3_000);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 300px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 300px');
     await until(() => atBottom(el), 'starts at the newest message');
     scrollLogTo(el, logOf(el).scrollHeight / 2);
     await until(() => viewCovered(el), 'messages fill the view');
@@ -166,12 +153,7 @@ describe('acs-message-thread with a long history', () => {
 
   it('lists the rendered messages in thread order, as articles with their place in the thread', async () => {
     const messages = longThread(2_000);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 500px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 500px');
     const log = logOf(el);
     scrollLogTo(el, log.scrollHeight / 3);
     await until(() => viewCovered(el), 'messages fill the view');
@@ -188,12 +170,7 @@ describe('acs-message-thread with a long history', () => {
 
   it('moves focus with the keyboard to messages outside the rendered ones', async () => {
     const messages = longThread(3_000);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 400px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 400px');
     await until(() => atBottom(el), 'starts at the newest message');
     const newest = messages.at(-1)!;
     expect(messageEl(el, messages[0]!.id), 'the oldest is not rendered yet').to.equal(null);
@@ -227,12 +204,7 @@ describe('acs-message-thread with a long history', () => {
 
   it('keeps the focus in the log when the focused message scrolls out, and goes back to it from there', async () => {
     const messages = longThread(3_000);
-    const el = await fixture<AcsMessageThread>(
-      html`<acs-message-thread
-        style="height: 400px"
-        .source=${sourceWith({ userId: ALICE, participants, messages })}
-      ></acs-message-thread>`,
-    );
+    const el = await threadOf(messages, 'height: 400px');
     await until(() => atBottom(el), 'starts at the newest message');
     const focusedId = messages.at(-2)!.id;
     messageEl(el, focusedId)!.focus();

@@ -8,8 +8,9 @@ import { getIdentifierRawId } from '../../common/identifiers.js';
 import { CallController } from '../controllers/callController.js';
 import { CallFeaturesController } from '../controllers/callFeaturesController.js';
 import { callingIcon } from '../shared/callingIcons.js';
+import { raisedHandBadge, raisedHandStrings } from '../shared/raisedHand.js';
 import { keyOf, nameOf } from '../shared/callingNames.js';
-import { format, mergeStrings, ordinal } from '../shared/strings.js';
+import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './call-participant-list.styles.js';
 
@@ -25,7 +26,7 @@ export const callParticipantListStrings = {
   stateConnected: 'In the call',
   stateOnHold: 'On hold',
   stateDisconnected: 'Left',
-  handRaisedOrder: 'Hand raised, {ordinal}',
+  ...raisedHandStrings,
 };
 export type CallParticipantListStrings = typeof callParticipantListStrings;
 
@@ -151,17 +152,7 @@ export class AcsCallParticipantList extends LitElement {
                 <span part="name" class="name">${row.name}</span>
                 <span part="state" class="state">${row.state}</span>
               </span>
-              ${
-                row.hand !== undefined
-                  ? html`<span
-                      part="raised-hand"
-                      class="hand"
-                      role="img"
-                      aria-label=${format(strings.handRaisedOrder, { ordinal: ordinal(row.hand), order: row.hand })}
-                      >${callingIcon('hand')}<span aria-hidden="true">${row.hand}</span></span
-                    >`
-                  : nothing
-              }
+              ${row.hand !== undefined ? raisedHandBadge(row.hand, strings) : nothing}
               ${
                 row.muted
                   ? html`<span part="mute-icon" class="mute" role="img" aria-label=${strings.muted}>${callingIcon('microphoneOff')}</span>`

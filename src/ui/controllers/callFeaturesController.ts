@@ -13,15 +13,11 @@ import { type ReactionCallFeature, type ReactionEventPayload, ReactionFeatureFac
 import { type SpotlightCallFeature, SpotlightFeatureFactory } from '../../calling/features/spotlight.js';
 import { type CommunicationIdentifier, getIdentifierRawId } from '../../common/identifiers.js';
 import { FollowingController } from './followingController.js';
+import { Subscriptions } from '../shared/subscriptions.js';
 
 export interface CallFeaturesControllerOptions {
   /** Runs on each reaction someone else sent (after the host was asked to update). */
   onReaction?: (reaction: ReactionEventPayload) => void;
-}
-
-interface Emitter {
-  on(event: string, listener: (payload: never) => void): void;
-  off(event: string, listener: (payload: never) => void): void;
 }
 
 /**
@@ -31,7 +27,7 @@ interface Emitter {
  */
 export class CallFeaturesController extends FollowingController<Call> {
   readonly #options: CallFeaturesControllerOptions;
-  readonly #removers: (() => void)[] = [];
+  readonly #subscriptions = new Subscriptions();
 
   constructor(host: ReactiveControllerHost, options: CallFeaturesControllerOptions = {}) {
     super(host);
@@ -123,26 +119,27 @@ export class CallFeaturesController extends FollowingController<Call> {
     return this.handQueue.get(typeof identifier === 'string' ? identifier : getIdentifierRawId(identifier));
   }
 
-  #listen(emitter: Emitter, event: string, listener: (payload: never) => void): void {
-    emitter.on(event, listener);
-    this.#removers.push(() => emitter.off(event, listener));
-  }
-
   protected follow(call: Call): void {
     if (typeof (call as Partial<Call>).feature !== 'function') return;
     const update = () => this.host.requestUpdate();
-    this.#listen(this.raiseHand as unknown as Emitter, 'raisedHandEvent', update);
-    this.#listen(this.raiseHand as unknown as Emitter, 'loweredHandEvent', update);
-    this.#listen(this.spotlight as unknown as Emitter, 'spotlightChanged', update);
-    this.#listen(this.capabilitiesFeature as unknown as Emitter, 'capabilitiesChanged', update);
-    this.#listen(this.dominantSpeakers as unknown as Emitter, 'dominantSpeakersChanged', update);
-    this.#listen(this.reaction as unknown as Emitter, 'reaction', ((payload: ReactionEventPayload) => {
-      update();
-      this.#options.onReaction?.(payload);
-    }) as (payload: never) => void);
+    const { raiseHand, spotlight, capabilitiesFeature, dominantSpeakers, reaction } = this;
+    const subscriptions = this.#subscriptions;
+    if (raiseHand) {
+      subscriptions.on(raiseHand, 'raisedHandEvent', update);
+      subscriptions.on(raiseHand, 'loweredHandEvent', update);
+    }
+    if (spotlight) subscriptions.on(spotlight, 'spotlightChanged', update);
+    if (capabilitiesFeature) subscriptions.on(capabilitiesFeature, 'capabilitiesChanged', update);
+    if (dominantSpeakers) subscriptions.on(dominantSpeakers, 'dominantSpeakersChanged', update);
+    if (reaction) {
+      subscriptions.on(reaction, 'reaction', (payload) => {
+        update();
+        this.#options.onReaction?.(payload);
+      });
+    }
   }
 
   protected unfollow(): void {
-    for (const remove of this.#removers.splice(0)) remove();
+    this.#subscriptions.clear();
   }
 }

@@ -5,8 +5,29 @@ import type { IncomingCall, IncomingCallEvents } from '../../calling/incomingCal
 import type { LocalVideoStream, LocalVideoStreamEvents } from '../../calling/localVideoStream.js';
 import type { RemoteParticipant, RemoteParticipantEvents } from '../../calling/remoteParticipant.js';
 import type { RemoteVideoStream, RemoteVideoStreamEvents } from '../../calling/remoteVideoStream.js';
+import type { CapabilitiesEvents, CapabilitiesFeature } from '../../calling/features/capabilities.js';
+import type { DominantSpeakersCallFeature, DominantSpeakersEvents } from '../../calling/features/dominantSpeakers.js';
+import type { RaiseHandCallFeature, RaiseHandEvents } from '../../calling/features/raiseHand.js';
+import type { ReactionCallFeature, ReactionEvents } from '../../calling/features/reaction.js';
+import type { SpotlightCallFeature, SpotlightEvents } from '../../calling/features/spotlight.js';
 
-type CallingEmitter = Call | CallAgent | DeviceManager | IncomingCall | LocalVideoStream | RemoteParticipant | RemoteVideoStream;
+type CallFeatureEmitter =
+  RaiseHandCallFeature | ReactionCallFeature | SpotlightCallFeature | CapabilitiesFeature | DominantSpeakersCallFeature;
+type CallingEmitter =
+  Call | CallAgent | DeviceManager | IncomingCall | LocalVideoStream | RemoteParticipant | RemoteVideoStream | CallFeatureEmitter;
+
+/** The event map of a call feature the components follow. */
+type FeatureEventsOf<T> = T extends RaiseHandCallFeature
+  ? RaiseHandEvents
+  : T extends ReactionCallFeature
+    ? ReactionEvents
+    : T extends SpotlightCallFeature
+      ? SpotlightEvents
+      : T extends CapabilitiesFeature
+        ? CapabilitiesEvents
+        : T extends DominantSpeakersCallFeature
+          ? DominantSpeakersEvents
+          : never;
 
 /** The event map of a calling object (its ES-private fields keep TypeScript from inferring it). */
 export type EventsOf<T> = T extends Call
@@ -23,7 +44,7 @@ export type EventsOf<T> = T extends Call
             ? RemoteParticipantEvents
             : T extends RemoteVideoStream
               ? RemoteVideoStreamEvents
-              : never;
+              : FeatureEventsOf<T>;
 
 type AnyListener = (payload: unknown) => void;
 interface LooseEmitter {

@@ -11,12 +11,13 @@ import '../avatar/avatar.js';
 import { ParticipantController } from '../controllers/participantController.js';
 import { VideoViewController } from '../controllers/videoViewController.js';
 import { callingIcon } from '../shared/callingIcons.js';
+import { raisedHandBadge, raisedHandStrings } from '../shared/raisedHand.js';
 import { keyOf, nameOf } from '../shared/callingNames.js';
 import type { ReactionType } from '../../calling/callingProtocol.js';
 import { emit } from '../shared/events.js';
 import { focusFirstItem, menuStyles, onMenuKeyDown } from '../shared/menu.js';
 import { reactionIcon, reactionIconStyles, reactionName, reactionStrings } from '../shared/reactions.js';
-import { format, mergeStrings, ordinal } from '../shared/strings.js';
+import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
 import styles from './video-tile.styles.js';
 
@@ -36,7 +37,7 @@ export const videoTileStrings = {
   pathUnknown: 'Connecting',
   roundTrip: '{ms} ms',
   packetLoss: '{percent} % lost',
-  handRaisedOrder: 'Hand raised, {ordinal}',
+  ...raisedHandStrings,
   pinned: 'Pinned',
   spotlighted: 'Spotlighted',
   moreOptions: 'More options for {name}',
@@ -303,17 +304,7 @@ export class AcsVideoTile extends LitElement {
           ${this.spotlighted ? html`<span class="flag" role="img" aria-label=${strings.spotlighted}>${callingIcon('applause')}</span>` : nothing}
           <span part="name" class="name">${name}</span>
         </div>
-        ${
-          this.raisedHand > 0
-            ? html`<span
-                part="raised-hand"
-                class="hand"
-                role="img"
-                aria-label=${format(strings.handRaisedOrder, { ordinal: ordinal(this.raisedHand), order: this.raisedHand })}
-                >${callingIcon('hand')}<span aria-hidden="true">${this.raisedHand}</span></span
-              >`
-            : nothing
-        }
+        ${this.raisedHand > 0 ? raisedHandBadge(this.raisedHand, strings) : nothing}
         ${stateKey ? html`<span part="state" class=${classMap({ state: true, 'below-hand': this.raisedHand > 0 })}>${strings[stateKey]}</span>` : nothing}
         ${
           this.reaction
