@@ -13,10 +13,7 @@ export async function callSetup(): Promise<Measurement[]> {
     const results: Record<string, Sample[]> = {};
     for (const kind of ['ours', 'bareRtc', 'plainPeerJs'] as const) {
       // A fresh context per kind: no state shared between the contenders.
-      const context = await bench.browser.newContext({ permissions: ['camera', 'microphone'] });
-      const page = await context.newPage();
-      await page.goto(bench.url('/bench/pages/calling.html'));
-      await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+      const { context, page } = await bench.openPage('/bench/pages/calling.html');
       results[kind] = await page.evaluate(([k, runs]) => window.bench.run(k, runs), [kind, RUNS] as const);
       await context.close();
     }

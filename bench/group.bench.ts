@@ -17,21 +17,14 @@ const ORDINAL = ['', '', '2nd', '3rd', '4th', '5th', '6th'];
 export async function groupCall(): Promise<Measurement[]> {
   const bench = await startBrowserBench();
   try {
-    const open = async () => {
-      const context = await bench.browser.newContext({ permissions: ['camera', 'microphone'] });
-      const page = await context.newPage();
-      await page.goto(bench.url('/bench/pages/mesh.html'));
-      await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
-      return { context, page };
-    };
-    const ours = await open();
+    const ours = await bench.openPage('/bench/pages/mesh.html');
     const group: GroupResult = await ours.page.evaluate(([n, runs, ms]) => window.mesh.group(n, runs, ms), [
       PARTIES,
       RUNS,
       UPLOAD_MS,
     ] as const);
     await ours.context.close();
-    const bare = await open();
+    const bare = await bench.openPage('/bench/pages/mesh.html');
     const bareJoins: number[][] = await bare.page.evaluate(([n, runs]) => window.mesh.bareJoins(n, runs), [PARTIES, RUNS] as const);
     await bare.context.close();
 

@@ -19,10 +19,7 @@ export async function meshCall(): Promise<Measurement[]> {
   try {
     const results = {} as Record<'ours' | 'bare', MeshResult>;
     for (const kind of ['ours', 'bare'] as const) {
-      const context = await bench.browser.newContext({ permissions: ['camera', 'microphone'] });
-      const page = await context.newPage();
-      await page.goto(bench.url('/bench/pages/mesh.html'));
-      await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+      const { context, page } = await bench.openPage('/bench/pages/mesh.html');
       results[kind] = await page.evaluate(([k, parties, runs, ms]) => window.mesh.run(k, parties, runs, ms), [
         kind,
         PARTIES,

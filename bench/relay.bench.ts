@@ -13,10 +13,7 @@ export async function relayCall(): Promise<Measurement[]> {
   try {
     const results: Record<'direct' | 'relay', Sample[]> = { direct: [], relay: [] };
     for (const policy of ['all', 'relay'] as const) {
-      const context = await bench.browser.newContext({ permissions: ['camera', 'microphone'] });
-      const page = await context.newPage();
-      await page.goto(bench.url('/bench/pages/relay.html'));
-      await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+      const { context, page } = await bench.openPage('/bench/pages/relay.html');
       const samples = await page.evaluate(([p, runs, windowMs]) => window.relayBench.run(p, runs, windowMs), [
         policy,
         RUNS,

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer } from '../../mock-server/demoServer.js';
 import type { RunningService } from '../../mock-server/service.js';
 import { launchBrowser } from '../../test/e2e/browser.js';
@@ -10,6 +10,11 @@ export interface BrowserBench {
   browser: Browser;
   /** Absolute URL of a path on the service. */
   url(path: string): string;
+  /**
+   * A bench page in a fresh browser context (camera and microphone allowed, nothing shared with
+   * another contender), once it says it is ready (`body[data-ready="true"]`). Close the context after.
+   */
+  openPage(path: string): Promise<{ context: BrowserContext; page: Page }>;
   /** Closes the browser, then the service; also done by the runner if the suite fails. */
   stop(): Promise<void>;
 }
@@ -38,6 +43,13 @@ export async function startBrowserBench(options: { turn?: boolean } = {}): Promi
     service,
     browser,
     url: (path) => new URL(path, service.endpoint).href,
+    async openPage(path) {
+      const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+      const page = await context.newPage();
+      await page.goto(new URL(path, service.endpoint).href);
+      await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+      return { context, page };
+    },
     async stop() {
       await stopBrowser();
       await stopService();
