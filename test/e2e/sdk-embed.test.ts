@@ -132,7 +132,7 @@ describe('the /sdk/ bundles on a page of another origin', () => {
     await screenshot(alice.page, 'sdk-embed-call-setup');
     await start.click();
     await bob.page.getByRole('button', { name: 'Accept with video' }).click({ timeout: 30_000 });
-    await alice.page.locator('acs-call-controls').getByRole('button', { name: 'Camera' }).click({ timeout: 30_000 });
+    await alice.page.locator('acs-call-controls').getByRole('button', { name: 'Turn camera on' }).click({ timeout: 30_000 });
     for (const side of [alice.page, bob.page]) {
       // A string, not a function: the test runner's transform would put helpers into a function's source.
       await side.waitForFunction(

@@ -20,7 +20,8 @@ describe('acs-call-controls', () => {
     const el = await fixture<AcsCallControls>(html`<acs-call-controls muted camera-on></acs-call-controls>`);
     expect(part(el, 'base')!.getAttribute('role')).to.equal('toolbar');
     const labels = [...el.shadowRoot!.querySelectorAll('[part="label"]')].map((l) => l.textContent);
-    expect(labels).to.include.members(['Microphone', 'Camera', 'Devices', 'People', 'Leave']);
+    // Each toggle's words say what a press does: muted → "Unmute", camera on → "Turn camera off".
+    expect(labels).to.include.members(['Unmute', 'Turn camera off', 'Devices', 'People', 'Leave']);
     expect(button(el, 'microphone').getAttribute('aria-pressed')).to.equal('false');
     expect(button(el, 'camera').getAttribute('aria-pressed')).to.equal('true');
     expect(button(el, 'hang-up').hasAttribute('aria-pressed')).to.equal(false);
@@ -68,10 +69,12 @@ describe('acs-call-controls', () => {
     await until(() => call.isMuted, 'the call muted');
     await el.updateComplete;
     expect(button(el, 'microphone').getAttribute('aria-pressed')).to.equal('false');
+    expect(button(el, 'microphone').textContent?.trim()).to.equal('Unmute');
     // Unmuted elsewhere (the call's own event): the button follows.
     await call.unmute();
     await el.updateComplete;
     expect(button(el, 'microphone').getAttribute('aria-pressed')).to.equal('true');
+    expect(button(el, 'microphone').textContent?.trim()).to.equal('Mute');
 
     // Camera: turned on with the given camera, off again (the stream is closed).
     el.camera = { id: 'x', name: 'Canvas', deviceType: 'Virtual' };
@@ -85,16 +88,19 @@ describe('acs-call-controls', () => {
     await until(() => call.actions.includes('startVideo'), 'video started');
     await el.updateComplete;
     expect(button(el, 'camera').getAttribute('aria-pressed')).to.equal('true');
+    expect(button(el, 'camera').textContent?.trim()).to.equal('Turn camera off');
     await until(() => !button(el, 'camera').hasAttribute('aria-disabled'), 'the camera button ready again');
     button(el, 'camera').click();
     await until(() => call.actions.includes('stopVideo'), 'video stopped');
     await el.updateComplete;
     expect(button(el, 'camera').getAttribute('aria-pressed')).to.equal('false');
+    expect(button(el, 'camera').textContent?.trim()).to.equal('Turn camera on');
 
     button(el, 'screen-share').click();
     await until(() => call.isScreenSharingOn, 'screen shared');
     await el.updateComplete;
     expect(button(el, 'screen-share').getAttribute('aria-pressed')).to.equal('true');
+    expect(button(el, 'screen-share').textContent?.trim()).to.equal('Stop sharing');
 
     button(el, 'hang-up').click();
     await until(() => call.state === 'Disconnected', 'hung up');

@@ -18,9 +18,12 @@ import styles from './call-controls.styles.js';
 
 export const callControlsStrings = {
   controlsLabel: 'Call controls',
-  microphone: 'Microphone',
-  camera: 'Camera',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  cameraOff: 'Turn camera off',
+  cameraOn: 'Turn camera on',
   screenShare: 'Share screen',
+  stopScreenShare: 'Stop sharing',
   devices: 'Devices',
   participants: 'People',
   hangUp: 'Leave',
@@ -75,7 +78,9 @@ const NEEDS: Partial<Record<Action, [ParticipantCapabilityName, keyof CallContro
  * Every button emits its event first (cancelable). Given a `call`, the controls then act on it
  * (mute, start or stop video, share the screen, hang up) and show its state; without one, or when a
  * listener calls `preventDefault()`, the page acts and sets `muted`, `camera-on` and so on itself.
- * The toggles are `aria-pressed` buttons with fixed labels; arrow keys, Home and End move between
+ * The toggles are `aria-pressed` buttons (pressed while the microphone, camera, screen share or
+ * hand is on) whose words say what a press does ("Mute" / "Unmute", "Turn camera off" / "Turn
+ * camera on", "Share screen" / "Stop sharing"); arrow keys, Home and End move between
  * them. "React" opens a menu of reactions (arrow keys move, Escape closes).
  *
  * A control your role does not allow now (`Features.Capabilities`: an Attendee shares no screen, a
@@ -376,9 +381,9 @@ export class AcsCallControls extends LitElement {
       return text ? [{ id: `why-${partName}`, text }] : [];
     });
     return html`<div part="base" class="base" role="toolbar" aria-label=${strings.controlsLabel} @keydown=${this.#onKeyDown}>
-        ${this.#button('microphone', 'microphone', strings.microphone, muted ? 'microphoneOff' : 'microphone', !muted, why('microphone'))}
-        ${this.#button('camera', 'camera', strings.camera, cameraOn ? 'camera' : 'cameraOff', cameraOn, why('camera'))}
-        ${canShare ? this.#button('screenShare', 'screen-share', strings.screenShare, 'screenShare', this.#isSharing, why('screenShare')) : nothing}
+        ${this.#button('microphone', 'microphone', muted ? strings.unmute : strings.mute, muted ? 'microphoneOff' : 'microphone', !muted, why('microphone'))}
+        ${this.#button('camera', 'camera', cameraOn ? strings.cameraOff : strings.cameraOn, cameraOn ? 'camera' : 'cameraOff', cameraOn, why('camera'))}
+        ${canShare ? this.#button('screenShare', 'screen-share', this.#isSharing ? strings.stopScreenShare : strings.screenShare, 'screenShare', this.#isSharing, why('screenShare')) : nothing}
         ${
           this.noReactions
             ? nothing
