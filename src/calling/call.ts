@@ -24,7 +24,7 @@ import {
 } from './callingProtocol.js';
 import { CallingError } from './callingErrors.js';
 import { LocalVideoStream } from './localVideoStream.js';
-import { CallMedia } from './media/callMedia.js';
+import { CallMedia, mediaTimeouts } from './media/callMedia.js';
 import { type ConnectionStats, connectionStatsOf } from './media/connectionStats.js';
 import { LocalMedia } from './media/localMedia.js';
 import type { PeerEndpoint } from './media/peerEndpoint.js';
@@ -123,6 +123,9 @@ export class Call extends TypedEventEmitter<CallEvents> {
   readonly #mediaIssues = new EventTarget();
   /** The last media issue of the camera and of the microphone, for a feature made after it. */
   readonly #pastMediaIssues = new Map<'camera' | 'microphone', MediaIssueName>();
+
+  /** Ends the call if it stays Connecting too long (see `mediaTimeouts.callConnectMs`). */
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal */
   constructor(
@@ -300,6 +303,19 @@ export class Call extends TypedEventEmitter<CallEvents> {
       if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     } finally {
       this.end(reason);
+    }
+  }
+
+  /** Still Connecting after the time limit: leave the call at the service, and say why here. */
+  async #connectTimedOut(): Promise<void> {
+    if (this.#state !== 'Connecting') return;
+    // Ended here first: the service's own "ended" for this hang-up must not replace the reason.
+    const id = this.#id;
+    this.end(CallEndReasons.connectTimedOut);
+    if (id) {
+      await this.#context.pipeline
+        .send({ method: 'POST', path: callingPath('hangUp', id), body: { forEveryone: false } })
+        .catch(() => undefined);
     }
   }
 
@@ -662,6 +678,8 @@ export class Call extends TypedEventEmitter<CallEvents> {
   #setState(next: CallState): void {
     if (next === this.#state) return;
     this.#state = next;
+    clearTimeout(this.#connectTimer);
+    if (next === 'Connecting') this.#connectTimer = setTimeout(() => void this.#connectTimedOut(), mediaTimeouts.callConnectMs);
     this.emit('stateChanged', { state: next });
   }
 

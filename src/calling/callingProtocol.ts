@@ -74,6 +74,8 @@ export const CallEndReasons = {
   unreachable: { code: 404, subCode: 10404 },
   /** The participant's endpoint went away (tab closed, network lost) and did not come back. */
   failed: { code: 500, subCode: 10500 },
+  /** The call stayed Connecting (answered, but no media connection came up) past its time limit. */
+  connectTimedOut: { code: 408, subCode: 10408 },
   /** Answered on another endpoint of the same user: this endpoint stops ringing. */
   acceptedElsewhere: { code: 0, subCode: 10003 },
   /** Removed from the room whose call this is. */

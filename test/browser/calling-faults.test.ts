@@ -6,7 +6,8 @@
  * - the signalling socket dropping: the endpoint reconnects by itself, the call keeps its media
  *   (frames keep decoding), and new calls still work afterwards;
  * - an offer that is never answered: the dialler gives up on it after the connect timeout and
- *   dials again, instead of staying in have-local-offer for good.
+ *   dials again, instead of staying in have-local-offer for good; a call whose media never comes
+ *   up ends after its time limit with a reason, instead of sitting at Connecting for good.
  */
 import { expect } from '@esm-bundle/chai';
 import type { Call } from '../../src/calling/call.js';
@@ -27,7 +28,9 @@ import {
   remote,
   rendersFrames,
   untilAllConnected,
+  untilState,
 } from './callingHelpers.js';
+import { CallEndReasons } from '../../src/calling/callingProtocol.js';
 
 const peerIdOf = (user: TestUser) => peerIdFor(user.userId, user.agent.endpointId);
 
@@ -153,6 +156,28 @@ describe('calling under faults', function () {
     expect(pc.signalingState).to.equal('stable');
     expect(pc.connectionState).to.equal('connected');
     expect(took).to.be.greaterThan(mediaTimeouts.connectMs);
+  });
+
+  it('a call that never gets a media connection ends after its time limit, with the reason, at both ends', async () => {
+    mediaTimeouts.connectMs = 1_000;
+    mediaTimeouts.callConnectMs = 4_000;
+    users = await Promise.all([callingUser('Alice'), callingUser('Bob')]);
+    const [alice, bob] = users as [TestUser, TestUser];
+    const { answerer } = roles(alice, bob);
+    // Every offer the answerer gets is lost: the call is answered, but media never comes up.
+    answerer.agent.peerEndpointForTesting.ignoreIncomingForTesting(1_000);
+    const ringing = nextIncomingCall(bob.agent);
+    const call = alice.agent.startCall([communicationUser(bob)]);
+    const answered = await (await ringing).accept();
+    await untilState(answered, 'Connecting');
+    await untilState(call, 'Connecting');
+    const started = performance.now();
+    await Promise.all([untilState(call, 'Disconnected', 20_000), untilState(answered, 'Disconnected', 20_000)]);
+    expect(performance.now() - started).to.be.greaterThan(2_000, 'not before the time limit');
+    // The one whose limit ran out says why; the other sees them leave (their limit may run out first).
+    const reasons = [call.callEndReason, answered.callEndReason];
+    expect(reasons).to.deep.include(CallEndReasons.connectTimedOut);
+    for (const reason of reasons) expect([CallEndReasons.connectTimedOut, CallEndReasons.normal]).to.deep.include(reason);
   });
 
   it('a dial while signalling is down is retried, at once when signalling is back (no crash)', async () => {

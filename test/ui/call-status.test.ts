@@ -28,6 +28,8 @@ describe('acs-call-status', () => {
     expect(ended(CallEndReasons.unreachable)).to.equal('Could not reach the person you called');
     expect(ended(CallEndReasons.failed)).to.equal('Call failed: the connection was lost');
     expect(ended(CallEndReasons.acceptedElsewhere)).to.equal('Answered on another device');
+    expect(ended(CallEndReasons.connectTimedOut, 'Ann')).to.equal('Call failed: no connection to Ann could be made');
+    expect(ended(CallEndReasons.connectTimedOut)).to.equal('Call failed: no connection could be made');
     expect(ended({ code: 403, subCode: 0 })).to.equal('Call failed (code 403)');
   });
 

@@ -60,6 +60,12 @@ export const mediaTimeouts = {
   disconnectedMs: 3_000,
   /** How often the links are checked. */
   checkMs: 500,
+  /**
+   * A call that stays `Connecting` this long (started or answered, nobody ringing, but no media
+   * connection to anyone) ends with `CallEndReasons.connectTimedOut`, instead of for good. Each
+   * link is redialled every `connectMs` meanwhile.
+   */
+  callConnectMs: 45_000,
 };
 
 /**

@@ -24,6 +24,8 @@ export const callStatusStrings = {
   statusUnreachableUnnamed: 'Could not reach the person you called',
   statusFailed: 'Call failed: the connection was lost',
   statusAnsweredElsewhere: 'Answered on another device',
+  statusConnectTimedOut: 'Call failed: no connection to {name} could be made',
+  statusConnectTimedOutUnnamed: 'Call failed: no connection could be made',
   statusFailedWithCode: 'Call failed (code {code})',
 };
 export type CallStatusStrings = typeof callStatusStrings;
@@ -48,6 +50,8 @@ export function callEndReasonText(reason: CallEndReason | undefined, strings: Ca
       return name ? format(strings.statusUnreachable, { name }) : strings.statusUnreachableUnnamed;
     case 500:
       return strings.statusFailed;
+    case 408:
+      return name ? format(strings.statusConnectTimedOut, { name }) : strings.statusConnectTimedOutUnnamed;
     default:
       return reason.code >= 400 ? format(strings.statusFailedWithCode, { code: reason.code }) : strings.statusEnded;
   }
