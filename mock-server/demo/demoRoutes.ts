@@ -5,7 +5,7 @@ import type { RouteSpec } from '../http/routes.js';
 import type { IdentityStore } from '../identity/identityStore.js';
 import { serializeToken } from '../identity/identityRoutes.js';
 import type { PhoneNumberStore } from '../telephony/phoneNumberStore.js';
-import type { SmsService } from '../telephony/smsService.js';
+import { type SmsService, recipientProblem } from '../telephony/smsService.js';
 import { DEMO_PEOPLE_LIMITS, type DemoPeople } from './demoPeople.js';
 import { integerParam } from '../http/query.js';
 
@@ -145,6 +145,13 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
         if (message.trim() === '') throw ServiceError.validation('"message" must not be empty.');
         const [number] = telephony.numbers.numbersOf(caller!.userId);
         if (!number) throw ServiceError.conflict('You have no phone number to send from.', 'NoPhoneNumber');
+        // The app knows at once what the SMS API only reports later: a number nobody here holds
+        // gets no text ("Text sent." then "failed" would be the first the sender hears of it).
+        const problem = recipientProblem(to);
+        if (problem) throw ServiceError.validation(problem);
+        if (!telephony.numbers.get(to)?.assignedTo) {
+          throw ServiceError.conflict(`Nobody on this service has ${to}: a text to it would not arrive.`, 'RecipientUnreachable');
+        }
         const [result] = telephony.sms.send({ from: number.phoneNumber, to: [to], message, enableDeliveryReport: true });
         return { status: 202, body: result };
       },

@@ -168,7 +168,7 @@ export class SmsService {
 }
 
 /** Why a recipient cannot be messaged, as the per-recipient `errorMessage`; undefined when it can. */
-function recipientProblem(to: string): string | undefined {
+export function recipientProblem(to: string): string | undefined {
   if (!isE164PhoneNumber(to)) return `${to} is not an E.164 phone number.`;
   if (!isDialableNumber(to)) return `${to} is not a dialable number of its country.`;
   return undefined;

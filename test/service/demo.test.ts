@@ -320,3 +320,32 @@ describe('demo routes: who a per-address budget counts', () => {
     assert.notEqual(clientNetwork('10.0.0.1'), clientNetwork('10.0.0.2'));
   });
 });
+
+describe('demo routes: texts', () => {
+  const service = withService({ demo: true, demoRateLimits: { createsPerWindow: 1000 } });
+  const text = (token: string, to: string) =>
+    plainRequest<{ successful: boolean; messageId?: string }>(service(), 'POST', '/demo/sms', {
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to, message: 'Running late!' }),
+    });
+
+  test('a text to a number someone here holds is sent; to one nobody holds, or no number at all, it is refused at once', async () => {
+    const alice = await signIn(service());
+    const bob = await signIn(service());
+    const bobsNumber = await phoneNumberOf(service(), bob.token);
+    assert.ok(bobsNumber);
+    const sent = await text(alice.token, bobsNumber);
+    assert.equal(sent.status, 202, sent.text);
+    assert.equal(sent.body.successful, true);
+
+    for (const [to, status, code] of [
+      ['+14255550100', 409, 'RecipientUnreachable'],
+      ['not-a-number', 400, 'ValidationError'],
+      ['+1', 400, 'ValidationError'],
+    ] as const) {
+      const before = stateSnapshot(service());
+      assertError(await text(alice.token, to), status, code);
+      assert.deepEqual(stateSnapshot(service()), before, `${to}: a refused text changed stored state`);
+    }
+  });
+});
