@@ -15,10 +15,51 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const status = $<HTMLParagraphElement>('status');
 const stage = $<HTMLElementTagNameMap['acs-call-with-chat']>('stage');
 
-function say(message: string, kind: 'info' | 'error' = 'info'): void {
-  status.textContent = message;
-  status.dataset.kind = kind;
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+const toastClose = $<HTMLButtonElement>('toast-close');
+
+/** The toast is a live region that stays in the page (announcements need it there), empty when idle. */
+function clearToast(): void {
+  clearTimeout(toastTimer);
+  status.replaceChildren();
+  toastClose.hidden = true;
 }
+toastClose.addEventListener('click', clearToast);
+
+/**
+ * Feedback where the action is: next to `near` (the form or control that acted) when given, else
+ * in the toast at the bottom of the screen. Good news goes by itself after a few seconds; an error
+ * stays until the person edits that form, acts again, or closes it.
+ */
+function say(message: string, kind: 'info' | 'error' = 'info', near?: HTMLElement): void {
+  if (!near) {
+    clearTimeout(toastTimer);
+    status.textContent = message;
+    status.dataset.kind = kind;
+    toastClose.hidden = kind === 'info';
+    if (kind === 'info') toastTimer = setTimeout(clearToast, 8_000);
+    return;
+  }
+  let line = near.nextElementSibling;
+  if (!(line instanceof HTMLParagraphElement && line.classList.contains('feedback'))) {
+    line = document.createElement('p');
+    line.className = 'feedback';
+    line.setAttribute('role', 'status');
+    near.after(line);
+    // Stale once the person changes what they typed.
+    near.addEventListener('input', () => (line as HTMLElement).replaceChildren());
+  }
+  const feedback = line as HTMLParagraphElement;
+  clearTimeout(feedbackTimers.get(feedback));
+  feedback.dataset.kind = kind;
+  feedback.textContent = message;
+  if (kind === 'info')
+    feedbackTimers.set(
+      feedback,
+      setTimeout(() => feedback.replaceChildren(), 8_000),
+    );
+}
+const feedbackTimers = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -103,19 +144,26 @@ async function goLive(session: DemoSession): Promise<Live> {
   const [first] = state.threads.keys();
   if (first) selectThread(state, first);
   startPeople(state);
-  $<HTMLInputElement>('my-invite').value = chatInviteLink(record.userId);
+  showInviteLink(record.userId);
   return state;
 }
 
-/** A link that opens this demo and starts a chat with `userId` once the opener is signed in. */
-function chatInviteLink(userId: string): string {
+type InviteKind = 'chat' | 'call';
+
+/** A link that opens this demo and starts a chat or a call with `userId` once the opener is signed in. */
+function personalInviteLink(kind: InviteKind, userId: string): string {
   const url = new URL(location.pathname, location.origin);
-  url.searchParams.set('chat', userId);
+  url.searchParams.set(kind, userId);
   return url.href;
 }
 
-/** Opened from someone's invite link: chat with them (by name when the directory knows them). */
-async function followChatInvite(state: Live, userId: string): Promise<void> {
+function showInviteLink(userId: string): void {
+  const kind = document.querySelector<HTMLInputElement>('input[name="invite-kind"]:checked')?.value === 'call' ? 'call' : 'chat';
+  $<HTMLInputElement>('my-invite').value = personalInviteLink(kind, userId);
+}
+
+/** Opened from someone's invite link: chat with them or call them (by name when the directory knows them). */
+async function followInvite(state: Live, { kind, userId }: { kind: InviteKind; userId: string }): Promise<void> {
   history.replaceState(null, '', location.pathname);
   if (userId === state.session.record.userId) {
     say('That is your own invite link: send it to someone else.');
@@ -125,7 +173,9 @@ async function followChatInvite(state: Live, userId: string): Promise<void> {
     value: [] as Person[],
   }));
   const known = value.find((p) => p.user.communicationUserId === userId);
-  await chatWith(state, known ?? { user: { communicationUserId: userId }, displayName: 'someone', lastSeen: '', online: false });
+  const person = known ?? { user: { communicationUserId: userId }, displayName: 'the person who invited you', lastSeen: '', online: false };
+  if (kind === 'chat') await chatWith(state, person);
+  else await callPerson({ communicationUserId: userId }, person.displayName, false);
 }
 
 // ---- connection -------------------------------------------------------------------------------
@@ -202,7 +252,7 @@ async function refreshPeople(state: Live): Promise<void> {
       search,
     );
   } catch (error) {
-    say(`Could not list people: ${messageOf(error)}`, 'error');
+    say(`Could not list people: ${messageOf(error)}`, 'error', $('people'));
   }
 }
 
@@ -269,16 +319,16 @@ async function chatWith(state: Live, person: Person): Promise<void> {
     selectThread(state, existing);
     return;
   }
-  const threadId = await createChat(state, { communicationUserId: person.user.communicationUserId }, person.displayName);
+  const threadId = await createChat(state, { communicationUserId: person.user.communicationUserId }, person.displayName, $('people'));
   if (threadId) rememberDirectThread(state, person.user.communicationUserId, threadId);
 }
 
 async function callPerson(who: { communicationUserId: string }, name: string, video: boolean): Promise<void> {
   try {
     await stage.callElement?.startCall(who, { video });
-    say(`Calling ${name}…`);
+    say(`Calling ${name}…`, 'info', $('people'));
   } catch (error) {
-    say(`Could not call ${name}: ${messageOf(error)}`, 'error');
+    say(`Could not call ${name}: ${messageOf(error)}`, 'error', $('people'));
   }
 }
 
@@ -287,7 +337,12 @@ async function callPerson(who: { communicationUserId: string }, name: string, vi
  * with both as participants. Someone the service does not know leaves nothing behind: the thread
  * made without them is deleted again.
  */
-async function createChat(state: Live, other: CommunicationIdentifier, otherName?: string): Promise<string | undefined> {
+async function createChat(
+  state: Live,
+  other: CommunicationIdentifier,
+  otherName: string | undefined,
+  near: HTMLElement,
+): Promise<string | undefined> {
   const me = state.session.record.displayName ?? 'Guest';
   try {
     const { chatThread, invalidParticipants } = await state.chat.createChatThread(
@@ -301,14 +356,14 @@ async function createChat(state: Live, other: CommunicationIdentifier, otherName
     );
     if (invalidParticipants?.length || !chatThread) {
       if (chatThread) await state.chat.deleteChatThread(chatThread.id).catch(() => undefined);
-      say('Nobody has that identifier on this service.', 'error');
+      say('Nobody has that identifier on this service.', 'error', near);
       return undefined;
     }
     addThread(state, chatThread.id, chatThread.topic, true);
-    say(otherName ? `Chat with ${otherName} started.` : 'Chat started.');
+    say(otherName ? `Chat with ${otherName} started.` : 'Chat started.', 'info', near);
     return chatThread.id;
   } catch (error) {
-    say(`Could not start the chat: ${messageOf(error)}`, 'error');
+    say(`Could not start the chat: ${messageOf(error)}`, 'error', near);
     return undefined;
   }
 }
@@ -458,11 +513,11 @@ async function start(session: DemoSession): Promise<void> {
   });
   try {
     await starting;
-    say('Ready. Share your identifier, or call and chat with someone else’s.');
-    if (live && invitedChat) {
-      const from = invitedChat;
-      invitedChat = undefined;
-      await followChatInvite(live, from);
+    say('Ready. Find someone under People, or send them your invite link.');
+    if (live && invitation) {
+      const from = invitation;
+      invitation = undefined;
+      await followInvite(live, from);
     }
   } catch (error) {
     say(`Could not connect: ${messageOf(error)}`, 'error');
@@ -489,10 +544,14 @@ function offerGroup(groupId: string): void {
   history.replaceState(null, '', inviteLink(groupId));
 }
 
-// A chat invite link opened here: the chat starts once signed in.
-const invitedChatParam = new URL(location.href).searchParams.get('chat');
-let invitedChat = invitedChatParam && /^8:acs:/.test(invitedChatParam) ? invitedChatParam : undefined;
-if (invitedChatParam && !invitedChat) say('That invite link names nobody (its id is not a user identifier).', 'error');
+// Someone's invite link opened here: the chat or call starts once signed in.
+let invitation: { kind: InviteKind; userId: string } | undefined;
+for (const kind of ['chat', 'call'] as const) {
+  const userId = new URL(location.href).searchParams.get(kind);
+  if (userId === null) continue;
+  if (/^8:acs:/.test(userId)) invitation = { kind, userId };
+  else say('That invite link names nobody (its id is not a user identifier).', 'error');
+}
 
 // An invite link opened here: the call side asks "Join the group call" once signed in.
 const invited = new URL(location.href).searchParams.get('group');
@@ -513,29 +572,30 @@ $<HTMLFormElement>('sign-in').addEventListener('submit', async (event) => {
   event.preventDefault();
   const name = $<HTMLInputElement>('display-name').value.trim();
   if (!name) return;
-  say('Signing in…');
+  say('Signing in…', 'info', $('sign-in'));
   try {
     await start(await sessions.signIn(name));
   } catch (error) {
-    say(`Sign-in failed: ${messageOf(error)}`, 'error');
+    say(`Sign-in failed: ${messageOf(error)}`, 'error', $('sign-in'));
   }
 });
 
 $<HTMLFormElement>('new-chat').addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!live) return;
+  const form = $('new-chat');
   const input = $<HTMLInputElement>('chat-with');
   const other = input.value.trim();
   const identifier = createIdentifierFromRawId(other);
   if (identifier.kind !== 'communicationUser' && identifier.kind !== 'callingApplication') {
-    say('That is not a user or application identifier: it starts with 8:acs: or 28:acs:', 'error');
+    say('That is not a user or application identifier: it starts with 8:acs: or 28:acs:', 'error', form);
     return;
   }
   if (other === live.session.record.userId) {
-    say('That is your own identifier: use someone else’s.', 'error');
+    say('That is your own identifier: use someone else’s.', 'error', form);
     return;
   }
-  const threadId = await createChat(live, identifier);
+  const threadId = await createChat(live, identifier, undefined, form);
   if (threadId) input.value = '';
 });
 
@@ -545,9 +605,9 @@ $('start-group').addEventListener('click', async () => {
   try {
     await stage.updateComplete;
     await stage.callElement?.joinCall();
-    say('Group call started. Share the invite link so others can join.');
+    say('Group call started. Share the invite link so others can join.', 'info', $('start-group'));
   } catch (error) {
-    say(`Could not start the group call: ${messageOf(error)}`, 'error');
+    say(`Could not start the group call: ${messageOf(error)}`, 'error', $('start-group'));
   }
 });
 
@@ -555,9 +615,15 @@ $('start-group').addEventListener('click', async () => {
 function copyButton(buttonId: string, text: () => string, copied: string, what: string): void {
   $(buttonId).addEventListener('click', async () => {
     await navigator.clipboard.writeText(text()).then(
-      () => say(copied),
-      () => say(`Copy failed: select the ${what} and copy it by hand.`, 'error'),
+      () => say(copied, 'info', $(buttonId).parentElement!),
+      () => say(`Copy failed: select the ${what} and copy it by hand.`, 'error', $(buttonId).parentElement!),
     );
+  });
+}
+
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="invite-kind"]')) {
+  radio.addEventListener('change', () => {
+    if (shown) showInviteLink(shown.record.userId);
   });
 }
 
@@ -591,14 +657,14 @@ $('dial-pad').addEventListener('acs-dial', (event) => {
   if (!live) return;
   const { phoneNumber } = event.detail;
   if (!live.phoneNumber) {
-    say('You have no phone number to call from.', 'error');
+    say('You have no phone number to call from.', 'error', $('dial-pad'));
     return;
   }
   try {
     live.agent.startCall([{ phoneNumber }], { alternateCallerId: { phoneNumber: live.phoneNumber } });
-    say(`Calling ${phoneNumber}…`);
+    say(`Calling ${phoneNumber}…`, 'info', $('dial-pad'));
   } catch (error) {
-    say(`Could not call: ${messageOf(error)}`, 'error');
+    say(`Could not call: ${messageOf(error)}`, 'error', $('dial-pad'));
   }
 });
 
@@ -620,9 +686,9 @@ $<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
     if (!result.successful) throw new Error(result.errorMessage ?? 'The message was not accepted.');
     addSms({ direction: 'out', peer: to, text, at: new Date().toISOString(), ...(result.messageId ? { id: result.messageId } : {}) });
     $<HTMLInputElement>('sms-text').value = '';
-    say('Text sent.');
+    say('Text sent.', 'info', $('sms-form'));
   } catch (error) {
-    say(`Could not send the text: ${messageOf(error)}`, 'error');
+    say(`Could not send the text: ${messageOf(error)}`, 'error', $('sms-form'));
   }
 });
 

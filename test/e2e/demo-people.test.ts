@@ -65,7 +65,7 @@ describe('demo app: people find each other by name', () => {
     }
   });
 
-  test('an invite link opened by someone signed in starts a chat with its sender', async () => {
+  test('an invite link opened by someone signed in starts a chat, or a call, with its sender', async () => {
     const erin = await signIn('Erin Invites', { width: 1280, height: 800 });
     const finn = await signIn('Finn', { width: 390, height: 844 });
     try {
@@ -75,6 +75,15 @@ describe('demo app: people find each other by name', () => {
       await finn.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Erin Invites' }).waitFor();
       await erin.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Finn' }).waitFor();
       assert.doesNotMatch(finn.page.url(), /chat=/, 'the invite is used once');
+
+      // The same link made to start a call: opening it rings Erin, and her prompt names Finn.
+      await erin.page.getByRole('radio', { name: 'a call' }).check();
+      const callLink = await erin.page.getByRole('textbox', { name: 'Your invite link' }).inputValue();
+      assert.match(callLink, /\?call=8%3Aacs%3A/);
+      await finn.page.goto(callLink);
+      await erin.page.getByRole('alertdialog').filter({ hasText: 'Finn' }).waitFor();
+      await screenshot(erin.page, 'demo-people-5-call-invite-ringing');
+      await erin.page.getByRole('button', { name: 'Decline' }).click();
     } finally {
       await erin.context.close();
       await finn.context.close();
