@@ -68,6 +68,21 @@ export default css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  /* Your own tile, when small (the floating self view on a phone): "You", not a cut-off name. */
+  :host([local]) .base {
+    container-type: inline-size;
+  }
+  .short-name {
+    display: none;
+  }
+  @container (max-width: 10rem) {
+    .name.has-short {
+      display: none;
+    }
+    .short-name {
+      display: inline;
+    }
+  }
   .mute {
     display: inline-flex;
     color: #fff;

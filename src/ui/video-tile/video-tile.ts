@@ -79,6 +79,7 @@ const STATE_KEYS: Partial<Record<RemoteParticipantState, keyof VideoTileStrings>
  * @csspart placeholder - The wrapper of the avatar (present while there is no video).
  * @csspart avatar - The `acs-avatar`; its circle is `avatar__base`.
  * @csspart label - The name plate.
+ * @csspart short-name - "You", shown instead of the name on your own tile when it is small.
  * @csspart name - The name.
  * @csspart mute-icon - The muted microphone icon.
  * @csspart state - The state badge (Ringing, Connecting, On hold).
@@ -265,6 +266,7 @@ export class AcsVideoTile extends LitElement {
     let personName = nameOf(person, this.displayName || strings.unnamedParticipant);
     if (participant && !participant.displayName?.trim() && this.displayName) personName = this.displayName;
     let name = personName;
+    const ownTile = this.local && !participant && this.streamType !== 'ScreenSharing';
     if (this.local && !participant) {
       personName = this.displayName || strings.you;
       name = this.displayName ? format(strings.youNamed, { name: this.displayName }) : strings.you;
@@ -302,7 +304,8 @@ export class AcsVideoTile extends LitElement {
           }
           ${this.pinned ? html`<span class="flag" role="img" aria-label=${strings.pinned}>${callingIcon('pin')}</span>` : nothing}
           ${this.spotlighted ? html`<span class="flag" role="img" aria-label=${strings.spotlighted}>${callingIcon('applause')}</span>` : nothing}
-          <span part="name" class="name">${name}</span>
+          <span part="name" class=${classMap({ name: true, 'has-short': ownTile })}>${name}</span>
+          ${ownTile ? html`<span part="short-name" class="short-name" aria-hidden="true">${strings.you}</span>` : nothing}
         </div>
         ${this.raisedHand > 0 ? raisedHandBadge(this.raisedHand, strings) : nothing}
         ${stateKey ? html`<span part="state" class=${classMap({ state: true, 'below-hand': this.raisedHand > 0 })}>${strings[stateKey]}</span>` : nothing}
