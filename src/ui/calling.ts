@@ -16,3 +16,4 @@ export * from './device-setup/device-setup.js';
 export * from './call/call.js';
 export * from './call-with-chat/call-with-chat.js';
 export * from './dial-pad/dial-pad.js';
+export { rememberDisplayName } from './shared/callingNames.js';

@@ -20,13 +20,21 @@ export default css`
     flex-direction: column;
     container-type: inline-size;
   }
-  /* Setup */
+  /* Setup: it never spills out of the call's box (it scrolls inside it, when it must). */
   .setup {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr));
     gap: 1.25rem;
     padding: 1rem;
     align-content: start;
+    overflow: auto;
+  }
+  /* One column (preview above the form): a shorter preview keeps "Start call" in view. */
+  @container (max-width: 34rem) {
+    .setup acs-device-setup::part(preview) {
+      aspect-ratio: auto;
+      height: min(10rem, 28vh);
+    }
   }
   .heading {
     margin: 0 0 0.5rem;
@@ -172,11 +180,17 @@ export default css`
   .close {
     padding: 0.25rem 0.5rem;
   }
+  /* Narrow: the panel goes under the video, which gives it room (it covers nothing). */
   @container (max-width: 36rem) {
+    .stage {
+      flex-direction: column;
+    }
     .panel {
-      position: absolute;
-      inset: 0 0 0 auto;
-      z-index: 2;
+      flex: 0 1 auto;
+      max-height: 60%;
+      min-height: 8rem;
+      border-left: 0;
+      border-top: 1px solid var(--acs-color-border, #d5d9e0);
     }
   }
   /* Ended */
@@ -207,6 +221,12 @@ export default css`
     justify-content: center;
     padding: 1rem;
     background: var(--acs-call-overlay-background);
+  }
+  .overlay.replaces {
+    background: var(--acs-call-background);
+  }
+  .screen {
+    display: contents;
   }
   .overlay acs-incoming-call {
     width: min(24rem, 100%);

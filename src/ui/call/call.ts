@@ -24,7 +24,7 @@ import type { DeviceSetupStrings, DevicesChangeDetail } from '../device-setup/de
 import '../incoming-call/incoming-call.js';
 import type { CallAcceptedDetail, CallDeclinedDetail, IncomingCallStrings } from '../incoming-call/incoming-call.js';
 import { callingIcon } from '../shared/callingIcons.js';
-import { parseCallTargets } from '../shared/callingNames.js';
+import { parseCallTargets, rememberDisplayName } from '../shared/callingNames.js';
 import { type AcsErrorDetail, emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';
 import { baseStyles } from '../shared/theme.js';
@@ -98,6 +98,11 @@ export interface StartCallUiOptions {
   video?: boolean;
   /** Start muted (default: as chosen on the setup screen). */
   muted?: boolean;
+  /**
+   * What the page calls the one it calls (a single target), shown while they ring, before the
+   * call has their own name (see `rememberDisplayName`).
+   */
+  displayName?: string;
 }
 
 type Panel = 'participants' | 'devices';
@@ -380,6 +385,7 @@ export class AcsCall extends LitElement {
     if (targets.some((t) => 'phoneNumber' in t) && !this.alternateCallerId) {
       throw new TypeError(this.#strings.phoneNeedsCallerId);
     }
+    if (options.displayName !== undefined && targets.length === 1) rememberDisplayName(targets[0]!, options.displayName);
     const starting = this.#session.startCall(targets, {
       video: options.video ?? this.cameraOn,
       muted: options.muted ?? this.micMuted,
@@ -640,26 +646,25 @@ export class AcsCall extends LitElement {
     const call = this.#session.call;
     const screen = this.screen;
     const ringing = this.#agentController.incomingCalls[0];
-    return html`${
-      screen === 'in-call' && call
-        ? this.#renderInCall(call, strings)
-        : screen === 'ended' && call
-          ? this.#renderEnded(call, strings)
-          : this.#renderSetup(strings)
-    }
-    ${
-      ringing
-        ? html`<div class="overlay">
-            <acs-incoming-call
-              part="incoming-call"
-              .incomingCall=${ringing}
-              .strings=${this.strings}
-              @acs-call-accepted=${this.#onAccepted}
-              @acs-call-declined=${this.#onDeclined}
-            ></acs-incoming-call>
-          </div>`
-        : nothing
-    }`;
+    const inCall = screen === 'in-call' && call;
+    // While a call rings, the prompt is the one thing to act on: what is under it is inert. Out of
+    // a call it replaces the screen (setup or "Call ended"); in one it covers it (call waiting).
+    return html`<div class="screen" ?inert=${!!ringing}>
+        ${inCall ? this.#renderInCall(call, strings) : screen === 'ended' && call ? this.#renderEnded(call, strings) : this.#renderSetup(strings)}
+      </div>
+      ${
+        ringing
+          ? html`<div class=${inCall ? 'overlay' : 'overlay replaces'}>
+              <acs-incoming-call
+                part="incoming-call"
+                .incomingCall=${ringing}
+                .strings=${this.strings}
+                @acs-call-accepted=${this.#onAccepted}
+                @acs-call-declined=${this.#onDeclined}
+              ></acs-incoming-call>
+            </div>`
+          : nothing
+      }`;
   }
 }
 

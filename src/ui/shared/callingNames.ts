@@ -6,7 +6,21 @@ import {
   getIdentifierRawId,
 } from '../../common/identifiers.js';
 
-/** What the calling components show for someone: their display name, else what addresses them. */
+/** Names the page knows for people by raw id (its own user table), for when the call has none yet. */
+const knownNames = new Map<string, string>();
+
+/**
+ * Tells the calling components what the app calls someone: they show it wherever the call itself
+ * has no name for them yet (a callee still ringing, a participant who joined without one). The
+ * service keeps no names; the app's own user table does. An empty name forgets it.
+ */
+export function rememberDisplayName(identifier: CommunicationIdentifier, displayName: string): void {
+  const rawId = getIdentifierRawId(identifier);
+  if (displayName.trim()) knownNames.set(rawId, displayName.trim());
+  else knownNames.delete(rawId);
+}
+
+/** What the calling components show for someone: their display name, else the app's, else what addresses them. */
 export function nameOf(
   person: { displayName?: string | undefined; identifier?: CommunicationIdentifier | undefined },
   fallback: string,
@@ -14,6 +28,8 @@ export function nameOf(
   const name = person.displayName?.trim();
   if (name) return name;
   if (!person.identifier) return fallback;
+  const known = knownNames.get(getIdentifierRawId(person.identifier));
+  if (known) return known;
   const kind = getIdentifierKind(person.identifier);
   // A phone number is what people know; a user's raw id means nothing to a reader.
   return kind.kind === 'phoneNumber' ? kind.phoneNumber : fallback;
