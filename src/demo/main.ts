@@ -9,6 +9,7 @@ import { TokenStore } from '../identity/tokenStore.js';
 import '../ui/call-with-chat/call-with-chat.js';
 import '../ui/dial-pad/dial-pad.js';
 import { applyTheme } from '../ui/shared/theme.js';
+import { rememberDisplayName } from '../ui/shared/callingNames.js';
 import { type DemoSession, DemoSessions } from './demoSession.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -125,6 +126,7 @@ async function goLive(session: DemoSession): Promise<Live> {
     updateKeptSms(report.messageId, status);
     showDeliveryStatus(report.messageId);
   });
+  agent.on('incomingCall', () => revealStage());
   stage.callAgent = agent;
   stage.deviceManager = await callClient.getDeviceManager();
   stage.chatClient = chat;
@@ -246,6 +248,8 @@ async function refreshPeople(state: Live): Promise<void> {
       state.session.credential,
     );
     if (live !== state) return;
+    // The app's user table names people in calls, where the call itself has no name for them yet.
+    for (const person of value) rememberDisplayName(person.user, person.displayName);
     renderPeople(
       state,
       value.filter((p) => !p.isYou),
@@ -325,7 +329,7 @@ async function chatWith(state: Live, person: Person): Promise<void> {
 
 async function callPerson(who: { communicationUserId: string }, name: string, video: boolean): Promise<void> {
   try {
-    await stage.callElement?.startCall(who, { video });
+    await stage.callElement?.startCall(who, { video, displayName: name });
     say(`Calling ${name}…`, 'info', $('people'));
   } catch (error) {
     say(`Could not call ${name}: ${messageOf(error)}`, 'error', $('people'));
@@ -704,3 +708,14 @@ $('people-search').addEventListener('input', () => {
 });
 
 stage.addEventListener('acs-error', (event) => say(messageOf(event.detail.error), 'error'));
+
+/** Brings the call into view (on a phone it sits below the sidebar) unless its top already shows. */
+function revealStage(): void {
+  const top = stage.getBoundingClientRect().top;
+  if (top >= 0 && top < innerHeight / 2) return;
+  stage.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+}
+// A call starting or ringing here shows itself.
+stage.addEventListener('acs-call-state-change', (event) => {
+  if (event.detail.state === 'Connecting' || event.detail.state === 'Ringing') revealStage();
+});

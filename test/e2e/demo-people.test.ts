@@ -5,12 +5,28 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { screenshot, withDemoAndBrowser } from './browser.js';
+import { assertSoundPage, consoleErrors } from './pageChecks.js';
 
 interface Person {
   context: BrowserContext;
   page: Page;
+  /** The page's console errors, from before it loaded. */
+  errors: string[];
+}
+
+/** Waits until the element is on screen (scrolled into the viewport). */
+async function inView(locator: Locator): Promise<void> {
+  await locator.waitFor();
+  await locator.page().waitForFunction(
+    (element) => {
+      const box = element!.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    },
+    await locator.elementHandle(),
+    { timeout: 10_000 },
+  );
 }
 
 describe('demo app: people find each other by name', () => {
@@ -19,17 +35,41 @@ describe('demo app: people find each other by name', () => {
   async function signIn(name: string, viewport: { width: number; height: number }): Promise<Person> {
     const context = await browser().newContext({ permissions: ['camera', 'microphone'], viewport });
     const page = await context.newPage();
+    const errors = consoleErrors(page);
     await page.goto(service().endpoint);
+    // Before sign-in only the sign-in card shows: none of the workspace, no endless "Connecting…".
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'People' }).isVisible(), false, 'the workspace shows before sign-in');
+    assert.equal(await page.locator('text=/Connecting/ >> visible=true').count(), 0, 'a "Connecting…" shows before sign-in');
+    await assertSoundPage(page, `${name}: sign-in`);
     await page.getByLabel('Display name').fill(name);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor();
-    return { context, page };
+    return { context, page, errors };
   }
 
-  test('Bob finds Alice under People, chats and calls her in one click; the conversation is titled by name', async () => {
+  test('two people sign in, find each other by name, chat both ways, call with video and hang up: every screen sound, at 1280 and 390 px', async () => {
     const alice = await signIn('Alice Example', { width: 1280, height: 800 });
     const bob = await signIn('Bob Phone', { width: 390, height: 844 });
+    const errors = [...alice.errors, ...bob.errors];
+    /** Each person's screen at this step: saved, and checked as a person would look at it. */
+    const step = async (name: string) => {
+      for (const [who, person] of [
+        ['alice-1280', alice],
+        ['bob-390', bob],
+      ] as const) {
+        await assertSoundPage(person.page, `${name} (${who})`);
+        // Saved in both themes (the theme button, as a person would switch).
+        for (const theme of ['light', 'dark'] as const) {
+          const button = person.page.getByRole('button', { name: theme === 'dark' ? 'Dark theme' : 'Light theme' });
+          if (await button.isVisible()) await button.click();
+          await screenshot(person.page, `demo-journey-${name}-${who}-${theme}`);
+        }
+        await person.page.getByRole('button', { name: 'Light theme' }).click();
+      }
+    };
     try {
+      await step('1-signed-in');
       const people = bob.page.getByRole('list', { name: 'People' });
       await people.getByRole('listitem').filter({ hasText: 'Alice Example' }).waitFor();
       assert.match((await people.getByRole('listitem').filter({ hasText: 'Alice Example' }).textContent()) ?? '', /Online/);
@@ -38,27 +78,62 @@ describe('demo app: people find each other by name', () => {
       await bob.page.getByText('Nobody here is called “nobody-by-this-name”.').waitFor();
       await bob.page.getByLabel('Search people').fill('alice');
       await people.getByRole('listitem').filter({ hasText: 'Alice Example' }).waitFor();
+      await alice.page.getByRole('list', { name: 'People' }).getByRole('listitem').filter({ hasText: 'Bob Phone' }).waitFor();
+      await step('2-people');
 
       await bob.page.getByRole('button', { name: 'Chat with Alice Example' }).click();
       // Each side sees the conversation titled by the other person's name.
       await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Alice Example' }).waitFor();
       await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob Phone' }).waitFor();
-      const box = bob.page.getByRole('textbox', { name: 'Message', exact: true }).and(bob.page.getByPlaceholder('Type a message'));
-      await box.fill('Hi Alice, found you by name');
-      await box.press('Enter');
+      const boxOf = (person: Person) =>
+        person.page.getByRole('textbox', { name: 'Message', exact: true }).and(person.page.getByPlaceholder('Type a message'));
+      await boxOf(bob).fill('Hi Alice, found you by name');
+      await boxOf(bob).press('Enter');
       await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob Phone' }).click();
       await alice.page.getByText('Hi Alice, found you by name').waitFor();
+      await boxOf(alice).fill('Hello Bob!');
+      await boxOf(alice).press('Enter');
+      await bob.page.getByText('Hello Bob!').waitFor();
       // A second click opens the same conversation, no new one.
       await bob.page.getByRole('button', { name: 'Chat with Alice Example' }).click();
       assert.equal(await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('button').count(), 1);
-      await screenshot(bob.page, 'demo-people-1-chat-bob-390');
-      await screenshot(alice.page, 'demo-people-2-chat-alice-1280');
+      await step('3-chat');
 
-      // One click calls; Alice's prompt names Bob.
-      await bob.page.getByRole('button', { name: 'Call Alice Example', exact: true }).click();
+      // One click calls with video; Alice's prompt names Bob.
+      await bob.page.getByRole('button', { name: 'Video call Alice Example', exact: true }).click();
+      // On the phone the call sits below the sidebar: calling brings it into view.
+      await inView(bob.page.getByRole('toolbar', { name: 'Call controls' }));
       await alice.page.getByRole('alertdialog').filter({ hasText: 'Bob Phone' }).waitFor();
-      await screenshot(alice.page, 'demo-people-3-ringing-alice');
-      await alice.page.getByRole('button', { name: 'Decline' }).click();
+      await step('4-ringing');
+      await alice.page.getByRole('button', { name: 'Accept with video' }).click();
+      // Each sees the other's video playing, on a tile named after them.
+      for (const [person, other] of [
+        [alice, 'Bob Phone'],
+        [bob, 'Alice Example'],
+      ] as const) {
+        const video = person.page.getByRole('group', { name: other, exact: true }).locator('video');
+        await video.waitFor();
+        await person.page.waitForFunction(
+          (element) => !!element && (element as HTMLVideoElement).readyState >= 2 && (element as HTMLVideoElement).videoWidth > 0,
+          await video.elementHandle(),
+          { timeout: 30_000 },
+        );
+      }
+      await step('5-in-call');
+      // The People and Devices panels make room on the phone: nothing ends up under them.
+      for (const panel of ['People', 'Devices']) {
+        const toggle = bob.page.getByRole('toolbar', { name: 'Call controls' }).getByRole('button', { name: panel });
+        await toggle.click();
+        await bob.page.waitForTimeout(300);
+        await assertSoundPage(bob.page, `the ${panel} panel open (bob-390)`);
+        await screenshot(bob.page, `demo-journey-5-${panel.toLowerCase()}-panel-bob-390`);
+        await toggle.click();
+      }
+
+      await bob.page.getByRole('button', { name: 'Leave' }).click();
+      for (const person of [alice, bob]) await person.page.getByRole('status').filter({ hasText: 'Call ended' }).first().waitFor();
+      await step('6-ended');
+      assert.deepEqual(errors, [], 'no console errors on either page');
     } finally {
       await alice.context.close();
       await bob.context.close();
@@ -84,6 +159,14 @@ describe('demo app: people find each other by name', () => {
       await erin.page.getByRole('alertdialog').filter({ hasText: 'Finn' }).waitFor();
       await screenshot(erin.page, 'demo-people-5-call-invite-ringing');
       await erin.page.getByRole('button', { name: 'Decline' }).click();
+
+      // Erin calls back: on Finn's phone the prompt comes into view, naming her.
+      await erin.page.getByRole('button', { name: 'Call Finn', exact: true }).click();
+      const prompt = finn.page.getByRole('alertdialog').filter({ hasText: 'Erin Invites' });
+      await inView(prompt);
+      await assertSoundPage(finn.page, 'ringing on the phone');
+      await screenshot(finn.page, 'demo-people-6-ringing-phone');
+      await finn.page.getByRole('button', { name: 'Decline' }).click();
     } finally {
       await erin.context.close();
       await finn.context.close();
