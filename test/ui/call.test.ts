@@ -93,6 +93,9 @@ describe('acs-call', () => {
     await prompt.updateComplete;
     expect(prompt.shadowRoot!.querySelector('[part~="description"]')!.textContent).to.equal('Alice is calling');
     expect(prompt.shadowRoot!.querySelector('[part~="base"]')!.getAttribute('role')).to.equal('alertdialog');
+    // The prompt replaces Bob's setup screen: nothing under it can be used meanwhile.
+    expect(bobEl.shadowRoot!.querySelector<HTMLElement>('.screen')!.inert).to.equal(true);
+    expect(bobEl.shadowRoot!.querySelector('.overlay')!.classList.contains('replaces')).to.equal(true);
     prompt.shadowRoot!.querySelector<HTMLButtonElement>('[part~="accept-video"]')!.click();
 
     await until(() => bobEl.screen === 'in-call' && inner(bobEl, 'acs-incoming-call') === null, 'Bob in the call screen');

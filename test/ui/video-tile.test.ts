@@ -5,6 +5,7 @@ import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
 import { FakeParticipant, part } from './callingFakes.js';
 import { canvasStream, decodedFrames, stopCanvasStreams } from '../kit/browser.js';
 import { themedFixture } from '../kit/ui.js';
+import { rememberDisplayName } from '../../src/ui/shared/callingNames.js';
 import { until } from '../kit/wait.js';
 
 describe('acs-video-tile', () => {
@@ -104,6 +105,33 @@ describe('acs-video-tile', () => {
     bo.setMuted(true);
     await el.updateComplete;
     expect(part(el, 'mute-icon')).to.not.equal(null);
+  });
+
+  it('names a participant the call has no name for by what the app remembered, else as unnamed', async () => {
+    const ringing = new FakeParticipant(undefined, 'Ringing');
+    const el = await fixture<AcsVideoTile>(html`<acs-video-tile .participant=${ringing.asReal}></acs-video-tile>`);
+    expect(part(el, 'name')!.textContent).to.equal('Unnamed participant');
+    rememberDisplayName(ringing.identifier, 'Ann from the directory');
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(part(el, 'name')!.textContent).to.equal('Ann from the directory');
+    // The call's own name wins once it has one.
+    ringing.displayName = 'Ann';
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(part(el, 'name')!.textContent).to.equal('Ann');
+    rememberDisplayName(ringing.identifier, '');
+  });
+
+  it('your own tile reads "You" when small, the full name (and its label) otherwise', async () => {
+    const el = await fixture<AcsVideoTile>(html`<acs-video-tile local display-name="Dee Longname"></acs-video-tile>`);
+    const shown = () => (part(el, 'name')!.checkVisibility() ? part(el, 'name')! : part(el, 'short-name')!).textContent;
+    el.style.width = '20rem';
+    await until(() => shown() === 'Dee Longname (you)', 'the full name on a large tile');
+    el.style.width = '7rem';
+    await until(() => shown() === 'You', '"You" on a small tile');
+    expect(part(el, 'short-name')!.getAttribute('aria-hidden')).to.equal('true');
+    expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Dee Longname (you)');
   });
 
   it('renders a local stream mirrored, with the given name and mute state', async () => {
