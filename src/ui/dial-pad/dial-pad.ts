@@ -8,7 +8,7 @@ import styles from './dial-pad.styles.js';
 
 export const DIAL_PAD_STRINGS = {
   label: 'Phone number',
-  placeholder: '+1 425 555 0100',
+  placeholder: '+14255550100',
   call: 'Call',
   backspace: 'Delete last digit',
   invalid: 'Enter the number in international form: + then country code and number.',
