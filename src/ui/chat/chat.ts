@@ -1,7 +1,7 @@
 import { provide } from '@lit/context';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { ChatClient } from '../../chat/chatClient.js';
+import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../chat-header/chat-header.js';
 import type { ChatHeaderStrings } from '../chat-header/chat-header.js';
@@ -157,8 +157,13 @@ export class AcsChat extends LitElement {
     const userId: string | undefined = this.userId || undefined;
     if (!client) {
       if (!this.endpoint || !token) return;
+      const { endpoint } = this;
       try {
-        client = new ChatClient(this.endpoint, token);
+        // The client's code (HTTP, credential, real-time channel) loads only here: a page that hands
+        // the element its own `chatClient` never needs it, and this setup waits on the network anyway.
+        const { ChatClient } = await import('../../chat/chatClient.js');
+        if (generation !== this.#generation) return;
+        client = new ChatClient(endpoint, token);
       } catch (error) {
         this.#reportError(error);
         return;
