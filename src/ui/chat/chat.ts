@@ -1,4 +1,4 @@
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { ChatClient } from '../../chat/chatClient.js';
@@ -78,6 +78,8 @@ export interface ChatReadyDetail {
 export class AcsChat extends LitElement {
   static override styles = [baseStyles, styles];
 
+  /** Hands `source` to the chat components inside; the controller, not the `@provide` decorator, saves that decorator's code. */
+  readonly #provider = new ContextProvider(this, { context: chatThreadContext });
   readonly #tokenUrl = new TokenUrlController(this);
   /** The client this element made from `endpoint` + `token` (and so must stop). */
   #ownedClient: ChatClient | undefined;
@@ -88,10 +90,8 @@ export class AcsChat extends LitElement {
 
   @query('acs-send-box') private sendBox: AcsSendBox | undefined;
 
-  /** The thread the components inside show. */
-  @provide({ context: chatThreadContext })
-  @state()
-  private source: ChatThreadSource | undefined;
+  /** The thread the components inside show (given to them through {@link #provider}). */
+  @state() private source: ChatThreadSource | undefined;
 
   /** A ready chat client (the page starts and stops its real-time notifications). */
   @property({ attribute: false }) chatClient: ChatClient | undefined;
@@ -184,7 +184,7 @@ export class AcsChat extends LitElement {
       ...(displayName ? { displayName } : {}),
     });
     source.retain();
-    this.source = source;
+    this.#provide(source);
     await source.loaded;
     if (generation !== this.#generation) return;
     if (source.state.status === 'error') {
@@ -198,10 +198,15 @@ export class AcsChat extends LitElement {
     this.#generation += 1;
     this.#configured = undefined;
     this.source?.release();
-    this.source = undefined;
+    this.#provide(undefined);
     const owned = this.#ownedClient;
     this.#ownedClient = undefined;
     if (owned) void owned.stopRealtimeNotifications();
+  }
+
+  #provide(source: ChatThreadSource | undefined): void {
+    this.source = source;
+    this.#provider.setValue(source);
   }
 
   #reportError(error: unknown): void {
