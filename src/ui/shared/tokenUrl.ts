@@ -1,35 +1,9 @@
 import type { AccessToken, CommunicationGetTokenOptions, CommunicationTokenCredential } from '../../common/credential.js';
 
-/** Makes the real credential; its code (refresh, JWT parsing, typed errors) loads with the first token URL. */
-async function refreshingCredential(url: string, proactive: boolean): Promise<CommunicationTokenCredential> {
-  const [{ AzureCommunicationTokenCredential }, { RestError }] = await Promise.all([
-    import('../../common/credential.js'),
-    import('../../common/errors.js'),
-  ]);
-  return new AzureCommunicationTokenCredential({
-    refreshProactively: proactive,
-    async tokenRefresher(abortSignal) {
-      const response = await fetch(url, {
-        method: 'POST',
-        credentials: 'include',
-        headers: { accept: 'application/json' },
-        signal: abortSignal ?? null,
-      });
-      const body = (await response.json().catch(() => undefined)) as { token?: unknown } | undefined;
-      if (!response.ok || typeof body?.token !== 'string') {
-        throw new RestError('TokenUrlFailed', `The token URL answered ${response.status} without a token.`, {
-          statusCode: response.status,
-          details: body,
-        });
-      }
-      return body.token;
-    },
-  });
-}
-
 /**
- * An `AzureCommunicationTokenCredential` made as soon as its code has loaded; until then callers
- * wait for it. A component given no `token-url` never loads that code.
+ * Stands for the token URL's `AzureCommunicationTokenCredential` (./tokenUrlCredential.ts), made as
+ * soon as its code has loaded; until then callers wait for it. A component given no `token-url`
+ * never loads that code.
  */
 class TokenUrlCredential implements CommunicationTokenCredential {
   readonly #credential: Promise<CommunicationTokenCredential>;
@@ -39,7 +13,8 @@ class TokenUrlCredential implements CommunicationTokenCredential {
     // Disposed before its code arrived: made without a background refresh (so nothing is fetched),
     // then disposed, so that `getToken` fails as a disposed credential's does.
     this.#credential = Promise.resolve().then(async () => {
-      const credential = await refreshingCredential(url, !this.#disposed);
+      const { tokenUrlCredential } = await import('./tokenUrlCredential.js');
+      const credential = tokenUrlCredential(url, !this.#disposed);
       if (this.#disposed) credential.dispose();
       return credential;
     });
