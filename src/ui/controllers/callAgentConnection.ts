@@ -127,10 +127,14 @@ export class CallAgentConnection implements ReactiveController {
     if (!endpoint || !token) return;
     const client = newCallClient(endpoint);
     this.#ownedClient = client;
-    const connecting = client
-      .then((callClient) => callClient.createCallAgent(token, displayName ? { displayName } : {}))
+    const connecting: Promise<CallAgent | undefined> = client
+      // Let go while the engine was loading: no agent is made (no sign-in only to dispose of it).
+      .then((callClient) =>
+        this.#connecting === connecting ? callClient.createCallAgent(token, displayName ? { displayName } : {}) : undefined,
+      )
       .then(
         (agent) => {
+          if (!agent) return undefined;
           if (this.#connecting !== connecting) {
             void agent.dispose();
             return undefined;
