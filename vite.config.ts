@@ -11,6 +11,14 @@ export default defineConfig({
     outDir: 'dist/demo',
     rollupOptions: {
       input: { demo: 'index.html' },
+      output: {
+        // The page imports the clients itself, which the components import lazily: Rolldown would
+        // split each of those modules into a chunk of its own, all loaded up front anyway. One chunk
+        // for the page's code, its components and Lit (PeerJS stays lazy, loaded with the first call).
+        codeSplitting: {
+          groups: [{ name: 'app', test: /^(?!.*\/node_modules\/).*\/src\/|\/node_modules\/(lit|lit-html|lit-element|@lit\/[^/]+|idb)\// }],
+        },
+      },
     },
   },
   esbuild: { target: 'es2022' },

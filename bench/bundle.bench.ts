@@ -173,14 +173,14 @@ const OURS: {
     file: 'src/ui/index.ts',
     baselines: ['litAndPeerjs', 'lit'],
     upFrontBaselines: ['lit'],
-    why: 'built on lit; the components also bundle the chat and calling clients they drive, and peerjs, loaded with the first call',
+    why: 'built on lit; the chat and calling clients the components drive load when a component makes its own (the calling engine also to list devices), peerjs with the first call',
     breakdown: true,
   },
   {
     name: 'ui/chat (the chat components, `<acs-chat>`)',
     file: 'src/ui/chat.ts',
     baselines: ['lit'],
-    why: 'what a chat-only page loads: lit, the chat client and the chat components, no calling code, no peerjs',
+    why: 'what a chat-only page loads: lit and the chat components up front, the chat client when `<acs-chat>` makes its own; no calling code, no peerjs',
     breakdown: true,
   },
   {
@@ -188,7 +188,7 @@ const OURS: {
     file: 'src/ui/calling.ts',
     baselines: ['litAndPeerjs', 'lit'],
     upFrontBaselines: ['lit'],
-    why: 'built on lit and peerjs (loaded with the first call)',
+    why: 'built on lit; the calling engine loads when a component makes an agent or lists devices, peerjs with the first call',
     breakdown: true,
   },
   {

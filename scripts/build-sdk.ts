@@ -50,7 +50,8 @@ async function writeSdk(outDir: string): Promise<{ manifest: Record<string, stri
 
 /**
  * What a page that loads one bundle downloads (gzip, as served): the entry with the chunks it
- * imports statically, and the chunks its `import()`s load later (PeerJS, with the first call).
+ * imports statically, and the chunks its `import()`s load later, as needed (the clients when a
+ * component makes its own, PeerJS with the first call).
  */
 function loadedBy(chunks: Rollup.OutputChunk[], outDir: string, entryFile: string): { upFront: number; lazy: number } {
   const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
@@ -77,7 +78,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
   for (const [name, file] of Object.entries(manifest)) {
     const { upFront, lazy } = loadedBy(chunks, SDK_DIR, file);
     console.log(
-      `${name.padEnd(12)} → ${relative(ROOT, join(SDK_DIR, file))}: loads ${kB(upFront)} gzip${lazy ? `, then ${kB(lazy)} with the first call` : ''}`,
+      `${name.padEnd(12)} → ${relative(ROOT, join(SDK_DIR, file))}: loads ${kB(upFront)} gzip${lazy ? `, then up to ${kB(lazy)} as needed` : ''}`,
     );
   }
 }

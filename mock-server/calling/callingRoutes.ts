@@ -5,7 +5,8 @@ import {
   REACTION_TYPES,
   type ReactionType,
 } from '../../src/calling/callingProtocol.js';
-import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
+import { getIdentifierRawId } from '../../src/common/identifiers.js';
+import { deserializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
 import { isCallingEndpointId } from '../../src/common/realtimeProtocol.js';
 import type { TokenScope } from '../auth/tokens.js';
 import { BodyReader, type JsonObject } from '../http/body.js';

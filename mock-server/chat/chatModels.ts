@@ -1,5 +1,6 @@
-import type { SerializedCommunicationIdentifier } from '../../src/common/identifiers.js';
-import { serializeCommunicationIdentifier, createIdentifierFromRawId } from '../../src/common/identifiers.js';
+import type { SerializedCommunicationIdentifier } from '../../src/common/identifierModels.js';
+import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
+import { serializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
 
 export type {
   ChatErrorModel,

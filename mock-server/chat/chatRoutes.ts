@@ -1,4 +1,5 @@
-import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../src/common/identifiers.js';
+import { getIdentifierRawId } from '../../src/common/identifiers.js';
+import { deserializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
 import type { TokenScope } from '../auth/tokens.js';
 import { BodyReader, type JsonObject } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';

@@ -1,11 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type SerializedCommunicationIdentifier,
-  createIdentifierFromRawId,
-  serializeCommunicationIdentifier,
-} from '../../src/common/identifiers.js';
+import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
+import { type SerializedCommunicationIdentifier, serializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
 
 export type Db = Database.Database;
 

@@ -6,11 +6,10 @@ import type { OperationOptions } from '../common/operationOptions.js';
 import {
   type CommunicationIdentifier,
   type PhoneNumberIdentifier,
-  deserializeCommunicationIdentifier,
   getIdentifierRawId,
   isCommunicationIdentifier,
-  serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
+import { deserializeCommunicationIdentifier, serializeCommunicationIdentifier } from '../common/identifierModels.js';
 import {
   type CallCapabilityName,
   type CallEndReason,

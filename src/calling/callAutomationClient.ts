@@ -5,8 +5,8 @@ import {
   type CommunicationIdentifier,
   isCallingApplicationIdentifier,
   isCommunicationIdentifier,
-  serializeCommunicationIdentifier,
 } from '../common/identifiers.js';
+import { serializeCommunicationIdentifier } from '../common/identifierModels.js';
 import { createKeyCredentialPipeline } from '../common/keyCredentialClient.js';
 import type { OperationOptions } from '../common/operationOptions.js';
 import type { HangUpOptions } from './call.js';

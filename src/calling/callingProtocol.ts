@@ -1,5 +1,5 @@
 import { API_VERSIONS } from '../common/apiVersions.js';
-import type { SerializedCommunicationIdentifier } from '../common/identifiers.js';
+import type { SerializedCommunicationIdentifier } from '../common/identifierModels.js';
 
 /**
  * The calling control plane's wire shapes, shared by the service and the client. Calls are

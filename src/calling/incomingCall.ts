@@ -1,6 +1,7 @@
 import { TypedEventEmitter } from '../common/events.js';
 import type { OperationOptions } from '../common/operationOptions.js';
-import { type CommunicationIdentifierKind, deserializeCommunicationIdentifier } from '../common/identifiers.js';
+import { type CommunicationIdentifierKind } from '../common/identifiers.js';
+import { deserializeCommunicationIdentifier } from '../common/identifierModels.js';
 import type { AudioOptions, Call, VideoOptions } from './call.js';
 import type { CallEndReason, CallModel } from './callingProtocol.js';
 

@@ -1,5 +1,6 @@
 import { TypedEventEmitter } from '../common/events.js';
-import { type CommunicationIdentifierKind, deserializeCommunicationIdentifier } from '../common/identifiers.js';
+import { type CommunicationIdentifierKind } from '../common/identifiers.js';
+import { deserializeCommunicationIdentifier } from '../common/identifierModels.js';
 import type { CallEndReason, CallParticipantModel, RemoteParticipantState } from './callingProtocol.js';
 import type { PeerMediaState, RemoteMedia } from './media/callMedia.js';
 import { SpeakingDetector } from './media/speakingDetector.js';

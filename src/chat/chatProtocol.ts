@@ -4,7 +4,7 @@
  * models, ISO date strings). The service publishes with these types and the client maps from them,
  * so a change on one side that the other does not follow fails to compile.
  */
-import type { SerializedCommunicationIdentifier } from '../common/identifiers.js';
+import type { SerializedCommunicationIdentifier } from '../common/identifierModels.js';
 import type { ChatMessageType, ChatParticipantModel, RetentionPolicyModel } from './wireModels.js';
 
 /**

@@ -1,6 +1,7 @@
 import { type CommunicationTokenCredential, toCredential } from '../common/credential.js';
 import type { HttpPipeline } from '../common/http.js';
-import { type CommunicationIdentifier, serializeCommunicationIdentifier } from '../common/identifiers.js';
+import { type CommunicationIdentifier } from '../common/identifiers.js';
+import { serializeCommunicationIdentifier } from '../common/identifierModels.js';
 import { type PagedAsyncIterableIterator, type WirePage, checkMaxPageSize, createPagedIterator } from '../common/paging.js';
 import { createChatPipeline, threadPath } from './chatPipeline.js';
 import {

@@ -2,12 +2,12 @@
  * The chat REST API's wire shapes (api-version 2025-03-15) and their mapping to the public models:
  * identifiers get their `kind`, date strings become `Date`s.
  */
+import { type CommunicationIdentifierKind } from '../common/identifiers.js';
 import {
-  type CommunicationIdentifierKind,
   type SerializedCommunicationIdentifier,
   deserializeCommunicationIdentifier,
   serializeCommunicationIdentifier,
-} from '../common/identifiers.js';
+} from '../common/identifierModels.js';
 import type {
   ChatError,
   ChatMember,

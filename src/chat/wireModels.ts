@@ -1,4 +1,4 @@
-import type { SerializedCommunicationIdentifier } from '../common/identifiers.js';
+import type { SerializedCommunicationIdentifier } from '../common/identifierModels.js';
 
 /**
  * Wire shapes of the ACS chat REST API (api-version 2025-03-15), as the official SDK's mappers define

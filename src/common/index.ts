@@ -1,4 +1,5 @@
 export * from './identifiers.js';
+export * from './identifierModels.js';
 export * from './connectionString.js';
 export * from './credential.js';
 export * from './errors.js';

@@ -1,7 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import {
   createIdentifierFromRawId,
-  deserializeCommunicationIdentifier,
   getIdentifierKind,
   getIdentifierRawId,
   identifiersEqual,
@@ -10,8 +9,8 @@ import {
   isE164PhoneNumber,
   isPhoneNumberIdentifier,
   isUnknownIdentifier,
-  serializeCommunicationIdentifier,
 } from '../../src/common/identifiers.js';
+import { deserializeCommunicationIdentifier, serializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
 
 const USER = '8:acs:1f2e3d4c-0000-4000-8000-000000000001_00000000-0000-4000-8000-00000000abcd';
 const APP = '28:acs:1f2e3d4c-0000-4000-8000-000000000001_00000000-0000-4000-8000-00000000beef';

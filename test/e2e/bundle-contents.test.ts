@@ -41,6 +41,25 @@ function reachable(chunks: Rollup.OutputChunk[], entryName: string): Rollup.Outp
   return [...seen.values()];
 }
 
+/** The chunks an entry loads before any `import()` runs: its own and what it imports statically. */
+function upFront(chunks: Rollup.OutputChunk[], entryName: string): Rollup.OutputChunk[] {
+  const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const seen = new Map<string, Rollup.OutputChunk>();
+  const visit = (chunk: Rollup.OutputChunk): void => {
+    if (seen.has(chunk.fileName)) return;
+    seen.set(chunk.fileName, chunk);
+    for (const file of chunk.imports) visit(byFile.get(file)!);
+  };
+  visit(chunks.find((chunk) => chunk.isEntry && chunk.name === entryName)!);
+  return [...seen.values()];
+}
+
+/** Which of `modules` (paths under the repository) the chunks contain. */
+function modulesIn(chunks: Rollup.OutputChunk[], modules: string[]): string[] {
+  const ids = new Set(chunks.flatMap((chunk) => Object.keys(chunk.modules)).map((id) => id.replace(`${ROOT}/`, '')));
+  return modules.filter((module) => ids.has(module));
+}
+
 function callingModulesIn(chunks: Rollup.OutputChunk[]): string[] {
   const modules = chunks.flatMap((chunk) => Object.keys(chunk.modules));
   const found = modules.filter((id) => CALLING.some((pattern) => pattern.test(id)));
@@ -68,6 +87,17 @@ describe('the chat-only bundles', () => {
   test('open-communication/ui/chat, bundled by an application, contains no calling code and no PeerJS', async () => {
     const chunks = await build({ chat: join(ROOT, 'src/ui/chat.ts') });
     assert.deepEqual(callingModulesIn(reachable(chunks, 'chat')), []);
+  });
+
+  test('the components load the clients they make with import(), not up front', async () => {
+    const chatClient = ['src/chat/chatClient.ts', 'src/common/realtimeChannel.ts', 'src/common/http.ts', 'src/common/credential.ts'];
+    const chat = await build({ chat: join(ROOT, 'src/ui/chat.ts') });
+    assert.deepEqual(modulesIn(upFront(chat, 'chat'), chatClient), [], 'ui/chat up front');
+    assert.deepEqual(modulesIn(reachable(chat, 'chat'), chatClient), chatClient, 'ui/chat, lazily');
+    const engine = ['src/calling/callClient.ts', 'src/calling/callAgent.ts', 'src/calling/call.ts', ...chatClient];
+    const ui = await build({ ui: join(ROOT, 'src/ui/index.ts') });
+    assert.deepEqual(modulesIn(upFront(ui, 'ui'), engine), [], 'ui up front');
+    assert.deepEqual(modulesIn(reachable(ui, 'ui'), engine), engine, 'ui, lazily');
   });
 
   test('/sdk/ui-chat.js reaches no calling code and no PeerJS, while /sdk/ui-call.js and /sdk/ui.js do load PeerJS', () => {

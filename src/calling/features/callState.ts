@@ -1,5 +1,6 @@
 import type { CommunicationUserKind } from '../../common/identifiers.js';
-import { deserializeCommunicationIdentifier, getIdentifierRawId } from '../../common/identifiers.js';
+import { getIdentifierRawId } from '../../common/identifiers.js';
+import { deserializeCommunicationIdentifier } from '../../common/identifierModels.js';
 import type { CallModel, OrderedParticipantModel } from '../callingProtocol.js';
 import type { CallFeatureContext } from './callFeature.js';
 

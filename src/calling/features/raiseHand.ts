@@ -1,5 +1,6 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import { type CommunicationUserKind, isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
+import { type CommunicationUserKind, isCommunicationIdentifier } from '../../common/identifiers.js';
+import { serializeCommunicationIdentifier } from '../../common/identifierModels.js';
 import type { IdentifierInput } from './callFeature.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
 import { featureFactory } from './callFeature.js';

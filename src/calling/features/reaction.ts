@@ -1,5 +1,6 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import { type CommunicationUserKind, deserializeCommunicationIdentifier } from '../../common/identifiers.js';
+import { type CommunicationUserKind } from '../../common/identifiers.js';
+import { deserializeCommunicationIdentifier } from '../../common/identifierModels.js';
 import { type CallingEvents, REACTION_TYPES, type ReactionType } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';
 import { featureFactory } from './callFeature.js';

@@ -1,5 +1,6 @@
 import { TypedEventEmitter } from '../../common/events.js';
-import { isCommunicationIdentifier, serializeCommunicationIdentifier } from '../../common/identifiers.js';
+import { isCommunicationIdentifier } from '../../common/identifiers.js';
+import { serializeCommunicationIdentifier } from '../../common/identifierModels.js';
 import type { IdentifierInput } from './callFeature.js';
 import { MAX_SPOTLIGHTED_PARTICIPANTS } from '../callingProtocol.js';
 import type { CallFeature, CallFeatureContext } from './callFeature.js';

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { CHAT_LIMITS } from '../../chat/validation.js';
+import { CHAT_LIMITS } from '../../chat/chatProtocol.js';
 import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { type PanelToggleDetail, emit } from '../shared/events.js';
 import { format, mergeStrings } from '../shared/strings.js';

@@ -1,7 +1,7 @@
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { ChatClient } from '../../chat/chatClient.js';
+import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../chat-header/chat-header.js';
 import type { ChatHeaderStrings } from '../chat-header/chat-header.js';
@@ -78,6 +78,8 @@ export interface ChatReadyDetail {
 export class AcsChat extends LitElement {
   static override styles = [baseStyles, styles];
 
+  /** Hands `source` to the chat components inside; the controller, not the `@provide` decorator, saves that decorator's code. */
+  readonly #provider = new ContextProvider(this, { context: chatThreadContext });
   readonly #tokenUrl = new TokenUrlController(this);
   /** The client this element made from `endpoint` + `token` (and so must stop). */
   #ownedClient: ChatClient | undefined;
@@ -88,10 +90,8 @@ export class AcsChat extends LitElement {
 
   @query('acs-send-box') private sendBox: AcsSendBox | undefined;
 
-  /** The thread the components inside show. */
-  @provide({ context: chatThreadContext })
-  @state()
-  private source: ChatThreadSource | undefined;
+  /** The thread the components inside show (given to them through {@link #provider}). */
+  @state() private source: ChatThreadSource | undefined;
 
   /** A ready chat client (the page starts and stops its real-time notifications). */
   @property({ attribute: false }) chatClient: ChatClient | undefined;
@@ -157,8 +157,13 @@ export class AcsChat extends LitElement {
     const userId: string | undefined = this.userId || undefined;
     if (!client) {
       if (!this.endpoint || !token) return;
+      const { endpoint } = this;
       try {
-        client = new ChatClient(this.endpoint, token);
+        // The client's code (HTTP, credential, real-time channel) loads only here: a page that hands
+        // the element its own `chatClient` never needs it, and this setup waits on the network anyway.
+        const { ChatClient } = await import('../../chat/chatClient.js');
+        if (generation !== this.#generation) return;
+        client = new ChatClient(endpoint, token);
       } catch (error) {
         this.#reportError(error);
         return;
@@ -179,7 +184,7 @@ export class AcsChat extends LitElement {
       ...(displayName ? { displayName } : {}),
     });
     source.retain();
-    this.source = source;
+    this.#provide(source);
     await source.loaded;
     if (generation !== this.#generation) return;
     if (source.state.status === 'error') {
@@ -193,10 +198,15 @@ export class AcsChat extends LitElement {
     this.#generation += 1;
     this.#configured = undefined;
     this.source?.release();
-    this.source = undefined;
+    this.#provide(undefined);
     const owned = this.#ownedClient;
     this.#ownedClient = undefined;
     if (owned) void owned.stopRealtimeNotifications();
+  }
+
+  #provide(source: ChatThreadSource | undefined): void {
+    this.source = source;
+    this.#provider.setValue(source);
   }
 
   #reportError(error: unknown): void {

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallAgent } from '../../calling/callAgent.js';
-import { CallClient } from '../../calling/callClient.js';
+import type { CallClient } from '../../calling/callClient.js';
 import type { DeviceManager } from '../../calling/deviceManager.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 
@@ -14,6 +14,16 @@ export interface CallAgentSource {
   displayName?: string;
   /** The devices of the agent's CallClient, when the page has them. */
   deviceManager?: DeviceManager | undefined;
+}
+
+/**
+ * The calling engine (CallClient, CallAgent, calls, media, PeerJS later still) loads only when an
+ * agent is made or devices are listed: both already wait on a promise, and a page that only shows
+ * chat, or hands the components an agent of its own, never needs it from the components' bundle.
+ */
+async function newCallClient(endpoint?: string): Promise<CallClient> {
+  const { CallClient } = await import('../../calling/callClient.js');
+  return endpoint ? new CallClient({ endpoint }) : new CallClient();
 }
 
 export interface CallAgentConnectionOptions {
@@ -36,7 +46,7 @@ export class CallAgentConnection implements ReactiveController {
   readonly #options: CallAgentConnectionOptions;
   #source: CallAgentSource = {};
   #agent: CallAgent | undefined;
-  #ownedClient: CallClient | undefined;
+  #ownedClient: Promise<CallClient> | undefined;
   #ownedAgent: CallAgent | undefined;
   #connecting: Promise<CallAgent | undefined> | undefined;
   #key = '';
@@ -115,23 +125,29 @@ export class CallAgentConnection implements ReactiveController {
     this.#token = token;
     this.#use(undefined);
     if (!endpoint || !token) return;
-    const client = new CallClient({ endpoint });
+    const client = newCallClient(endpoint);
     this.#ownedClient = client;
-    const connecting = client.createCallAgent(token, displayName ? { displayName } : {}).then(
-      (agent) => {
-        if (this.#connecting !== connecting) {
-          void agent.dispose();
+    const connecting: Promise<CallAgent | undefined> = client
+      // Let go while the engine was loading: no agent is made (no sign-in only to dispose of it).
+      .then((callClient) =>
+        this.#connecting === connecting ? callClient.createCallAgent(token, displayName ? { displayName } : {}) : undefined,
+      )
+      .then(
+        (agent) => {
+          if (!agent) return undefined;
+          if (this.#connecting !== connecting) {
+            void agent.dispose();
+            return undefined;
+          }
+          this.#ownedAgent = agent;
+          this.#use(agent);
+          return agent;
+        },
+        (error: unknown) => {
+          if (this.#connecting === connecting) this.#options.onError(error);
           return undefined;
-        }
-        this.#ownedAgent = agent;
-        this.#use(agent);
-        return agent;
-      },
-      (error: unknown) => {
-        if (this.#connecting === connecting) this.#options.onError(error);
-        return undefined;
-      },
-    );
+        },
+      );
     this.#connecting = connecting;
   }
 
@@ -150,7 +166,9 @@ export class CallAgentConnection implements ReactiveController {
     }
     const client = this.#ownedClient;
     // Without the agent's own device manager, a spare CallClient's lists the devices.
-    const pending = client ? client.getDeviceManager() : (this.#spareDeviceManager ??= new CallClient().getDeviceManager());
+    const pending = client
+      ? client.then((callClient) => callClient.getDeviceManager())
+      : (this.#spareDeviceManager ??= newCallClient().then((callClient) => callClient.getDeviceManager()));
     void pending.then((deviceManager) => {
       if (!this.#source.deviceManager) this.#options.onDeviceManager(deviceManager);
     });

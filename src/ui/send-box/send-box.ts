@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { live } from 'lit/directives/live.js';
-import { CHAT_LIMITS } from '../../chat/validation.js';
+import { CHAT_LIMITS, utf8ByteLength } from '../../chat/chatProtocol.js';
 import { isOwnMessage, isUserMessage } from '../state/chatMessages.js';
 import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { emit } from '../shared/events.js';
@@ -35,8 +35,6 @@ export interface MessageEditDetail {
   messageId: string;
   content: string;
 }
-
-const utf8 = new TextEncoder();
 
 /** The counter shows from this share of the limit on. */
 const COUNTER_FROM = 0.9;
@@ -89,7 +87,8 @@ export class AcsSendBox extends ChatThreadElement {
   @property({ type: Number, attribute: 'max-bytes' }) maxBytes: number = CHAT_LIMITS.messageContentBytes;
 
   #bytes(): number {
-    return utf8.encode(this.value).length;
+    // Measured as the client and the service measure a message's content.
+    return utf8ByteLength(this.value);
   }
 
   #isDisabled(): boolean {

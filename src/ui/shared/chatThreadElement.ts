@@ -1,4 +1,4 @@
-import { consume } from '@lit/context';
+import { ContextConsumer } from '@lit/context';
 import { LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../../chat/chatClient.js';
@@ -15,11 +15,10 @@ export type { AcsErrorDetail } from './events.js';
  */
 export abstract class ChatThreadElement extends LitElement {
   /** The thread binding; subclasses read `this.chat.state` and call its actions. */
-  protected readonly chat = new ChatThreadController(this);
+  protected readonly chat: ChatThreadController;
 
-  @consume({ context: chatThreadContext, subscribe: true })
-  @state()
-  protected contextSource: ChatThreadSource | undefined;
+  /** The source a composite provides, if any. */
+  @state() protected contextSource: ChatThreadSource | undefined;
 
   /** The user's chat client (with `threadId`). Real-time notifications must be started by its owner. */
   @property({ attribute: false }) chatClient: ChatClient | undefined;
@@ -35,6 +34,20 @@ export abstract class ChatThreadElement extends LitElement {
 
   /** A thread source shared with other components; wins over `chatClient`. */
   @property({ attribute: false }) source: ChatThreadSource | undefined;
+
+  constructor() {
+    super();
+    // A controller rather than the `@consume` decorator: the same consumer, added first as the
+    // decorator did, without the decorator's code.
+    new ContextConsumer(this, {
+      context: chatThreadContext,
+      subscribe: true,
+      callback: (source) => {
+        this.contextSource = source;
+      },
+    });
+    this.chat = new ChatThreadController(this);
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
