@@ -1,7 +1,7 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { type KeyObject, createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { ServiceError } from '../http/errors.js';
-import type { IdentityStore } from '../identity/identityStore.js';
+import type { IdentityStore, UserRecord } from '../identity/identityStore.js';
 
 /** The scopes a user access token may carry, as ACS names them. */
 export const TOKEN_SCOPES = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'] as const;
@@ -67,19 +67,25 @@ export class TokenService {
   }
 
   /**
-   * Issues a token for an existing user; validation of scopes and expiry is the caller's. The token
+   * Issues a token for an existing user (its id, or its record as just read); validation of scopes
+   * and expiry is the caller's. The token
    * names the service that issued it (`endpoint`: its URL as the requester reached it), so a client
    * given only the token knows where to connect (`new CallClient()` on a page the service did not serve).
    */
   async issue(
-    userId: string,
+    identity: string | Pick<UserRecord, 'id' | 'tokenGeneration'>,
     scopes: TokenScope[],
     expiresInMinutes = DEFAULT_EXPIRY_MINUTES,
     { endpoint }: { endpoint?: string } = {},
   ): Promise<{ token: string; expiresOn: Date }> {
-    // An application's token names the application; it has no revocation generation of its own
+    // A user record the caller has just read (in this same turn) is not looked up again. An
+    // application's token names the application; it has no revocation generation of its own
     // (deleting the application ends its tokens).
-    const generation = this.#identities.getUser(userId)?.tokenGeneration ?? (this.#identities.getApplication(userId) ? 0 : undefined);
+    const userId = typeof identity === 'string' ? identity : identity.id;
+    const generation =
+      typeof identity === 'string'
+        ? (this.#identities.getUser(userId)?.tokenGeneration ?? (this.#identities.getApplication(userId) ? 0 : undefined))
+        : identity.tokenGeneration;
     if (generation === undefined) throw ServiceError.notFound(`The identity ${userId} does not exist.`, 'IdentityNotFound');
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + expiresInMinutes * 60;
