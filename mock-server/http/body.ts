@@ -2,9 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { ServiceError } from './errors.js';
 
 /**
- * Reads the whole body, refusing more than `limit` bytes with a 413 (without buffering the excess:
- * the request is destroyed then, as it was when the size showed up mid-body). Plain stream events,
- * not `for await`: the async iterator's setup cost more than reading a small body.
+ * Reads the whole body, refusing more than `limit` bytes with a 413 (without buffering the excess).
+ * Plain stream events, not `for await`: the async iterator's setup cost more than reading a small
+ * body.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
@@ -26,8 +26,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        settle(ServiceError.payloadTooLarge(limit));
-        req.destroy();
+        settle(ServiceError.payloadTooLarge(limit)); // the rest flows on unread; the answer closes the connection
         return;
       }
       chunks.push(chunk);
