@@ -109,7 +109,7 @@ export async function fanoutThroughput(): Promise<Measurement[]> {
   try {
     const url = `ws://127.0.0.1:${bare.match[1]}`;
     for (const storage of STORAGES) {
-      const service = await startServiceProcess({ storage });
+      const service = await startServiceProcess({ storage, stats: true });
       const perReceiver: { receivers: number; bytes: number }[] = [];
       try {
         // A first small room, so what the service allocates once (statements, code) is not counted per receiver.

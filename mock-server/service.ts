@@ -224,8 +224,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     },
   );
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://service.invalid');
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = req.method ?? 'GET';
     const matched = dispatcher.match(method, url.pathname);
     if (!matched && (url.pathname === SIGNALLING_PATH || url.pathname.startsWith(`${SIGNALLING_PATH}/`))) {
@@ -253,14 +252,14 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     // CORS on the API alone: pages of any origin call it (auth is by header, never by cookie), but
     // nothing else the server answers (the demo page, its token route, files) is for other origins.
     // The demo routes answer other origins only when allow-listed (--demo-origins).
-    const { pathname } = new URL(req.url ?? '/', 'http://service.invalid');
-    const cors = dispatcher.allowsCors(pathname, req.headers.origin);
+    const url = new URL(req.url ?? '/', 'http://service.invalid');
+    const cors = dispatcher.allowsCors(url.pathname, req.headers.origin);
     if (cors) setCorsHeaders(req, res);
     if (req.method === 'OPTIONS' && cors) {
       res.writeHead(204).end();
       return;
     }
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, url).catch((error: unknown) => {
       if (error instanceof ServiceError && error.status === 413) {
         // The refused body may still be arriving: answer, then close rather than read it all.
         res.setHeader('connection', 'close');

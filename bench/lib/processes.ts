@@ -70,21 +70,33 @@ export interface ServiceMemory {
 
 /**
  * The service on a free loopback port, on `storage` (disk: a fresh data folder in the temp dir,
- * removed when it stops); `connectionString` from what it prints. `memory()` waits for the service's
- * next status line (taken after a forced GC).
+ * removed when it stops); `connectionString` from what it prints. With `stats`, `memory()` waits
+ * for the service's next status line (taken after a forced GC, once a second). Only a suite that
+ * reads the memory asks for it: each forced full GC also throws away the optimized code of the
+ * request path (V8 deoptimizes code whose embedded maps died), which a baseline never pays.
  */
-export async function startServiceProcess(options: { storage?: Storage; extraArgs?: string[] } = {}) {
+export async function startServiceProcess(options: { storage?: Storage; stats?: boolean; extraArgs?: string[] } = {}) {
   const storage = options.storage ?? 'memory';
   const dataDir = storage === 'disk' ? mkdtempSync(join(tmpdir(), 'bench-service-')) : undefined;
   const storageArgs = dataDir ? ['--data', dataDir] : ['--memory'];
   let started;
   try {
     started = await startProcess(
-      ['mock-server/main.ts', ...storageArgs, '--port', '0', '--stats-interval', '1000', ...(options.extraArgs ?? [])],
+      [
+        'mock-server/main.ts',
+        ...storageArgs,
+        '--port',
+        '0',
+        ...(options.stats ? ['--stats-interval', '1000'] : []),
+        ...(options.extraArgs ?? []),
+      ],
       /endpoint=(\S+?);accesskey=\S+/,
       30_000,
       // BENCH_CPU_PROF=DIR: a CPU profile of each service process, written to DIR when it stops.
-      ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      [
+        ...(options.stats ? ['--expose-gc'] : []),
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
     );
   } catch (error) {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -112,7 +124,10 @@ export async function startServiceProcess(options: { storage?: Storage; extraArg
     storage,
     connectionString: started.match[0],
     endpoint: started.match[1]!,
-    /** The service's memory at its next status line (taken after a forced GC, once a second). */
-    memory: (): Promise<ServiceMemory> => new Promise<ServiceMemory>((resolve) => waiting.push(resolve)),
+    /** The service's memory at its next status line (taken after a forced GC, once a second); needs `stats`. */
+    memory: (): Promise<ServiceMemory> => {
+      if (!options.stats) return Promise.reject(new Error('memory() needs startServiceProcess({ stats: true }).'));
+      return new Promise<ServiceMemory>((resolve) => waiting.push(resolve));
+    },
   };
 }

@@ -1,18 +1,46 @@
 import type { IncomingMessage } from 'node:http';
 import { ServiceError } from './errors.js';
 
-/** Reads the whole body, refusing more than `limit` bytes with a 413 (without buffering the excess). */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * Reads the whole body, refusing more than `limit` bytes with a 413 (without buffering the excess).
+ * Plain stream events, not `for await`: the async iterator's setup cost more than reading a small
+ * body.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw ServiceError.payloadTooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw ServiceError.payloadTooLarge(limit);
-    chunks.push(chunk);
-  }
-  const buffer = Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(ServiceError.payloadTooLarge(limit));
+  if (req.readableEnded) return Promise.resolve(decodeUtf8(Buffer.alloc(0)));
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: unknown, body?: Buffer) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (body) {
+        try {
+          resolve(decodeUtf8(body));
+        } catch (decodeError) {
+          reject(decodeError);
+        }
+      } else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        settle(ServiceError.payloadTooLarge(limit)); // the rest flows on unread; the answer closes the connection
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    const onError = (error: Error) => settle(error);
+    // Closed before its end (the client went away mid-body).
+    const onClose = () =>
+      settle(Object.assign(new Error('The request closed before its body ended.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+function decodeUtf8(buffer: Buffer): string {
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   try {
     return text.decode(buffer);

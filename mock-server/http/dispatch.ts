@@ -9,7 +9,7 @@ import { readBody } from './body.js';
 import { ServiceError } from './errors.js';
 import { hostAllowed, hostNotAllowed } from './hosts.js';
 import { checkOrigin, normalizeOrigin } from './origins.js';
-import type { RateLimiter } from './rateLimits.js';
+import type { RateLimitedOperation, RateLimiter } from './rateLimits.js';
 import { sendJson } from './respond.js';
 import { type RequestContext, Router } from './router.js';
 import { type RouteInfo, type RouteOrigins, type RouteSpec, declaredBody, describeRoute, rateLimitedOperationOf } from './routes.js';
@@ -205,6 +205,11 @@ export class RouteDispatcher {
     rawBody: string,
     caller: VerifiedToken | undefined,
   ): void {
+    const declared = route.rateLimit;
+    if (!declared) return;
+    // The body says which operation only when a limiter counts either (else no JSON parse for it).
+    const counted = (operation: RateLimitedOperation) => this.#options.limiters.some((limiter) => limiter.limits(operation));
+    if (!counted(declared.operation) && !(declared.bodyVariant && counted(declared.bodyVariant.operation))) return;
     const operation = rateLimitedOperationOf(route, rawBody);
     const limiter = operation && this.#options.limiters.find((candidate) => candidate.limits(operation));
     if (!operation || !limiter) return;

@@ -2,7 +2,7 @@ import { type TokenScope, type TokenService, MAX_EXPIRY_MINUTES, MIN_EXPIRY_MINU
 import { BodyReader } from '../http/body.js';
 import { ServiceError } from '../http/errors.js';
 import type { RouteSpec } from '../http/routes.js';
-import type { IdentityStore } from './identityStore.js';
+import type { IdentityStore, UserRecord } from './identityStore.js';
 
 const IDENTITY = { api: 'identity', auth: 'hmac', origins: 'any' } as const;
 
@@ -45,7 +45,7 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
         const user = identities.createUser(customId);
         const identity = user.customId !== undefined ? { id: user.id, customId: user.customId } : { id: user.id };
         if (!scopes) return { status: 201, body: { identity } };
-        const accessToken = await tokens.issue(user.id, scopes, expiresInMinutes, { endpoint });
+        const accessToken = await tokens.issue(user, scopes, expiresInMinutes, { endpoint });
         return { status: 201, body: { identity, accessToken: serializeToken(accessToken) } };
       },
     },
@@ -61,8 +61,8 @@ export function identityRoutes(identities: IdentityStore, tokens: TokenService):
         const body = new BodyReader(json());
         const scopes = validateScopes(body.requiredStringArray('scopes', { maxItems: 16 }));
         const expiresInMinutes = body.optionalInteger('expiresInMinutes', MIN_EXPIRY_MINUTES, MAX_EXPIRY_MINUTES);
-        requireUser(identities, params.id!);
-        return { status: 200, body: serializeToken(await tokens.issue(params.id!, scopes, expiresInMinutes, { endpoint })) };
+        const user = requireUser(identities, params.id!);
+        return { status: 200, body: serializeToken(await tokens.issue(user, scopes, expiresInMinutes, { endpoint })) };
       },
     },
     {
@@ -120,9 +120,11 @@ export function serializeToken(token: { token: string; expiresOn: Date }): { tok
   return { token: token.token, expiresOn: token.expiresOn.toISOString() };
 }
 
-function requireUser(identities: IdentityStore, id: string): void {
+function requireUser(identities: IdentityStore, id: string): UserRecord {
   requireOwnResource(identities, id);
-  if (!identities.getUser(id)) throw identityNotFound(id);
+  const user = identities.getUser(id);
+  if (!user) throw identityNotFound(id);
+  return user;
 }
 
 /** ACS answers an identity of another resource with 401: the access key does not cover it. */

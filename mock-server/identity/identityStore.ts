@@ -35,6 +35,8 @@ export class IdentityStore {
   readonly #deleters = new Map<string, UserContentDeleter>();
   readonly #invalidatedListeners = new Set<TokensInvalidatedListener>();
   readonly #statements;
+  /** `createUser` as one transaction, made once (better-sqlite3 builds a wrapper per `transaction()`). */
+  readonly #createUserTransaction: (customId: string | undefined) => UserRecord;
 
   constructor(db: Db, resourceId: string) {
     this.#db = db;
@@ -50,6 +52,18 @@ export class IdentityStore {
       getApplication: db.prepare('SELECT id, display_name, created_at FROM applications WHERE id = ?'),
       deleteApplication: db.prepare('DELETE FROM applications WHERE id = ?'),
     };
+    this.#createUserTransaction = db.transaction((customId: string | undefined): UserRecord => {
+      if (customId !== undefined) {
+        const existing = this.#statements.byCustomId.get(customId) as { id: string } | undefined;
+        if (existing) return this.getUser(existing.id)!;
+      }
+      const id = `8:acs:${this.#resourceId}_${randomUUID()}`;
+      const createdAt = Date.now();
+      this.#statements.insert.run(id, createdAt, customId ?? null);
+      const user: UserRecord = { id, createdAt, tokenGeneration: 0 };
+      if (customId !== undefined) user.customId = customId;
+      return user;
+    });
   }
 
   /** Registers what must go with a user. `name` keeps one deleter per area. */
@@ -71,18 +85,7 @@ export class IdentityStore {
    * does), so the application need not keep its own mapping.
    */
   createUser(customId?: string): UserRecord {
-    return this.#db.transaction(() => {
-      if (customId !== undefined) {
-        const existing = this.#statements.byCustomId.get(customId) as { id: string } | undefined;
-        if (existing) return this.getUser(existing.id)!;
-      }
-      const id = `8:acs:${this.#resourceId}_${randomUUID()}`;
-      const createdAt = Date.now();
-      this.#statements.insert.run(id, createdAt, customId ?? null);
-      const user: UserRecord = { id, createdAt, tokenGeneration: 0 };
-      if (customId !== undefined) user.customId = customId;
-      return user;
-    })();
+    return this.#createUserTransaction(customId);
   }
 
   /** True for a communication-user id (`8:acs:<resource>_…`) that names another resource. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { before, describe, test } from 'node:test';
 import { withService } from '../kit/node.js';
 import {
@@ -360,6 +361,25 @@ describe('identity routes: bad input', () => {
     // The service still answers on a new connection afterwards.
     const response = await adminRequest<CreateUserBody>(service(), 'POST', '/identities', {});
     assert.equal(response.status, 201, response.text);
+  });
+
+  test('a chunked body (no content-length) over 1 MiB is 413 PayloadTooLarge too, found while reading', async () => {
+    const { status, text } = await new Promise<{ status: number | undefined; text: string }>((resolve, reject) => {
+      const req = request(
+        new URL('/identities?api-version=2023-10-01', service().endpoint),
+        { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode, text: body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('x'.repeat(768 * 1024));
+      setTimeout(() => req.end('x'.repeat(768 * 1024)), 20);
+    });
+    assert.equal(status, 413, text);
+    assert.equal((JSON.parse(text) as { error: { code: string } }).error.code, 'PayloadTooLarge');
   });
 
   for (const bad of ['%ZZ', '%E0%A4%A', '8%3Aacs%3A%']) {
