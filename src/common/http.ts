@@ -1,14 +1,33 @@
 import { AbortError, RestError, ThrottlingError, throwIfAborted } from './errors.js';
-import { HAS_NODE_HTTP, type Transport, type TransportResponse, nodeHttpTransport } from './nodeHttpTransport.js';
+import type { Transport, TransportResponse } from './nodeHttpTransport.js';
 
 /** Adds authentication headers to one attempt of a request (re-run on every retry). */
 
+const IN_NODE = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
 /**
  * Node's fetch (undici) sends a string body through a stream, and bytes in one write: about 0.2 ms
  * of CPU less per request, for a `fetch` option in Node. Browsers get the string as it is.
  */
-const ENCODE_BODIES = HAS_NODE_HTTP;
+const ENCODE_BODIES = IN_NODE;
 const UTF8 = new TextEncoder();
+
+/**
+ * The Node transport's module, kept in a variable so bundlers leave the import alone: browser
+ * bundles never contain it (as with `ws` in webSocket.ts), and only Node loads it, on the first request.
+ */
+const NODE_TRANSPORT_MODULE = './nodeHttpTransport.js';
+let nodeTransport: Promise<Transport> | undefined;
+
+const lazyNodeTransport: Transport = async (url, request) => {
+  nodeTransport ??= (import(/* @vite-ignore */ NODE_TRANSPORT_MODULE) as Promise<{ nodeHttpTransport: Transport }>).then(
+    (module) => module.nodeHttpTransport,
+    (error: unknown) => {
+      nodeTransport = undefined;
+      throw error;
+    },
+  );
+  return (await nodeTransport)(url, request);
+};
 
 /** A `fetch` under the pipeline's transport interface. */
 function fetchTransport(fetchImpl: typeof fetch): Transport {
@@ -101,8 +120,8 @@ export class HttpPipeline {
     this.#auth = auth;
     this.#transport = options.fetch
       ? fetchTransport(options.fetch)
-      : HAS_NODE_HTTP
-        ? nodeHttpTransport
+      : IN_NODE
+        ? lazyNodeTransport
         : fetchTransport((input, init) => fetch(input, init));
     this.#maxRetries = options.retryOptions?.maxRetries ?? 3;
     this.#retryDelayMs = options.retryOptions?.retryDelayInMs ?? 800;

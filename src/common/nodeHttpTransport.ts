@@ -50,9 +50,6 @@ function loadModules() {
   return modules;
 }
 
-/** True where `node:http` is there to use (Node, not a browser). */
-export const HAS_NODE_HTTP = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
-
 /**
  * Sends one request with `node:http` / `node:https` on their global (keep-alive) agents. A network
  * failure rejects with a `TypeError`, as fetch's does, so the pipeline's retries treat both alike.
