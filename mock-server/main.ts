@@ -30,7 +30,10 @@ const USAGE = `Usage: open-communication serve [--port N] [--host ADDR] [--data 
   --rate-limits throttle identity and chat operations as ACS documents (429 with Retry-After)
   --stats-interval MS
                 print a status line (memory, open sockets) as JSON every MS milliseconds
-                (for load tests: run node with --expose-gc to measure after a collection)`;
+                (for load tests: run node with --expose-gc to measure after a collection)
+  --stats-on-signal
+                print the same line on each SIGUSR2 instead (a benchmark measures memory when it
+                asks, without a forced collection every interval)`;
 
 function parseCli() {
   try {
@@ -53,6 +56,7 @@ function parseCli() {
         'turn-url': { type: 'string' },
         'turn-secret-file': { type: 'string' },
         'stats-interval': { type: 'string' },
+        'stats-on-signal': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -187,25 +191,23 @@ if (service.coturn) console.log(`TURN relay (coturn, pid ${service.coturn.pid}):
 else if (service.relay) console.log(`TURN relay: ${service.relay.urls.join(', ')}`);
 if (args['rate-limits']) console.log('Rate limits: on (ACS service limits; 429 with Retry-After).');
 
-if (args.statsInterval !== undefined) {
-  // One JSON line per interval: load tests read the service's own memory from here.
-  const collect = (globalThis as { gc?: () => void }).gc;
-  const timer = setInterval(() => {
-    collect?.();
-    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-    const stats = {
-      time: Date.now(),
-      rss,
-      heapUsed,
-      heapTotal,
-      external,
-      sockets: service.realtime.connectionCount,
-      bufferedBytes: service.realtime.bufferedBytes,
-    };
-    console.log(`STATS ${JSON.stringify(stats)}`);
-  }, args.statsInterval);
-  timer.unref();
+/** One JSON status line: load tests and benchmarks read the service's own memory from here. */
+function printStats(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+  const stats = {
+    time: Date.now(),
+    rss,
+    heapUsed,
+    heapTotal,
+    external,
+    sockets: service.realtime.connectionCount,
+    bufferedBytes: service.realtime.bufferedBytes,
+  };
+  console.log(`STATS ${JSON.stringify(stats)}`);
 }
+if (args.statsInterval !== undefined) setInterval(printStats, args.statsInterval).unref();
+if (args['stats-on-signal']) process.on('SIGUSR2', printStats);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -62,7 +62,7 @@ export type Storage = 'disk' | 'memory';
 export const STORAGES: readonly Storage[] = ['disk', 'memory'];
 export const storageName = (storage: Storage): string => (storage === 'disk' ? 'on-disk SQLite (default)' : 'in memory (--memory)');
 
-/** The service's heap and RSS after a forced collection, as it reports them (`--stats-interval`). */
+/** The service's heap and RSS after a forced collection, as it reports them (`--stats-on-signal`). */
 export interface ServiceMemory {
   heapUsed: number;
   rss: number;
@@ -70,10 +70,11 @@ export interface ServiceMemory {
 
 /**
  * The service on a free loopback port, on `storage` (disk: a fresh data folder in the temp dir,
- * removed when it stops); `connectionString` from what it prints. With `stats`, `memory()` waits
- * for the service's next status line (taken after a forced GC, once a second). Only a suite that
- * reads the memory asks for it: each forced full GC also throws away the optimized code of the
- * request path (V8 deoptimizes code whose embedded maps died), which a baseline never pays.
+ * removed when it stops); `connectionString` from what it prints. With `stats`, `memory()` asks
+ * the service for a status line (SIGUSR2; taken after a forced GC) and waits for it. The collection
+ * happens only when asked, never during a timed round: each forced full GC also throws away the
+ * optimized code of the request path (V8 deoptimizes code whose embedded maps died), which a
+ * baseline never pays.
  */
 export async function startServiceProcess(options: { storage?: Storage; stats?: boolean; extraArgs?: string[] } = {}) {
   const storage = options.storage ?? 'memory';
@@ -87,7 +88,7 @@ export async function startServiceProcess(options: { storage?: Storage; stats?: 
         ...storageArgs,
         '--port',
         '0',
-        ...(options.stats ? ['--stats-interval', '1000'] : []),
+        ...(options.stats ? ['--stats-on-signal'] : []),
         ...(options.extraArgs ?? []),
       ],
       /endpoint=(\S+?);accesskey=\S+/,
@@ -124,10 +125,12 @@ export async function startServiceProcess(options: { storage?: Storage; stats?: 
     storage,
     connectionString: started.match[0],
     endpoint: started.match[1]!,
-    /** The service's memory at its next status line (taken after a forced GC, once a second); needs `stats`. */
+    /** The service's memory now, after a forced GC (it prints a status line when asked); needs `stats`. */
     memory: (): Promise<ServiceMemory> => {
       if (!options.stats) return Promise.reject(new Error('memory() needs startServiceProcess({ stats: true }).'));
-      return new Promise<ServiceMemory>((resolve) => waiting.push(resolve));
+      const next = new Promise<ServiceMemory>((resolve) => waiting.push(resolve));
+      started.child.kill('SIGUSR2');
+      return next;
     },
   };
 }
