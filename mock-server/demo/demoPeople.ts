@@ -21,6 +21,8 @@ export class DemoPeople {
   readonly #q;
 
   constructor(db: Db, identities: IdentityStore) {
+    // Search ignores case and accents in every script ("alice" finds "Ålice"); SQLite's lower() knows ASCII only.
+    db.function('demo_fold', { deterministic: true }, (text: unknown) => foldForSearch(String(text ?? '')));
     this.#q = {
       upsert: db.prepare(
         `INSERT INTO demo_people (user_id, display_name, last_seen) VALUES (?, ?, ?)
@@ -30,7 +32,7 @@ export class DemoPeople {
       get: db.prepare('SELECT user_id, display_name, last_seen FROM demo_people WHERE user_id = ?'),
       search: db.prepare(
         `SELECT user_id, display_name, last_seen FROM demo_people
-         WHERE instr(lower(display_name), lower(?)) > 0
+         WHERE instr(demo_fold(display_name), demo_fold(?)) > 0
          ORDER BY last_seen DESC, display_name, user_id LIMIT ?`,
       ),
       delete: db.prepare('DELETE FROM demo_people WHERE user_id = ?'),
@@ -48,6 +50,11 @@ export class DemoPeople {
 
   seen(userId: string, now: number): void {
     this.#q.seen.run(now, userId);
+  }
+
+  /** The person left the demo (signed out for good). */
+  remove(userId: string): void {
+    this.#q.delete.run(userId);
   }
 
   get(userId: string): DemoPerson | undefined {
@@ -69,4 +76,9 @@ interface Row {
 
 function toPerson(row: Row): DemoPerson {
   return { userId: row.user_id, displayName: row.display_name, lastSeen: row.last_seen };
+}
+
+/** A name as search compares it: lower case, without accents (NFD, combining marks dropped). */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('und');
 }

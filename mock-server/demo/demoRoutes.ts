@@ -112,6 +112,18 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
     },
     {
       ...DEMO,
+      method: 'DELETE',
+      template: '/demo/me',
+      summary: "Takes the caller out of the demo app's directory of people (signing out for good: the identity is not used again).",
+      auth: 'demoUser',
+      body: 'none',
+      handler: ({ caller }) => {
+        options.people.remove(caller!.userId);
+        return { status: 204 };
+      },
+    },
+    {
+      ...DEMO,
       method: 'GET',
       template: '/demo/people',
       summary: 'Lists the people of the demo app (search by name), most recently seen first, with who is online now.',

@@ -97,6 +97,28 @@ describe('demo app: its own directory of people', () => {
     assertError(await plainRequest(service(), 'GET', '/demo/people'), 401);
   });
 
+  test('search ignores case and accents in any script', async () => {
+    const [asker, alice, zoe] = await Promise.all([1, 2, 3].map(() => demoUser(service())));
+    await introduce(alice!.token, 'Ålice Ørsted');
+    await introduce(zoe!.token, 'ZOË Δημήτρη');
+    const names = async (search: string) =>
+      (await people(asker!.token, `?search=${encodeURIComponent(search)}`)).body.value.map((p) => p.displayName);
+    for (const search of ['alice', 'ålice', 'ÅLICE', 'Alice']) assert.deepEqual(await names(search), ['Ålice Ørsted'], search);
+    for (const search of ['zoe', 'zoë', 'δημητρη', 'ΔΗΜΉΤΡΗ']) assert.deepEqual(await names(search), ['ZOË Δημήτρη'], search);
+  });
+
+  test('signing out for good (DELETE /demo/me) takes the caller out of the directory, and only the caller', async () => {
+    const [hal, ida] = await Promise.all([1, 2].map(() => demoUser(service())));
+    await introduce(hal!.token, 'Hal Leaves');
+    await introduce(ida!.token, 'Ida Stays');
+    const gone = await plainRequest(service(), 'DELETE', '/demo/me', as(hal!.token));
+    assert.equal(gone.status, 204, gone.text);
+    assert.deepEqual((await people(ida!.token, '?search=Hal%20Leaves')).body.value, []);
+    assert.equal((await people(hal!.token, '?search=Ida%20Stays')).body.value.length, 1);
+    // Again: nothing left to remove, still fine.
+    assert.equal((await plainRequest(service(), 'DELETE', '/demo/me', as(hal!.token))).status, 204);
+  });
+
   test('deleting the user deletes them from the directory', async () => {
     const gus = await demoUser(service());
     await introduce(gus.token, 'Gus Gone');
