@@ -22,6 +22,15 @@ describe('acs-chat-header', () => {
     expect(part(el, 'topic')!.textContent!.trim()).to.equal('Untitled chat');
   });
 
+  it('shows a chat-title instead of the topic when given; editing still edits the topic', async () => {
+    const el = await fixture<AcsChatHeader>(html`<acs-chat-header topic=${'Ann & Bo'} chat-title="Bo"></acs-chat-header>`);
+    expect(part(el, 'topic')!.textContent!.trim()).to.equal('Bo');
+    expect(part(el, 'topic')!.getAttribute('aria-label')).to.equal('Topic: Bo. Edit topic');
+    part(el, 'topic')!.click();
+    await el.updateComplete;
+    expect((part(el, 'topic-input') as HTMLInputElement).value).to.equal('Ann & Bo');
+  });
+
   it('edits the topic by click; Enter saves and emits acs-topic-change', async () => {
     const el = await fixture<AcsChatHeader>(html`<acs-chat-header topic="Lunch"></acs-chat-header>`);
     part(el, 'topic')!.click();

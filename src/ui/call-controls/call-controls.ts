@@ -324,6 +324,11 @@ export class AcsCallControls extends LitElement {
     stream.dispose();
   }
 
+  /** Focuses the first control (Mute), as after answering a call. */
+  override focus(options?: FocusOptions): void {
+    void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLButtonElement>('button[part~="button"]')?.focus(options));
+  }
+
   #onKeyDown(event: KeyboardEvent): void {
     const buttons = [...this.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part~="button"]')];
     const index = buttons.indexOf(this.shadowRoot!.activeElement as HTMLButtonElement);

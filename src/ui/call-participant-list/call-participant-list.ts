@@ -103,7 +103,7 @@ export class AcsCallParticipantList extends LitElement {
     const call = this.call;
     if (!call) return [];
     const self: Row = {
-      key: '',
+      key: this.userId,
       personName: this.displayName || strings.you,
       name: this.displayName ? format(strings.youNamed, { name: this.displayName }) : strings.you,
       state: strings[call.state === 'LocalHold' ? 'stateOnHold' : 'stateConnected'],

@@ -89,6 +89,9 @@ export class AcsCallWithChat extends LitElement {
   /** Hides the chat column. */
   @property({ type: Boolean, reflect: true, attribute: 'chat-hidden' }) chatHidden = false;
 
+  /** What the chat's header shows instead of the topic (see `<acs-chat chat-title>`). */
+  @property({ attribute: 'chat-title' }) chatTitle = '';
+
   @property({ attribute: false }) strings: Partial<CallWithChatStrings> | undefined;
 
   /** The call component, for its methods (`startCall`, `hangUp`, …). */
@@ -121,6 +124,7 @@ export class AcsCallWithChat extends LitElement {
           thread-id=${this.threadId}
           user-id=${this.userId}
           display-name=${this.displayName}
+          chat-title=${this.chatTitle}
         ></acs-chat>`
       : html`<div class="empty">${strings.noThread}</div>`;
     return html`

@@ -228,6 +228,18 @@ export default css`
   .screen {
     display: contents;
   }
+  .overlay {
+    flex-direction: column;
+    gap: 0.5rem;
+  }
+  .call-waiting-note {
+    margin: 0;
+    padding: 0.375rem 0.75rem;
+    border-radius: 0.375rem;
+    background: var(--acs-color-surface, #ffffff);
+    color: var(--acs-color-text, #1b1d21);
+    font-size: 0.875em;
+  }
   .overlay acs-incoming-call {
     width: min(24rem, 100%);
   }

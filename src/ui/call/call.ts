@@ -62,6 +62,7 @@ export const callCompositeStrings = {
   joinFailed: 'Could not join the call: {message}',
   rejoin: 'Rejoin',
   groupCallName: 'Group call',
+  answeringEndsCall: 'Answering ends your call with {name}.',
   roomCallName: 'Room call',
 };
 export type CallCompositeStrings = typeof callCompositeStrings;
@@ -143,6 +144,7 @@ type Panel = 'participants' | 'devices';
  * @csspart panel - The side panel (people or devices).
  * @csspart participant-list - The `acs-call-participant-list`.
  * @csspart incoming-call - The `acs-incoming-call` prompt.
+ * @csspart call-waiting-note - Under the prompt while in another call: answering ends that one.
  * @csspart new-call-button - The ended screen's "New call" button.
  * @csspart call-again-button - The ended screen's "Call again" button.
  *
@@ -333,6 +335,9 @@ export class AcsCall extends LitElement {
     if (!event.detail.incomingCall) return;
     try {
       await this.acceptIncomingCall({ video: event.detail.withVideo }, event.detail.incomingCall);
+      // The prompt that had the focus is gone: it goes to the call's first control (Mute).
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('acs-call-controls')?.focus();
     } catch (error) {
       emit(this, 'acs-error', { error });
     }
@@ -662,6 +667,13 @@ export class AcsCall extends LitElement {
                 @acs-call-accepted=${this.#onAccepted}
                 @acs-call-declined=${this.#onDeclined}
               ></acs-incoming-call>
+              ${
+                inCall
+                  ? html`<p part="call-waiting-note" class="call-waiting-note">
+                      ${format(strings.answeringEndsCall, { name: this.#remoteName(call, strings) || strings.someone })}
+                    </p>`
+                  : nothing
+              }
             </div>`
           : nothing
       }`;

@@ -66,6 +66,12 @@ export class AcsChatHeader extends ChatThreadElement {
   /** Whether the participant list is shown (the count button is pressed). */
   @property({ type: Boolean, reflect: true, attribute: 'participants-open' }) participantsOpen = false;
 
+  /**
+   * What the header shows instead of the topic, when set: say, the other person's name in a
+   * one-to-one chat whose topic names you both. Editing still edits the topic itself.
+   */
+  @property({ attribute: 'chat-title' }) chatTitle = '';
+
   /** The topic cannot be edited. */
   @property({ type: Boolean, attribute: 'topic-readonly' }) topicReadonly = false;
 
@@ -122,7 +128,7 @@ export class AcsChatHeader extends ChatThreadElement {
     const strings = mergeStrings(CHAT_HEADER_STRINGS, this.strings);
     const topic = this.#currentTopic();
     const count = this.chat.source ? this.chat.state.participants.length : this.participantCount;
-    const shown = topic || strings.untitledChat;
+    const shown = this.chatTitle.trim() || topic || strings.untitledChat;
     return html`<div part="base" class="base">
       ${
         this.editing

@@ -120,6 +120,9 @@ export class AcsChat extends LitElement {
   /** Shows the participant list. */
   @property({ type: Boolean, reflect: true, attribute: 'participants-open' }) participantsOpen = false;
 
+  /** What the header shows instead of the topic (see `<acs-chat-header chat-title>`). */
+  @property({ attribute: 'chat-title' }) chatTitle = '';
+
   /** Do not send read receipts. */
   @property({ type: Boolean, attribute: 'disable-read-receipts' }) disableReadReceipts = false;
 
@@ -222,6 +225,11 @@ export class AcsChat extends LitElement {
   }
 
   /** The thread source the composite made (its state, its actions), once set up. */
+  /** Puts the cursor in the message box (as after choosing a conversation). */
+  focusSendBox(options?: FocusOptions): void {
+    void this.updateComplete.then(() => this.sendBox?.focus(options));
+  }
+
   get threadSource(): ChatThreadSource | undefined {
     return this.source;
   }
@@ -234,6 +242,7 @@ export class AcsChat extends LitElement {
         exportparts="base:header__base,topic:header__topic,participants-button:header__participants-button"
         .strings=${this.strings}
         ?participants-open=${this.participantsOpen}
+        chat-title=${this.chatTitle}
         @acs-participants-toggle=${this.#onParticipantsToggle}
       ></acs-chat-header>
       <div class="body">

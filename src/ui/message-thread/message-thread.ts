@@ -48,8 +48,8 @@ export const MESSAGE_THREAD_STRINGS = {
   failed: 'Failed to send',
   editMessage: 'Edit',
   deleteMessage: 'Delete',
-  editMessageLabel: 'Edit message from {time}',
-  deleteMessageLabel: 'Delete message from {time}',
+  editMessageLabel: 'Edit message “{excerpt}” from {time}',
+  deleteMessageLabel: 'Delete message “{excerpt}” from {time}',
   ownMessageHint: 'Press Enter to edit, Delete to delete.',
   participantAdded: '{initiator} added {names}.',
   participantJoined: '{names} joined the chat.',
@@ -448,7 +448,7 @@ export class AcsMessageThread extends ChatThreadElement {
                 part="edit-button"
                 type="button"
                 tabindex=${active ? 0 : -1}
-                aria-label=${format(strings.editMessageLabel, { time })}
+                aria-label=${format(strings.editMessageLabel, { time, excerpt: excerptOf(message) })}
                 @click=${() => this.#requestEdit(item.key)}
               >
                 ${strings.editMessage}
@@ -457,7 +457,7 @@ export class AcsMessageThread extends ChatThreadElement {
                 part="delete-button"
                 type="button"
                 tabindex=${active ? 0 : -1}
-                aria-label=${format(strings.deleteMessageLabel, { time })}
+                aria-label=${format(strings.deleteMessageLabel, { time, excerpt: excerptOf(message) })}
                 @click=${() => this.#requestDelete(item.key)}
               >
                 ${strings.deleteMessage}
@@ -551,4 +551,10 @@ declare global {
     'acs-edit-request': CustomEvent<EditRequestDetail>;
     'acs-delete-request': CustomEvent<DeleteRequestDetail>;
   }
+}
+
+/** The start of a message's text, for the names of its buttons ("Delete message “See you at…” from 3:10 PM"). */
+function excerptOf(message: ChatThreadMessage): string {
+  const text = (message.content?.message ?? '').replace(/\s+/g, ' ').trim();
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }

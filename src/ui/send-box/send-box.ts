@@ -157,6 +157,11 @@ export class AcsSendBox extends ChatThreadElement {
     this.textarea?.focus();
   }
 
+  /** Puts the cursor in the message box. */
+  override focus(options?: FocusOptions): void {
+    void this.updateComplete.then(() => this.textarea?.focus(options));
+  }
+
   /** Sends the text (or saves the edit), as Enter does. Resolves to false when nothing was sent. */
   async submit(): Promise<boolean> {
     const content = this.value.trim();

@@ -283,6 +283,7 @@ export class AcsVideoGallery extends LitElement {
               local
               .localVideoStream=${localStream}
               display-name=${this.displayName}
+              user-id=${this.userId}
               ?muted=${call?.isMuted ?? false}
               raised-hand=${ownHand ?? 0}
               mirrored

@@ -121,6 +121,9 @@ export class AcsVideoTile extends LitElement {
   /** Your own tile: the name reads "{name} (you)". */
   @property({ type: Boolean }) local = false;
 
+  /** Whose tile this is when it has no `participant` (your own): their raw id, so their avatar has the color others see. */
+  @property({ attribute: 'user-id' }) userId = '';
+
   /** Shows the mute icon (for the local tile; a participant's own state wins). */
   @property({ type: Boolean }) muted = false;
 
@@ -291,7 +294,7 @@ export class AcsVideoTile extends LitElement {
                   exportparts="base: avatar__base"
                   aria-hidden="true"
                   display-name=${personName}
-                  color-key=${keyOf(participant?.identifier) || personName}
+                  color-key=${keyOf(participant?.identifier) || this.userId || personName}
                   ?speaking=${speaking}
                 ></acs-avatar>
               </div>`
