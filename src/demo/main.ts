@@ -54,11 +54,11 @@ function say(message: string, kind: 'info' | 'error' = 'info', near?: HTMLElemen
   clearTimeout(feedbackTimers.get(feedback));
   feedback.dataset.kind = kind;
   feedback.textContent = message;
-  if (kind === 'info')
-    feedbackTimers.set(
-      feedback,
-      setTimeout(() => feedback.replaceChildren(), 8_000),
-    );
+  // Stale after a while too: good news soon, an error once the person has had time to read it.
+  feedbackTimers.set(
+    feedback,
+    setTimeout(() => feedback.replaceChildren(), kind === 'info' ? 8_000 : 30_000),
+  );
 }
 const feedbackTimers = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
 
@@ -146,22 +146,24 @@ async function goLive(session: DemoSession): Promise<Live> {
   const [first] = state.threads.keys();
   if (first) selectThread(state, first);
   startPeople(state);
-  showInviteLink(record.userId);
+  showInviteLink(session);
   return state;
 }
 
 type InviteKind = 'chat' | 'call';
 
 /** A link that opens this demo and starts a chat or a call with `userId` once the opener is signed in. */
-function personalInviteLink(kind: InviteKind, userId: string): string {
+function personalInviteLink(kind: InviteKind, userId: string, name: string): string {
   const url = new URL(location.pathname, location.origin);
   url.searchParams.set(kind, userId);
+  // Only for the words on the sign-in card ("Alice invited you…"): who it is comes from the directory.
+  if (name) url.searchParams.set('from', name);
   return url.href;
 }
 
-function showInviteLink(userId: string): void {
+function showInviteLink(session: DemoSession): void {
   const kind = document.querySelector<HTMLInputElement>('input[name="invite-kind"]:checked')?.value === 'call' ? 'call' : 'chat';
-  $<HTMLInputElement>('my-invite').value = personalInviteLink(kind, userId);
+  $<HTMLInputElement>('my-invite').value = personalInviteLink(kind, session.record.userId, session.record.displayName ?? '');
 }
 
 /** Opened from someone's invite link: chat with them or call them (by name when the directory knows them). */
@@ -175,7 +177,12 @@ async function followInvite(state: Live, { kind, userId }: { kind: InviteKind; u
     value: [] as Person[],
   }));
   const known = value.find((p) => p.user.communicationUserId === userId);
-  const person = known ?? { user: { communicationUserId: userId }, displayName: 'the person who invited you', lastSeen: '', online: false };
+  const person = known ?? {
+    user: { communicationUserId: userId },
+    displayName: invitedBy || 'the person who invited you',
+    lastSeen: '',
+    online: false,
+  };
   if (kind === 'chat') await chatWith(state, person);
   else await callPerson({ communicationUserId: userId }, person.displayName, false);
 }
@@ -320,7 +327,7 @@ function rememberDirectThread(state: Live, otherUserId: string, threadId: string
 async function chatWith(state: Live, person: Person): Promise<void> {
   const existing = directThreads(state)[person.user.communicationUserId];
   if (existing && state.threads.has(existing)) {
-    selectThread(state, existing);
+    selectThread(state, existing, true);
     return;
   }
   const threadId = await createChat(state, { communicationUserId: person.user.communicationUserId }, person.displayName, $('people'));
@@ -330,7 +337,6 @@ async function chatWith(state: Live, person: Person): Promise<void> {
 async function callPerson(who: { communicationUserId: string }, name: string, video: boolean): Promise<void> {
   try {
     await stage.callElement?.startCall(who, { video, displayName: name });
-    say(`Calling ${name}…`, 'info', $('people'));
   } catch (error) {
     say(`Could not call ${name}: ${messageOf(error)}`, 'error', $('people'));
   }
@@ -375,9 +381,10 @@ async function createChat(
 /** A conversation's title for this user: its topic, without their own name when the demo made it. */
 function titleOf(state: Live, topic: string): string {
   const me = state.session.record.displayName ?? 'Guest';
-  const names = topic.split(' & ');
-  if (names.length < 2 || !names.includes(me)) return topic;
-  return names.filter((name) => name !== me).join(', ') || topic;
+  // "Me & Them" or "Them & Me", as createChat names it; a name may have " & " in it too.
+  if (topic.startsWith(`${me} & `) && topic.length > me.length + 3) return topic.slice(me.length + 3);
+  if (topic.endsWith(` & ${me}`) && topic.length > me.length + 3) return topic.slice(0, -(me.length + 3));
+  return topic;
 }
 
 async function demoRequest<T>(method: string, path: string, credential: DemoSession['credential'], body?: unknown): Promise<T> {
@@ -461,15 +468,18 @@ function renderSms(sms: KeptSms): void {
 function addThread(state: Live, threadId: string, topic: string, select: boolean): void {
   state.threads.set(threadId, topic);
   renderThreads(state);
-  if (select || !stage.threadId) selectThread(state, threadId);
+  if (select || !stage.threadId) selectThread(state, threadId, select);
 }
 
-function selectThread(state: Live, threadId: string): void {
+function selectThread(state: Live, threadId: string, reveal = false): void {
   stage.threadId = threadId;
   renderThreads(state);
+  if (reveal) revealChat();
 }
 
 function renderThreads(state: Live): void {
+  // The header names the other person, as the list does (the topic names you both).
+  stage.chatTitle = stage.threadId ? titleOf(state, state.threads.get(stage.threadId) ?? '') : '';
   const list = $<HTMLUListElement>('threads');
   list.replaceChildren(
     ...[...state.threads].map(([id, topic]) => {
@@ -478,7 +488,7 @@ function renderThreads(state: Live): void {
       button.type = 'button';
       button.textContent = titleOf(state, topic);
       button.setAttribute('aria-current', String(id === stage.threadId));
-      button.addEventListener('click', () => selectThread(state, id));
+      button.addEventListener('click', () => selectThread(state, id, true));
       item.append(button);
       return item;
     }),
@@ -496,6 +506,9 @@ function show(session: DemoSession | undefined): void {
   $('account-summary').hidden = session === undefined;
   $('sign-out').hidden = session === undefined;
   if (!session) {
+    const note = inviteNote();
+    $('invite-note').textContent = note;
+    $('invite-note').hidden = !note;
     $<HTMLInputElement>('display-name').focus();
     return;
   }
@@ -517,7 +530,10 @@ async function start(session: DemoSession): Promise<void> {
   });
   try {
     await starting;
-    say('Ready. Find someone under People, or send them your invite link.');
+    say(
+      stage.groupId ? 'Ready. Join the group call when you are set.' : 'Ready. Find someone under People, or send them your invite link.',
+    );
+    if (stage.groupId) revealStage();
     if (live && invitation) {
       const from = invitation;
       invitation = undefined;
@@ -540,6 +556,13 @@ function inviteLink(groupId: string): string {
   return url.href;
 }
 
+/** Back to ordinary calls: no group offered, no group link shown. */
+function forgetGroup(): void {
+  stage.groupId = '';
+  $('group-invite').hidden = true;
+  if (new URL(location.href).searchParams.has('group')) history.replaceState(null, '', location.pathname);
+}
+
 /** Shows a group call's invite link and lets the call side offer "Join call" for it. */
 function offerGroup(groupId: string): void {
   stage.groupId = groupId;
@@ -550,11 +573,19 @@ function offerGroup(groupId: string): void {
 
 // Someone's invite link opened here: the chat or call starts once signed in.
 let invitation: { kind: InviteKind; userId: string } | undefined;
+const invitedBy = (new URL(location.href).searchParams.get('from') ?? '').trim().slice(0, 64);
 for (const kind of ['chat', 'call'] as const) {
   const userId = new URL(location.href).searchParams.get(kind);
   if (userId === null) continue;
   if (/^8:acs:/.test(userId)) invitation = { kind, userId };
   else say('That invite link names nobody (its id is not a user identifier).', 'error');
+}
+/** What the sign-in card says to someone who came with an invite link. */
+function inviteNote(): string {
+  const who = invitedBy || 'Someone you know';
+  if (invitation) return `${who} invited you to ${invitation.kind === 'call' ? 'a call' : 'a chat'}: sign in to start it.`;
+  if (stage.groupId) return 'You are invited to a group call: sign in to join it.';
+  return '';
 }
 
 // An invite link opened here: the call side asks "Join the group call" once signed in.
@@ -575,7 +606,10 @@ try {
 $<HTMLFormElement>('sign-in').addEventListener('submit', async (event) => {
   event.preventDefault();
   const name = $<HTMLInputElement>('display-name').value.trim();
-  if (!name) return;
+  if (!name) {
+    say('Type the name others will see, then sign in.', 'error', $('sign-in'));
+    return;
+  }
   say('Signing in…', 'info', $('sign-in'));
   try {
     await start(await sessions.signIn(name));
@@ -627,7 +661,7 @@ function copyButton(buttonId: string, text: () => string, copied: string, what: 
 
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="invite-kind"]')) {
   radio.addEventListener('change', () => {
-    if (shown) showInviteLink(shown.record.userId);
+    if (shown) showInviteLink(shown);
   });
 }
 
@@ -643,6 +677,11 @@ $('sign-out').addEventListener('click', async () => {
   live = undefined;
   stopPeople();
   hideConnectionBanner();
+  forgetGroup();
+  clearToast();
+  for (const line of document.querySelectorAll<HTMLElement>('.feedback')) line.replaceChildren();
+  // Signing out for good: nobody can sign in as this identity again, so it leaves the People list.
+  if (current) await demoRequest('DELETE', 'demo/me', current.session.credential).catch(() => undefined);
   if (current) {
     await current.agent.dispose();
     await current.chat.stopRealtimeNotifications();
@@ -666,7 +705,6 @@ $('dial-pad').addEventListener('acs-dial', (event) => {
   }
   try {
     live.agent.startCall([{ phoneNumber }], { alternateCallerId: { phoneNumber: live.phoneNumber } });
-    say(`Calling ${phoneNumber}…`, 'info', $('dial-pad'));
   } catch (error) {
     say(`Could not call: ${messageOf(error)}`, 'error', $('dial-pad'));
   }
@@ -675,8 +713,14 @@ $('dial-pad').addEventListener('acs-dial', (event) => {
 $<HTMLFormElement>('sms-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   if (!live) return;
-  const to = $<HTMLInputElement>('sms-to').value.trim();
+  const to = $<HTMLInputElement>('sms-to')
+    .value.trim()
+    .replace(/[\s().-]/g, '');
   const text = $<HTMLInputElement>('sms-text').value;
+  if (!/^\+[1-9]\d{6,14}$/.test(to)) {
+    say('Type the number with its country code, like +14255550123.', 'error', $('sms-form'));
+    return;
+  }
   try {
     const result = await demoRequest<{ successful: boolean; messageId?: string; errorMessage?: string }>(
       'POST',
@@ -709,12 +753,22 @@ $('people-search').addEventListener('input', () => {
 
 stage.addEventListener('acs-error', (event) => say(messageOf(event.detail.error), 'error'));
 
+/** The conversation a person just chose: the cursor goes to its message box (which scrolls it into view). */
+function revealChat(): void {
+  void stage.updateComplete.then(() => stage.chatElement?.focusSendBox());
+}
+
 /** Brings the call into view (on a phone it sits below the sidebar) unless its top already shows. */
 function revealStage(): void {
   const top = stage.getBoundingClientRect().top;
   if (top >= 0 && top < innerHeight / 2) return;
   stage.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
 }
+// After a group call, "New call" is an ordinary call again ("Rejoin" still rejoins the group).
+stage.addEventListener('acs-call-ended', (event) => {
+  if (event.detail.call.info.groupId) forgetGroup();
+});
+
 // A call starting or ringing here shows itself.
 stage.addEventListener('acs-call-state-change', (event) => {
   if (event.detail.state === 'Connecting' || event.detail.state === 'Ringing') revealStage();

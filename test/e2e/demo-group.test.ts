@@ -104,7 +104,7 @@ describe('demo page: a group call started from the page and joined from its invi
       await untilOnPage(alice.page, 'Alice in the call', () => window.__deepAll('acs-call-controls').length > 0);
       const link = await alice.page.locator('#group-link').inputValue();
       assert.match(link, /\?group=[0-9a-f-]{36}$/);
-      await alice.page.getByRole('button', { name: 'Copy link' }).click();
+      await alice.page.getByRole('button', { name: 'Copy link (group call)' }).click();
       assert.equal(await alice.page.evaluate(() => navigator.clipboard.readText()), link);
 
       // Bob opens the link before signing in, Cy after: both are asked to join the group call.
@@ -164,6 +164,10 @@ describe('demo page: a group call started from the page and joined from its invi
 
       // In a room, Bob as an Attendee is told why he cannot share his screen.
       for (const person of people) await person.page.getByRole('button', { name: 'Leave' }).click();
+      // After the group call, "New call" is an ordinary call again: the form asks who to call.
+      await alice.page.getByRole('button', { name: 'Rejoin' }).waitFor();
+      await alice.page.getByRole('button', { name: 'New call' }).click();
+      await alice.page.getByRole('textbox', { name: 'Who to call' }).waitFor();
       const rooms = createKeyCredentialPipeline(API_VERSIONS.rooms.current, service().connectionString);
       const { body: room } = await rooms.send<{ id: string }>({
         method: 'POST',

@@ -50,7 +50,7 @@ describe('demo app: people find each other by name', () => {
 
   test('two people sign in, find each other by name, chat both ways, call with video and hang up: every screen sound, at 1280 and 390 px', async () => {
     const alice = await signIn('Alice Example', { width: 1280, height: 800 });
-    const bob = await signIn('Bob Phone', { width: 390, height: 844 });
+    const bob = await signIn('Bob & Co Phone', { width: 390, height: 844 });
     const errors = [...alice.errors, ...bob.errors];
     /** Each person's screen at this step: saved, and checked as a person would look at it. */
     const step = async (name: string) => {
@@ -78,22 +78,30 @@ describe('demo app: people find each other by name', () => {
       await bob.page.getByText('Nobody here is called “nobody-by-this-name”.').waitFor();
       await bob.page.getByLabel('Search people').fill('alice');
       await people.getByRole('listitem').filter({ hasText: 'Alice Example' }).waitFor();
-      await alice.page.getByRole('list', { name: 'People' }).getByRole('listitem').filter({ hasText: 'Bob Phone' }).waitFor();
+      await alice.page.getByRole('list', { name: 'People' }).getByRole('listitem').filter({ hasText: 'Bob & Co Phone' }).waitFor();
       await step('2-people');
 
       await bob.page.getByRole('button', { name: 'Chat with Alice Example' }).click();
       // Each side sees the conversation titled by the other person's name.
       await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Alice Example' }).waitFor();
-      await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob Phone' }).waitFor();
+      await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob & Co Phone' }).waitFor();
       const boxOf = (person: Person) =>
         person.page.getByRole('textbox', { name: 'Message', exact: true }).and(person.page.getByPlaceholder('Type a message'));
       await boxOf(bob).fill('Hi Alice, found you by name');
       await boxOf(bob).press('Enter');
-      await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob Phone' }).click();
+      await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob & Co Phone' }).click();
       await alice.page.getByText('Hi Alice, found you by name').waitFor();
       await boxOf(alice).fill('Hello Bob!');
       await boxOf(alice).press('Enter');
       await bob.page.getByText('Hello Bob!').waitFor();
+      // The chat's header names the other person too (the topic names both; a name may have "&" in it).
+      await bob.page.getByRole('button', { name: 'Topic: Alice Example. Edit topic' }).waitFor();
+      assert.equal(
+        (await alice.page.getByRole('button', { name: 'Topic: Bob & Co Phone. Edit topic' }).count()) +
+          (await bob.page.getByRole('button', { name: 'Topic: Alice Example. Edit topic' }).count()),
+        2,
+        'each header shows the other name',
+      );
       // A second click opens the same conversation, no new one.
       await bob.page.getByRole('button', { name: 'Chat with Alice Example' }).click();
       assert.equal(await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('button').count(), 1);
@@ -103,12 +111,12 @@ describe('demo app: people find each other by name', () => {
       await bob.page.getByRole('button', { name: 'Video call Alice Example', exact: true }).click();
       // On the phone the call sits below the sidebar: calling brings it into view.
       await inView(bob.page.getByRole('toolbar', { name: 'Call controls' }));
-      await alice.page.getByRole('alertdialog').filter({ hasText: 'Bob Phone' }).waitFor();
+      await alice.page.getByRole('alertdialog').filter({ hasText: 'Bob & Co Phone' }).waitFor();
       await step('4-ringing');
       await alice.page.getByRole('button', { name: 'Accept with video' }).click();
       // Each sees the other's video playing, on a tile named after them.
       for (const [person, other] of [
-        [alice, 'Bob Phone'],
+        [alice, 'Bob & Co Phone'],
         [bob, 'Alice Example'],
       ] as const) {
         const video = person.page.getByRole('group', { name: other, exact: true }).locator('video');
@@ -155,6 +163,18 @@ describe('demo app: people find each other by name', () => {
       await erin.page.getByRole('radio', { name: 'a call' }).check();
       const callLink = await erin.page.getByRole('textbox', { name: 'Your invite link' }).inputValue();
       assert.match(callLink, /\?call=8%3Aacs%3A/);
+      // Someone not signed in yet is told who invited them, and what to do.
+      const stranger = await browser().newContext({ viewport: { width: 390, height: 844 } });
+      const gil = await stranger.newPage();
+      await gil.goto(callLink);
+      await gil.getByText('Erin Invites invited you to a call: sign in to start it.').waitFor();
+      await gil.getByLabel('Display name').fill('   ');
+      await gil.getByRole('button', { name: 'Sign in' }).click();
+      await gil.getByRole('status').filter({ hasText: 'Type the name others will see, then sign in.' }).waitFor();
+      await assertSoundPage(gil, 'invited, signed out');
+      await screenshot(gil, 'demo-people-5-invited-signed-out');
+      await stranger.close();
+
       await finn.page.goto(callLink);
       await erin.page.getByRole('alertdialog').filter({ hasText: 'Finn' }).waitFor();
       await screenshot(erin.page, 'demo-people-5-call-invite-ringing');
