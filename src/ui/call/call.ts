@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { Call, CallState } from '../../calling/call.js';
 import type { CallAgent } from '../../calling/callAgent.js';
 import type { CallEndReason } from '../../calling/callingProtocol.js';
@@ -182,7 +182,9 @@ export class AcsCall extends LitElement {
   });
   readonly #callController = new CallController(this);
 
-  @query('input[name="callee"]') private calleeInput!: HTMLInputElement | null;
+  private get calleeInput(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('input[name="callee"]');
+  }
 
   @state() private agent: CallAgent | undefined;
   @state() private devices: DeviceManager | undefined;

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { CHAT_LIMITS } from '../../chat/chatProtocol.js';
 import { ChatThreadElement } from '../shared/chatThreadElement.js';
 import { type PanelToggleDetail, emit } from '../shared/events.js';
@@ -53,7 +53,9 @@ export class AcsChatHeader extends ChatThreadElement {
   /** Set when Escape cancelled the edit, so the blur that follows does not save. */
   #cancelled = false;
 
-  @query('input') private input: HTMLInputElement | undefined;
+  private get input(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('input');
+  }
 
   @state() private editing = false;
 

@@ -1,6 +1,6 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../../chat/chatClient.js';
 import type { CommunicationTokenCredential } from '../../common/credential.js';
 import '../chat-header/chat-header.js';
@@ -88,7 +88,9 @@ export class AcsChat extends LitElement {
   /** Bumped by every setup and teardown, so a slow setup that was overtaken gives up. */
   #generation = 0;
 
-  @query('acs-send-box') private sendBox: AcsSendBox | undefined;
+  private get sendBox(): AcsSendBox | null {
+    return this.renderRoot.querySelector('acs-send-box');
+  }
 
   /** The thread the components inside show (given to them through {@link #provider}). */
   @state() private source: ChatThreadSource | undefined;
@@ -225,7 +227,7 @@ export class AcsChat extends LitElement {
   }
 
   /** The thread source the composite made (its state, its actions), once set up. */
-  /** Puts the cursor in the message box (as after choosing a conversation). */
+  /** Puts the cursor in the message box (as after choosing a conversation; the box delegates focus). */
   focusSendBox(options?: FocusOptions): void {
     void this.updateComplete.then(() => this.sendBox?.focus(options));
   }

@@ -1,5 +1,5 @@
 import { LitElement, type PropertyValues, html, nothing } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { IncomingCall } from '../../calling/incomingCall.js';
 import '../avatar/avatar.js';
 import { Subscriptions } from '../shared/subscriptions.js';
@@ -59,7 +59,9 @@ export class AcsIncomingCall extends LitElement {
 
   readonly #subscriptions = new Subscriptions();
 
-  @query('[part~="accept-audio"]') private acceptAudioButton!: HTMLButtonElement | null;
+  private get acceptAudioButton(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector('[part~="accept-audio"]');
+  }
 
   /** The ringing call. */
   @property({ attribute: false }) incomingCall: IncomingCall | undefined;

@@ -1,5 +1,5 @@
 import { type PropertyValues, html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -145,9 +145,18 @@ export class AcsMessageThread extends ChatThreadElement {
     this.log ? { log: this.log, before: this.spacerBefore, after: this.spacerAfter } : undefined,
   );
 
-  @query('.log') private log!: HTMLElement;
-  @query('.spacer-before') private spacerBefore!: HTMLElement;
-  @query('.spacer-after') private spacerAfter!: HTMLElement;
+  private get log(): HTMLElement {
+    return this.#part('.log');
+  }
+  private get spacerBefore(): HTMLElement {
+    return this.#part('.spacer-before');
+  }
+  private get spacerAfter(): HTMLElement {
+    return this.#part('.spacer-after');
+  }
+  #part(selector: string): HTMLElement {
+    return this.renderRoot.querySelector<HTMLElement>(selector)!;
+  }
 
   /** The message that takes focus when Tab enters the log. */
   @state() private activeKey = '';

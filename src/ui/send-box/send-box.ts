@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { live } from 'lit/directives/live.js';
 import { CHAT_LIMITS, utf8ByteLength } from '../../chat/chatProtocol.js';
@@ -69,7 +69,9 @@ export class AcsSendBox extends ChatThreadElement {
   /** The draft to restore when editing is cancelled. */
   #draftBeforeEdit = '';
 
-  @query('textarea') private textarea!: HTMLTextAreaElement;
+  private get textarea(): HTMLTextAreaElement {
+    return this.renderRoot.querySelector('textarea')!;
+  }
 
   /** The message being edited, if any. */
   @state() private editingId: string | undefined;
@@ -155,11 +157,6 @@ export class AcsSendBox extends ChatThreadElement {
     this.value = this.#draftBeforeEdit;
     this.#draftBeforeEdit = '';
     this.textarea?.focus();
-  }
-
-  /** Puts the cursor in the message box. */
-  override focus(options?: FocusOptions): void {
-    void this.updateComplete.then(() => this.textarea?.focus(options));
   }
 
   /** Sends the text (or saves the edit), as Enter does. Resolves to false when nothing was sent. */
