@@ -82,6 +82,14 @@ describe('demo app: people find each other by name', () => {
       await step('2-people');
 
       await bob.page.getByRole('button', { name: 'Chat with Alice Example' }).click();
+      // On the phone the chat sits far below: the cursor goes to its message box, which comes into view.
+      const bobsBox = bob.page.getByRole('textbox', { name: 'Message', exact: true }).and(bob.page.getByPlaceholder('Type a message'));
+      await inView(bobsBox);
+      await bob.page.waitForFunction(() => {
+        let active: Element | null = document.activeElement;
+        while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+        return active?.localName === 'textarea';
+      });
       // Each side sees the conversation titled by the other person's name.
       await bob.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Alice Example' }).waitFor();
       await alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Bob & Co Phone' }).waitFor();
