@@ -13,7 +13,10 @@ import { rememberDisplayName } from '../ui/shared/callingNames.js';
 import { type DemoSession, DemoSessions } from './demoSession.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** The session's state in the top bar ("Ready.", "Signed out."): where it never covers anything. */
 const status = $<HTMLParagraphElement>('status');
+/** Messages not tied to one control (a text arrived, the call failed): the toast. */
+const toast = $<HTMLParagraphElement>('toast');
 const stage = $<HTMLElementTagNameMap['acs-call-with-chat']>('stage');
 
 let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -22,7 +25,7 @@ const toastClose = $<HTMLButtonElement>('toast-close');
 /** The toast is a live region that stays in the page (announcements need it there), empty when idle. */
 function clearToast(): void {
   clearTimeout(toastTimer);
-  status.replaceChildren();
+  toast.replaceChildren();
   toastClose.hidden = true;
 }
 toastClose.addEventListener('click', clearToast);
@@ -35,8 +38,8 @@ toastClose.addEventListener('click', clearToast);
 function say(message: string, kind: 'info' | 'error' = 'info', near?: HTMLElement): void {
   if (!near) {
     clearTimeout(toastTimer);
-    status.textContent = message;
-    status.dataset.kind = kind;
+    toast.textContent = message;
+    toast.dataset.kind = kind;
     toastClose.hidden = kind === 'info';
     if (kind === 'info') toastTimer = setTimeout(clearToast, 8_000);
     return;
@@ -61,6 +64,12 @@ function say(message: string, kind: 'info' | 'error' = 'info', near?: HTMLElemen
   );
 }
 const feedbackTimers = new WeakMap<HTMLElement, ReturnType<typeof setTimeout>>();
+
+/** The session's state, in words, in the top bar. */
+function sayStatus(message: string, kind: 'info' | 'error' = 'info'): void {
+  status.textContent = message;
+  status.dataset.kind = kind;
+}
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -530,9 +539,7 @@ async function start(session: DemoSession): Promise<void> {
   });
   try {
     await starting;
-    say(
-      stage.groupId ? 'Ready. Join the group call when you are set.' : 'Ready. Find someone under People, or send them your invite link.',
-    );
+    sayStatus(stage.groupId ? 'Ready: join the group call when you are set.' : 'Ready.');
     if (stage.groupId) revealStage();
     if (live && invitation) {
       const from = invitation;
@@ -540,7 +547,7 @@ async function start(session: DemoSession): Promise<void> {
       await followInvite(live, from);
     }
   } catch (error) {
-    say(`Could not connect: ${messageOf(error)}`, 'error');
+    sayStatus(`Could not connect: ${messageOf(error)}`, 'error');
   }
 }
 
@@ -599,7 +606,7 @@ try {
   else show(undefined);
 } catch (error) {
   show(undefined);
-  say(`Could not restore your session: ${messageOf(error)}`, 'error');
+  sayStatus(`Could not restore your session: ${messageOf(error)}`, 'error');
 }
 
 // ---- actions ----------------------------------------------------------------------------------
@@ -693,7 +700,7 @@ $('sign-out').addEventListener('click', async () => {
   // Signing out works even when connecting failed: the stored token goes all the same.
   await sessions.signOut(session);
   show(undefined);
-  say('Signed out.');
+  sayStatus('Signed out.');
 });
 
 $('dial-pad').addEventListener('acs-dial', (event) => {
