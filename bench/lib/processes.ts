@@ -83,14 +83,7 @@ export async function startServiceProcess(options: { storage?: Storage; stats?: 
   let started;
   try {
     started = await startProcess(
-      [
-        'mock-server/main.ts',
-        ...storageArgs,
-        '--port',
-        '0',
-        ...(options.stats ? ['--stats-on-signal'] : []),
-        ...(options.extraArgs ?? []),
-      ],
+      ['mock-server/main.ts', ...storageArgs, '--port', '0', ...(options.stats ? ['--stats-on-signal'] : []), ...(options.extraArgs ?? [])],
       /endpoint=(\S+?);accesskey=\S+/,
       30_000,
       // BENCH_CPU_PROF=DIR: a CPU profile of each service process, written to DIR when it stops.
