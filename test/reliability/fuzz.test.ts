@@ -565,6 +565,7 @@ const INPUTS: FuzzInputs[] = [
   { route: 'PATCH /demo/me', name: 'demo introduce', params: [], valid: () => ({ displayName: 'Fuzzy' }) },
   { route: 'GET /demo/people', name: 'demo people', params: [] },
   { route: 'POST /demo/sms', name: 'demo sms', params: [], valid: () => ({ to: '+14255550100', message: 'hi' }) },
+  { route: 'DELETE /demo/me', name: 'demo leaves', params: [] },
 ];
 
 const routeKey = (route: { method: string; template: string }) => `${route.method} ${route.template}`;
