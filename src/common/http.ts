@@ -19,12 +19,11 @@ const NODE_TRANSPORT_MODULE = './nodeHttpTransport.js';
 let nodeTransport: Promise<Transport> | undefined;
 
 const lazyNodeTransport: Transport = async (url, request) => {
+  // An application that bundles this library for Node (esbuild, webpack) leaves the module behind:
+  // then requests go through fetch, as they would anywhere else.
   nodeTransport ??= (import(/* @vite-ignore */ NODE_TRANSPORT_MODULE) as Promise<{ nodeHttpTransport: Transport }>).then(
     (module) => module.nodeHttpTransport,
-    (error: unknown) => {
-      nodeTransport = undefined;
-      throw error;
-    },
+    () => fetchTransport((input, init) => fetch(input, init)),
   );
   return (await nodeTransport)(url, request);
 };

@@ -62,14 +62,21 @@ export const nodeHttpTransport: Transport = async (url, request) => {
   if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
   const attempt = (retryStale: boolean): Promise<TransportResponse> =>
     new Promise<TransportResponse>((resolve, reject) => {
+      /** Once the answer's head arrived, a socket error belongs to its body, never to a resend. */
+      let responded = false;
       const req = client.request(
         target,
         { method: request.method, headers, ...(request.signal ? { signal: request.signal } : {}) },
         (res) => {
+          responded = true;
+          clearTimeout(connectTimer);
           const chunks: Buffer[] = [];
           const body = new Promise<string>((done, fail) => {
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.once('end', () => done(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+            // As fetch's text(): UTF-8, without a byte-order mark.
+            res.once('end', () =>
+              done((chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')).replace(/^\uFEFF/, '')),
+            );
             res.once('error', fail);
             res.once('aborted', () => fail(new TypeError('The connection closed before the whole answer arrived.')));
           });
@@ -89,7 +96,17 @@ export const nodeHttpTransport: Transport = async (url, request) => {
           });
         },
       );
+      // As Node's fetch (undici) gives up: no connection within 10 s, or nothing heard for 300 s.
+      const connectTimer = setTimeout(() => req.destroy(timeoutError('connect')), CONNECT_TIMEOUT_MS);
+      req.once('socket', (socket) => {
+        if (!socket.connecting) clearTimeout(connectTimer);
+        else socket.once('connect', () => clearTimeout(connectTimer));
+      });
+      req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(timeoutError('idle')));
+      req.once('close', () => clearTimeout(connectTimer));
       req.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(connectTimer);
+        if (responded) return; // The body's own error (or its 'aborted') reports it to the reader.
         if (request.signal?.aborted) {
           reject(error);
           return;
@@ -106,6 +123,17 @@ export const nodeHttpTransport: Transport = async (url, request) => {
     });
   return attempt(true);
 };
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_TIMEOUT_MS = 300_000;
+
+function timeoutError(what: 'connect' | 'idle'): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(
+    what === 'connect' ? 'No connection to the service within 10 s.' : 'The service sent nothing for 300 s.',
+  );
+  error.code = what === 'connect' ? 'UND_ERR_CONNECT_TIMEOUT' : 'UND_ERR_HEADERS_TIMEOUT';
+  return error;
+}
 
 function toHeaders(incoming: NodeHttp.IncomingHttpHeaders): Headers {
   const headers = new Headers();

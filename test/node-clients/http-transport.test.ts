@@ -102,6 +102,24 @@ describe('HttpPipeline in Node (node:http transport)', () => {
     assert.equal(http.seen.at(-1)!.url, '/second?api-version=2025-03-15');
   });
 
+  test('a connection lost in the middle of an answer fails the read; the request is not sent again behind it', async () => {
+    http.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    const pipeline = new HttpPipeline(http.endpoint(), '2025-03-15', noAuth, { retryOptions: { maxRetries: 0 } });
+    await pipeline.send({ method: 'GET', path: 'warm' }); // a keep-alive socket to reuse
+    http.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"half":');
+      setTimeout(() => res.socket?.resetAndDestroy(), 20); // a TCP reset, as a dropped connection gives
+    });
+    const before = http.seen.length;
+    await assert.rejects(pipeline.send({ method: 'POST', path: 'once', body: { n: 1 } }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(http.seen.length - before, 1, 'the service got the request once');
+  });
+
   test('an unreachable service is a NetworkError after the retries', async () => {
     const closed = recordingServer();
     await new Promise<void>((resolve) => closed.server.listen(0, '127.0.0.1', resolve));
