@@ -391,6 +391,13 @@ export class Call extends TypedEventEmitter<CallEvents> {
         },
         abortSignal,
       });
+      // Ended here while the service was taking it (hung up, or timed out): leave it there too.
+      if (this.#state === 'Disconnected') {
+        void this.#context.pipeline
+          .send({ method: 'POST', path: callingPath('hangUp', model.id), body: { forEveryone: false } })
+          .catch(() => undefined);
+        return model;
+      }
       this.#setId(model.id);
       return model;
     });
@@ -677,15 +684,26 @@ export class Call extends TypedEventEmitter<CallEvents> {
   #setState(next: CallState): void {
     if (next === this.#state) return;
     this.#state = next;
-    clearTimeout(this.#connectTimer);
-    if (next === 'Connecting') this.#connectTimer = setTimeout(() => void this.#connectTimedOut(), mediaTimeouts.callConnectMs);
+    this.#armConnectTimer();
     this.emit('stateChanged', { state: next });
   }
 
   #setId(id: string): void {
     if (id === this.#id) return;
     this.#id = id;
+    this.#armConnectTimer();
     this.emit('idChanged', { id });
+  }
+
+  /**
+   * The connect time limit runs while the call is Connecting at the service (it has an id): the
+   * request that enters the call has its own retries and timeouts, and a call ended before the
+   * service knew it could not be hung up there.
+   */
+  #armConnectTimer(): void {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer =
+      this.#state === 'Connecting' && this.#id ? setTimeout(() => void this.#connectTimedOut(), mediaTimeouts.callConnectMs) : undefined;
   }
 
   async #setMuted(muted: boolean): Promise<void> {

@@ -31,6 +31,9 @@ import {
   untilState,
 } from './callingHelpers.js';
 import { CallEndReasons } from '../../src/calling/callingProtocol.js';
+import { CallClient } from '../../src/calling/callClient.js';
+import { CommunicationIdentityClient } from '../../src/identity/communicationIdentityClient.js';
+import { testService } from '../kit/browser.js';
 
 const peerIdOf = (user: TestUser) => peerIdFor(user.userId, user.agent.endpointId);
 
@@ -178,6 +181,27 @@ describe('calling under faults', function () {
     const reasons = [call.callEndReason, answered.callEndReason];
     expect(reasons).to.deep.include(CallEndReasons.connectTimedOut);
     for (const reason of reasons) expect([CallEndReasons.connectTimedOut, CallEndReasons.normal]).to.deep.include(reason);
+  });
+
+  it('the time limit runs only once the service has the call: a slow start is not cut short', async () => {
+    mediaTimeouts.callConnectMs = 1_500;
+    const { endpoint, connectionString } = await testService();
+    const { user, token } = await new CommunicationIdentityClient(connectionString).createUserAndToken(['voip']);
+    // The service takes twice the time limit to answer the start.
+    const slowStart: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (init?.method === 'POST' && /\/calling\/calls\?/.test(url)) await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return fetch(input, init);
+    };
+    const client = new CallClient({ endpoint });
+    const agent = await client.createCallAgent(token, { displayName: 'Slow Alice', pipelineOptions: { fetch: slowStart } });
+    const bob = await callingUser('Bob');
+    users = [bob, { userId: user.communicationUserId, token, agent, client }];
+    const ringing = nextIncomingCall(bob.agent);
+    const call = agent.startCall([communicationUser(bob)]);
+    await (await ringing).accept();
+    await untilState(call, 'Connected', 20_000);
+    expect(call.callEndReason).to.equal(undefined);
   });
 
   it('a dial while signalling is down is retried, at once when signalling is back (no crash)', async () => {
