@@ -169,8 +169,14 @@ export class CallAgentConnection implements ReactiveController {
     const pending = client
       ? client.then((callClient) => callClient.getDeviceManager())
       : (this.#spareDeviceManager ??= newCallClient().then((callClient) => callClient.getDeviceManager()));
-    void pending.then((deviceManager) => {
-      if (!this.#source.deviceManager) this.#options.onDeviceManager(deviceManager);
-    });
+    pending.then(
+      (deviceManager) => {
+        if (!this.#source.deviceManager) this.#options.onDeviceManager(deviceManager);
+      },
+      () => {
+        // The calling engine's code did not load (offline, a deploy mid-session): ask again next time.
+        if (this.#spareDeviceManager === pending) this.#spareDeviceManager = undefined;
+      },
+    );
   }
 }
