@@ -688,7 +688,7 @@ $('sign-out').addEventListener('click', async () => {
   clearToast();
   for (const line of document.querySelectorAll<HTMLElement>('.feedback')) line.replaceChildren();
   // Signing out for good: nobody can sign in as this identity again, so it leaves the People list.
-  if (current) await demoRequest('DELETE', 'demo/me', current.session.credential).catch(() => undefined);
+  await demoRequest('DELETE', 'demo/me', session.credential).catch(() => undefined);
   if (current) {
     await current.agent.dispose();
     await current.chat.stopRealtimeNotifications();
