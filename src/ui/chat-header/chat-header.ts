@@ -130,7 +130,7 @@ export class AcsChatHeader extends ChatThreadElement {
     const strings = mergeStrings(CHAT_HEADER_STRINGS, this.strings);
     const topic = this.#currentTopic();
     const count = this.chat.source ? this.chat.state.participants.length : this.participantCount;
-    const shown = this.chatTitle.trim() || topic || strings.untitledChat;
+    const shown = this.chatTitle || topic || strings.untitledChat;
     return html`<div part="base" class="base">
       ${
         this.editing

@@ -228,8 +228,8 @@ export class AcsChat extends LitElement {
 
   /** The thread source the composite made (its state, its actions), once set up. */
   /** Puts the cursor in the message box (as after choosing a conversation; the box delegates focus). */
-  focusSendBox(options?: FocusOptions): void {
-    void this.updateComplete.then(() => this.sendBox?.focus(options));
+  focusSendBox(): void {
+    void this.updateComplete.then(() => this.sendBox?.focus());
   }
 
   get threadSource(): ChatThreadSource | undefined {

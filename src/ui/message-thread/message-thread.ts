@@ -411,6 +411,7 @@ export class AcsMessageThread extends ChatThreadElement {
     const name = own ? strings.you : nameOf(senderId, state, this.#namesOf(state.participants), strings, message.senderDisplayName);
     const deleted = message.deletedOn !== undefined;
     const changeable = this.#canChange(message) && this.chat.canAct;
+    const labelParts = { time, excerpt: changeable ? excerptOf(message) : '' };
     return html`<div
       part="message ${own ? 'message--own' : 'message--other'}"
       class=${classMap({ message: true, own, other: !own, continued, deleted })}
@@ -457,7 +458,7 @@ export class AcsMessageThread extends ChatThreadElement {
                 part="edit-button"
                 type="button"
                 tabindex=${active ? 0 : -1}
-                aria-label=${format(strings.editMessageLabel, { time, excerpt: excerptOf(message) })}
+                aria-label=${format(strings.editMessageLabel, labelParts)}
                 @click=${() => this.#requestEdit(item.key)}
               >
                 ${strings.editMessage}
@@ -466,7 +467,7 @@ export class AcsMessageThread extends ChatThreadElement {
                 part="delete-button"
                 type="button"
                 tabindex=${active ? 0 : -1}
-                aria-label=${format(strings.deleteMessageLabel, { time, excerpt: excerptOf(message) })}
+                aria-label=${format(strings.deleteMessageLabel, labelParts)}
                 @click=${() => this.#requestDelete(item.key)}
               >
                 ${strings.deleteMessage}
@@ -564,6 +565,6 @@ declare global {
 
 /** The start of a message's text, for the names of its buttons ("Delete message “See you at…” from 3:10 PM"). */
 function excerptOf(message: ChatThreadMessage): string {
-  const text = (message.content?.message ?? '').replace(/\s+/g, ' ').trim();
+  const text = (message.content?.message ?? '').replace(/\s+/g, ' ');
   return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }

@@ -6,39 +6,23 @@ import type { AccessToken, CommunicationGetTokenOptions, CommunicationTokenCrede
  * never loads that code.
  */
 class TokenUrlCredential implements CommunicationTokenCredential {
-  #credential: Promise<CommunicationTokenCredential>;
-  readonly #url: string;
+  readonly #credential: Promise<CommunicationTokenCredential>;
   #disposed = false;
 
   constructor(url: string) {
-    this.#url = url;
-    this.#credential = this.#load();
-  }
-
-  #load(): Promise<CommunicationTokenCredential> {
-    const url = this.#url;
     // Disposed before its code arrived: made without a background refresh (so nothing is fetched),
     // then disposed, so that `getToken` fails as a disposed credential's does.
-    const credential = Promise.resolve().then(async () => {
+    this.#credential = Promise.resolve().then(async () => {
       const { tokenUrlCredential } = await import('./tokenUrlCredential.js');
       const credential = tokenUrlCredential(url, !this.#disposed);
       if (this.#disposed) credential.dispose();
       return credential;
     });
-    credential.catch(() => undefined); // Reported to getToken callers; never an unhandled rejection.
-    return credential;
+    this.#credential.catch(() => undefined); // Reported to getToken callers; never an unhandled rejection.
   }
 
   async getToken(options?: CommunicationGetTokenOptions): Promise<AccessToken> {
-    let credential: CommunicationTokenCredential;
-    try {
-      credential = await this.#credential;
-    } catch (error) {
-      // Its code did not load (offline a moment), so none was made: the next call loads it again.
-      if (!this.#disposed) this.#credential = this.#load();
-      throw error;
-    }
-    return credential.getToken(options);
+    return (await this.#credential).getToken(options);
   }
 
   dispose(): void {
