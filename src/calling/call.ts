@@ -311,11 +311,14 @@ export class Call extends TypedEventEmitter<CallEvents> {
     // Ended here first: the service's own "ended" for this hang-up must not replace the reason.
     const id = this.#id;
     this.end(CallEndReasons.connectTimedOut);
-    if (id) {
-      await this.#context.pipeline
-        .send({ method: 'POST', path: callingPath('hangUp', id), body: { forEveryone: false } })
-        .catch(() => undefined);
-    }
+    if (id) await this.#leaveAtService(id);
+  }
+
+  /** Leaves the call at the service for this endpoint only, best effort (it may be gone already). */
+  async #leaveAtService(id: string): Promise<void> {
+    await this.#context.pipeline
+      .send({ method: 'POST', path: callingPath('hangUp', id), body: { forEveryone: false } })
+      .catch(() => undefined);
   }
 
   /** Invites someone into the call; they appear in `remoteParticipants`, ringing. */
@@ -393,9 +396,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
       });
       // Ended here while the service was taking it (hung up, or timed out): leave it there too.
       if (this.#state === 'Disconnected') {
-        void this.#context.pipeline
-          .send({ method: 'POST', path: callingPath('hangUp', model.id), body: { forEveryone: false } })
-          .catch(() => undefined);
+        void this.#leaveAtService(model.id);
         return model;
       }
       this.#setId(model.id);
@@ -421,11 +422,7 @@ export class Call extends TypedEventEmitter<CallEvents> {
     const [prepared, answered] = await Promise.allSettled([this.#prepareMedia(videoStreams), answering]);
     if (answered.status === 'rejected') throw answered.reason;
     if (prepared.status === 'rejected') {
-      if (this.#id) {
-        await this.#context.pipeline
-          .send({ method: 'POST', path: callingPath('hangUp', this.#id), body: { forEveryone: false } })
-          .catch(() => undefined);
-      }
+      if (this.#id) await this.#leaveAtService(this.#id);
       throw prepared.reason;
     }
     return answered.value;
