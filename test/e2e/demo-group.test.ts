@@ -6,33 +6,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { API_VERSIONS } from '../../src/common/apiVersions.js';
 import { createKeyCredentialPipeline } from '../../src/common/keyCredentialClient.js';
 import { screenshot, withDemoAndBrowser } from './browser.js';
+import { DEEP_QUERY, untilOnPage } from './pageChecks.js';
 
 interface Person {
   name: string;
   context: BrowserContext;
   page: Page;
   userId: string;
-}
-
-/** Finds elements through every open shadow root of the page. */
-const DEEP_QUERY = `
-  window.__deepAll = (selector, root = document, out = []) => {
-    out.push(...root.querySelectorAll(selector));
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) window.__deepAll(selector, el.shadowRoot, out);
-    return out;
-  };
-`;
-
-declare global {
-  interface Window {
-    __deepAll(selector: string): HTMLElement[];
-  }
-}
-
-async function untilOnPage<A>(page: Page, what: string, check: (arg: A) => boolean, arg?: A): Promise<void> {
-  await page.waitForFunction(check as (arg: unknown) => boolean, arg, { timeout: 30_000, polling: 100 }).catch((error: Error) => {
-    throw new Error(`Timed out waiting for ${what}: ${error.message}`);
-  });
 }
 
 /** The remote tile of `name` at this page has the part `part` (with `label` as its accessible name, if given). */

@@ -2,48 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { screenshot, withDemoAndBrowser } from './browser.js';
+import { DEEP_QUERY, untilOnPage } from './pageChecks.js';
 
 interface Person {
   context: BrowserContext;
   page: Page;
   userId: string;
-}
-
-/**
- * Polls a check inside the page (it may look inside shadow roots) until it holds: playwright's
- * waitForFunction, since the check runs in the page, not in Node as the kit's until does.
- */
-async function untilOnPage(page: Page, what: string, check: () => boolean): Promise<void> {
-  await page.waitForFunction(check, undefined, { timeout: 30_000, polling: 100 }).catch((error: Error) => {
-    throw new Error(`Timed out waiting for ${what}: ${error.message}`);
-  });
-}
-
-/** Finds an element through every open shadow root of the page. */
-const DEEP_QUERY = `
-  window.__deep = (selector, root = document) => {
-    const found = root.querySelector(selector);
-    if (found) return found;
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) {
-        const inner = window.__deep(selector, el.shadowRoot);
-        if (inner) return inner;
-      }
-    }
-    return null;
-  };
-  window.__deepAll = (selector, root = document, out = []) => {
-    out.push(...root.querySelectorAll(selector));
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) window.__deepAll(selector, el.shadowRoot, out);
-    return out;
-  };
-`;
-
-declare global {
-  interface Window {
-    __deep(selector: string): HTMLElement | null;
-    __deepAll(selector: string): HTMLElement[];
-  }
 }
 
 describe('demo page end to end: two people, each in a browser context of their own', () => {

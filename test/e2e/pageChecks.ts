@@ -112,3 +112,43 @@ export function consoleErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Page helpers that find elements through every open shadow root (`window.__deep`, `__deepAll`):
+ * add with `context.addInitScript(DEEP_QUERY)`.
+ */
+export const DEEP_QUERY = `
+  window.__deep = (selector, root = document) => {
+    const found = root.querySelector(selector);
+    if (found) return found;
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) {
+        const inner = window.__deep(selector, el.shadowRoot);
+        if (inner) return inner;
+      }
+    }
+    return null;
+  };
+  window.__deepAll = (selector, root = document, out = []) => {
+    out.push(...root.querySelectorAll(selector));
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) window.__deepAll(selector, el.shadowRoot, out);
+    return out;
+  };
+`;
+
+declare global {
+  interface Window {
+    __deep(selector: string): HTMLElement | null;
+    __deepAll(selector: string): HTMLElement[];
+  }
+}
+
+/**
+ * Polls a check inside the page (it may look inside shadow roots) until it holds: playwright's
+ * waitForFunction, since the check runs in the page, not in Node as the kit's until does.
+ */
+export async function untilOnPage<A>(page: Page, what: string, check: (arg: A) => boolean, arg?: A): Promise<void> {
+  await page.waitForFunction(check as (arg: unknown) => boolean, arg, { timeout: 30_000, polling: 100 }).catch((error: Error) => {
+    throw new Error(`Timed out waiting for ${what}: ${error.message}`);
+  });
+}
