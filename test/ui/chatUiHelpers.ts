@@ -216,3 +216,20 @@ export function recordingChatClient(
   // The UI uses only what UiChatClient names; the rest of ChatClient it never touches.
   return { client: fake as unknown as ChatClient, calls: fake.calls, fake };
 }
+
+/** A text message from `sender` arriving in real time at the source (Alice's view). */
+export function received(source: ChatThreadSource, sender: string, content: string, id: string): void {
+  source.handleMessageReceived({
+    threadId: source.threadId,
+    id,
+    sequenceId: id,
+    createdOn: new Date(),
+    version: id,
+    type: 'text',
+    sender: createIdentifierFromRawId(sender) as never,
+    senderDisplayName: sender === BOB ? 'Bob' : 'Alice',
+    recipient: createIdentifierFromRawId(ALICE) as never,
+    message: content,
+    metadata: {},
+  });
+}

@@ -3,12 +3,11 @@
 // newest message).
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
 import type { ChatThreadMessage } from '../../src/ui/state/chatMessages.js';
 import { ChatThreadSource } from '../../src/ui/state/chatThreadSource.js';
 import '../../src/ui/message-thread/message-thread.js';
 import type { AcsMessageThread } from '../../src/ui/message-thread/message-thread.js';
-import { ALICE, BOB, participant, recordingChatClient, sourceWith, textMessage } from './chatUiHelpers.js';
+import { ALICE, BOB, participant, received, recordingChatClient, sourceWith, textMessage } from './chatUiHelpers.js';
 import { until } from '../kit/wait.js';
 
 const participants = [participant(ALICE, 'Alice'), participant(BOB, 'Bob')];
@@ -69,22 +68,6 @@ function scrollLogTo(el: AcsMessageThread, top: number): void {
 function atBottom(el: AcsMessageThread): boolean {
   const log = logOf(el);
   return log.scrollHeight - log.scrollTop - log.clientHeight < 2;
-}
-
-function received(source: ChatThreadSource, content: string, id: string): void {
-  source.handleMessageReceived({
-    threadId: source.threadId,
-    id,
-    sequenceId: id,
-    createdOn: new Date(),
-    version: id,
-    type: 'text',
-    sender: createIdentifierFromRawId(BOB) as never,
-    senderDisplayName: 'Bob',
-    recipient: createIdentifierFromRawId(ALICE) as never,
-    message: content,
-    metadata: {},
-  });
 }
 
 /** A thread of these messages (Alice's view), sized by `style`, in the page. */
@@ -251,7 +234,7 @@ describe('acs-message-thread with a long history', () => {
     await until(() => atBottom(el), 'starts at the newest message');
     scrollLogTo(el, logOf(el).scrollHeight / 4);
     await until(() => viewCovered(el), 'messages fill the view');
-    received(source, 'the newest one', '1900000000001');
+    received(source, BOB, 'the newest one', '1900000000001');
     await el.updateComplete;
     expect(messageEl(el, '1900000000001'), 'not rendered while the reader is up the thread').to.equal(null);
     const jump = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part="jump-button"]'), 'the jump button shows');

@@ -10,6 +10,7 @@ import {
   BOB,
   CAROL,
   participant,
+  received,
   recordingChatClient,
   sourceWith,
   systemMessage,
@@ -29,22 +30,6 @@ function receipt(rawId: string, chatMessageId: string): [string, ChatMessageRead
 
 function messageEl(el: AcsMessageThread, id: string): HTMLElement {
   return el.shadowRoot!.querySelector<HTMLElement>(`[data-message-id="${id}"]`)!;
-}
-
-function received(source: ChatThreadSource, sender: string, content: string, id: string) {
-  source.handleMessageReceived({
-    threadId: source.threadId,
-    id,
-    sequenceId: id,
-    createdOn: new Date(),
-    version: id,
-    type: 'text',
-    sender: createIdentifierFromRawId(sender) as never,
-    senderDisplayName: sender === BOB ? 'Bob' : 'Alice',
-    recipient: createIdentifierFromRawId(ALICE) as never,
-    message: content,
-    metadata: {},
-  });
 }
 
 describe('acs-message-thread', () => {
