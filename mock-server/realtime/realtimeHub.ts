@@ -148,6 +148,13 @@ export class RealtimeHub {
   readonly #live: LiveEvents;
   readonly #unsubscribe: () => void;
   #outbox: AppendedEvent[] | undefined;
+  /** Committed events waiting for live delivery (after the answers of their batch), in log order. */
+  #undelivered: AppendedEvent[] = [];
+  /** Set while a batch commits: its events wait for its answers. */
+  #holding = false;
+  #deliveryScheduled = false;
+  /** The waiting events have already waited for one more batch. */
+  #deliveryDeferred = false;
   /** Writes queued by {@link batched} for the next batch transaction. */
   #batch: BatchedWrite[] | undefined;
   /** Set when the open transaction rewrote events: the old content must also leave the WAL. */
@@ -166,7 +173,11 @@ export class RealtimeHub {
     this.#log = new EventLog(db, this.#limits);
     this.#live = new InProcessLiveEvents();
     this.#unsubscribe = this.#live.subscribe((events) => this.#deliverAll(events));
-    identities.onUserDeleted('realtime', (userId) => this.#log.deleteUser(userId));
+    identities.onUserDeleted('realtime', (userId) => {
+      // What they sent before is delivered as it would have been; nothing of theirs after this.
+      this.#deliverNow();
+      this.#log.deleteUser(userId);
+    });
     // A revoked token or a deleted user loses its open sockets at once, not when the token expires.
     identities.onTokensInvalidated((userId, reason) => this.closeUser(userId, reason === 'revoked' ? 'token revoked' : 'identity deleted'));
     this.#heartbeat = setInterval(() => this.#checkLiveness(), this.#limits.heartbeatMs);
@@ -211,15 +222,56 @@ export class RealtimeHub {
       // the database file and truncate the log. secure_delete zeroes what the file frees.
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
     }
-    this.#live.announce(outbox);
+    this.#announce(outbox);
     return result;
+  }
+
+  /**
+   * Hands committed events to live delivery, in log order: at once, unless events of an earlier
+   * batch are still waiting for their turn (then after them).
+   */
+  #announce(events: AppendedEvent[]): void {
+    if (events.length === 0) return;
+    if (this.#holding || this.#undelivered.length > 0) {
+      this.#undelivered.push(...events);
+      this.#scheduleDelivery();
+    } else this.#live.announce(events);
+  }
+
+  #scheduleDelivery(): void {
+    if (this.#deliveryScheduled) return;
+    this.#deliveryScheduled = true;
+    setImmediate(() => this.#deliverUndelivered());
+  }
+
+  #deliverUndelivered(): void {
+    this.#deliveryScheduled = false;
+    if (this.#undelivered.length === 0) return;
+    if (this.#batch && !this.#deliveryDeferred) {
+      // Under load, the next batch commits in this same turn: its events go out with these, one
+      // write per socket for both (once, so these wait at most one turn).
+      this.#deliveryDeferred = true;
+      this.#scheduleDelivery();
+      return;
+    }
+    this.#deliverNow();
+  }
+
+  /** Delivers the waiting events now (before a change that must not be overtaken by them). */
+  #deliverNow(): void {
+    this.#deliveryDeferred = false;
+    if (this.#undelivered.length === 0) return;
+    const events = this.#undelivered;
+    this.#undelivered = [];
+    this.#live.announce(events);
   }
 
   /**
    * Runs `write` as {@link atomically} does, in one transaction with the other writes batched in the
    * same turn of the event loop: one commit for all of them. Resolves (or rejects, with what `write`
-   * threw, its own changes rolled back) once that transaction has committed and its events have
-   * been handed to live delivery, so an answer sent then is sent for a durable change.
+   * threw, its own changes rolled back) once that transaction has committed, so an answer sent then
+   * is sent for a durable change. Its events are delivered right after the answers have been
+   * written: a sender waits for the service, not for the fan-out of its message.
    */
   batched<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -235,6 +287,7 @@ export class RealtimeHub {
     const batch = this.#batch ?? [];
     this.#batch = undefined;
     const outcomes: (() => void)[] = [];
+    this.#holding = true;
     try {
       this.atomically(() => {
         for (const item of batch) {
@@ -249,6 +302,8 @@ export class RealtimeHub {
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
+    } finally {
+      this.#holding = false;
     }
     for (const settle of outcomes) settle();
   }
@@ -314,6 +369,8 @@ export class RealtimeHub {
     rewrite: (name: RealtimeDurableEventName, data: Record<string, unknown>) => Record<string, unknown> | undefined,
   ): void {
     if (!this.#outbox) throw new Error('RealtimeHub.rewriteEvents must run inside atomically().');
+    // Events committed before this change go out as they were committed, ahead of it.
+    this.#deliverNow();
     this.#redacted = true;
     this.#log.rewrite(threadId, messageId, rewrite as (name: string, data: Record<string, unknown>) => Record<string, unknown> | undefined);
   }
@@ -570,6 +627,8 @@ export class RealtimeHub {
     const seq = this.#log.lastSeq(userId);
     const ready: ReadyFrame = { type: 'ready', endpointId, userId, seq, gap: connection.gap };
     connection.sendRaw(JSON.stringify(ready));
+    // Events up to `seq` may still be waiting for live delivery: the replay has sent them.
+    connection.liveAfter = seq;
     connection.live = true;
     this.#emitEndpointChange({ userId, endpointId, connected: true });
   }
@@ -653,9 +712,10 @@ export class RealtimeHub {
         const set = this.#connections.get(userId);
         if (!set) continue;
         let frame: Buffer | undefined;
-        // A replaying socket gets this event from its replay, which reads it from the log.
+        // A replaying socket gets this event from its replay, which reads it from the log; one that
+        // went live while it waited here has had it from the replay too.
         for (const connection of set) {
-          if (!connection.live) continue;
+          if (!connection.live || seq <= connection.liveAfter) continue;
           frame ??= Buffer.from(eventText(seq, nameJson, shared ?? withRecipient(event.data, connection.recipient)));
           if (corked) {
             const socket = connection.socket;
@@ -701,6 +761,8 @@ class Connection implements RealtimeConnection {
   alive = true;
   /** Past its replay and `ready`: gets live events. */
   live = false;
+  /** The user's number at `ready`: live delivery sends only the events after it. */
+  liveAfter = 0;
   /** Being sent what it missed. */
   replaying = false;
   /** Where the replay is: the last position of the log it read, and the user's number of it. */

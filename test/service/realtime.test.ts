@@ -459,6 +459,51 @@ describe('real-time channel: resumption', () => {
     );
     assert.equal(resumed.frames.filter((f) => f.type === 'ready').length, 1);
   });
+  test('endpoints that go live while a burst is being delivered get each event once, gapless', async () => {
+    // A send is answered before its event goes out, and under load delivery waits for the next
+    // batch: a socket whose replay ends in between has read those events from the log already.
+    const burstThread = await createThread(service(), a, [b.id], 'Joining a burst');
+    let sending = true;
+    const burst = (async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < 300) await sendMessage(service(), a, burstThread, `burst ${next++}`);
+        }),
+      );
+    })().finally(() => (sending = false));
+    const gapless = (socket: RealtimeTestClient) => {
+      const numbers = socket.events.map((e) => e.seq!);
+      assert.deepEqual(
+        numbers,
+        Array.from({ length: numbers.length }, (_, i) => numbers[0]! + i),
+        'an event twice or a gap on one socket',
+      );
+    };
+    const sockets: RealtimeTestClient[] = [];
+    const open: RealtimeTestClient[] = [];
+    while (sending) {
+      // Resume from a little behind the newest event, so each socket replays some and then goes live.
+      const lastSeq = Math.max(0, storedSeq(service(), b.id) - 3);
+      const socket = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: `b-join-${sockets.length}`, lastSeq });
+      sockets.push(socket);
+      open.push(socket);
+      if (open.length > 8) {
+        // Within the user's socket limit: the oldest has been live for a while; what it got is checked.
+        const oldest = open.shift()!;
+        await oldest.close();
+        gapless(oldest);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await burst;
+    const sentinel = await sendMessage(service(), a, burstThread, 'sentinel');
+    for (const socket of open) {
+      await socket.waitFor(isMessage(sentinel), 'the sentinel');
+      gapless(socket);
+    }
+    assert.ok(sockets.length >= 5, `${sockets.length} sockets joined during the burst`);
+  });
 });
 
 describe('real-time channel: events survive a restart', () => {
