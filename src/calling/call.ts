@@ -222,8 +222,9 @@ export class Call extends TypedEventEmitter<CallEvents> {
   }
 
   /**
-   * Shares the screen (the browser asks which), or the given stream; `replaceTrack` on the screen
-   * sender negotiated from the start. Stopping from the browser's own UI ends the share too.
+   * Shares the screen (the browser asks which), or the given stream. The first share on a
+   * connection adds the screen's m-line (its link renegotiates); later ones are a `replaceTrack`.
+   * Stopping from the browser's own UI ends the share too.
    */
   async startScreenSharing(stream?: LocalVideoStream): Promise<void> {
     this.#requireActive('share the screen');
@@ -406,8 +407,9 @@ export class Call extends TypedEventEmitter<CallEvents> {
 
   /**
    * Runs a control-plane request while the microphone and camera open. Signalling is open first
-   * (once the service has the call, others may dial this endpoint); every connection starts with
-   * placeholder tracks and takes the real ones by replaceTrack, so media need not be ready. If
+   * (once the service has the call, others may dial this endpoint); a connection starts with the
+   * tracks there are, placeholders for the others, and takes the real ones by replaceTrack as they
+   * come, so media need not be ready. If
    * opening a device fails after the service took the call, this endpoint leaves it again.
    */
   async #whilePreparing(videoStreams: LocalVideoStream[], request: () => Promise<CallModel>): Promise<CallModel> {

@@ -140,6 +140,63 @@ describe('calling media: what the other side sees and hears', () => {
     expect(sharing.map((e) => e.isScreenSharingOn)).to.deep.equal([true, false]);
   });
 
+  /** How many media m-lines (audio and video transceivers with a mid) the connection to `other` has. */
+  function mediaLines(call: Call, other: RemoteParticipant): number {
+    const pc = call.peerConnectionOf(other)!;
+    return pc.getTransceivers().filter((t) => t.mid !== null).length;
+  }
+
+  /** The screen's canvas is 320×180; the fake camera's frames are larger. */
+  const SCREEN_HEIGHT = 180;
+
+  it('a call is set up with audio and camera only; sharing adds the screen’s m-line once, both directions, and sharing again reuses it', async () => {
+    // No unused video m-line while nobody shares: a cheaper setup and an earlier first frame.
+    expect(mediaLines(aliceCall, bobAtAlice)).to.equal(2);
+    expect(mediaLines(bobCall, aliceAtBob)).to.equal(2);
+    await aliceCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing'));
+    const aliceScreen = aliceAtBob.videoStreams[1]!;
+    await until(() => aliceScreen.isAvailable, 'Alice’s screen available at Bob');
+    const view = await rendersFrames(aliceScreen);
+    expect(view.videoElement.videoHeight).to.equal(SCREEN_HEIGHT);
+    await until(() => mediaLines(aliceCall, bobAtAlice) === 3 && mediaLines(bobCall, aliceAtBob) === 3, 'the screen’s m-line on both ends');
+
+    // The other way on the same m-line: Bob shares while Alice does, and his camera goes on too.
+    await bobCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing'));
+    await bobCall.startVideo(await cameraStream(bob));
+    const bobScreen = bobAtAlice.videoStreams[1]!;
+    const bobCamera = bobAtAlice.videoStreams[0]!;
+    await until(() => bobScreen.isAvailable && bobCamera.isAvailable, 'Bob’s screen and camera available at Alice');
+    const [screenView, cameraView] = await Promise.all([rendersFrames(bobScreen), rendersFrames(bobCamera)]);
+    expect(screenView.videoElement.videoHeight, 'the screen in the screen’s slot').to.equal(SCREEN_HEIGHT);
+    expect(cameraView.videoElement.videoHeight, 'the camera in the camera’s slot').to.not.equal(SCREEN_HEIGHT);
+    expect(mediaLines(aliceCall, bobAtAlice)).to.equal(3);
+
+    // Stopped and shared again: a replaceTrack on the m-line it has, and the frames come back.
+    await aliceCall.stopScreenSharing();
+    await until(() => !aliceScreen.isAvailable, 'Alice’s screen gone at Bob');
+    await aliceCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing'));
+    await until(() => aliceScreen.isAvailable, 'Alice’s screen back at Bob');
+    const again = await rendersFrames(aliceScreen);
+    expect(again.videoElement.videoHeight).to.equal(SCREEN_HEIGHT);
+    expect(mediaLines(aliceCall, bobAtAlice)).to.equal(3);
+    expect(aliceCall.state).to.equal('Connected');
+    expect(bobCall.state).to.equal('Connected');
+  });
+
+  it('both start sharing at the same moment: the offers collide, one side yields, and each decodes the other’s screen', async () => {
+    await Promise.all([
+      aliceCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing')),
+      bobCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing')),
+    ]);
+    const aliceScreen = aliceAtBob.videoStreams[1]!;
+    const bobScreen = bobAtAlice.videoStreams[1]!;
+    await until(() => aliceScreen.isAvailable && bobScreen.isAvailable, 'both screens available');
+    const views = await Promise.all([rendersFrames(aliceScreen), rendersFrames(bobScreen)]);
+    for (const view of views) expect(view.videoElement.videoHeight).to.equal(SCREEN_HEIGHT);
+    expect(mediaLines(aliceCall, bobAtAlice)).to.equal(3);
+    expect(mediaLines(bobCall, aliceAtBob)).to.equal(3);
+  });
+
   it('hold and resume: the other side sees the participant on Hold and its call in RemoteHold, then Connected', async () => {
     await aliceCall.hold();
     expect(aliceCall.state).to.equal('LocalHold');

@@ -1,7 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import type { Call } from '../../src/calling/call.js';
 import type { RemoteParticipant, RemoteParticipantState } from '../../src/calling/remoteParticipant.js';
-import { type TestUser, callingUser } from '../kit/browser.js';
+import { LocalVideoStream } from '../../src/calling/localVideoStream.js';
+import { type TestUser, callingUser, canvasStream } from '../kit/browser.js';
 import { until } from '../kit/wait.js';
 import {
   communicationUser,
@@ -67,6 +68,27 @@ describe('calling mesh: three and more in one call', () => {
     expect(seenBy(bobCall)).to.deep.equal(['Alice', 'Dave']);
     expect(seenBy(daveCall)).to.deep.equal(['Alice', 'Bob']);
     expect(added.some((e) => e.added.some((p) => p.displayName === 'Dave'))).to.equal(true);
+  });
+  it('someone added while a screen is shared gets its m-line with the connection and decodes it', async () => {
+    users = await Promise.all(['Alice', 'Bob', 'Dave'].map((name) => callingUser(name)));
+    const [alice, bob, dave] = users as [TestUser, TestUser, TestUser];
+    const { call, calls } = await connectedCall(alice, [bob]);
+    await call.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing'));
+    const atBob = remote(calls[0]!, alice.userId)!.videoStreams[1]!;
+    await until(() => atBob.isAvailable, 'Alice’s screen at Bob');
+    const ring = nextIncomingCall(dave.agent);
+    await call.addParticipant(communicationUser(dave));
+    const daveCall = await (await ring).accept();
+    await untilAllConnected([call, calls[0]!, daveCall], 2);
+    const aliceAtDave = remote(daveCall, alice.userId)!;
+    // Audio, camera and the screen: in the first offer when Alice dials, or right after the
+    // first answer when Dave does (her answer cannot add an m-line his offer lacked).
+    const pc = daveCall.peerConnectionOf(aliceAtDave)!;
+    await until(() => pc.getTransceivers().filter((t) => t.mid !== null).length === 3, 'the screen’s m-line between Alice and Dave');
+    const screen = aliceAtDave.videoStreams[1]!;
+    await until(() => screen.isAvailable, 'Alice’s screen at Dave');
+    const view = await rendersFrames(screen);
+    expect(view.videoElement.videoHeight).to.equal(180);
   });
 });
 

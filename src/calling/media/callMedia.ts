@@ -33,10 +33,36 @@ const DATA_CHANNELS: Record<DataReliability, { id: number; init: RTCDataChannelI
   Lossy: { id: 1002, init: { ordered: false, maxRetransmits: 0 } },
 };
 
+/**
+ * The channel a link renegotiates on (an m-line added after the first offer: the screen's). PeerJS
+ * signals only a connection's first offer and answer; this one is ordered and reliable, and
+ * negotiated by id on both sides like the data channels.
+ */
+const NEGOTIATION_CHANNEL = { label: 'acs-negotiation', id: 1000 } as const;
+
+/** What goes over the negotiation channel: a description (offer or answer), as JSON. */
+interface NegotiationMessage {
+  description: RTCSessionDescriptionInit;
+}
+
+/**
+ * A link's renegotiation, in the "perfect negotiation" pattern (W3C WebRTC, §10.7): either side
+ * may offer; when both offer at once, the polite side (the one that answered the link) rolls its
+ * own offer back and takes the other's, the impolite one ignores the other's.
+ */
+interface Renegotiation {
+  channel: RTCDataChannel;
+  polite: boolean;
+  makingOffer: boolean;
+  /** Messages written before the channel opened, sent once it does. */
+  queued: string[];
+}
+
 interface Link {
   connection: MediaConnection;
   state: PeerMediaState;
   data: Record<DataReliability, RTCDataChannel>;
+  negotiation: Renegotiation;
   /** When the link was made (dialled or answered), for the connect timeout. */
   createdAt: number;
   /** Since when the connection has been `disconnected`, if it is. */
@@ -148,10 +174,10 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     const connection = this.#peer.call(peerId, this.#local.streamForConnection(), { callId: this.#callId });
     // Signalling is down: try again later (or as soon as it is back).
     if (!connection) this.#scheduleRedial(peerId);
-    else this.#track(peerId, connection);
+    else this.#track(peerId, connection, { dialled: true });
   }
 
-  #track(peerId: string, connection: MediaConnection): void {
+  #track(peerId: string, connection: MediaConnection, { dialled } = { dialled: false }): void {
     const pc = connection.peerConnection;
     const data = {} as Record<DataReliability, RTCDataChannel>;
     for (const reliability of ['Durable', 'Lossy'] as const) {
@@ -165,7 +191,20 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
       };
       data[reliability] = channel;
     }
-    const link: Link = { connection, state: 'connecting', createdAt: Date.now(), data };
+    const channel = pc.createDataChannel(NEGOTIATION_CHANNEL.label, { negotiated: true, id: NEGOTIATION_CHANNEL.id, ordered: true });
+    const negotiation: Renegotiation = { channel, polite: !dialled, makingOffer: false, queued: [] };
+    const link: Link = { connection, state: 'connecting', createdAt: Date.now(), data, negotiation };
+    channel.onopen = () => {
+      for (const text of negotiation.queued.splice(0)) channel.send(text);
+    };
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      if (this.#links.get(peerId) === link && typeof event.data === 'string') void this.#onNegotiation(link, event.data);
+    };
+    // An m-line added later (the screen's). The first offer and answer are PeerJS's: until both
+    // are set, nothing is renegotiated (the browser fires the event again once they are, if needed).
+    pc.addEventListener('negotiationneeded', () => {
+      if (this.#links.get(peerId) === link && pc.localDescription && pc.remoteDescription) void this.#offer(link);
+    });
     this.#links.set(peerId, link);
     this.#watchdog ??= setInterval(() => this.#check(), mediaTimeouts.checkMs);
     this.#setState(peerId, link, 'connecting');
@@ -194,6 +233,53 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     });
     connection.on('close', () => this.#lost(peerId, link));
     connection.on('error', () => this.#lost(peerId, link));
+  }
+
+  /** Offers what changed on a link (its local description, made by the browser) to the other side. */
+  async #offer(link: Link): Promise<void> {
+    const pc = link.connection.peerConnection;
+    const { negotiation } = link;
+    try {
+      negotiation.makingOffer = true;
+      await pc.setLocalDescription();
+      if (pc.localDescription) this.#signal(link, { description: pc.localDescription.toJSON() });
+    } catch {
+      // The connection closed, or an offer from the other side came first: its answer settles it.
+    } finally {
+      negotiation.makingOffer = false;
+    }
+  }
+
+  async #onNegotiation(link: Link, text: string): Promise<void> {
+    let message: NegotiationMessage;
+    try {
+      message = JSON.parse(text) as NegotiationMessage;
+    } catch {
+      return;
+    }
+    const description = message.description;
+    if (typeof description !== 'object' || description === null || (description.type !== 'offer' && description.type !== 'answer')) return;
+    const pc = link.connection.peerConnection;
+    const { negotiation } = link;
+    const collision = description.type === 'offer' && (negotiation.makingOffer || pc.signalingState !== 'stable');
+    if (collision && !negotiation.polite) return; // Ours stands; the other side takes it.
+    try {
+      // The polite side's own offer, if any, is rolled back by this.
+      await pc.setRemoteDescription(description);
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        if (pc.localDescription) this.#signal(link, { description: pc.localDescription.toJSON() });
+      }
+    } catch {
+      // The connection closed meanwhile, or the description no longer applies (a newer one follows).
+    }
+  }
+
+  #signal(link: Link, message: NegotiationMessage): void {
+    const { channel, queued } = link.negotiation;
+    const text = JSON.stringify(message);
+    if (channel.readyState === 'open') channel.send(text);
+    else if (channel.readyState === 'connecting') queued.push(text);
   }
 
   /**

@@ -17,15 +17,22 @@ export function meshVideoStep(remotes: number): (typeof MESH_VIDEO_STEPS)[number
   return MESH_VIDEO_STEPS.find((step) => remotes <= step.upTo)!;
 }
 
-/** The three media slots every peer connection carries from the start, in this order. */
+/** The media slots of a peer connection, in the order of their m-lines. */
 export type MediaSlot = 'audio' | 'camera' | 'screen';
 export const MEDIA_SLOTS: readonly MediaSlot[] = ['audio', 'camera', 'screen'];
+/** The slots every peer connection carries from the start. */
+type FixedSlot = 'audio' | 'camera';
+const FIXED_SLOTS: readonly FixedSlot[] = ['audio', 'camera'];
 
 /**
- * One call's outgoing media. Every peer connection is offered an audio and two video tracks
- * (camera, screen) from the start, so turning the camera on, switching it, or sharing the screen is
- * a `replaceTrack` on an existing sender: PeerJS cannot renegotiate. Slots without a source send
- * nothing (`replaceTrack(null)`); a muted microphone keeps its track with `enabled = false`.
+ * One call's outgoing media. Every peer connection is offered an audio and a camera track from the
+ * start, so turning the camera on or switching it is a `replaceTrack` on an existing sender. The
+ * screen's m-line is added to a connection the first time the screen is shared while it exists
+ * (its {@link CallMedia} link renegotiates over its own data channel: PeerJS cannot), and stays:
+ * later shares are a `replaceTrack`. A connection made while the screen is shared has it from the
+ * start. Not offering an unused video m-line makes every call's setup cheaper and its first frame
+ * sooner. Slots without a source send nothing (`replaceTrack(null)`); a muted microphone keeps its
+ * track with `enabled = false`.
  */
 export class LocalMedia {
   #microphone: MediaStreamTrack | undefined;
@@ -36,7 +43,7 @@ export class LocalMedia {
   /** Remote participants in the call now: the camera's encoding follows it (see MESH_VIDEO_STEPS). */
   #meshSize = 1;
   /** Placeholders that only give the negotiation its m-lines; never sent. */
-  readonly #placeholders: Record<MediaSlot, MediaStreamTrack>;
+  readonly #placeholders: Record<FixedSlot, MediaStreamTrack>;
   readonly #senders = new Map<RTCPeerConnection, Map<MediaSlot, RTCRtpSender>>();
   readonly #audioContext: AudioContext | undefined;
 
@@ -46,7 +53,7 @@ export class LocalMedia {
     }
     this.#audioContext = new AudioContext();
     const silent = this.#audioContext.createMediaStreamDestination().stream.getAudioTracks()[0]!;
-    this.#placeholders = { audio: silent, camera: blankVideoTrack(), screen: blankVideoTrack() };
+    this.#placeholders = { audio: silent, camera: blankVideoTrack() };
   }
 
   get isMuted(): boolean {
@@ -65,19 +72,30 @@ export class LocalMedia {
     return this.#screen;
   }
 
-  /** The stream a new peer connection is offered or answered with: one track per slot. */
+  /**
+   * The stream a new peer connection is offered or answered with: one track per slot, what the slot
+   * sends now (nothing to swap while the connection negotiates) or its placeholder, and the screen
+   * only while it is shared.
+   */
   streamForConnection(): MediaStream {
-    return new MediaStream(MEDIA_SLOTS.map((slot) => this.#placeholders[slot]));
+    const tracks = FIXED_SLOTS.map((slot) => this.#source(slot) ?? this.#placeholders[slot]);
+    if (this.#screen) tracks.push(this.#screen);
+    return new MediaStream(tracks);
   }
 
   /**
-   * Takes over the senders of a connection that was set up with {@link streamForConnection} and
-   * makes each send what its slot has now.
+   * Takes over the senders of a connection that was set up with {@link streamForConnection} (just
+   * now: the slots hold what they held then) and makes each send what its slot has now.
    */
   async attach(pc: RTCPeerConnection): Promise<void> {
     const bySlot = new Map<MediaSlot, RTCRtpSender>();
     for (const sender of pc.getSenders()) {
-      const slot = MEDIA_SLOTS.find((candidate) => this.#placeholders[candidate] === sender.track);
+      const track = sender.track;
+      if (!track) continue;
+      const slot =
+        track === this.#screen
+          ? 'screen'
+          : FIXED_SLOTS.find((candidate) => this.#placeholders[candidate] === track || this.#source(candidate) === track);
       if (slot) bySlot.set(slot, sender);
     }
     this.#senders.set(pc, bySlot);
@@ -148,6 +166,17 @@ export class LocalMedia {
 
   async setScreen(track: MediaStreamTrack | undefined): Promise<void> {
     this.#screen = track;
+    if (track) {
+      // A connection without the screen's m-line gets it now: its link renegotiates (negotiationneeded).
+      for (const [pc, bySlot] of this.#senders) {
+        if (bySlot.has('screen') || pc.connectionState === 'closed') continue;
+        try {
+          bySlot.set('screen', pc.addTrack(track, new MediaStream([track])));
+        } catch {
+          // A connection closing meanwhile refuses it.
+        }
+      }
+    }
     await this.#applyAll('screen');
   }
 
@@ -169,10 +198,16 @@ export class LocalMedia {
     await Promise.all([...this.#senders.keys()].map((pc) => this.#apply(pc, slot)));
   }
 
+  /** What a slot sends now: nothing on hold or without a source. */
+  #source(slot: MediaSlot): MediaStreamTrack | undefined {
+    if (this.#onHold) return undefined;
+    return slot === 'audio' ? this.#microphone : slot === 'camera' ? this.#camera : this.#screen;
+  }
+
   async #apply(pc: RTCPeerConnection, slot: MediaSlot): Promise<void> {
     const sender = this.#senders.get(pc)?.get(slot);
     if (!sender || pc.connectionState === 'closed') return;
-    const track = this.#onHold ? null : ((slot === 'audio' ? this.#microphone : slot === 'camera' ? this.#camera : this.#screen) ?? null);
+    const track = this.#source(slot) ?? null;
     if (sender.track === track) return;
     try {
       await sender.replaceTrack(track);
