@@ -117,6 +117,28 @@ function eventText(seq: number, nameJson: string, data: string): string {
   return `{"type":"event","seq":${seq},"name":${nameJson},"data":${data}}`;
 }
 
+/**
+ * The bytes of an event's frame after its number, the same for every recipient: for an addressed
+ * event, up to its recipient field (`,"name":…,"data":{…`), which {@link frameBytes} closes with
+ * each recipient's tail.
+ */
+function frameRest(event: AppendedEvent): Buffer {
+  const nameJson = JSON.stringify(event.name);
+  if (!event.addressed) return Buffer.from(`,"name":${nameJson},"data":${event.data}}`);
+  // `{}` gets no comma before its first field.
+  return Buffer.from(event.data === '{}' ? `,"name":${nameJson},"data":{` : `,"name":${nameJson},"data":${event.data.slice(0, -1)},`);
+}
+
+/** One recipient's frame: `eventText` of their copy, made from the shared bytes without encoding them again. */
+function frameBytes(seq: number, rest: Buffer, recipientTail: Buffer | undefined): Buffer {
+  const head = `{"type":"event","seq":${seq}`;
+  const frame = Buffer.allocUnsafe(head.length + rest.length + (recipientTail?.length ?? 0));
+  frame.write(head, 0, 'latin1');
+  rest.copy(frame, head.length);
+  recipientTail?.copy(frame, head.length + rest.length);
+  return frame;
+}
+
 const CHANNEL_SCOPES: readonly TokenScope[] = ['chat', 'chat.join', 'chat.join.limited', 'voip', 'voip.join'];
 
 /**
@@ -706,8 +728,9 @@ export class RealtimeHub {
 
   #writeAll(events: readonly AppendedEvent[], corked: Set<Duplex> | undefined): void {
     for (const event of events) {
-      const nameJson = JSON.stringify(event.name);
-      const shared = event.addressed ? undefined : event.data;
+      // What follows the number is encoded once for every recipient; an addressed copy ends with
+      // its recipient (see frameBytes).
+      const rest = frameRest(event);
       for (const { userId, seq } of event.recipients) {
         const set = this.#connections.get(userId);
         if (!set) continue;
@@ -716,7 +739,7 @@ export class RealtimeHub {
         // went live while it waited here has had it from the replay too.
         for (const connection of set) {
           if (!connection.live || seq <= connection.liveAfter) continue;
-          frame ??= Buffer.from(eventText(seq, nameJson, shared ?? withRecipient(event.data, connection.recipient)));
+          frame ??= frameBytes(seq, rest, event.addressed ? connection.recipientTail : undefined);
           if (corked) {
             const socket = connection.socket;
             if (socket && !corked.has(socket)) {
@@ -789,6 +812,12 @@ class Connection implements RealtimeConnection {
   send(frame: EventFrame): void {
     this.sendRaw(JSON.stringify(frame));
   }
+
+  /** `"recipient":…}}`: how this user's copy of an addressed event frame ends. */
+  get recipientTail(): Buffer {
+    return (this.#recipientTail ??= Buffer.from(`"recipient":${this.recipient}}}`));
+  }
+  #recipientTail: Buffer | undefined;
 
   /** The TCP socket under the WebSocket (`ws` keeps it as `_socket`), to cork a batch of frames. */
   get socket(): Duplex | undefined {

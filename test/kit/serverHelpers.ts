@@ -326,6 +326,8 @@ const openClients = new Set<RealtimeTestClient>();
  */
 export class RealtimeTestClient {
   readonly frames: TestFrame[] = [];
+  /** Each frame's text, as it came. */
+  readonly texts: string[] = [];
   readonly ws: WebSocket;
   /** Set once the socket closed. */
   closeEvent: { code: number; reason: string } | undefined;
@@ -336,7 +338,9 @@ export class RealtimeTestClient {
     this.ws = new WebSocket(url, protocols);
     openClients.add(this);
     this.ws.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as TestFrame);
+      const text = data.toString();
+      this.texts.push(text);
+      this.frames.push(JSON.parse(text) as TestFrame);
       this.#notify();
     });
     this.#closed = new Promise((resolve) => {

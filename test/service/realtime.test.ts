@@ -414,6 +414,29 @@ describe('real-time channel: resumption', () => {
     assert.deepEqual(third.frames, [{ type: 'ready', endpointId: 'b-tablet', userId: b.id, seq: current, gap: false }]);
   });
 
+  test('live delivery writes the bytes a replay writes, for every kind of event and any text', async () => {
+    const live = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-bytes-live' });
+    const from = live.lastSeq;
+    const bytesThread = await createThread(service(), a, [b.id], 'Ålice & Bob 🎉');
+    const sent = [
+      await sendMessage(service(), a, bytesThread, 'plain'),
+      await sendMessage(service(), a, bytesThread, 'Grüße, 你好, 🎉 "quoted" \\ back\nslash'),
+    ];
+    await userRequest(service(), a.token, 'PATCH', threadPath(bytesThread), { topic: 'Renamed: Ørsted' });
+    const last = await sendMessage(service(), a, bytesThread, 'last');
+    await live.waitFor(isMessage(last), 'the last message');
+    const replayed = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-bytes-replay', lastSeq: from });
+    const eventTexts = (client: RealtimeTestClient) => client.texts.filter((text) => text.startsWith('{"type":"event"'));
+    assert.deepEqual(eventTexts(live), eventTexts(replayed));
+    // Addressed copies (messages) and shared ones (the thread's changes) both, each naming Bob.
+    const names = live.events.map((e) => e.name);
+    assert.ok(names.includes('chatThreadCreated') && names.includes('chatThreadPropertiesUpdated'), names.join());
+    assert.deepEqual(messageIds(live), [...sent, last]);
+    for (const event of live.events.filter((e) => e.name === 'chatMessageReceived')) {
+      assert.equal((event.data.recipient as { rawId?: string } | undefined)?.rawId, b.id);
+    }
+  });
+
   test('a lastSeq ahead of the service (a reset data folder) is ready with gap: true, no events', async () => {
     const ahead = storedSeq(service(), b.id) + 1000;
     const client = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-ahead', lastSeq: ahead });
