@@ -27,7 +27,10 @@ interface Stream {
   bytes: number;
   /** Their identifier as the `recipient` field of addressed events (JSON). */
   recipient: string;
-  /** Bytes the recipient field adds to an addressed copy. */
+  /**
+   * Bytes the recipient field adds to an addressed copy: not sent (the client fills it in), but
+   * counted, so the bound is on the events as the client holds them.
+   */
   extra: number;
 }
 
@@ -59,11 +62,6 @@ export interface EventLogLimits {
 export interface StreamCursor {
   pos: number;
   seq: number;
-}
-
-/** The `recipient` field spliced into a copy: `{…}` → `{…,"recipient":…}`. */
-export function withRecipient(data: string, recipient: string): string {
-  return data === '{}' ? `{"recipient":${recipient}}` : `${data.slice(0, -1)},"recipient":${recipient}}`;
 }
 
 const RECIPIENT_FIELD_BYTES = Buffer.byteLength(',"recipient":');
@@ -164,14 +162,10 @@ export class EventLog {
     return this.#stream(userId)?.lastSeq ?? 0;
   }
 
-  /** A user's identifier as addressed copies carry it (JSON). */
-  recipient(userId: string): string {
-    return this.#stream(userId)?.recipient ?? JSON.stringify(recipientOf(userId));
-  }
-
   /**
    * Appends one event for `recipients` (distinct user ids); call inside a transaction. `data` is the
-   * payload's JSON; `addressed` events get each recipient's `recipient` field in their copy.
+   * payload's JSON; `addressed` events are each recipient's with their own `recipient` field, which
+   * their client fills in.
    */
   append(
     recipients: readonly string[],

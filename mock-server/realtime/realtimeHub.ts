@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   ACCESS_TOKEN_PROTOCOL_PREFIX,
+  type AddressedEventName,
   ENDPOINT_ID_RULE,
   type EventFrame,
   type RealtimeDurableEventName,
@@ -18,8 +19,8 @@ import { isChatMessageEvent } from '../../src/chat/chatProtocol.js';
 import type { TokenScope, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
-import { type Db, recipientOf } from '../storage/database.js';
-import { type AppendedEvent, EventLog, type StreamCursor, withRecipient } from './eventLog.js';
+import type { Db } from '../storage/database.js';
+import { type AppendedEvent, EventLog, type StreamCursor } from './eventLog.js';
 import { InProcessLiveEvents, type LiveEvents } from './liveEvents.js';
 
 /** One connected client endpoint. */
@@ -101,11 +102,6 @@ export interface RealtimeSocketStats {
   replaying: boolean;
 }
 
-/** Durable events whose copies carry a `recipient` field: each recipient's own identifier. */
-export type AddressedEventName = {
-  [K in RealtimeDurableEventName]: RealtimeEvents[K] extends { recipient: unknown } ? K : never;
-}[RealtimeDurableEventName];
-
 interface BatchedWrite {
   write: () => unknown;
   resolve: (value: unknown) => void;
@@ -118,24 +114,20 @@ function eventText(seq: number, nameJson: string, data: string): string {
 }
 
 /**
- * The bytes of an event's frame after its number, the same for every recipient: for an addressed
- * event, up to its recipient field (`,"name":…,"data":{…`), which {@link frameBytes} closes with
- * each recipient's tail.
+ * The bytes of an event's frame after its number (`,"name":…,"data":…}`), the same for every
+ * recipient: an addressed event goes without its recipient, which the client fills in
+ * (ADDRESSED_EVENT_NAMES).
  */
 function frameRest(event: AppendedEvent): Buffer {
-  const nameJson = JSON.stringify(event.name);
-  if (!event.addressed) return Buffer.from(`,"name":${nameJson},"data":${event.data}}`);
-  // `{}` gets no comma before its first field.
-  return Buffer.from(event.data === '{}' ? `,"name":${nameJson},"data":{` : `,"name":${nameJson},"data":${event.data.slice(0, -1)},`);
+  return Buffer.from(`,"name":${JSON.stringify(event.name)},"data":${event.data}}`);
 }
 
-/** One recipient's frame: `eventText` of their copy, made from the shared bytes without encoding them again. */
-function frameBytes(seq: number, rest: Buffer, recipientTail: Buffer | undefined): Buffer {
+/** One recipient's frame: `eventText` of the event, made from the shared bytes without encoding them again. */
+function frameBytes(seq: number, rest: Buffer): Buffer {
   const head = `{"type":"event","seq":${seq}`;
-  const frame = Buffer.allocUnsafe(head.length + rest.length + (recipientTail?.length ?? 0));
+  const frame = Buffer.allocUnsafe(head.length + rest.length);
   frame.write(head, 0, 'latin1');
   rest.copy(frame, head.length);
-  recipientTail?.copy(frame, head.length + rest.length);
   return frame;
 }
 
@@ -360,7 +352,8 @@ export class RealtimeHub {
 
   /**
    * Records a durable event whose copies differ only by their `recipient` field (each recipient's
-   * own identifier, added on delivery): stored and serialised once for all of them.
+   * own identifier): stored and sent once for all of them, without it; each client fills in its
+   * own (ADDRESSED_EVENT_NAMES).
    */
   publishAddressed<K extends AddressedEventName>(recipients: Iterable<string>, name: K, data: Omit<RealtimeEvents[K], 'recipient'>): void {
     if (!this.#outbox) throw new Error('RealtimeHub.publishAddressed must run inside atomically().');
@@ -621,8 +614,7 @@ export class RealtimeHub {
       cursor.pos = row.pos;
       cursor.seq++;
       if (row.data === null) continue; // a tombstone: numbered, never sent
-      const data = row.addressed ? withRecipient(row.data, connection.recipient) : row.data;
-      const text = eventText(cursor.seq, JSON.stringify(row.name), data);
+      const text = eventText(cursor.seq, JSON.stringify(row.name), row.data);
       texts.push(text);
       bytes += Buffer.byteLength(text);
       if (bytes >= replayPageBytes) break;
@@ -712,7 +704,7 @@ export class RealtimeHub {
 
   /**
    * Writes committed events to the sockets of their recipients. An event is serialised once; each
-   * recipient's frame adds only their number (and, for an addressed event, their identifier), and
+   * recipient's frame adds only their number, and
    * all of a user's endpoints get the same text.
    */
   #deliverAll(events: readonly AppendedEvent[]): void {
@@ -728,8 +720,7 @@ export class RealtimeHub {
 
   #writeAll(events: readonly AppendedEvent[], corked: Set<Duplex> | undefined): void {
     for (const event of events) {
-      // What follows the number is encoded once for every recipient; an addressed copy ends with
-      // its recipient (see frameBytes).
+      // What follows the number is encoded once for every recipient.
       const rest = frameRest(event);
       for (const { userId, seq } of event.recipients) {
         const set = this.#connections.get(userId);
@@ -739,7 +730,7 @@ export class RealtimeHub {
         // went live while it waited here has had it from the replay too.
         for (const connection of set) {
           if (!connection.live || seq <= connection.liveAfter) continue;
-          frame ??= frameBytes(seq, rest, event.addressed ? connection.recipientTail : undefined);
+          frame ??= frameBytes(seq, rest);
           if (corked) {
             const socket = connection.socket;
             if (socket && !corked.has(socket)) {
@@ -794,8 +785,6 @@ class Connection implements RealtimeConnection {
   gap = false;
   readonly userId: string;
   readonly scopes: readonly TokenScope[];
-  /** The user's identifier as addressed events carry it (JSON). */
-  readonly recipient: string;
 
   constructor(
     readonly ws: WebSocket,
@@ -806,18 +795,11 @@ class Connection implements RealtimeConnection {
   ) {
     this.userId = verified.userId;
     this.scopes = verified.scopes;
-    this.recipient = JSON.stringify(recipientOf(verified.userId));
   }
 
   send(frame: EventFrame): void {
     this.sendRaw(JSON.stringify(frame));
   }
-
-  /** `"recipient":…}}`: how this user's copy of an addressed event frame ends. */
-  get recipientTail(): Buffer {
-    return (this.#recipientTail ??= Buffer.from(`"recipient":${this.recipient}}}`));
-  }
-  #recipientTail: Buffer | undefined;
 
   /** The TCP socket under the WebSocket (`ws` keeps it as `_socket`), to cork a batch of frames. */
   get socket(): Duplex | undefined {

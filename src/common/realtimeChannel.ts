@@ -1,7 +1,11 @@
 import type { CommunicationTokenCredential } from './credential.js';
 import { AbortError, RealtimeError, TokenCredentialError } from './errors.js';
 import { TypedEventEmitter } from './events.js';
+import { type SerializedCommunicationIdentifier, serializeCommunicationIdentifier } from './identifierModels.js';
+import { createIdentifierFromRawId } from './identifiers.js';
+import { decodeJwtClaims } from './jwt.js';
 import {
+  ADDRESSED_EVENT_NAMES,
   ENDPOINT_ID_RULE,
   isEndpointId,
   REALTIME_PATH,
@@ -85,6 +89,21 @@ const FATAL_CLOSE_CODES = new Set<number>([RealtimeCloseCode.Forbidden, Realtime
 const ABANDONED = 4000;
 const HEARTBEAT_TIMEOUT = 4008;
 
+const ADDRESSED: ReadonlySet<string> = new Set(ADDRESSED_EVENT_NAMES);
+
+/** The user a token is for (its `sub`), as an addressed event's `recipient`; frozen: every event shares it. */
+function recipientOf(token: string): SerializedCommunicationIdentifier | undefined {
+  try {
+    const { sub } = decodeJwtClaims(token);
+    if (typeof sub !== 'string') return undefined;
+    const model = serializeCommunicationIdentifier(createIdentifierFromRawId(sub));
+    for (const value of Object.values(model)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+    return Object.freeze(model);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The real-time channel: one WebSocket per client endpoint to `${endpoint}realtime`, authenticated
  * by the user's token. It remembers the last sequence number it saw and resumes from it after any
@@ -106,6 +125,8 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
   #error: RealtimeError | undefined;
   #socket: WebSocketLike | undefined;
   #token: string | undefined;
+  /** This connection's user, as addressed events name their recipient (the service sends them without it). */
+  #recipient: SerializedCommunicationIdentifier | undefined;
   #lastSeq: number | undefined;
   /** Failed attempts since the last ready connection: the backoff exponent. */
   #attempts = 0;
@@ -243,6 +264,7 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
     }
     this.#socket = socket;
     this.#token = token;
+    this.#recipient = recipientOf(token);
     socket.onmessage = (event) => {
       if (this.#socket === socket) this.#onFrame(event.data);
     };
@@ -277,6 +299,9 @@ export class RealtimeChannel extends TypedEventEmitter<RealtimeChannelEvents> {
 
   #onEvent(name: string, data: unknown, seq: number | undefined): void {
     if (typeof name !== 'string') return;
+    if (this.#recipient && ADDRESSED.has(name) && typeof data === 'object' && data !== null && !('recipient' in data)) {
+      (data as { recipient?: SerializedCommunicationIdentifier }).recipient = this.#recipient;
+    }
     if (seq !== undefined) {
       // Exactly once: a replay that overlaps what was already seen is dropped here.
       if (this.#lastSeq !== undefined && seq <= this.#lastSeq) return;

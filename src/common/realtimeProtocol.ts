@@ -38,6 +38,24 @@ export type RealtimeEphemeralEventName = ChatEphemeralEventName | CallingEphemer
 /** Events stored per user with a sequence number and replayed on resume. */
 export type RealtimeDurableEventName = Exclude<RealtimeEventName, RealtimeEphemeralEventName>;
 
+/**
+ * Durable events whose copies name their recipient (`recipient`, each user's own identifier). Every
+ * copy on the wire is the same, without it: the client fills it in with its own identifier (the
+ * `sub` of the token it connected with), so the service encodes an event once for a whole thread.
+ */
+export type AddressedEventName = {
+  [K in RealtimeDurableEventName]: RealtimeEvents[K] extends { recipient: unknown } ? K : never;
+}[RealtimeDurableEventName];
+export const ADDRESSED_EVENT_NAMES = [
+  'chatMessageReceived',
+  'chatMessageEdited',
+  'chatMessageDeleted',
+  'readReceiptReceived',
+] as const satisfies readonly AddressedEventName[];
+/** Fails to compile when {@link ADDRESSED_EVENT_NAMES} misses one. */
+const allAddressedNames: Exclude<AddressedEventName, (typeof ADDRESSED_EVENT_NAMES)[number]> extends never ? true : false = true;
+void allAddressedNames;
+
 /** Fails to compile when two areas claim the same event name. */
 type Overlap<A, B> = Extract<keyof A, keyof B>;
 const noSharedEventNames: [Overlap<ChatEvents, CallingEvents>, Overlap<ChatEvents, SmsEvents>, Overlap<CallingEvents, SmsEvents>] extends [

@@ -180,8 +180,9 @@ describe('real-time channel: delivery', () => {
     assert.equal(received.data.threadId, thread);
     assert.equal(received.data.message, 'hello everyone');
     assert.deepEqual(received.data.sender, { rawId: a.id, kind: 'communicationUser', communicationUser: { id: a.id } });
-    assert.equal((received.data.recipient as { rawId: string }).rawId, b.id);
-    assert.equal((a1.events[1]!.data.recipient as { rawId: string }).rawId, a.id);
+    // The same copy for every member: each client fills in its own recipient (ADDRESSED_EVENT_NAMES).
+    assert.equal(received.data.recipient, undefined);
+    assert.deepEqual(a1.events[1]!.data, received.data);
     assert.equal(storedSeq(service(), a.id), startA + 2);
 
     // A user outside the thread hears nothing.
@@ -428,13 +429,21 @@ describe('real-time channel: resumption', () => {
     const replayed = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-bytes-replay', lastSeq: from });
     const eventTexts = (client: RealtimeTestClient) => client.texts.filter((text) => text.startsWith('{"type":"event"'));
     assert.deepEqual(eventTexts(live), eventTexts(replayed));
-    // Addressed copies (messages) and shared ones (the thread's changes) both, each naming Bob.
+    // Addressed events (messages) and shared ones (the thread's changes) both. An addressed event
+    // goes out without its recipient, the same bytes for every member but the number: the client
+    // fills in its own identifier.
     const names = live.events.map((e) => e.name);
     assert.ok(names.includes('chatThreadCreated') && names.includes('chatThreadPropertiesUpdated'), names.join());
     assert.deepEqual(messageIds(live), [...sent, last]);
-    for (const event of live.events.filter((e) => e.name === 'chatMessageReceived')) {
-      assert.equal((event.data.recipient as { rawId?: string } | undefined)?.rawId, b.id);
-    }
+    const messages = live.events.filter((e) => e.name === 'chatMessageReceived');
+    for (const event of messages) assert.equal(event.data.recipient, undefined);
+    const alice = await RealtimeTestClient.ready(service(), { token: a.token, endpointId: 'a-bytes-replay', lastSeq: 0 });
+    const withoutSeq = (client: RealtimeTestClient) =>
+      client.texts
+        .filter((text) => text.includes('"name":"chatMessageReceived"'))
+        .map((text) => text.replace(/^\{"type":"event","seq":\d+/, ''));
+    const atAlice = new Set(withoutSeq(alice));
+    for (const text of withoutSeq(live)) assert.ok(atAlice.has(text), 'the sender’s copy is the same bytes');
   });
 
   test('a lastSeq ahead of the service (a reset data folder) is ready with gap: true, no events', async () => {
