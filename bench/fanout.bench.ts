@@ -22,7 +22,7 @@ const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 4);
 /** A run that has not delivered everything by then has lost events: a failure, not a slow result. */
 const DELIVERY_TIMEOUT_MS = 40_000;
 /** Rounds of (ours, bare), alternating. */
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 /** Counts deliveries; resolves `until(n)` once `n` have arrived. */
 class Deliveries {
