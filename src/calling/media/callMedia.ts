@@ -54,12 +54,18 @@ interface Renegotiation {
   channel: RTCDataChannel;
   polite: boolean;
   makingOffer: boolean;
+  /** Setting the other side's answer (then an offer of theirs right behind it is no collision). */
+  answerPending: boolean;
+  /** The messages received, handled one after another in the order they came. */
+  handling: Promise<void>;
   /** Messages written before the channel opened, sent once it does. */
   queued: string[];
 }
 
 interface Link {
   connection: MediaConnection;
+  /** The connection's peer connection (PeerJS drops its own reference when it closes). */
+  pc: RTCPeerConnection;
   state: PeerMediaState;
   data: Record<DataReliability, RTCDataChannel>;
   negotiation: Renegotiation;
@@ -192,13 +198,22 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
       data[reliability] = channel;
     }
     const channel = pc.createDataChannel(NEGOTIATION_CHANNEL.label, { negotiated: true, id: NEGOTIATION_CHANNEL.id, ordered: true });
-    const negotiation: Renegotiation = { channel, polite: !dialled, makingOffer: false, queued: [] };
-    const link: Link = { connection, state: 'connecting', createdAt: Date.now(), data, negotiation };
+    const negotiation: Renegotiation = {
+      channel,
+      polite: !dialled,
+      makingOffer: false,
+      answerPending: false,
+      handling: Promise.resolve(),
+      queued: [],
+    };
+    const link: Link = { connection, pc, state: 'connecting', createdAt: Date.now(), data, negotiation };
     channel.onopen = () => {
       for (const text of negotiation.queued.splice(0)) channel.send(text);
     };
     channel.onmessage = (event: MessageEvent<unknown>) => {
-      if (this.#links.get(peerId) === link && typeof event.data === 'string') void this.#onNegotiation(link, event.data);
+      const text = event.data;
+      if (this.#links.get(peerId) !== link || typeof text !== 'string') return;
+      negotiation.handling = negotiation.handling.then(() => this.#onNegotiation(link, text));
     };
     // An m-line added later (the screen's). The first offer and answer are PeerJS's: until both
     // are set, nothing is renegotiated (the browser fires the event again once they are, if needed).
@@ -237,8 +252,7 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
 
   /** Offers what changed on a link (its local description, made by the browser) to the other side. */
   async #offer(link: Link): Promise<void> {
-    const pc = link.connection.peerConnection;
-    const { negotiation } = link;
+    const { pc, negotiation } = link;
     try {
       negotiation.makingOffer = true;
       await pc.setLocalDescription();
@@ -259,19 +273,22 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     }
     const description = message.description;
     if (typeof description !== 'object' || description === null || (description.type !== 'offer' && description.type !== 'answer')) return;
-    const pc = link.connection.peerConnection;
-    const { negotiation } = link;
-    const collision = description.type === 'offer' && (negotiation.makingOffer || pc.signalingState !== 'stable');
+    const { pc, negotiation } = link;
+    const readyForOffer = !negotiation.makingOffer && (pc.signalingState === 'stable' || negotiation.answerPending);
+    const collision = description.type === 'offer' && !readyForOffer;
     if (collision && !negotiation.polite) return; // Ours stands; the other side takes it.
     try {
+      negotiation.answerPending = description.type === 'answer';
       // The polite side's own offer, if any, is rolled back by this.
       await pc.setRemoteDescription(description);
+      negotiation.answerPending = false;
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         if (pc.localDescription) this.#signal(link, { description: pc.localDescription.toJSON() });
       }
     } catch {
       // The connection closed meanwhile, or the description no longer applies (a newer one follows).
+      negotiation.answerPending = false;
     }
   }
 
@@ -313,7 +330,7 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
   #lost(peerId: string, link: Link): void {
     if (this.#links.get(peerId) !== link) return;
     this.#links.delete(peerId);
-    this.#local.detach(link.connection.peerConnection);
+    this.#local.detach(link.pc);
     this.#setState(peerId, link, 'disconnected');
     if (this.#links.size === 0) {
       clearInterval(this.#watchdog);
@@ -341,7 +358,7 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     const link = this.#links.get(peerId);
     if (!link) return;
     this.#links.delete(peerId);
-    this.#local.detach(link.connection.peerConnection);
+    this.#local.detach(link.pc);
     link.connection.close();
     this.#setState(peerId, link, 'disconnected');
     if (this.#links.size === 0) {
