@@ -12,6 +12,7 @@ import {
   eventFrame,
   isEndpointId,
   REALTIME_SUBPROTOCOL,
+  REALTIME_SUBPROTOCOL_V1,
   RealtimeCloseCode,
   type ReadyFrame,
 } from '../../src/common/realtimeProtocol.js';
@@ -19,7 +20,7 @@ import { isChatMessageEvent } from '../../src/chat/chatProtocol.js';
 import type { TokenScope, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
-import type { Db } from '../storage/database.js';
+import { type Db, recipientOf } from '../storage/database.js';
 import { type AppendedEvent, EventLog, type StreamCursor } from './eventLog.js';
 import { InProcessLiveEvents, type LiveEvents } from './liveEvents.js';
 
@@ -108,6 +109,11 @@ interface BatchedWrite {
   reject: (error: unknown) => void;
 }
 
+/** The `recipient` field spliced into an addressed copy for an older client: `{…}` → `{…,"recipient":…}`. */
+function withRecipient(data: string, recipient: string): string {
+  return data === '{}' ? `{"recipient":${recipient}}` : `${data.slice(0, -1)},"recipient":${recipient}}`;
+}
+
 /** An event frame's text: `data` is the copy's JSON (the replay and live delivery write the same bytes). */
 function eventText(seq: number, nameJson: string, data: string): string {
   return `{"type":"event","seq":${seq},"name":${nameJson},"data":${data}}`;
@@ -151,7 +157,8 @@ export class RealtimeHub {
     noServer: true,
     maxPayload: 64 * 1024,
     // Echo only the protocol name: the token subprotocol is a secret and never goes back out.
-    handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+    handleProtocols: (protocols) =>
+      protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : protocols.has(REALTIME_SUBPROTOCOL_V1) ? REALTIME_SUBPROTOCOL_V1 : false,
   });
   readonly #connections = new Map<string, Set<Connection>>();
   readonly #limits: Required<RealtimeHubOptions>;
@@ -491,6 +498,8 @@ export class RealtimeHub {
 
   /** Closes every connection (service shutdown). */
   close(): void {
+    // What committed goes out first; the clients resume from it after the restart.
+    this.#deliverNow();
     clearInterval(this.#heartbeat);
     this.#unsubscribe();
     for (const set of this.#connections.values()) {
@@ -614,7 +623,8 @@ export class RealtimeHub {
       cursor.pos = row.pos;
       cursor.seq++;
       if (row.data === null) continue; // a tombstone: numbered, never sent
-      const text = eventText(cursor.seq, JSON.stringify(row.name), row.data);
+      const data = row.addressed && connection.addressed ? withRecipient(row.data, connection.recipient) : row.data;
+      const text = eventText(cursor.seq, JSON.stringify(row.name), data);
       texts.push(text);
       bytes += Buffer.byteLength(text);
       if (bytes >= replayPageBytes) break;
@@ -730,6 +740,10 @@ export class RealtimeHub {
         // went live while it waited here has had it from the replay too.
         for (const connection of set) {
           if (!connection.live || seq <= connection.liveAfter) continue;
+          if (event.addressed && connection.addressed) {
+            connection.sendRaw(eventText(seq, JSON.stringify(event.name), withRecipient(event.data, connection.recipient)));
+            continue;
+          }
           frame ??= frameBytes(seq, rest);
           if (corked) {
             const socket = connection.socket;
@@ -783,6 +797,8 @@ class Connection implements RealtimeConnection {
   cursor: StreamCursor = { pos: 0, seq: 0 };
   /** Events after the client's lastSeq are missing from the replay (pruned). */
   gap = false;
+  /** An older client (REALTIME_SUBPROTOCOL_V1): addressed events carry its recipient. */
+  readonly addressed: boolean;
   readonly userId: string;
   readonly scopes: readonly TokenScope[];
 
@@ -795,11 +811,18 @@ class Connection implements RealtimeConnection {
   ) {
     this.userId = verified.userId;
     this.scopes = verified.scopes;
+    this.addressed = ws.protocol === REALTIME_SUBPROTOCOL_V1;
   }
 
   send(frame: EventFrame): void {
     this.sendRaw(JSON.stringify(frame));
   }
+
+  /** The user's identifier as an addressed copy carries it (JSON), for {@link addressed} sockets. */
+  get recipient(): string {
+    return (this.#recipient ??= JSON.stringify(recipientOf(this.userId)));
+  }
+  #recipient: string | undefined;
 
   /** The TCP socket under the WebSocket (`ws` keeps it as `_socket`), to cork a batch of frames. */
   get socket(): Duplex | undefined {

@@ -3,11 +3,11 @@
  *
  * One WebSocket per client endpoint (a tab, a device, a server process):
  *   GET /realtime?endpointId=ID[&lastSeq=N]   (Upgrade: websocket)
- *   Sec-WebSocket-Protocol: acs.realtime.v1, access_token.<base64url(token)>
+ *   Sec-WebSocket-Protocol: acs.realtime.v2, access_token.<base64url(token)>
  *
  * The token never goes in the URL (URLs end up in logs, proxies and the browser console on every
  * failed connect). Browsers cannot set headers on a WebSocket, so it travels as a second
- * subprotocol; the service answers with `acs.realtime.v1` only, never echoing the secret. A URL with
+ * subprotocol; the service answers with the protocol name only, never echoing the secret. A URL with
  * an `access_token` query parameter is refused with 4401.
  *
  * Every durable event for a user has a per-user sequence number. A client that reconnects passes
@@ -68,7 +68,12 @@ const noSharedEventNames: [Overlap<ChatEvents, CallingEvents>, Overlap<ChatEvent
 void noSharedEventNames;
 
 /** The subprotocol the service selects; the only one it ever echoes back. */
-export const REALTIME_SUBPROTOCOL = 'acs.realtime.v1';
+export const REALTIME_SUBPROTOCOL = 'acs.realtime.v2';
+/**
+ * The protocol before {@link ADDRESSED_EVENT_NAMES} went out without their recipient: a client that
+ * offers only this one (an earlier version, a tab open since) gets its recipient in every copy.
+ */
+export const REALTIME_SUBPROTOCOL_V1 = 'acs.realtime.v1';
 
 /** Prefix of the subprotocol that carries the access token (base64url of its UTF-8 bytes). */
 export const ACCESS_TOKEN_PROTOCOL_PREFIX = 'access_token.';

@@ -89,7 +89,7 @@ describe('RealtimeChannel against the service: a dropped socket loses and duplic
     expect(url).not.to.include('access_token');
     expect(new URL(url).pathname).to.equal('/realtime');
     expect(protocols).to.deep.equal(realtimeProtocols(bob.token));
-    expect(socket.protocol).to.equal('acs.realtime.v1');
+    expect(socket.protocol).to.equal('acs.realtime.v2');
   });
 
   it('after stop and start, delivers what was sent while stopped, once', async () => {

@@ -356,20 +356,23 @@ export class RealtimeTestClient {
 
   static connect(
     service: RunningService,
-    params: { token?: string; endpointId?: string; lastSeq?: number | string; extra?: Record<string, string> },
+    params: { token?: string; endpointId?: string; lastSeq?: number | string; extra?: Record<string, string>; protocol?: string },
   ): RealtimeTestClient {
     const url = new URL(`${service.endpoint.replace(/^http/, 'ws')}realtime`);
     if (params.endpointId !== undefined) url.searchParams.set('endpointId', params.endpointId);
     if (params.lastSeq !== undefined) url.searchParams.set('lastSeq', String(params.lastSeq));
     for (const [name, value] of Object.entries(params.extra ?? {})) url.searchParams.set(name, value);
     // The token travels as a subprotocol, as the real client sends it; never in the URL.
-    return new RealtimeTestClient(url.href, params.token === undefined ? undefined : realtimeProtocols(params.token));
+    if (params.token === undefined) return new RealtimeTestClient(url.href);
+    const protocols = realtimeProtocols(params.token);
+    if (params.protocol !== undefined) protocols[0] = params.protocol;
+    return new RealtimeTestClient(url.href, protocols);
   }
 
   /** Connects and waits for `ready`. */
   static async ready(
     service: RunningService,
-    params: { token: string; endpointId: string; lastSeq?: number },
+    params: { token: string; endpointId: string; lastSeq?: number; protocol?: string },
   ): Promise<RealtimeTestClient> {
     const client = RealtimeTestClient.connect(service, params);
     await client.waitFor((frame) => frame.type === 'ready', 'ready');

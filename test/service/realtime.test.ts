@@ -71,7 +71,7 @@ describe('real-time channel: refused connections', () => {
 
   test('the service selects only the protocol name, never echoing the token subprotocol', async () => {
     const client = await RealtimeTestClient.ready(service(), { token: user.token, endpointId: 'protocol' });
-    assert.equal(client.ws.protocol, 'acs.realtime.v1');
+    assert.equal(client.ws.protocol, 'acs.realtime.v2');
   });
 
   test('a garbage or foreign token: 4401', async () => {
@@ -444,6 +444,32 @@ describe('real-time channel: resumption', () => {
         .map((text) => text.replace(/^\{"type":"event","seq":\d+/, ''));
     const atAlice = new Set(withoutSeq(alice));
     for (const text of withoutSeq(live)) assert.ok(atAlice.has(text), 'the sender’s copy is the same bytes');
+  });
+
+  test('an older client (acs.realtime.v1) gets its recipient in every addressed copy, live and replayed', async () => {
+    const older = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-v1', protocol: 'acs.realtime.v1' });
+    const current = await RealtimeTestClient.ready(service(), { token: b.token, endpointId: 'b-v2' });
+    assert.equal(older.ws.protocol, 'acs.realtime.v1');
+    const from = older.lastSeq;
+    const v1Thread = await createThread(service(), a, [b.id], 'For an older client');
+    const id = await sendMessage(service(), a, v1Thread, 'to both versions');
+    const [live] = await Promise.all([
+      older.waitFor(isMessage(id), 'the message (v1)'),
+      current.waitFor(isMessage(id), 'the message (v2)'),
+    ]);
+    const bob = { rawId: b.id, kind: 'communicationUser', communicationUser: { id: b.id } };
+    assert.deepEqual((live as TestEvent).data.recipient, bob);
+    assert.equal(current.events.find((e) => e.data.id === id)!.data.recipient, undefined);
+    const replayed = await RealtimeTestClient.ready(service(), {
+      token: b.token,
+      endpointId: 'b-v1-replay',
+      lastSeq: from,
+      protocol: 'acs.realtime.v1',
+    });
+    assert.deepEqual(replayed.events.find((e) => e.data.id === id)!.data.recipient, bob);
+    // Apart from it, the same copy.
+    const { recipient: _recipient, ...rest } = (live as TestEvent).data;
+    assert.deepEqual(rest, current.events.find((e) => e.data.id === id)!.data);
   });
 
   test('a lastSeq ahead of the service (a reset data folder) is ready with gap: true, no events', async () => {
