@@ -183,7 +183,11 @@ describe('calling media: what the other side sees and hears', () => {
     expect(bobCall.state).to.equal('Connected');
   });
 
-  it('both start sharing at the same moment: the offers collide, one side yields, and each decodes the other’s screen', async () => {
+  it('both start sharing at the same moment: one m-line for both screens, each decodes the other’s, and the cameras keep showing', async () => {
+    // Cameras on and shown first: the collision must not take a camera away from its view.
+    await Promise.all([aliceCall.startVideo(await cameraStream(alice)), bobCall.startVideo(await cameraStream(bob))]);
+    await until(() => aliceAtBob.videoStreams[0]!.isAvailable && bobAtAlice.videoStreams[0]!.isAvailable, 'both cameras');
+    const cameraViews = await Promise.all([rendersFrames(aliceAtBob.videoStreams[0]!), rendersFrames(bobAtAlice.videoStreams[0]!)]);
     await Promise.all([
       aliceCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing')),
       bobCall.startScreenSharing(new LocalVideoStream(canvasStream(15), 'ScreenSharing')),
@@ -195,6 +199,13 @@ describe('calling media: what the other side sees and hears', () => {
     for (const view of views) expect(view.videoElement.videoHeight).to.equal(SCREEN_HEIGHT);
     expect(mediaLines(aliceCall, bobAtAlice)).to.equal(3);
     expect(mediaLines(bobCall, aliceAtBob)).to.equal(3);
+    // The camera views from before go on showing the cameras, and a new one does too.
+    for (const view of cameraViews) {
+      await decodedFrames(view.videoElement, 3);
+      expect(view.videoElement.videoHeight).to.not.equal(SCREEN_HEIGHT);
+    }
+    const again = await Promise.all([rendersFrames(aliceAtBob.videoStreams[0]!), rendersFrames(bobAtAlice.videoStreams[0]!)]);
+    for (const view of again) expect(view.videoElement.videoHeight).to.not.equal(SCREEN_HEIGHT);
   });
 
   it('hold and resume: the other side sees the participant on Hold and its call in RemoteHold, then Connected', async () => {

@@ -40,22 +40,26 @@ const DATA_CHANNELS: Record<DataReliability, { id: number; init: RTCDataChannelI
  */
 const NEGOTIATION_CHANNEL = { label: 'acs-negotiation', id: 1000 } as const;
 
-/** What goes over the negotiation channel: a description (offer or answer), as JSON. */
-interface NegotiationMessage {
-  description: RTCSessionDescriptionInit;
-}
+/**
+ * What goes over the negotiation channel, as JSON: the dialler's offer and the answerer's answer,
+ * or the answerer asking the dialler to offer (it has something new to negotiate).
+ */
+type NegotiationMessage = { description: RTCSessionDescriptionInit } | { request: true };
 
 /**
- * A link's renegotiation, in the "perfect negotiation" pattern (W3C WebRTC, §10.7): either side
- * may offer; when both offer at once, the polite side (the one that answered the link) rolls its
- * own offer back and takes the other's, the impolite one ignores the other's.
+ * A link's renegotiation. Only the side that dialled the link ever offers, so two offers never
+ * cross (a rolled-back offer in Chrome can leave a receiver's video stalled): the answerer asks for
+ * an offer instead. The dialler adds a receiving video m-line if the answerer's new screen needs
+ * one, and offers again if something changed while an offer was out.
  */
 interface Renegotiation {
   channel: RTCDataChannel;
-  polite: boolean;
-  makingOffer: boolean;
-  /** Setting the other side's answer (then an offer of theirs right behind it is no collision). */
-  answerPending: boolean;
+  /** This side dialled the link: it makes the offers. */
+  offerer: boolean;
+  /** An offer is out (made, its answer not yet set). */
+  offering: boolean;
+  /** Something changed while the offer was out: offer again once it is answered. */
+  offerAgain: boolean;
   /** The messages received, handled one after another in the order they came. */
   handling: Promise<void>;
   /** Messages written before the channel opened, sent once it does. */
@@ -200,9 +204,9 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     const channel = pc.createDataChannel(NEGOTIATION_CHANNEL.label, { negotiated: true, id: NEGOTIATION_CHANNEL.id, ordered: true });
     const negotiation: Renegotiation = {
       channel,
-      polite: !dialled,
-      makingOffer: false,
-      answerPending: false,
+      offerer: dialled,
+      offering: false,
+      offerAgain: false,
       handling: Promise.resolve(),
       queued: [],
     };
@@ -218,7 +222,9 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     // An m-line added later (the screen's). The first offer and answer are PeerJS's: until both
     // are set, nothing is renegotiated (the browser fires the event again once they are, if needed).
     pc.addEventListener('negotiationneeded', () => {
-      if (this.#links.get(peerId) === link && pc.localDescription && pc.remoteDescription) void this.#offer(link);
+      if (this.#links.get(peerId) !== link || !pc.localDescription || !pc.remoteDescription) return;
+      if (negotiation.offerer) void this.#offer(link);
+      else this.#signal(link, { request: true });
     });
     this.#links.set(peerId, link);
     this.#watchdog ??= setInterval(() => this.#check(), mediaTimeouts.checkMs);
@@ -250,17 +256,20 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     connection.on('error', () => this.#lost(peerId, link));
   }
 
-  /** Offers what changed on a link (its local description, made by the browser) to the other side. */
+  /** The dialler offers what changed on a link (its local description, made by the browser). */
   async #offer(link: Link): Promise<void> {
     const { pc, negotiation } = link;
+    if (negotiation.offering || pc.signalingState !== 'stable') {
+      negotiation.offerAgain = true;
+      return;
+    }
+    negotiation.offering = true;
+    negotiation.offerAgain = false;
     try {
-      negotiation.makingOffer = true;
       await pc.setLocalDescription();
       if (pc.localDescription) this.#signal(link, { description: pc.localDescription.toJSON() });
     } catch {
-      // The connection closed, or an offer from the other side came first: its answer settles it.
-    } finally {
-      negotiation.makingOffer = false;
+      negotiation.offering = false; // The connection closed meanwhile.
     }
   }
 
@@ -271,24 +280,31 @@ export class CallMedia extends TypedEventEmitter<CallMediaEvents> {
     } catch {
       return;
     }
-    const description = message.description;
-    if (typeof description !== 'object' || description === null || (description.type !== 'offer' && description.type !== 'answer')) return;
     const { pc, negotiation } = link;
-    const readyForOffer = !negotiation.makingOffer && (pc.signalingState === 'stable' || negotiation.answerPending);
-    const collision = description.type === 'offer' && !readyForOffer;
-    if (collision && !negotiation.polite) return; // Ours stands; the other side takes it.
+    if (typeof message !== 'object' || message === null) return;
+    if ('request' in message) {
+      if (!negotiation.offerer) return;
+      // The answerer's new screen needs an m-line to send on: a receiving one, unless there is one.
+      const videos = pc.getTransceivers().filter((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped');
+      if (videos.length < 2) pc.addTransceiver('video', { direction: 'recvonly' });
+      await this.#offer(link);
+      return;
+    }
+    const description = message.description;
+    if (typeof description !== 'object' || description === null) return;
     try {
-      negotiation.answerPending = description.type === 'answer';
-      // The polite side's own offer, if any, is rolled back by this.
-      await pc.setRemoteDescription(description);
-      negotiation.answerPending = false;
-      if (description.type === 'offer') {
+      if (description.type === 'offer' && !negotiation.offerer) {
+        await pc.setRemoteDescription(description);
         await pc.setLocalDescription();
         if (pc.localDescription) this.#signal(link, { description: pc.localDescription.toJSON() });
+      } else if (description.type === 'answer' && negotiation.offerer && negotiation.offering) {
+        await pc.setRemoteDescription(description);
+        negotiation.offering = false;
+        if (negotiation.offerAgain) await this.#offer(link);
       }
     } catch {
-      // The connection closed meanwhile, or the description no longer applies (a newer one follows).
-      negotiation.answerPending = false;
+      // The connection closed meanwhile.
+      negotiation.offering = false;
     }
   }
 

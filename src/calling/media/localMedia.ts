@@ -167,11 +167,23 @@ export class LocalMedia {
   async setScreen(track: MediaStreamTrack | undefined): Promise<void> {
     this.#screen = track;
     if (track) {
-      // A connection without the screen's m-line gets it now: its link renegotiates (negotiationneeded).
+      // A connection without a screen sender gets one now, and its link renegotiates
+      // (negotiationneeded): on the video m-line the other side's screen came on, if there is one
+      // (so both directions share it), or on a new one.
       for (const [pc, bySlot] of this.#senders) {
         if (bySlot.has('screen') || pc.connectionState === 'closed') continue;
+        const camera = bySlot.get('camera');
+        const spare = pc
+          .getTransceivers()
+          .find((t) => t.receiver.track.kind === 'video' && t.sender !== camera && !t.sender.track && t.currentDirection !== 'stopped');
         try {
-          bySlot.set('screen', pc.addTrack(track, new MediaStream([track])));
+          if (spare) {
+            spare.direction = 'sendrecv';
+            spare.sender.setStreams(new MediaStream([track]));
+            bySlot.set('screen', spare.sender);
+          } else {
+            bySlot.set('screen', pc.addTrack(track, new MediaStream([track])));
+          }
         } catch {
           // A connection closing meanwhile refuses it.
         }
