@@ -1,7 +1,3 @@
-import type { SerializedCommunicationIdentifier } from '../../src/common/identifierModels.js';
-import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import { serializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
-
 export type {
   ChatErrorModel,
   ChatMessageContentModel,
@@ -13,9 +9,8 @@ export type {
   RetentionPolicyModel,
 } from '../../src/chat/wireModels.js';
 
-export function wireIdentifier(rawId: string): SerializedCommunicationIdentifier {
-  return serializeCommunicationIdentifier(createIdentifierFromRawId(rawId));
-}
+/** The wire model of the identifier a raw id names. */
+export { wireIdentifierOf as wireIdentifier } from '../../src/common/identifierModels.js';
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -1,5 +1,5 @@
 import type { Db } from '../storage/database.js';
-import { recipientOf } from '../storage/database.js';
+import { wireIdentifierOf } from '../../src/common/identifierModels.js';
 
 /**
  * The durable event log of the real-time channel (schema: migration 15 in storage/database.ts).
@@ -188,7 +188,7 @@ export class EventLog {
     for (const [index, userId] of recipients.entries()) {
       let stream = streams[index];
       if (!stream) {
-        const recipient = JSON.stringify(recipientOf(userId));
+        const recipient = JSON.stringify(wireIdentifierOf(userId));
         this.#q.newStream.run(userId, pos, recipient);
         stream = { fromPos: pos, baseSeq: 0, lastSeq: 0, bytes: 0, recipient, extra: RECIPIENT_FIELD_BYTES + Buffer.byteLength(recipient) };
         this.#cacheStream(userId, stream);

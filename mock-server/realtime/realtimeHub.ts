@@ -20,7 +20,8 @@ import { isChatMessageEvent } from '../../src/chat/chatProtocol.js';
 import type { TokenScope, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { ServiceError } from '../http/errors.js';
 import type { IdentityStore } from '../identity/identityStore.js';
-import { type Db, recipientOf } from '../storage/database.js';
+import { wireIdentifierOf } from '../../src/common/identifierModels.js';
+import type { Db } from '../storage/database.js';
 import { type AppendedEvent, EventLog, type StreamCursor } from './eventLog.js';
 import { InProcessLiveEvents, type LiveEvents } from './liveEvents.js';
 
@@ -623,8 +624,7 @@ export class RealtimeHub {
       cursor.pos = row.pos;
       cursor.seq++;
       if (row.data === null) continue; // a tombstone: numbered, never sent
-      const data = row.addressed && connection.addressed ? withRecipient(row.data, connection.recipient) : row.data;
-      const text = eventText(cursor.seq, JSON.stringify(row.name), data);
+      const text = eventText(cursor.seq, JSON.stringify(row.name), connection.copyData(row.data, Boolean(row.addressed)));
       texts.push(text);
       bytes += Buffer.byteLength(text);
       if (bytes >= replayPageBytes) break;
@@ -740,11 +740,11 @@ export class RealtimeHub {
         // went live while it waited here has had it from the replay too.
         for (const connection of set) {
           if (!connection.live || seq <= connection.liveAfter) continue;
-          if (event.addressed && connection.addressed) {
-            connection.sendRaw(eventText(seq, JSON.stringify(event.name), withRecipient(event.data, connection.recipient)));
-            continue;
-          }
-          frame ??= frameBytes(seq, rest);
+          // An older client's copy names its recipient (see copyData); every other copy is the shared frame.
+          const text =
+            event.addressed && connection.addressed
+              ? eventText(seq, JSON.stringify(event.name), connection.copyData(event.data, true))
+              : (frame ??= frameBytes(seq, rest));
           if (corked) {
             const socket = connection.socket;
             if (socket && !corked.has(socket)) {
@@ -752,7 +752,7 @@ export class RealtimeHub {
               corked.add(socket);
             }
           }
-          connection.sendRaw(frame);
+          connection.sendRaw(text);
         }
       }
     }
@@ -818,9 +818,14 @@ class Connection implements RealtimeConnection {
     this.sendRaw(JSON.stringify(frame));
   }
 
-  /** The user's identifier as an addressed copy carries it (JSON), for {@link addressed} sockets. */
-  get recipient(): string {
-    return (this.#recipient ??= JSON.stringify(recipientOf(this.userId)));
+  /**
+   * This socket's copy of an event's data: an addressed event's names its recipient for an older
+   * client ({@link addressed}); every other copy is the data as stored.
+   */
+  copyData(data: string, addressed: boolean): string {
+    if (!addressed || !this.addressed) return data;
+    this.#recipient ??= JSON.stringify(wireIdentifierOf(this.userId));
+    return withRecipient(data, this.#recipient);
   }
   #recipient: string | undefined;
 

@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createIdentifierFromRawId } from '../../src/common/identifiers.js';
-import { type SerializedCommunicationIdentifier, serializeCommunicationIdentifier } from '../../src/common/identifierModels.js';
+import { wireIdentifierOf } from '../../src/common/identifierModels.js';
 
 export type Db = Database.Database;
 
@@ -293,18 +292,13 @@ function migrateToEventLog(db: Db): void {
     // A user whose every event is gone starts after everything there is.
     fromPos ??=
       ((db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'event_log'").get() as { seq: number } | undefined)?.seq ?? 0) + 1;
-    stream.run(userId, fromPos, baseSeq, JSON.stringify(recipientOf(userId)));
+    stream.run(userId, fromPos, baseSeq, JSON.stringify(wireIdentifierOf(userId)));
   });
   db.exec(`
     DROP TABLE events;
     DROP TABLE user_event_seq;
     ${EVENT_VIEWS}
   `);
-}
-
-/** The recipient field of a user's copies of addressed events (the wire form of their identifier). */
-export function recipientOf(userId: string): SerializedCommunicationIdentifier {
-  return serializeCommunicationIdentifier(createIdentifierFromRawId(userId));
 }
 
 /**

@@ -21,6 +21,11 @@ export interface SerializedCommunicationIdentifier {
   callingApplication?: { id: string };
 }
 
+/** The wire model of the identifier a raw id names (`8:acs:…` → `{ rawId, kind, communicationUser }`). */
+export function wireIdentifierOf(rawId: string): SerializedCommunicationIdentifier {
+  return serializeCommunicationIdentifier(createIdentifierFromRawId(rawId));
+}
+
 export function serializeCommunicationIdentifier(identifier: CommunicationIdentifier): SerializedCommunicationIdentifier {
   const kind = getIdentifierKind(identifier);
   const rawId = getIdentifierRawId(kind);

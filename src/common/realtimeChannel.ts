@@ -1,8 +1,7 @@
 import type { CommunicationTokenCredential } from './credential.js';
 import { AbortError, RealtimeError, TokenCredentialError } from './errors.js';
 import { TypedEventEmitter } from './events.js';
-import { type SerializedCommunicationIdentifier, serializeCommunicationIdentifier } from './identifierModels.js';
-import { createIdentifierFromRawId } from './identifiers.js';
+import { type SerializedCommunicationIdentifier, wireIdentifierOf } from './identifierModels.js';
 import { decodeJwtClaims } from './jwt.js';
 import {
   ADDRESSED_EVENT_NAMES,
@@ -96,7 +95,7 @@ function recipientOf(token: string): SerializedCommunicationIdentifier | undefin
   try {
     const { sub } = decodeJwtClaims(token);
     if (typeof sub !== 'string') return undefined;
-    const model = serializeCommunicationIdentifier(createIdentifierFromRawId(sub));
+    const model = wireIdentifierOf(sub);
     for (const value of Object.values(model)) if (typeof value === 'object' && value !== null) Object.freeze(value);
     return Object.freeze(model);
   } catch {
