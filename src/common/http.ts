@@ -17,13 +17,15 @@ const UTF8 = new TextEncoder();
  */
 const NODE_TRANSPORT_MODULE = './nodeHttpTransport.js';
 let nodeTransport: Promise<Transport> | undefined;
+/** The global `fetch`, looked up on each request (a page or test that replaces it is followed). */
+const globalFetchTransport = fetchTransport((input, init) => fetch(input, init));
 
 const lazyNodeTransport: Transport = async (url, request) => {
   // An application that bundles this library for Node (esbuild, webpack) leaves the module behind:
   // then requests go through fetch, as they would anywhere else.
   nodeTransport ??= (import(/* @vite-ignore */ NODE_TRANSPORT_MODULE) as Promise<{ nodeHttpTransport: Transport }>).then(
     (module) => module.nodeHttpTransport,
-    () => fetchTransport((input, init) => fetch(input, init)),
+    () => globalFetchTransport,
   );
   return (await nodeTransport)(url, request);
 };
@@ -117,11 +119,7 @@ export class HttpPipeline {
     this.endpoint = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
     this.#apiVersion = apiVersion;
     this.#auth = auth;
-    this.#transport = options.fetch
-      ? fetchTransport(options.fetch)
-      : IN_NODE
-        ? lazyNodeTransport
-        : fetchTransport((input, init) => fetch(input, init));
+    this.#transport = options.fetch ? fetchTransport(options.fetch) : IN_NODE ? lazyNodeTransport : globalFetchTransport;
     this.#maxRetries = options.retryOptions?.maxRetries ?? 3;
     this.#retryDelayMs = options.retryOptions?.retryDelayInMs ?? 800;
     this.#maxRetryDelayMs = options.retryOptions?.maxRetryDelayInMs ?? 60_000;

@@ -1,5 +1,5 @@
-import type * as NodeHttp from 'node:http';
-import type * as NodeHttps from 'node:https';
+import * as http from 'node:http';
+import * as https from 'node:https';
 
 /**
  * Node's own HTTP client under the pipeline, in place of Node's fetch (undici). Measured here, a
@@ -30,32 +30,11 @@ export interface TransportRequest {
 
 export type Transport = (url: string, request: TransportRequest) => Promise<TransportResponse>;
 
-/** Kept in variables so bundlers leave the imports alone: a browser bundle never contains them. */
-const HTTP_MODULE = 'node:http';
-const HTTPS_MODULE = 'node:https';
-
-let modules: Promise<{ http: typeof NodeHttp; https: typeof NodeHttps }> | undefined;
-
-function loadModules() {
-  modules ??= Promise.all([
-    import(/* @vite-ignore */ HTTP_MODULE) as Promise<typeof NodeHttp>,
-    import(/* @vite-ignore */ HTTPS_MODULE) as Promise<typeof NodeHttps>,
-  ]).then(
-    ([http, https]) => ({ http, https }),
-    (error: unknown) => {
-      modules = undefined;
-      throw error;
-    },
-  );
-  return modules;
-}
-
 /**
  * Sends one request with `node:http` / `node:https` on their global (keep-alive) agents. A network
  * failure rejects with a `TypeError`, as fetch's does, so the pipeline's retries treat both alike.
  */
 export const nodeHttpTransport: Transport = async (url, request) => {
-  const { http, https } = await loadModules();
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
   const headers: Record<string, string | number> = { ...request.headers };
@@ -135,7 +114,7 @@ function timeoutError(what: 'connect' | 'idle'): NodeJS.ErrnoException {
   return error;
 }
 
-function toHeaders(incoming: NodeHttp.IncomingHttpHeaders): Headers {
+function toHeaders(incoming: http.IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined) continue;
