@@ -56,7 +56,7 @@ export function demoRoutes(identities: IdentityStore, tokens: TokenService, tele
         const user = identities.createUser();
         // When the pool is used up (and nobody is gone), the user simply has no number.
         telephony.numbers.assignFromDemoPool(options.numberPool, user.id, options.now(), options.goneAfterMs);
-        const accessToken = await tokens.issue(user.id, [...DEMO_SCOPES], undefined, { endpoint });
+        const accessToken = await tokens.issue(user, [...DEMO_SCOPES], undefined, { endpoint });
         return {
           status: 201,
           body: { user: { communicationUserId: user.id }, ...serializeToken(accessToken) },

@@ -12,7 +12,7 @@ import { checkOrigin, normalizeOrigin } from './origins.js';
 import type { RateLimitedOperation, RateLimiter } from './rateLimits.js';
 import { sendJson } from './respond.js';
 import { type RequestContext, Router } from './router.js';
-import { type RouteInfo, type RouteOrigins, type RouteSpec, declaredBody, describeRoute, rateLimitedOperationOf } from './routes.js';
+import { type RouteInfo, type RouteOrigins, type RouteSpec, declaredBody, describeRoute } from './routes.js';
 
 export interface RouteDispatcherOptions {
   tokens: TokenService;
@@ -207,12 +207,14 @@ export class RouteDispatcher {
   ): void {
     const declared = route.rateLimit;
     if (!declared) return;
-    // The body says which operation only when a limiter counts either (else no JSON parse for it).
-    const counted = (operation: RateLimitedOperation) => this.#options.limiters.some((limiter) => limiter.limits(operation));
-    if (!counted(declared.operation) && !(declared.bodyVariant && counted(declared.bodyVariant.operation))) return;
-    const operation = rateLimitedOperationOf(route, rawBody);
-    const limiter = operation && this.#options.limiters.find((candidate) => candidate.limits(operation));
-    if (!operation || !limiter) return;
+    const limiterOf = (operation: RateLimitedOperation) => this.#options.limiters.find((limiter) => limiter.limits(operation));
+    const variant = declared.bodyVariant;
+    const base = limiterOf(declared.operation);
+    const other = variant && limiterOf(variant.operation);
+    // The body says which operation only when a limiter counts either (else no test of it).
+    if (!base && !other) return;
+    const [operation, limiter] = variant?.test(rawBody) ? [variant.operation, other] : [declared.operation, base];
+    if (!limiter) return;
     const userId = caller?.userId;
     const threadParam = route.rateLimit?.threadParam;
     const threadId = threadParam === undefined ? undefined : params[threadParam];

@@ -91,10 +91,3 @@ export function declaredBody(spec: RouteSpec, rawBody: string): JsonObject {
   if (spec.fields) new BodyReader(body).allowOnly(...spec.fields);
   return body;
 }
-
-/** The operation a request of this route counts as, if the route is limited. */
-export function rateLimitedOperationOf(spec: RouteSpec, rawBody: string): RateLimitedOperation | undefined {
-  const limit = spec.rateLimit;
-  if (!limit) return undefined;
-  return limit.bodyVariant?.test(rawBody) ? limit.bodyVariant.operation : limit.operation;
-}
