@@ -161,13 +161,17 @@ async function goLive(session: DemoSession): Promise<Live> {
 
 type InviteKind = 'chat' | 'call';
 
+/** A link to this demo page with these query parameters (and no others, no hash). */
+function demoLink(params: Record<string, string>): string {
+  const url = new URL(location.pathname, location.origin);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.href;
+}
+
 /** A link that opens this demo and starts a chat or a call with `userId` once the opener is signed in. */
 function personalInviteLink(kind: InviteKind, userId: string, name: string): string {
-  const url = new URL(location.pathname, location.origin);
-  url.searchParams.set(kind, userId);
-  // Only for the words on the sign-in card ("Alice invited you…"): who it is comes from the directory.
-  if (name) url.searchParams.set('from', name);
-  return url.href;
+  // `from` is only for the words on the sign-in card ("Alice invited you…"): who it is comes from the directory.
+  return demoLink({ [kind]: userId, ...(name ? { from: name } : {}) });
 }
 
 function showInviteLink(session: DemoSession): void {
@@ -556,11 +560,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The invite link of a group call: this page with `?group=<id>`. */
 function inviteLink(groupId: string): string {
-  const url = new URL(location.href);
-  url.search = '';
-  url.hash = '';
-  url.searchParams.set('group', groupId);
-  return url.href;
+  return demoLink({ group: groupId });
 }
 
 /** Back to ordinary calls: no group offered, no group link shown. */
@@ -580,9 +580,11 @@ function offerGroup(groupId: string): void {
 
 // Someone's invite link opened here: the chat or call starts once signed in.
 let invitation: { kind: InviteKind; userId: string } | undefined;
-const invitedBy = (new URL(location.href).searchParams.get('from') ?? '').trim().slice(0, 64);
+/** The query of the page as it was opened. */
+const opened = new URL(location.href).searchParams;
+const invitedBy = (opened.get('from') ?? '').trim().slice(0, 64);
 for (const kind of ['chat', 'call'] as const) {
-  const userId = new URL(location.href).searchParams.get(kind);
+  const userId = opened.get(kind);
   if (userId === null) continue;
   if (/^8:acs:/.test(userId)) invitation = { kind, userId };
   else say('That invite link names nobody (its id is not a user identifier).', 'error');
@@ -596,7 +598,7 @@ function inviteNote(): string {
 }
 
 // An invite link opened here: the call side asks "Join the group call" once signed in.
-const invited = new URL(location.href).searchParams.get('group');
+const invited = opened.get('group');
 if (invited && GUID.test(invited)) offerGroup(invited.toLowerCase());
 else if (invited) say('That invite link names no group call (its group id is not a GUID).', 'error');
 
